@@ -1,0 +1,63 @@
+"""What every command gets: the opened services, output helpers and the as-of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from iqcadence_desktop.models.db import Database, open_database
+from iqcadence_desktop.paths import default_db_path
+from iqcadence_desktop.services.clock import Clock, FixedClock, SystemClock
+from iqcadence_desktop.services.container import Services, build_services
+
+
+def fail(message: str) -> int:
+    print(f"iqcadence-cli: {message}", file=sys.stderr)
+    return 1
+
+
+def _default(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+@dataclass
+class CommandContext:
+    """Lazily opens the database, so usage errors never touch it."""
+
+    db_target: str | None
+    json_output: bool
+    today: dt.date | None
+    _db: Database | None = field(default=None, init=False)
+    _services: Services | None = field(default=None, init=False)
+
+    @property
+    def clock(self) -> Clock:
+        return FixedClock(self.today) if self.today else SystemClock()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._db = open_database(self.db_target or default_db_path())
+            self._services = build_services(self._db, self.clock)
+        return self._services
+
+    def emit(self, data: Any, text: str) -> None:
+        """One JSON document with --json, else the human text."""
+        if self.json_output:
+            json.dump(data, sys.stdout, default=_default, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(text)
+
+    def say(self, message: str) -> None:
+        """Progress and notes for people: stderr, so stdout stays clean."""
+        print(message, file=sys.stderr)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()

@@ -1,0 +1,46 @@
+"""Errors a user can act on, as opposed to bugs.
+
+A `UserFacingError` carries a message written for the person at the keyboard: what went
+wrong and what to do. Anything else that escapes a service is a bug and goes to the log
+and the crash dialog.
+"""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An environment or input problem with a plain-words message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(UserFacingError):
+    """A value was refused; `field` names the offending field (API name)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateNameError(UserFacingError):
+    """Another customer already has this name (case and spacing folded)."""
+
+    def __init__(self, name: str, existing_id: int) -> None:
+        super().__init__(
+            f'A customer named "{name}" already exists. Open it and edit it instead, '
+            "or choose another name."
+        )
+        self.existing_id = existing_id
+
+
+class NotFoundError(UserFacingError):
+    """A customer, profile or other record does not exist."""
+
+
+class DatabaseError(UserFacingError):
+    """The database file cannot be used (locked, read-only, corrupt, too new, full)."""

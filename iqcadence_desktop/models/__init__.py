@@ -1,0 +1,22 @@
+"""ORM entities and the database. Knows nothing of services or widgets."""
+
+from iqcadence_desktop.models.audit import AuditEntry
+from iqcadence_desktop.models.base import Base
+from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
+from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
+from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
+
+__all__ = [
+    "AppSetting",
+    "AuditEntry",
+    "Base",
+    "ConfigVersion",
+    "Contact",
+    "Customer",
+    "CustomerTag",
+    "Note",
+    "PortfolioDaily",
+    "ScoreSnapshot",
+    "ScoringProfile",
+    "SentimentEntry",
+]

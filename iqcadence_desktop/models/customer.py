@@ -1,0 +1,119 @@
+"""The customer account and what hangs off it (S1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from iqcadence_desktop.models.base import Base
+
+
+class Customer(Base):
+    """One account in the portfolio. Money is integer cents; dates are calendar dates.
+
+    `score`, `status`, `coverage` and `scored_day` cache the last scoring so lists and
+    aggregates can be answered in SQL; the scoring engine recomputes them as of any day.
+    """
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Folded name (case and whitespace) for the uniqueness rule.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    manager: Mapped[str | None] = mapped_column(String(120))
+    mrr_cents: Mapped[int | None] = mapped_column(Integer)
+    logins_30d: Mapped[int | None] = mapped_column(Integer)
+    feature_adoption_pct: Mapped[float | None] = mapped_column(Float)
+    open_tickets: Mapped[int | None] = mapped_column(Integer)
+    nps: Mapped[int | None] = mapped_column(Integer)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    last_contact_date: Mapped[dt.date | None] = mapped_column(Date)
+    renewal_date: Mapped[dt.date | None] = mapped_column(Date)
+    growth_signal: Mapped[str | None] = mapped_column(String(8))
+    tier: Mapped[str | None] = mapped_column(String(16))
+    lifecycle: Mapped[str] = mapped_column(String(16), default="active")
+    customer_since: Mapped[dt.date | None] = mapped_column(Date)
+    next_touch: Mapped[dt.date | None] = mapped_column(Date)
+    scoring_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scoring_profiles.id", ondelete="SET NULL")
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    score_override: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="unscored")
+    coverage: Mapped[float] = mapped_column(Float, default=0.0)
+    scored_day: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    tags: Mapped[list[CustomerTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="CustomerTag.tag"
+    )
+
+    __table_args__ = (
+        Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
+        Index("ix_customers_deleted_status", "deleted_at", "status"),
+    )
+
+
+class CustomerTag(Base):
+    """A free-text label on a customer."""
+
+    __tablename__ = "customer_tags"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+    __table_args__ = (Index("ix_customer_tags_tag", "tag"),)
+
+
+class Contact(Base):
+    """A person at the customer."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(60))
+
+
+class Note(Base):
+    """A timestamped note on a customer."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SentimentEntry(Base):
+    """One reading in a customer's sentiment log."""
+
+    __tablename__ = "sentiment_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+    sentiment: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,250 @@
+"""Opening the database: URL resolution, pragmas, migrations, sessions, error mapping.
+
+SQLite gets WAL, `synchronous=NORMAL`, foreign keys and a busy timeout on every
+connection. Before an upgrade the file is copied aside with the online backup API; a
+failed upgrade puts the copy back. A database written by a newer app is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from iqcadence_desktop.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5000
+
+
+def resolve_url(target: str | Path) -> str:
+    """Turn a path or an SQLAlchemy URL into a URL."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None for other databases and memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def explain_db_error(exc: BaseException, where: str = "the database") -> DatabaseError:
+    """Map a driver error to a message that says what to do."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        msg = (f"{where} is busy: another program is writing to it. "
+               "Wait a moment and try again, or close the other program.")
+    elif "readonly" in text or "read-only" in text or "attempt to write" in text:
+        msg = (f"{where} is read-only. Check the file's permissions or copy it to a "
+               "folder you can write to.")
+    elif "full" in text:
+        msg = f"The disk holding {where} is full. Free some space and try again."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        msg = (f"{where} is damaged or is not an iQcadence database. Restore it from a "
+               "backup, or open another file.")
+    elif "unable to open" in text:
+        msg = f"{where} cannot be opened. Check that the folder exists and is writable."
+    else:
+        msg = f"{where} reported an error: {getattr(exc, 'orig', exc)}"
+    return DatabaseError(msg)
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Driver-level transactions off, so the pragmas apply and SQLAlchemy's BEGIN rules.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
+                   f"busy_timeout={BUSY_TIMEOUT_MS}"):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """An engine with our pragmas (foreign keys off only for migrations)."""
+    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    args: dict[str, Any] = {"check_same_thread": False} if is_sqlite else {}
+    engine = create_engine(url, connect_args=args)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        if not foreign_keys:
+            event.listen(engine, "connect",
+                         lambda c, _r: c.execute("PRAGMA foreign_keys=OFF"))
+    return engine
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        if not path.parent.exists():
+            raise DatabaseError(f"The folder {path.parent} does not exist. "
+                                "Create it or choose another location for the database.")
+        return
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file.")
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header and header != b"SQLite format 3\x00":
+        raise DatabaseError(f"{path} is not an iQcadence database (it is not an SQLite "
+                            "file). Open another file, or restore from a backup.")
+
+
+def backup_sqlite(src: Path, dest: Path) -> None:
+    """Consistent copy of a live SQLite file through the online backup API."""
+    with contextlib.closing(sqlite3.connect(src)) as source, \
+            contextlib.closing(sqlite3.connect(dest)) as target:
+        source.backup(target)
+
+
+class Database:
+    """An open, migrated database and the session factory for it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = sqlite_path(url)
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def describe(self) -> str:
+        """Where the data lives, for the status bar and messages (no password)."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise explain_db_error(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        if self.is_sqlite:
+            with contextlib.suppress(DBAPIError), self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.engine.dispose()
+
+
+def open_database(target: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the database at a path or URL."""
+    url = resolve_url(target)
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    try:
+        if migrate:
+            _migrate(url, path)
+        return Database(url)
+    except OperationalError as exc:
+        raise explain_db_error(exc, f"The database {path or url}") from exc
+    except DBAPIError as exc:
+        raise explain_db_error(exc, f"The database {path or url}") from exc
+
+
+def _migrate(url: str, path: Path | None) -> None:
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        current = _current_revision(engine)
+        head = head_revision()
+        if current == head:
+            return
+        known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+        if current is not None and current not in known:
+            raise DatabaseError(
+                f"This database was written by a newer version of iQcadence (schema {current}). "
+                "Install the newer version of the app, or open another database.")
+        if current is None and _has_tables(engine):
+            raise DatabaseError(f"{path or url} holds tables that are not iQcadence's. "
+                                "Choose an empty file or an iQcadence database.")
+        copy = _copy_aside(path, current) if current is not None else None
+        _upgrade(engine, url, path, copy)
+    finally:
+        engine.dispose()
+
+
+def _copy_aside(path: Path | None, revision: str) -> Path | None:
+    if path is None or not path.exists():
+        return None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    copy = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}")
+    backup_sqlite(path, copy)
+    log.info("Copied %s aside to %s before upgrading", path, copy)
+    return copy
+
+
+def _upgrade(engine: Engine, url: str, path: Path | None, copy: Path | None) -> None:
+    cfg = _alembic_config()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as exc:
+        engine.dispose()
+        if copy is not None and path is not None:
+            backup_sqlite(copy, path)
+            raise DatabaseError(
+                f"Upgrading the database failed ({exc}). It was put back as it was; "
+                f"a copy is also at {copy}.") from exc
+        if isinstance(exc, OperationalError):
+            raise explain_db_error(exc, f"The database {path or url}") from exc
+        raise

@@ -1,0 +1,1 @@
+"""Business logic. Qt-free and typed; takes and returns DTOs."""

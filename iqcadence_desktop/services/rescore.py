@@ -1,0 +1,198 @@
+"""Scoring many customers at once, daily snapshots and the per-day portfolio rollup.
+
+Bulk work is set-based: one read of the signal columns, numpy arithmetic, then
+executemany writes. No ORM objects are loaded per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from iqcadence_desktop.models import Customer, PortfolioDaily, ScoreSnapshot
+from iqcadence_desktop.services.config import ScoringConfig
+from iqcadence_desktop.services.scoring import (
+    GROWTH_CODES,
+    UNSCORED,
+    BandThresholds,
+    FloatArray,
+    auto_lifecycle,
+    score_arrays,
+)
+from iqcadence_desktop.services.sql import CHUNK, upsert
+
+ALL_MANAGERS = ""
+UNASSIGNED = "(unassigned)"
+NAN = float("nan")
+
+#: The columns the engine reads, in this order (see `score_rows`).
+SIGNAL_COLUMNS = (
+    Customer.scoring_profile_id, Customer.logins_30d, Customer.feature_adoption_pct,
+    Customer.open_tickets, Customer.nps, Customer.csat, Customer.last_contact_date,
+    Customer.growth_signal, Customer.score_override,
+)
+
+
+class Cancelled(Exception):
+    """The user cancelled a long operation; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scores for many rows, in row order."""
+
+    scores: list[float | None]
+    coverage: list[float]
+    statuses: list[str]
+    days: list[int | None]
+
+
+WeightsFor = Callable[[int | None], dict[str, float]]
+
+
+def _column(values: Sequence[Any]) -> FloatArray:
+    return np.fromiter((NAN if v is None else v for v in values), dtype=float, count=len(values))
+
+
+def score_rows(rows: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig,
+               weights_for: WeightsFor) -> Scored:
+    """Score rows shaped like SIGNAL_COLUMNS as of a day (manual overrides win)."""
+    today = as_of.toordinal()
+    profiles, logins, adoption, tickets, nps, csat, contact, growth, override = (
+        list(c) for c in zip(*rows, strict=True)) if rows else ([[]] * 9)
+    days = [None if d is None else max(0, today - d.toordinal()) for d in contact]
+    columns = {"logins": _column(logins), "adoption": _column(adoption),
+               "tickets": _column(tickets), "nps": _column(nps), "csat": _column(csat),
+               "days": _column(days),
+               "growth": _column([GROWTH_CODES.get(g) for g in growth])}
+    scores = np.full(len(rows), NAN)
+    coverage = np.zeros(len(rows))
+    profile_arr = np.array([-1 if p is None else p for p in profiles], dtype=np.int64)
+    for pid in np.unique(profile_arr):
+        mask = profile_arr == pid
+        part = {k: v[mask] for k, v in columns.items()}
+        s, c = score_arrays(part, weights_for(None if pid == -1 else int(pid)), config.params)
+        scores[mask], coverage[mask] = s, c
+    final = [o if o is not None else (None if math.isnan(s) else float(s))
+             for s, o in zip(scores.tolist(), override, strict=True)]
+    return Scored(final, coverage.tolist(), bands_for(final, config.bands), days)
+
+
+def bands_for(scores: Sequence[float | None], t: BandThresholds) -> list[str]:
+    out = []
+    for s in scores:
+        if s is None:
+            out.append(UNSCORED)
+            continue
+        shown = math.floor(s + 0.5)
+        out.append("expansion" if shown >= t.expansion else "healthy" if shown >= t.healthy
+                   else "watch" if shown >= t.watch else "at_risk" if shown >= t.at_risk
+                   else "critical")
+    return out
+
+
+def snapshot_row(customer_id: int, day: int, score: float | None, status: str, coverage: float,
+                 signals: Sequence[Any], days: int | None, mrr_cents: int | None) -> dict[str, Any]:
+    """A score_snapshots row; `signals` is shaped like SIGNAL_COLUMNS."""
+    return {"customer_id": customer_id, "day": day, "score": score, "status": status,
+            "coverage": coverage, "logins_30d": signals[1], "feature_adoption_pct": signals[2],
+            "open_tickets": signals[3], "nps": signals[4], "csat": signals[5],
+            "days_since_contact": days, "growth_signal": signals[7], "mrr_cents": mrr_cents}
+
+
+def write_snapshots(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Upsert daily snapshots: one per customer per day, the last one of the day wins."""
+    upsert(session, ScoreSnapshot.__table__, rows, ("customer_id", "day"))  # type: ignore[arg-type]
+
+
+def rebuild_portfolio_day(session: Session, day: int) -> None:
+    """Recompute the rollup rows for one day from that day's snapshots."""
+    rebuild_portfolio_days(session, day, day)
+
+
+def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
+    """Recompute the rollup rows for a range of days from their snapshots."""
+    session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
+    snap, cust = ScoreSnapshot, Customer
+    manager = func.coalesce(cust.manager, UNASSIGNED)
+    risky = snap.status.in_(("at_risk", "critical"))
+    base_cols = [
+        func.count(), func.count(snap.score), func.avg(snap.score),
+        func.coalesce(func.sum(snap.mrr_cents), 0),
+        func.coalesce(func.sum(case((risky, snap.mrr_cents), else_=0)), 0),
+        *[func.coalesce(func.sum(case((snap.status == b, 1), else_=0)), 0)
+          for b in ("critical", "at_risk", "watch", "healthy", "expansion")],
+        func.avg(snap.logins_30d), func.avg(snap.feature_adoption_pct),
+        func.avg(snap.open_tickets), func.avg(snap.nps), func.avg(snap.csat),
+    ]
+    target = [c.name for c in PortfolioDaily.__table__.columns]
+    joined = and_(snap.customer_id == cust.id, cust.deleted_at.is_(None))
+    for key in (literal(ALL_MANAGERS), manager):
+        query = (select(snap.day, key, *base_cols).select_from(snap).join(cust, joined)
+                 .where(snap.day.between(first, last)))
+        query = query.group_by(snap.day, manager) if key is manager else query.group_by(snap.day)
+        session.execute(insert(PortfolioDaily).from_select(target, query))
+
+
+@dataclass(frozen=True)
+class RescoreSummary:
+    """What a bulk rescore did."""
+
+    customers: int
+    band_changes: int
+    lifecycle_changes: int
+    day: dt.date
+
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+_UPDATE = (update(Customer).where(Customer.id == bindparam("_id"))
+           .values(score=bindparam("_score"), status=bindparam("_status"),
+                   coverage=bindparam("_coverage"), scored_day=bindparam("_day"),
+                   lifecycle=bindparam("_lifecycle")))
+
+
+def rescore_all(session: Session, config: ScoringConfig, weights_for: WeightsFor,
+                as_of: dt.date, progress: ProgressFn | None = None,
+                cancelled: CancelFn | None = None) -> RescoreSummary:
+    """Rescore every live customer as of a day, snapshot each, refresh the rollup."""
+    rows = session.execute(select(Customer.id, Customer.status, Customer.lifecycle,
+                                  Customer.mrr_cents, *SIGNAL_COLUMNS)
+                           .where(Customer.deleted_at.is_(None))).all()
+    scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
+    day = as_of.toordinal()
+    updates, snaps = [], []
+    band_changes = lifecycle_changes = 0
+    for i, r in enumerate(rows):
+        status = scored.statuses[i]
+        lifecycle = auto_lifecycle(r[2], status)
+        band_changes += status != r[1]
+        lifecycle_changes += lifecycle != r[2]
+        updates.append({"_id": r[0], "_score": scored.scores[i], "_status": status,
+                        "_coverage": scored.coverage[i], "_day": day, "_lifecycle": lifecycle})
+        snaps.append(snapshot_row(r[0], day, scored.scores[i], status, scored.coverage[i],
+                                  r[4:], scored.days[i], r[3]))
+    _write_in_chunks(session, updates, snaps, progress, cancelled)
+    rebuild_portfolio_day(session, day)
+    return RescoreSummary(len(rows), band_changes, lifecycle_changes, as_of)
+
+
+def _write_in_chunks(session: Session, updates: list[dict[str, Any]],
+                     snaps: list[dict[str, Any]], progress: ProgressFn | None,
+                     cancelled: CancelFn | None) -> None:
+    total = len(updates)
+    for start in range(0, total, CHUNK):
+        if cancelled is not None and cancelled():
+            raise Cancelled("Rescore cancelled; no score was changed.")
+        session.execute(_UPDATE, updates[start:start + CHUNK])
+        write_snapshots(session, snaps[start:start + CHUNK])
+        if progress is not None:
+            progress(min(start + CHUNK, total), total)

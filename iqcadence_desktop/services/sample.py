@@ -1,0 +1,172 @@
+"""A realistic, deterministic sample portfolio with history (for demos and benchmarks).
+
+Seeded: the same arguments always give the same portfolio. Accounts follow one of three
+trajectories (improving, declining, flat) so charts, momentum and alerts have something
+to show; signals are correlated through a hidden 'health' factor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
+from iqcadence_desktop.services.config import ScoringConfig
+from iqcadence_desktop.services.fields import name_key
+from iqcadence_desktop.services.rescore import (
+    WeightsFor,
+    rebuild_portfolio_days,
+    score_rows,
+    snapshot_row,
+)
+from iqcadence_desktop.services.scoring import auto_lifecycle
+
+MANAGERS = ("Sarah Chen", "Marcus Webb", "Priya Nair", "Jonas Müller", "Aiko Tanaka",
+            "Lena García")
+SPECIAL_NAMES = ("Müller GmbH", "株式会社サンプル", "Zürich Energy, B.V.", "Smith & Söhne",
+                 "Ελληνική Λογιστική", "Café Lumière SARL")
+PREFIXES = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay",
+            "Soylent", "Cyberdyne", "Wonka", "Tyrell", "Oscorp", "Nakatomi", "Massive",
+            "Blue Sun", "Aperture", "Gringotts", "Monarch", "Pied Piper", "Northwind",
+            "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip",
+            "Lucerne", "Margie's", "Alpine", "Coho", "Fourth Coffee", "Humongous", "Trey")
+SUFFIXES = ("Corp", "Inc", "Labs", "Systems", "Group", "Partners", "Analytics", "Logistics",
+            "Health", "Retail", "Foods", "Media", "Energy", "Capital", "Robotics", "Studios",
+            "Networks", "Holdings", "Cloud", "Works")
+TAGS = ("vip", "beta", "upsell", "champion-left", "migration", "emea", "apac", "na",
+        "pilot", "reference")
+TIER_MRR = {"enterprise": (8_000, 60_000), "mid": (1_500, 9_000), "smb": (150, 1_800)}
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    customers: int
+    days: int
+
+
+def _names(rng: random.Random, n: int) -> list[str]:
+    names = list(SPECIAL_NAMES[: min(n, len(SPECIAL_NAMES))])
+    seen = {name_key(x) for x in names}
+    serial = 0
+    while len(names) < n:
+        base = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
+        name = base if name_key(base) not in seen else f"{base} {serial + 2}"
+        serial += 1
+        if name_key(name) not in seen:
+            seen.add(name_key(name))
+            names.append(name)
+    return names
+
+
+def _signals(rng: random.Random, health: float) -> dict[str, Any]:
+    """Signals for a latent health in [0, 1], with noise; some signals missing."""
+    def noisy(x: float, spread: float = 0.15) -> float:
+        return min(1.0, max(0.0, x + rng.gauss(0, spread)))
+    growth = "strong" if health > 0.78 else "mild" if health > 0.55 else "none"
+    return {
+        "logins": round(noisy(health) * 40),
+        "adoption": round(noisy(health) * 100, 1),
+        "tickets": round((1 - noisy(health)) * 7),
+        "nps": None if rng.random() < 0.12 else round(noisy(health, 0.2) * 10),
+        "csat": None if rng.random() < 0.3 else 1 + round(noisy(health) * 4),
+        "days": round((1 - noisy(health, 0.2)) * 75),
+        "growth": "na" if rng.random() < 0.08 else growth,
+    }
+
+
+def generate(session: Session, *, customers: int, days: int, today: dt.date,
+             config: ScoringConfig, weights_for: WeightsFor, seed: int = 7,
+             now: dt.datetime | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SampleResult:
+    """Insert `customers` accounts with `days` days of snapshots ending today."""
+    rng = random.Random(seed)
+    now = now or dt.datetime.combine(today, dt.time(9))
+    start_id = (session.query(Customer.id).order_by(Customer.id.desc()).limit(1).scalar() or 0) + 1
+    plans = [_plan(rng, i + start_id, name, today, now)
+             for i, name in enumerate(_names(rng, customers))]
+    session.execute(insert(Customer), [p["row"] for p in plans])
+    tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
+    if tag_rows:
+        session.execute(insert(CustomerTag), tag_rows)
+    _history(session, plans, days, today, config, weights_for, progress)
+    return SampleResult(customers, days)
+
+
+def _plan(rng: random.Random, cid: int, name: str, today: dt.date,
+          now: dt.datetime) -> dict[str, Any]:
+    tier = rng.choices(("enterprise", "mid", "smb"), (0.15, 0.35, 0.5))[0]
+    low, high = TIER_MRR[tier]
+    mrr = int(low * (high / low) ** (rng.random() ** 2.2)) * 100  # skewed towards low
+    trend = rng.choices(("improving", "declining", "flat"), (0.3, 0.3, 0.4))[0]
+    end = min(0.97, max(0.03, rng.betavariate(2.6, 1.8)))
+    start = {"improving": end - rng.uniform(0.1, 0.35), "declining": end + rng.uniform(0.1, 0.35),
+             "flat": end + rng.uniform(-0.04, 0.04)}[trend]
+    sig = _signals(rng, end)
+    lifecycle = rng.choices(("active", "onboarding", "won", "churned"), (0.86, 0.07, 0.04, 0.03))[0]
+    row = {
+        "id": cid, "name": name, "name_key": name_key(name), "manager": rng.choice(MANAGERS),
+        "mrr_cents": mrr, "logins_30d": sig["logins"], "feature_adoption_pct": sig["adoption"],
+        "open_tickets": sig["tickets"], "nps": sig["nps"], "csat": sig["csat"],
+        "last_contact_date": today - dt.timedelta(days=sig["days"]),
+        "renewal_date": today + dt.timedelta(days=rng.randint(-20, 365)),
+        "growth_signal": sig["growth"], "tier": tier, "lifecycle": lifecycle,
+        "customer_since": today - dt.timedelta(days=rng.randint(60, 2400)),
+        "next_touch": today + dt.timedelta(days=rng.randint(-5, 40)) if rng.random() < 0.6 else None,
+        "scoring_profile_id": None, "note": None,
+        "sentiment": rng.choices(("positive", "neutral", "negative", None),
+                                 (0.3, 0.4, 0.15, 0.15))[0],
+        "score_override": None, "score": None, "status": "unscored", "coverage": 0.0,
+        "scored_day": None, "created_at": now, "updated_at": now, "deleted_at": None,
+    }
+    tags = rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3)))
+    return {"row": row, "tags": tags, "start": start, "end": end, "seed": rng.random()}
+
+
+def _history(session: Session, plans: list[dict[str, Any]], days: int, today: dt.date,
+             config: ScoringConfig, weights_for: WeightsFor,
+             progress: Callable[[int, int], None] | None) -> None:
+    first = today.toordinal() - max(days, 1) + 1
+    for step, ordinal in enumerate(range(first, today.toordinal() + 1)):
+        day = dt.date.fromordinal(ordinal)
+        frac = 1.0 if days <= 1 else step / (days - 1)
+        signal_rows = [_signals_on(p, frac, day, ordinal == today.toordinal()) for p in plans]
+        scored = score_rows(signal_rows, day, config, weights_for)
+        snaps = [snapshot_row(p["row"]["id"], ordinal, scored.scores[i], scored.statuses[i],
+                              scored.coverage[i], signal_rows[i], scored.days[i],
+                              p["row"]["mrr_cents"]) for i, p in enumerate(plans)]
+        session.execute(insert(ScoreSnapshot), snaps)
+        if ordinal == today.toordinal():
+            _finalise(session, plans, scored.scores, scored.statuses, scored.coverage, ordinal)
+        if progress is not None:
+            progress(step + 1, days)
+    rebuild_portfolio_days(session, first, today.toordinal())
+
+
+def _signals_on(plan: dict[str, Any], frac: float, day: dt.date, last: bool) -> tuple[Any, ...]:
+    row = plan["row"]
+    if last:
+        return (None, row["logins_30d"], row["feature_adoption_pct"], row["open_tickets"],
+                row["nps"], row["csat"], row["last_contact_date"], row["growth_signal"], None)
+    rng = random.Random(f"{plan['seed']}-{day.toordinal()}")
+    health = plan["start"] + (plan["end"] - plan["start"]) * frac
+    sig = _signals(rng, min(0.98, max(0.02, health)))
+    contact = day - dt.timedelta(days=sig["days"])
+    return (None, sig["logins"], sig["adoption"], sig["tickets"], row["nps"] if sig["nps"] is
+            None else sig["nps"], row["csat"], contact, row["growth_signal"], None)
+
+
+def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float | None],
+              statuses: list[str], coverage: list[float], ordinal: int) -> None:
+    stmt = (update(Customer).where(Customer.id == bindparam("_id"))
+            .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
+                    scored_day=ordinal, lifecycle=bindparam("_l")))
+    session.execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
+                            "_c": coverage[i],
+                            "_l": auto_lifecycle(p["row"]["lifecycle"], statuses[i])}
+                           for i, p in enumerate(plans)])

@@ -1,0 +1,1 @@
+"""Qt widgets, pages, dialogs and item models. Knows services, never SQL."""

@@ -1,0 +1,1 @@
+"""Sidebar pages, one module each; registered in `views/main_window.py`."""

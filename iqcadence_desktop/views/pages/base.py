@@ -1,0 +1,61 @@
+"""The small contract every sidebar page follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QWidget
+
+from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.bridge import EventBridge
+from iqcadence_desktop.views.tasks import TaskRunner
+
+
+class PageContext:
+    """What pages are given by the composition root (no globals)."""
+
+    def __init__(self, services: Services, tasks: TaskRunner, bridge: EventBridge) -> None:
+        self.services = services
+        self.tasks = tasks
+        self.bridge = bridge
+        self.manager: str | None = None  # the manager filter, None = everyone
+
+
+class Page(QWidget):
+    """A sidebar page: declares its id, title and section, and knows how to refresh.
+
+    Pages refresh lazily: `mark_stale()` on data changes, `refresh()` when shown.
+    """
+
+    PAGE_ID: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    SECTION: ClassVar[str] = "Monitor"
+    ICON: ClassVar[str] = ""
+
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.stale = True
+        self._connections: list[tuple[SignalInstance, Callable[..., Any]]] = []
+        self.setObjectName(f"page_{self.PAGE_ID}")
+
+    def track(self, signal: SignalInstance, slot: Callable[..., Any]) -> None:
+        """Connect and remember, so `disconnect_all` can undo it."""
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def disconnect_all(self) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections.clear()
+
+    def mark_stale(self, *_args: object) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the services."""
+        self.stale = False

@@ -1,0 +1,1 @@
+"""Qt item models (`*TableModel`), fed with DTO rows by pages."""
