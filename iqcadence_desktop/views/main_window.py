@@ -66,9 +66,20 @@ class MainWindow(QMainWindow):
                 item = QListWidgetItem("   " + cls.TITLE)
                 item.setData(PAGE_ROLE, cls.PAGE_ID)
                 self.sidebar.addItem(item)
+                self._connect_page(page, item)
         home = self.pages["home"]
         if isinstance(home, HomePage):
             home.sample_loaded.connect(lambda: self.show_page("customers"))
+
+    def _connect_page(self, page: Page, item: QListWidgetItem) -> None:
+        title = "   " + page.TITLE
+        page.badge_changed.connect(
+            lambda text: item.setText(f"{title}  ({text})" if text else title))
+        page.navigation_requested.connect(self._on_page_navigation_requested)
+
+    def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
+        self.show_page(page_id)
+        self.pages[page_id].apply_navigation(params)
 
     def show_page(self, page_id: str) -> None:
         for row in range(self.sidebar.count()):

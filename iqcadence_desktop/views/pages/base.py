@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from iqcadence_desktop.services.container import Services
@@ -27,7 +27,17 @@ class Page(QWidget):
     """A sidebar page: declares its id, title and section, and knows how to refresh.
 
     Pages refresh lazily: `mark_stale()` on data changes, `refresh()` when shown.
+
+    Signals:
+        badge_changed(str): text for the page's sidebar badge ("" hides it).
+        customer_open_requested(int): the user asked to open a customer's detail window.
+        navigation_requested(str, dict): go to another page and apply these parameters
+            there (e.g. ("customers", {"status": "at_risk"})).
     """
+
+    badge_changed = Signal(str)
+    customer_open_requested = Signal(int)
+    navigation_requested = Signal(str, dict)
 
     PAGE_ID: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
@@ -59,3 +69,6 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
         self.stale = False
+
+    def apply_navigation(self, params: dict[str, object]) -> None:
+        """Take parameters sent by another page's `navigation_requested` (default: none)."""
