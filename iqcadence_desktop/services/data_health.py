@@ -37,9 +37,15 @@ class Finding:
 
 def fold_name(name: str) -> str:
     """Name without accents, punctuation, case or legal suffixes ('Acmé, Inc.' -> 'acme')."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", " ", plain.lower()).split()
-    return " ".join(w for w in words if w not in _SUFFIXES) or plain.lower().strip()
+    # Drop accents but keep every script's letters (Greek or Japanese names stay distinct).
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(ch)).casefold()
+    words = re.sub(r"[\W_]+", " ", plain).split()
+    return " ".join(w for w in words if w not in _SUFFIXES) or " ".join(words)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _simple_checks(rows: Sequence[CustomerDTO]) -> list[Finding]:
@@ -72,7 +78,8 @@ def near_duplicates(rows: Sequence[CustomerDTO]) -> list[Finding]:
     parent = {k: k for k in keys}
     for a, b in zip(keys, keys[1:], strict=False):
         # Comparing sorted neighbours only keeps this linear at 100k accounts.
-        if min(len(a), len(b)) >= 5 and (
+        # Names that differ in their numbers ("Store 12" / "Store 14") are different accounts.
+        if min(len(a), len(b)) >= 5 and _digits(a) == _digits(b) and (
                 difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_DUPLICATE_RATIO):
             parent[b] = parent[a]
     merged: dict[str, list[CustomerDTO]] = defaultdict(list)

@@ -104,3 +104,11 @@ def test_assign_profile_by_tier_rescores_and_audits(services: Services,
     assert services.profile_assignment.assign(profile.id, tiers=["smb"]) == 0
     with pytest.raises(ValidationError):
         services.profile_assignment.assign(profile.id)
+
+
+def test_near_duplicates_ignore_numbered_and_other_script_names(services: Services) -> None:
+    for name in ("Wayne Health 202", "Wayne Health 210", "Ελληνική Λογιστική",
+                 "株式会社サンプル", "Initech Corp", "Initech Inc", "Initek"):
+        _add(services, name)
+    groups = [sorted(f.names) for f in services.data_health.findings() if f.kind == "duplicate"]
+    assert groups == [["Initech Corp", "Initech Inc"]]

@@ -59,6 +59,7 @@ class ProfilesSection(QWidget):
         right.addWidget(self.name_edit)
         right.addWidget(self.grid)
         right.addLayout(self._buttons({"Save profile": self.save}))
+        right.addStretch(1)
         top.addLayout(left, 1)
         top.addLayout(right, 1)
         layout.addLayout(top, 1)
