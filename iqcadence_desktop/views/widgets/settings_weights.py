@@ -24,7 +24,7 @@ def describe_what_if(r: WhatIfResult) -> str:
         moves = sorted(r.moves.items(), key=lambda kv: -kv[1])[:4]
         parts = [f"{n:,} {BAND_LABELS[a]} → {BAND_LABELS[b]}" for (a, b), n in moves]
         head = (f"{r.band_changes:,} of {r.customers:,} accounts would change band: "
-                + ", ".join(parts) + ("…" if len(r.moves) > 4 else "") + ".")
+                + ", ".join(parts) + (", …" if len(r.moves) > 4 else "."))
     return (f"{head}\nRevenue at risk: {money(r.revenue_at_risk_before_cents)} now → "
             f"{money(r.revenue_at_risk_after_cents)} with these weights.")
 
