@@ -61,6 +61,12 @@ class AuditLog:
                                customer_id=customer_id, customer_name=customer_name,
                                summary=summary, details=details))
 
+    def distinct(self, column: str) -> list[str]:
+        """Values seen in the `action` or `user` column, sorted (for filter pickers)."""
+        col = {"action": AuditEntry.action, "user": AuditEntry.user}[column]
+        with self._db.session() as s:
+            return [str(v) for v in s.scalars(select(col).distinct().order_by(col))]
+
     def entries(self, flt: AuditFilter = AuditFilter()) -> list[AuditEntryDTO]:
         stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         if flt.action:

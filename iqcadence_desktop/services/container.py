@@ -9,9 +9,13 @@ from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
+from iqcadence_desktop.services.data_health import DataHealthService
 from iqcadence_desktop.services.events import EventBus
+from iqcadence_desktop.services.managers import ManagerService
 from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
 from iqcadence_desktop.services.settings import SettingsService
+from iqcadence_desktop.services.what_if import WhatIfService
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    what_if: WhatIfService
+    managers: ManagerService
+    data_health: DataHealthService
+    profile_assignment: ProfileAssignmentService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -38,4 +46,8 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio,
+                    WhatIfService(db, clock, config),
+                    ManagerService(db, clock, audit, events),
+                    DataHealthService(customers),
+                    ProfileAssignmentService(db, clock, config, audit, events))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, PortfolioDaily, ScoreSnapshot
@@ -154,7 +154,10 @@ class RescoreSummary:
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
-_UPDATE = (update(Customer).where(Customer.id == bindparam("_id"))
+# A Core (table) UPDATE: SQLAlchemy 2.1 treats an ORM executemany UPDATE as "bulk update
+# by primary key" and refuses this WHERE clause; no ORM objects are involved here anyway.
+_CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
+_UPDATE = (update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("_id"))
            .values(score=bindparam("_score"), status=bindparam("_status"),
                    coverage=bindparam("_coverage"), scored_day=bindparam("_day"),
                    lifecycle=bindparam("_lifecycle")))

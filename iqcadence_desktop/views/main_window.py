@@ -1,32 +1,45 @@
-"""The main window: a sectioned sidebar, the page stack and a status bar."""
+"""The main window: a top bar with the manager filter, the sidebar, the page stack."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
+    QLabel,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from iqcadence_desktop import APP_NAME
+from iqcadence_desktop.views.pages.audit_log import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers import CustomersPage
 from iqcadence_desktop.views.pages.home import HomePage
+from iqcadence_desktop.views.pages.settings import SettingsPage
+from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
-PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage)
+PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage, SettingsPage, AuditLogPage)
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
-PAGE_ROLE = Qt.ItemDataRole.UserRole
+#: Below this window width the sidebar folds away behind the ☰ button.
+NARROW_WIDTH = 1000
+ALL_MANAGERS = "All managers"
 
 
 class MainWindow(QMainWindow):
-    """Hosts the pages; remembers geometry and the last page (UI state only)."""
+    """Hosts the pages; remembers geometry and the last page (UI state only).
+
+    Signals:
+        manager_changed(object): the manager filter changed (a name, or None for all).
+    """
+
+    manager_changed = Signal(object)
 
     def __init__(self, ctx: PageContext, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -35,72 +48,157 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setStyleSheet(STYLE_SHEET)
         self.pages: dict[str, Page] = {}
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar = Sidebar()
         self.stack = QStackedWidget()
+        self._narrow = False
         self._build_pages()
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.sidebar.currentItemChanged.connect(self._on_sidebar_current_changed)
+        self.setCentralWidget(self._build_central())
+        self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
+        ctx.bridge.customers_changed.connect(self._reload_managers)
+        self._reload_managers()
+        self._add_shortcuts()
         self.statusBar().showMessage(f"Database: {ctx.services.db.describe()}")
         self._restore_state()
+
+    # -- building --------------------------------------------------------------------
+    def _build_central(self) -> QWidget:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_top_bar())
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(self.sidebar)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        return central
+
+    def _build_top_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("topbar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(8, 4, 12, 4)
+        self.menu_button = QToolButton()
+        self.menu_button.setObjectName("hamburger")
+        self.menu_button.setText("☰")
+        self.menu_button.setToolTip("Show or hide the page list")
+        self.menu_button.setAccessibleName("Page list")
+        self.menu_button.clicked.connect(self._on_menu_button_clicked)
+        self.menu_button.hide()
+        brand = QLabel(APP_NAME)
+        brand.setObjectName("brand")
+        self.manager_combo = QComboBox()
+        self.manager_combo.setObjectName("manager_filter")
+        self.manager_combo.setMinimumWidth(200)
+        self.manager_combo.setToolTip("Show only this manager's accounts on every page")
+        self.manager_combo.currentIndexChanged.connect(self._on_manager_combo_changed)
+        label = QLabel("Manager:")
+        label.setBuddy(self.manager_combo)
+        for widget in (self.menu_button, brand):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(label)
+        layout.addWidget(self.manager_combo)
+        return bar
 
     def _build_pages(self) -> None:
         for section in SECTIONS:
             classes = [c for c in PAGE_CLASSES if section == c.SECTION]
-            if not classes:
-                continue
-            header = QListWidgetItem(section.upper())
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.sidebar.addItem(header)
+            if classes:
+                self.sidebar.add_section(section)
             for cls in classes:
                 page = cls(self.ctx)
                 self.pages[cls.PAGE_ID] = page
                 self.stack.addWidget(page)
-                item = QListWidgetItem("   " + cls.TITLE)
-                item.setData(PAGE_ROLE, cls.PAGE_ID)
-                self.sidebar.addItem(item)
-                self._connect_page(page, item)
+                self.sidebar.add_page(cls.PAGE_ID, cls.TITLE, cls.ICON)
+                self._connect_page(page)
         home = self.pages["home"]
         if isinstance(home, HomePage):
             home.sample_loaded.connect(lambda: self.show_page("customers"))
 
-    def _connect_page(self, page: Page, item: QListWidgetItem) -> None:
-        title = "   " + page.TITLE
-        page.badge_changed.connect(
-            lambda text: item.setText(f"{title}  ({text})" if text else title))
+    def _connect_page(self, page: Page) -> None:
+        page_id = page.PAGE_ID
+        page.badge_changed.connect(lambda text: self.sidebar.set_badge(page_id, text))
         page.navigation_requested.connect(self._on_page_navigation_requested)
+        page.customer_open_requested.connect(self.open_customer)
 
-    def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
-        self.show_page(page_id)
-        self.pages[page_id].apply_navigation(params)
+    def _add_shortcuts(self) -> None:
+        for number, page_id in enumerate(self.sidebar.page_ids()[:9], start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda pid=page_id: self.show_page(pid))
+        search = QShortcut(QKeySequence.StandardKey.Find, self)
+        search.activated.connect(lambda: self.current_page().focus_search())
 
+    # -- navigation ------------------------------------------------------------------
     def show_page(self, page_id: str) -> None:
-        for row in range(self.sidebar.count()):
-            if self.sidebar.item(row).data(PAGE_ROLE) == page_id:
-                self.sidebar.setCurrentRow(row)
-                return
+        self.sidebar.select(page_id)
 
     def current_page(self) -> Page:
         page = self.stack.currentWidget()
         assert isinstance(page, Page)
         return page
 
-    def _on_sidebar_current_changed(self, item: QListWidgetItem | None,
-                                    _previous: QListWidgetItem | None) -> None:
-        if item is None:
-            return
-        page = self.pages[item.data(PAGE_ROLE)]
+    def open_customer(self, customer_id: int) -> None:
+        """Show one customer (the Customers page filtered to it, for now)."""
+        self.show_page("customers")
+        self.pages["customers"].apply_navigation({"customer_id": customer_id})
+
+    def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
+        self.show_page(page_id)
+        self.pages[page_id].apply_navigation(params)
+
+    def _on_sidebar_page_selected(self, page_id: str) -> None:
+        page = self.pages[page_id]
         self.stack.setCurrentWidget(page)
+        if self._narrow:
+            self.sidebar.hide()  # the drawer closes once a page is chosen
         if page.stale:
             page.refresh()
 
+    # -- manager filter --------------------------------------------------------------
+    def set_manager(self, manager: str | None) -> None:
+        index = 0 if manager is None else self.manager_combo.findText(manager)
+        if index >= 0:
+            self.manager_combo.setCurrentIndex(index)
+
+    def _reload_managers(self, *_args: object) -> None:
+        chosen = self.ctx.manager
+        self.manager_combo.blockSignals(True)
+        self.manager_combo.clear()
+        self.manager_combo.addItem(ALL_MANAGERS)
+        self.manager_combo.addItems(self.ctx.services.customers.managers())
+        index = self.manager_combo.findText(chosen) if chosen else 0
+        self.manager_combo.setCurrentIndex(max(index, 0))
+        self.manager_combo.blockSignals(False)
+        if chosen and index < 0:  # the manager vanished (renamed or merged away)
+            self._on_manager_combo_changed(0)
+
+    def _on_manager_combo_changed(self, index: int) -> None:
+        manager = None if index <= 0 else self.manager_combo.itemText(index)
+        if manager == self.ctx.manager:
+            return
+        self.ctx.manager = manager
+        for page in self.pages.values():
+            page.mark_stale()
+        self.manager_changed.emit(manager)
+
+    # -- narrow windows --------------------------------------------------------------
+    def is_narrow(self) -> bool:
+        return self._narrow
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.menu_button.setVisible(narrow)
+            self.sidebar.setVisible(not narrow)
+
+    def _on_menu_button_clicked(self) -> None:
+        self.sidebar.setVisible(not self.sidebar.isVisible())
+
+    # -- UI state --------------------------------------------------------------------
     def _restore_state(self) -> None:
         geometry = self._ui_state.value("window/geometry")
         if geometry is not None:

@@ -14,6 +14,13 @@ STYLE_SHEET = f"""
 QListWidget#sidebar {{ background: #1f2430; color: #e6e9ef; border: none; font-size: 13px; }}
 QListWidget#sidebar::item {{ padding: 7px 12px; }}
 QListWidget#sidebar::item:selected {{ background: {ACCENT}; color: white; }}
+QWidget#topbar {{ background: #f4f6fa; border-bottom: 1px solid #dde2ea; }}
+QLabel#brand {{ font-size: 15px; font-weight: 600; color: #1f2430; padding-left: 4px; }}
+QToolButton#hamburger {{ font-size: 18px; padding: 2px 8px; border: none; }}
+QToolButton#hamburger:hover {{ background: #e3e8f0; border-radius: 4px; }}
+QListWidget#sidebar::item:disabled {{ color: #8d96a7; font-size: 11px; font-weight: 600;
+    padding-top: 14px; }}
+QLabel[role="section-title"] {{ font-size: 15px; font-weight: 600; }}
 QLabel[role="page-title"] {{ font-size: 20px; font-weight: 600; }}
 QLabel[role="muted"] {{ color: #5f6b7a; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #dde2ea; border-radius: 8px; }}

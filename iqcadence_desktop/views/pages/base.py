@@ -72,3 +72,6 @@ class Page(QWidget):
 
     def apply_navigation(self, params: dict[str, object]) -> None:
         """Take parameters sent by another page's `navigation_requested` (default: none)."""
+
+    def focus_search(self) -> None:
+        """Put the cursor in the page's search box (Ctrl+F); pages without one ignore it."""

@@ -1,0 +1,44 @@
+"""Small building blocks shared by the settings sections and the audit log."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QWidget
+
+from iqcadence_desktop.views.table_models.rows_table_model import RowsTableModel
+
+ERROR_STYLE = "color: #c62828"
+OK_STYLE = "color: #2e7d32"
+
+
+def message_label(parent: QWidget | None = None) -> QLabel:
+    """A word-wrapped label for a section's error or confirmation message."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setObjectName("message")
+    return label
+
+
+def show_message(label: QLabel, text: str, error: bool = False) -> None:
+    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+    label.setText(text)
+
+
+def rows_table(model: RowsTableModel, stretch_column: int = -1) -> QTableView:
+    """A read-only, row-selecting table over a RowsTableModel."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch_column >= 0:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    return table
+
+
+def selected_rows(table: QTableView) -> list[int]:
+    return sorted({i.row() for i in table.selectionModel().selectedRows()})

@@ -1,0 +1,38 @@
+"""A main window over the test database, with a synchronous task runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.bridge import EventBridge
+from iqcadence_desktop.views.main_window import MainWindow
+from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.tasks import SyncTaskRunner
+
+
+@pytest.fixture
+def ctx(services: Services) -> Iterator[PageContext]:
+    bridge = EventBridge(services.events)
+    yield PageContext(services, SyncTaskRunner(), bridge)
+    bridge.detach()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: PageContext, tmp_path: Path) -> MainWindow:
+    state = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ctx, state)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def add(services: Services, name: str, **fields: object) -> int:
+    return services.customers.create({"name": name, **fields}).id
