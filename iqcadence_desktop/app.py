@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="iqcadence", description="iQcadence Desktop")
     parser.add_argument("--db", default=os.environ.get(DB_ENV),
-                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)")
+                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the "
+                        "app's own)")
     parser.add_argument("--version", action="version", version=f"iqcadence {__version__}")
     return parser.parse_args(argv)
 

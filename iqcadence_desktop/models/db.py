@@ -21,7 +21,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from iqcadence_desktop.errors import DatabaseError
@@ -69,6 +70,11 @@ def explain_db_error(exc: BaseException, where: str = "the database") -> Databas
     else:
         msg = f"{where} reported an error: {getattr(exc, 'orig', exc)}"
     return DatabaseError(msg)
+
+
+def _is_environmental(exc: BaseException) -> bool:
+    """Locked, read-only, full, corrupt files: the user can act on these; bad SQL is a bug."""
+    return not isinstance(exc, IntegrityError | ProgrammingError)
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -169,8 +175,10 @@ class Database:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except (OperationalError, SADatabaseError) as exc:
             session.rollback()
+            if not _is_environmental(exc):
+                raise
             raise explain_db_error(exc) from exc
         except BaseException:
             session.rollback()
@@ -208,7 +216,8 @@ def _migrate(url: str, path: Path | None) -> None:
         head = head_revision()
         if current == head:
             return
-        known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        known = {s.revision for s in scripts.walk_revisions()}
         if current is not None and current not in known:
             raise DatabaseError(
                 f"This database was written by a newer version of iQcadence (schema {current}). "

@@ -21,6 +21,7 @@ from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.rescore import SIGNAL_COLUMNS, WeightsFor, score_rows
 from iqcadence_desktop.services.scoring import momentum as momentum_of
+from iqcadence_desktop.services.scoring import shown_score
 
 MOMENTUM_DAYS = 7
 #: How far back to look for the "week ago" snapshot when that exact day is missing.
@@ -45,8 +46,8 @@ class CustomerFilter:
     trash: bool = False  # True: only trashed customers; False: only live ones
 
 
-def build_query(flt: CustomerFilter) -> Select[Any]:
-    stmt = (select(*_STORED, *SIGNAL_COLUMNS)
+def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
+    stmt: Select[*tuple[Any, ...]] = (select(*_STORED, *SIGNAL_COLUMNS)
             .outerjoin(ScoringProfile, ScoringProfile.id == Customer.scoring_profile_id))
     stmt = stmt.where(Customer.deleted_at.is_not(None) if flt.trash
                       else Customer.deleted_at.is_(None))
@@ -61,8 +62,7 @@ def build_query(flt: CustomerFilter) -> Select[Any]:
     if flt.tag:
         stmt = stmt.where(Customer.id.in_(
             select(CustomerTag.customer_id).where(func.lower(CustomerTag.tag) == flt.tag.lower())))
-    ordered: Select[Any] = stmt.order_by(Customer.name)
-    return ordered
+    return stmt.order_by(Customer.name)
 
 
 def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
@@ -116,11 +116,11 @@ def _to_dto(r: Any, n: int, score: float | None, coverage: float, status: str,
     profile_id, logins, adoption, tickets, nps, csat, last_contact, growth, override = r[n:]
     until = derived.days_until(renewal, as_of)
     mom = momentum_of(score, week_ago)
-    shown = None if score is None else int(score + 0.5)
     return CustomerDTO(
         cid, name, manager, mrr, logins, adoption, tickets, nps, csat, last_contact, days,
         renewal, until, derived.months_to_renewal(renewal, as_of), growth, tier, tags,
-        lifecycle, since, next_touch, profile_id, profile_name, note, sentiment, score, shown,
+        lifecycle, since, next_touch, profile_id, profile_name, note, sentiment, score,
+        shown_score(score),
         status, coverage, override is not None, mom,
         derived.cadence_status(tier, days, config), derived.renewal_window(until, config),
         derived.expansion_estimate_cents(status, mrr, config),
