@@ -290,6 +290,8 @@ class CustomerService:
 
     def _set_deleted(self, ids: Sequence[int], when: dt.datetime | None, action: str,
                      verb: str) -> int:
+        # Today's rollup counts only accounts with a snapshot today: bring everyone up first.
+        self.ensure_daily_snapshots()
         with self._db.session() as s:
             rows = s.execute(select(Customer.id, Customer.name).where(
                 Customer.id.in_(ids), Customer.deleted_at.is_(None) if when

@@ -94,8 +94,8 @@ def parse_money_cents(field: str, value: object) -> int:
         raise _fail(field, value, "an amount of money such as 5000 or 5000.50") from None
     if not amount.is_finite() or amount < 0:
         raise _fail(field, value, "an amount of money, 0 or more")
-    # Compare before quantizing: a huge exponent would overflow the Decimal context.
-    if amount * 100 > MAX_MONEY_CENTS:
+    # Compare before any arithmetic: a huge exponent would overflow the Decimal context.
+    if amount > MAX_MONEY_CENTS // 100:
         raise _fail(field, value, "an amount below 100 billion")
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
