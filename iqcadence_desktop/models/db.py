@@ -48,33 +48,44 @@ def sqlite_path(url: str) -> Path | None:
         return None
     if parsed.database == ":memory:":
         return None
+    if parsed.database.startswith("file:"):  # URI form, e.g. ...?mode=ro&uri=true
+        return Path(parsed.database[5:].split("?")[0])
     return Path(parsed.database)
+
+
+#: Driver words that mean the file or disk is the problem (the user can act on these).
+_ENVIRONMENT_WORDS = ("locked", "busy", "readonly", "read-only", "attempt to write", "full",
+                      "not a database", "malformed", "corrupt", "unable to open", "disk i/o")
 
 
 def explain_db_error(exc: BaseException, where: str = "the database") -> DatabaseError:
     """Map a driver error to a message that says what to do."""
     text = str(getattr(exc, "orig", exc)).lower()
+    subject = where[:1].upper() + where[1:]
     if "locked" in text or "busy" in text:
-        msg = (f"{where} is busy: another program is writing to it. "
+        msg = (f"{subject} is busy: another program is writing to it. "
                "Wait a moment and try again, or close the other program.")
     elif "readonly" in text or "read-only" in text or "attempt to write" in text:
-        msg = (f"{where} is read-only. Check the file's permissions or copy it to a "
+        msg = (f"{subject} is read-only. Check the file's permissions or copy it to a "
                "folder you can write to.")
     elif "full" in text:
         msg = f"The disk holding {where} is full. Free some space and try again."
     elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        msg = (f"{where} is damaged or is not an iQcadence database. Restore it from a "
+        msg = (f"{subject} is damaged or is not an iQcadence database. Restore it from a "
                "backup, or open another file.")
-    elif "unable to open" in text:
-        msg = f"{where} cannot be opened. Check that the folder exists and is writable."
+    elif "unable to open" in text or "disk i/o" in text:
+        msg = f"{subject} cannot be opened. Check that the folder exists and is writable."
     else:
-        msg = f"{where} reported an error: {getattr(exc, 'orig', exc)}"
+        msg = f"{subject} reported an error: {getattr(exc, 'orig', exc)}"
     return DatabaseError(msg)
 
 
 def _is_environmental(exc: BaseException) -> bool:
-    """Locked, read-only, full, corrupt files: the user can act on these; bad SQL is a bug."""
-    return not isinstance(exc, IntegrityError | ProgrammingError)
+    """Locked, read-only, full, corrupt files; bad SQL or a broken constraint is a bug."""
+    if isinstance(exc, IntegrityError | ProgrammingError):
+        return False
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(word in text for word in _ENVIRONMENT_WORDS)
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
