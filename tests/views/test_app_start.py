@@ -1,0 +1,58 @@
+"""Starting the app: one instance per database file, plain-words refusals, crash dialog."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from iqcadence_desktop import app
+from iqcadence_desktop.errors import DatabaseError, UserFacingError
+
+
+def test_second_window_on_the_same_file_is_refused(qtbot: QtBot, db_path: Path) -> None:
+    window, cleanup = app.build_window(str(db_path))
+    qtbot.addWidget(window)
+    try:
+        with pytest.raises(UserFacingError, match="already open on"):
+            app.build_window(str(db_path))
+    finally:
+        cleanup()
+    again, cleanup_again = app.build_window(str(db_path))  # free once the first has closed
+    qtbot.addWidget(again)
+    cleanup_again()
+
+
+def test_bad_database_is_told_in_words_and_frees_the_lock(qtbot: QtBot,
+                                                           tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database")
+    alerts: list[tuple[str, str]] = []
+    assert app.open_window(str(junk), lambda title, text: alerts.append((title, text))) is None
+    assert len(alerts) == 1 and "not an SQLite file" in alerts[0][1]
+    with pytest.raises(DatabaseError):
+        app.build_window(str(junk))  # the lock was released after the first failure
+
+
+def test_crash_handler_logs_and_shows_the_log_path(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    alerts: list[tuple[str, str]] = []
+    log_path = tmp_path / "iqcadence.log"
+    app.install_crash_handler(log_path, lambda title, text: alerts.append((title, text)))
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        with caplog.at_level(logging.CRITICAL):
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert "hit a bug" in alerts[0][0] and str(log_path) in alerts[0][1]
+    assert caplog.records[-1].levelno == logging.CRITICAL and caplog.records[-1].exc_info
+    try:
+        raise DatabaseError("The database is busy.")
+    except DatabaseError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert alerts[1] == ("iQcadence", "The database is busy.")
