@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -125,3 +125,25 @@ def _to_dto(r: Any, n: int, score: float | None, coverage: float, status: str,
         derived.cadence_status(tier, days, config), derived.renewal_window(until, config),
         derived.expansion_estimate_cents(status, mrr, config),
         derived.priority_score(score, mrr, until, mom, lifecycle), created, updated, deleted)
+
+
+class BookRow(NamedTuple):
+    """The few figures a portfolio total needs for one account, scored as of a day."""
+
+    mrr_cents: int | None
+    lifecycle: str
+    score: float | None
+    status: str
+
+
+def load_book(session: Session, manager: str | None, as_of: dt.date, config: ScoringConfig,
+              weights_for: WeightsFor) -> list[BookRow]:
+    """Live accounts (one manager's or all), scored as of a day, without building DTOs."""
+    stmt = (select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS)
+            .where(Customer.deleted_at.is_(None)))
+    if manager:
+        stmt = stmt.where(Customer.manager == manager)
+    rows = session.execute(stmt).all()
+    scored = score_rows([r[2:] for r in rows], as_of, config, weights_for)
+    return [BookRow(r[0], r[1], scored.scores[i], scored.statuses[i])
+            for i, r in enumerate(rows)]

@@ -21,8 +21,14 @@ from iqcadence_desktop.services import fields as F
 from iqcadence_desktop.services import sample
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock
+from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.config_service import ConfigService
-from iqcadence_desktop.services.customer_query import CustomerFilter, load_customers
+from iqcadence_desktop.services.customer_query import (
+    BookRow,
+    CustomerFilter,
+    load_book,
+    load_customers,
+)
 from iqcadence_desktop.services.dto import CustomerDTO, Explanation, SignalChange
 from iqcadence_desktop.services.events import CUSTOMERS_CHANGED, DomainEvent, EventBus
 from iqcadence_desktop.services.rescore import (
@@ -63,6 +69,16 @@ class CustomerService:
         with self._db.session() as s:
             return load_customers(s, flt, as_of or self._clock.today(), self._config.current(),
                                   self._config.weights_for)
+
+    def book(self, manager: str | None = None, as_of: dt.date | None = None) -> list[BookRow]:
+        """Every live account's MRR, lifecycle, score and band as of a day (cheap totals)."""
+        with self._db.session() as s:
+            return load_book(s, manager, as_of or self._clock.today(), self._config.current(),
+                             self._config.weights_for)
+
+    def config(self) -> ScoringConfig:
+        """The scoring configuration in force (for derived figures over `book`)."""
+        return self._config.current()
 
     def get(self, customer_id: int, as_of: dt.date | None = None) -> CustomerDTO:
         found = (self.list_customers(CustomerFilter(ids=(customer_id,)), as_of)

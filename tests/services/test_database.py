@@ -194,3 +194,14 @@ def test_engine_events_do_not_leak_between_databases(db_path: Path) -> None:
         assert event.contains(database.engine, "connect", dbmod._sqlite_pragmas)
     finally:
         database.close()
+
+
+def test_quick_head_agrees_with_alembic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert dbmod.quick_head() == dbmod.head_revision()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(dbmod.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("0998_a.py", "0999_b.py"):  # two heads: not clear-cut, so ask Alembic
+        (scripts / "versions" / name).write_text(
+            BROKEN_MIGRATION.format(head=dbmod.head_revision()).replace("0999", name[:4]))
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", scripts)
+    assert dbmod.quick_head() is None
