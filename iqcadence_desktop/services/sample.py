@@ -54,9 +54,10 @@ class SampleResult:
     days: int
 
 
-def _names(rng: random.Random, n: int) -> list[str]:
-    names = list(SPECIAL_NAMES[: min(n, len(SPECIAL_NAMES))])
-    seen = {name_key(x) for x in names}
+def _names(rng: random.Random, n: int, taken: set[str]) -> list[str]:
+    """n unique names, none of them already in the portfolio (`taken` holds name keys)."""
+    names = [x for x in SPECIAL_NAMES if name_key(x) not in taken][:n]
+    seen = taken | {name_key(x) for x in names}
     serial = 0
     while len(names) < n:
         base = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
@@ -131,8 +132,10 @@ def generate(session: Session, *, customers: int, days: int, today: dt.date,
     rng = random.Random(seed)
     now = now or dt.datetime.combine(today, dt.time(9))
     start_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
+    # A second sample (or a sample beside real accounts) must not reuse a name.
+    taken = set(session.scalars(select(Customer.name_key)))
     plans = [_plan(rng, i + start_id, name, today, now)
-             for i, name in enumerate(_names(rng, customers))]
+             for i, name in enumerate(_names(rng, customers, taken))]
     session.execute(insert(Customer), [p["row"] for p in plans])
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:

@@ -66,3 +66,11 @@ def test_history_is_smooth_and_shows_trends(services: Services) -> None:
 def test_rollup_covers_every_day(services: Services) -> None:
     services.customers.load_sample(customers=50, days=30)
     assert [p.customers for p in services.portfolio.daily(30)] == [50] * 30
+
+
+def test_a_second_sample_adds_accounts_with_new_names(services: Services) -> None:
+    services.customers.create({"name": "Müller GmbH", "logins": 3})
+    services.customers.load_sample(customers=20, days=2)
+    services.customers.load_sample(customers=20, days=2)
+    names = [c.name for c in services.customers.list_customers()]
+    assert len(names) == 41 and len({n.casefold() for n in names}) == 41
