@@ -1,7 +1,8 @@
 """Reading customers as DTOs, scored live as of any day.
 
-Rows come from one Core query (no ORM objects); scores are recomputed with the numpy
-engine so decay, `--today` and profile changes are always reflected.
+Rows come from one Core query run on the session's connection (no ORM objects, no ORM
+result processing); scores are recomputed with the numpy engine so decay, `--today` and
+profile changes are always reflected.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, t
     if ids is not None and len(ids) <= 500:
         stmt = stmt.where(CustomerTag.customer_id.in_(ids))
     found: dict[int, list[str]] = defaultdict(list)
-    for cid, tag in session.execute(stmt):
+    for cid, tag in session.connection().execute(stmt):
         found[cid].append(tag)
     return {k: tuple(v) for k, v in found.items()}
 
@@ -87,13 +88,13 @@ def week_ago_scores(session: Session, as_of: dt.date,
     sub = inner.subquery()
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.score).join(
         sub, and_(sub.c.customer_id == ScoreSnapshot.customer_id, sub.c.day == ScoreSnapshot.day))
-    return dict(session.execute(stmt).all())
+    return dict(session.connection().execute(stmt).all())
 
 
 def load_customers(session: Session, flt: CustomerFilter, as_of: dt.date, config: ScoringConfig,
                    weights_for: WeightsFor) -> list[CustomerDTO]:
     """Customers matching the filter, scored and derived as of a day."""
-    rows = session.execute(build_query(flt)).all()
+    rows = session.connection().execute(build_query(flt)).all()
     ids = [r[0] for r in rows] if flt.ids is not None else None
     tags = tags_by_customer(session, ids)
     past = week_ago_scores(session, as_of, ids)
@@ -143,7 +144,7 @@ def load_book(session: Session, manager: str | None, as_of: dt.date, config: Sco
             .where(Customer.deleted_at.is_(None)))
     if manager:
         stmt = stmt.where(Customer.manager == manager)
-    rows = session.execute(stmt).all()
+    rows = session.connection().execute(stmt).all()
     scored = score_rows([r[2:] for r in rows], as_of, config, weights_for)
     return [BookRow(r[0], r[1], scored.scores[i], scored.statuses[i])
             for i, r in enumerate(rows)]
