@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 
 from iqcadence_desktop.errors import DatabaseError
 from iqcadence_desktop.models import db as dbmod
@@ -186,14 +186,6 @@ def test_paths_become_absolute_sqlite_urls(tmp_path: Path,
     assert sqlite_path(url) == tmp_path / "data.sqlite3"
     assert sqlite_path("postgresql://u@h/db") is None
     assert sqlite_path("sqlite://") is None
-
-
-def test_engine_events_do_not_leak_between_databases(db_path: Path) -> None:
-    database = open_database(db_path)
-    try:
-        assert event.contains(database.engine, "connect", dbmod._sqlite_pragmas)
-    finally:
-        database.close()
 
 
 def test_quick_head_agrees_with_alembic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
