@@ -13,6 +13,7 @@ from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.services import config as cfg
 from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.customer_query import CustomerFilter
 from iqcadence_desktop.services.rescore import Cancelled
 
 
@@ -92,3 +93,18 @@ def test_rescore_as_of_a_later_day_decays(services: Services) -> None:
     snap = services.customers.history(dto.id)[-1]
     assert snap.day == later.toordinal() and snap.days_since_contact == 180
     assert snap.score == pytest.approx(100 * 25 / 35)
+
+
+def test_portfolio_summary_agrees_with_the_customer_list(services: Services) -> None:
+    services.customers.load_sample(customers=80, days=1)
+    later = services.clock.today() + dt.timedelta(days=40)  # decay moves some bands
+    for manager in (None, "Sarah Chen"):
+        rows = [c for c in services.customers.list_customers(CustomerFilter(manager=manager),
+                                                             later) if c.lifecycle != "churned"]
+        summary = services.portfolio.summary(manager, later)
+        assert summary.customers == len(rows)
+        assert summary.mrr_cents == sum(c.mrr_cents or 0 for c in rows)
+        assert summary.revenue_at_risk_cents == sum(
+            c.mrr_cents or 0 for c in rows if c.status in ("at_risk", "critical"))
+        assert summary.expansion_estimate_cents == sum(c.expansion_estimate_cents for c in rows)
+        assert sum(summary.band_counts.values()) == len(rows)
