@@ -56,3 +56,23 @@ def test_crash_handler_logs_and_shows_the_log_path(tmp_path: Path,
     except DatabaseError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     assert alerts[1] == ("iQcadence", "The database is busy.")
+
+
+def test_fresh_database_is_one_click_from_a_sample_portfolio(qtbot: QtBot, db_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    from PySide6.QtCore import Qt
+
+    from iqcadence_desktop.views.pages import home
+    monkeypatch.setattr(home, "SAMPLE_DAYS", 14)  # the full 90 days is slow on CI machines
+    window, cleanup = app.build_window(str(db_path))
+    qtbot.addWidget(window)
+    try:
+        window.show_page("home")
+        page = window.current_page()
+        assert isinstance(page, home.HomePage) and page.sample_button.isEnabled()
+        with qtbot.waitSignal(page.sample_loaded, timeout=120_000):
+            qtbot.mouseClick(page.sample_button, Qt.MouseButton.LeftButton)
+        assert page.kpis["customers"].text() not in ("", "0")
+    finally:
+        cleanup()
