@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop import app
 from iqcadence_desktop.errors import DatabaseError, UserFacingError
+from iqcadence_desktop.models.db import open_database
 
 
 def test_second_window_on_the_same_file_is_refused(qtbot: QtBot, db_path: Path) -> None:
@@ -76,3 +79,27 @@ def test_fresh_database_is_one_click_from_a_sample_portfolio(qtbot: QtBot, db_pa
         assert page.kpis["customers"].text() not in ("", "0")
     finally:
         cleanup()
+
+
+LAZY_CHECK = """
+import sys
+from PySide6.QtWidgets import QApplication
+from iqcadence_desktop import app as appmod
+qapp = QApplication([])
+window, cleanup = appmod.build_window(sys.argv[1])
+window.show()
+qapp.processEvents()
+print(sorted(m for m in ("reportlab", "pandas", "alembic") if m in sys.modules))
+cleanup()
+"""
+
+
+def test_start_up_leaves_heavy_libraries_unimported(db_path: Path) -> None:
+    """reportlab and pandas load when a report or export needs them, not at start-up; an
+    up-to-date database is opened without Alembic."""
+    open_database(db_path).close()  # created and migrated: the next open is the common case
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", LAZY_CHECK, str(db_path)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
