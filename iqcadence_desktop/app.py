@@ -1,4 +1,10 @@
-"""The desktop app's composition root: open the database, build services, show the window."""
+"""The desktop app's composition root: open the database, build services, show the window.
+
+Start-up problems the user can fix (a locked, read-only or too-new database, a second
+copy on the same file) are shown in a message box in plain words. Anything else is a bug:
+it is logged with its traceback to the rotating log and shown in a crash dialog that
+says where the log is.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,30 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from iqcadence_desktop import APP_NAME, __version__
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV, default_db_path
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
 log = logging.getLogger(__name__)
+
+#: Shows (title, text) to the user; a QMessageBox in the app, a list in tests.
+Alert = Callable[[str, str], None]
+Cleanup = Callable[[], None]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="iqcadence", description="iQcadence Desktop")
     parser.add_argument("--db", default=os.environ.get(DB_ENV),
-                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)")
+                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the "
+                        "app's own)")
     parser.add_argument("--version", action="version", version=f"iqcadence {__version__}")
     return parser.parse_args(argv)
 
@@ -30,23 +46,54 @@ def _lock_path(target: str) -> Path | None:
     return None if path is None else path.with_name(path.name + ".lock")
 
 
+def _message_box(title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+    QMessageBox.critical(None, title, text)
+
+
+def install_crash_handler(log_path: Path, alert: Alert = _message_box) -> None:
+    """Route uncaught exceptions (also from Qt slots) to the log and a dialog."""
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+        elif isinstance(exc, UserFacingError):
+            log.warning("%s", exc)
+            alert(APP_NAME, str(exc))
+        else:
+            log.critical("Unexpected error", exc_info=(kind, exc, tb))
+            alert(f"{APP_NAME} hit a bug",
+                  f"Something went wrong that we did not expect: {exc!s:.300}\n\n"
+                  f"The details were written to {log_path}. Please send that file with a "
+                  "note of what you were doing. Your data was saved up to the last change.")
+    sys.excepthook = hook
+
+
+def open_window(target: str, alert: Alert = _message_box) -> tuple[QMainWindow, Cleanup] | None:
+    """The main window for a database, or None after telling the user why not."""
+    try:
+        return build_window(target)
+    except UserFacingError as exc:
+        log.warning("Cannot start: %s", exc)
+        alert(f"{APP_NAME} cannot start", str(exc))
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from iqcadence_desktop.logging_setup import setup_logging
-    setup_logging()
+    log_path = setup_logging()
     # Import Qt only now, so `--help` and `--version` stay instant.
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    target = args.db or str(default_db_path())
-    try:
-        window, cleanup = build_window(target)
-    except UserFacingError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    install_crash_handler(log_path)
+    opened = open_window(args.db or str(default_db_path()))
+    if opened is None:
         return 1
+    window, cleanup = opened
     window.show()
     try:
         return int(app.exec())
@@ -54,16 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         cleanup()
 
 
-def build_window(target: str):  # type: ignore[no-untyped-def]
+def build_window(target: str) -> tuple[QMainWindow, Cleanup]:
     """Open everything for one database; returns (window, cleanup)."""
     from filelock import FileLock, Timeout
-
-    from iqcadence_desktop.models.db import open_database
-    from iqcadence_desktop.services.container import build_services
-    from iqcadence_desktop.views.bridge import EventBridge
-    from iqcadence_desktop.views.main_window import MainWindow
-    from iqcadence_desktop.views.pages.base import PageContext
-    from iqcadence_desktop.views.tasks import TaskRunner
 
     lock_path = _lock_path(target)
     lock = FileLock(str(lock_path)) if lock_path is not None else None
@@ -74,6 +114,29 @@ def build_window(target: str):  # type: ignore[no-untyped-def]
             raise UserFacingError(
                 f"iQcadence is already open on {target}. Switch to that window, or start "
                 "this copy with another database (--db).") from None
+    try:
+        window, close = _assemble(target)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+    def cleanup() -> None:
+        close()
+        if lock is not None:
+            lock.release()
+
+    return window, cleanup
+
+
+def _assemble(target: str) -> tuple[QMainWindow, Cleanup]:
+    from iqcadence_desktop.models.db import open_database
+    from iqcadence_desktop.services.container import build_services
+    from iqcadence_desktop.views.bridge import EventBridge
+    from iqcadence_desktop.views.main_window import MainWindow
+    from iqcadence_desktop.views.pages.base import PageContext
+    from iqcadence_desktop.views.tasks import TaskRunner
+
     db = open_database(target)
     services = build_services(db)
     tasks = TaskRunner()
@@ -82,14 +145,12 @@ def build_window(target: str):  # type: ignore[no-untyped-def]
     # Bring every account's score and history up to today without blocking the window.
     tasks.run(lambda _token: services.customers.ensure_daily_snapshots())
 
-    def cleanup() -> None:
+    def close() -> None:
         tasks.wait()
         bridge.detach()
         db.close()
-        if lock is not None:
-            lock.release()
 
-    return window, cleanup
+    return window, close
 
 
 if __name__ == "__main__":

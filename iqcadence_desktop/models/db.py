@@ -10,21 +10,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from iqcadence_desktop.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -47,28 +48,44 @@ def sqlite_path(url: str) -> Path | None:
         return None
     if parsed.database == ":memory:":
         return None
+    if parsed.database.startswith("file:"):  # URI form, e.g. ...?mode=ro&uri=true
+        return Path(parsed.database[5:].split("?")[0])
     return Path(parsed.database)
+
+
+#: Driver words that mean the file or disk is the problem (the user can act on these).
+_ENVIRONMENT_WORDS = ("locked", "busy", "readonly", "read-only", "attempt to write", "full",
+                      "not a database", "malformed", "corrupt", "unable to open", "disk i/o")
 
 
 def explain_db_error(exc: BaseException, where: str = "the database") -> DatabaseError:
     """Map a driver error to a message that says what to do."""
     text = str(getattr(exc, "orig", exc)).lower()
+    subject = where[:1].upper() + where[1:]
     if "locked" in text or "busy" in text:
-        msg = (f"{where} is busy: another program is writing to it. "
+        msg = (f"{subject} is busy: another program is writing to it. "
                "Wait a moment and try again, or close the other program.")
     elif "readonly" in text or "read-only" in text or "attempt to write" in text:
-        msg = (f"{where} is read-only. Check the file's permissions or copy it to a "
+        msg = (f"{subject} is read-only. Check the file's permissions or copy it to a "
                "folder you can write to.")
     elif "full" in text:
         msg = f"The disk holding {where} is full. Free some space and try again."
     elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        msg = (f"{where} is damaged or is not an iQcadence database. Restore it from a "
+        msg = (f"{subject} is damaged or is not an iQcadence database. Restore it from a "
                "backup, or open another file.")
-    elif "unable to open" in text:
-        msg = f"{where} cannot be opened. Check that the folder exists and is writable."
+    elif "unable to open" in text or "disk i/o" in text:
+        msg = f"{subject} cannot be opened. Check that the folder exists and is writable."
     else:
-        msg = f"{where} reported an error: {getattr(exc, 'orig', exc)}"
+        msg = f"{subject} reported an error: {getattr(exc, 'orig', exc)}"
     return DatabaseError(msg)
+
+
+def _is_environmental(exc: BaseException) -> bool:
+    """Locked, read-only, full, corrupt files; bad SQL or a broken constraint is a bug."""
+    if isinstance(exc, IntegrityError | ProgrammingError):
+        return False
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(word in text for word in _ENVIRONMENT_WORDS)
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -100,20 +117,48 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
 
 
 def _alembic_config() -> Config:
+    # Alembic is imported only when it is needed: it costs ~0.5 s of start-up.
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*['\"]?(\w+)['\"]?\s*$",
+                            re.MULTILINE)
+
+
+def quick_head() -> str | None:
+    """The head revision read from the version files without importing Alembic.
+
+    None when the answer is not clear-cut (several heads, a merge, an odd file); the
+    caller then asks Alembic itself.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if value is None else str(value)
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -169,8 +214,10 @@ class Database:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except (OperationalError, SADatabaseError) as exc:
             session.rollback()
+            if not _is_environmental(exc):
+                raise
             raise explain_db_error(exc) from exc
         except BaseException:
             session.rollback()
@@ -205,10 +252,13 @@ def _migrate(url: str, path: Path | None) -> None:
     engine = make_engine(url, foreign_keys=False)
     try:
         current = _current_revision(engine)
-        head = head_revision()
-        if current == head:
+        if current is not None and current == quick_head():
+            return  # up to date: the common case, decided without Alembic
+        if current == head_revision():
             return
-        known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+        from alembic.script import ScriptDirectory
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        known = {s.revision for s in scripts.walk_revisions()}
         if current is not None and current not in known:
             raise DatabaseError(
                 f"This database was written by a newer version of iQcadence (schema {current}). "
@@ -233,6 +283,7 @@ def _copy_aside(path: Path | None, revision: str) -> Path | None:
 
 
 def _upgrade(engine: Engine, url: str, path: Path | None, copy: Path | None) -> None:
+    from alembic import command
     cfg = _alembic_config()
     try:
         with engine.begin() as conn:

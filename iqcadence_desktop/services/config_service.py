@@ -129,8 +129,9 @@ class ConfigService:
 
     def profile_id_by_name(self, name: str) -> int:
         with self._db.session() as s:
+            wanted = " ".join(name.split()).lower()
             found = s.scalars(select(ScoringProfile.id)
-                              .where(func.lower(ScoringProfile.name) == name.strip().lower())).first()
+                              .where(func.lower(ScoringProfile.name) == wanted)).first()
         if found is None:
             names = ", ".join(p.name for p in self.profiles()) or "none yet"
             raise ValidationError("profile", f'There is no scoring profile named "{name}". '

@@ -1,7 +1,8 @@
 """Reading customers as DTOs, scored live as of any day.
 
-Rows come from one Core query (no ORM objects); scores are recomputed with the numpy
-engine so decay, `--today` and profile changes are always reflected.
+Rows come from one Core query run on the session's connection (no ORM objects, no ORM
+result processing); scores are recomputed with the numpy engine so decay, `--today` and
+profile changes are always reflected.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.rescore import SIGNAL_COLUMNS, WeightsFor, score_rows
 from iqcadence_desktop.services.scoring import momentum as momentum_of
+from iqcadence_desktop.services.scoring import shown_score
 
 MOMENTUM_DAYS = 7
 #: How far back to look for the "week ago" snapshot when that exact day is missing.
@@ -45,8 +47,8 @@ class CustomerFilter:
     trash: bool = False  # True: only trashed customers; False: only live ones
 
 
-def build_query(flt: CustomerFilter) -> Select[Any]:
-    stmt = (select(*_STORED, *SIGNAL_COLUMNS)
+def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
+    stmt: Select[*tuple[Any, ...]] = (select(*_STORED, *SIGNAL_COLUMNS)
             .outerjoin(ScoringProfile, ScoringProfile.id == Customer.scoring_profile_id))
     stmt = stmt.where(Customer.deleted_at.is_not(None) if flt.trash
                       else Customer.deleted_at.is_(None))
@@ -61,8 +63,7 @@ def build_query(flt: CustomerFilter) -> Select[Any]:
     if flt.tag:
         stmt = stmt.where(Customer.id.in_(
             select(CustomerTag.customer_id).where(func.lower(CustomerTag.tag) == flt.tag.lower())))
-    ordered: Select[Any] = stmt.order_by(Customer.name)
-    return ordered
+    return stmt.order_by(Customer.name)
 
 
 def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
@@ -70,7 +71,7 @@ def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, t
     if ids is not None and len(ids) <= 500:
         stmt = stmt.where(CustomerTag.customer_id.in_(ids))
     found: dict[int, list[str]] = defaultdict(list)
-    for cid, tag in session.execute(stmt):
+    for cid, tag in session.connection().execute(stmt):
         found[cid].append(tag)
     return {k: tuple(v) for k, v in found.items()}
 
@@ -87,13 +88,13 @@ def week_ago_scores(session: Session, as_of: dt.date,
     sub = inner.subquery()
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.score).join(
         sub, and_(sub.c.customer_id == ScoreSnapshot.customer_id, sub.c.day == ScoreSnapshot.day))
-    return dict(session.execute(stmt).all())
+    return dict(session.connection().execute(stmt).all())
 
 
 def load_customers(session: Session, flt: CustomerFilter, as_of: dt.date, config: ScoringConfig,
                    weights_for: WeightsFor) -> list[CustomerDTO]:
     """Customers matching the filter, scored and derived as of a day."""
-    rows = session.execute(build_query(flt)).all()
+    rows = session.connection().execute(build_query(flt)).all()
     ids = [r[0] for r in rows] if flt.ids is not None else None
     tags = tags_by_customer(session, ids)
     past = week_ago_scores(session, as_of, ids)
@@ -116,12 +117,34 @@ def _to_dto(r: Any, n: int, score: float | None, coverage: float, status: str,
     profile_id, logins, adoption, tickets, nps, csat, last_contact, growth, override = r[n:]
     until = derived.days_until(renewal, as_of)
     mom = momentum_of(score, week_ago)
-    shown = None if score is None else int(score + 0.5)
     return CustomerDTO(
         cid, name, manager, mrr, logins, adoption, tickets, nps, csat, last_contact, days,
         renewal, until, derived.months_to_renewal(renewal, as_of), growth, tier, tags,
-        lifecycle, since, next_touch, profile_id, profile_name, note, sentiment, score, shown,
+        lifecycle, since, next_touch, profile_id, profile_name, note, sentiment, score,
+        shown_score(score),
         status, coverage, override is not None, mom,
         derived.cadence_status(tier, days, config), derived.renewal_window(until, config),
         derived.expansion_estimate_cents(status, mrr, config),
         derived.priority_score(score, mrr, until, mom, lifecycle), created, updated, deleted)
+
+
+class BookRow(NamedTuple):
+    """The few figures a portfolio total needs for one account, scored as of a day."""
+
+    mrr_cents: int | None
+    lifecycle: str
+    score: float | None
+    status: str
+
+
+def load_book(session: Session, manager: str | None, as_of: dt.date, config: ScoringConfig,
+              weights_for: WeightsFor) -> list[BookRow]:
+    """Live accounts (one manager's or all), scored as of a day, without building DTOs."""
+    stmt = (select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS)
+            .where(Customer.deleted_at.is_(None)))
+    if manager:
+        stmt = stmt.where(Customer.manager == manager)
+    rows = session.connection().execute(stmt).all()
+    scored = score_rows([r[2:] for r in rows], as_of, config, weights_for)
+    return [BookRow(r[0], r[1], scored.scores[i], scored.statuses[i])
+            for i, r in enumerate(rows)]

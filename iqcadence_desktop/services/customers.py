@@ -21,8 +21,14 @@ from iqcadence_desktop.services import fields as F
 from iqcadence_desktop.services import sample
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock
+from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.config_service import ConfigService
-from iqcadence_desktop.services.customer_query import CustomerFilter, load_customers
+from iqcadence_desktop.services.customer_query import (
+    BookRow,
+    CustomerFilter,
+    load_book,
+    load_customers,
+)
 from iqcadence_desktop.services.dto import CustomerDTO, Explanation, SignalChange
 from iqcadence_desktop.services.events import CUSTOMERS_CHANGED, DomainEvent, EventBus
 from iqcadence_desktop.services.rescore import (
@@ -59,14 +65,24 @@ class CustomerService:
 
     # -- reading ---------------------------------------------------------------------
     def list_customers(self, flt: CustomerFilter = CustomerFilter(),
-             as_of: dt.date | None = None) -> list[CustomerDTO]:
+                       as_of: dt.date | None = None) -> list[CustomerDTO]:
         with self._db.session() as s:
             return load_customers(s, flt, as_of or self._clock.today(), self._config.current(),
                                   self._config.weights_for)
 
+    def book(self, manager: str | None = None, as_of: dt.date | None = None) -> list[BookRow]:
+        """Every live account's MRR, lifecycle, score and band as of a day (cheap totals)."""
+        with self._db.session() as s:
+            return load_book(s, manager, as_of or self._clock.today(), self._config.current(),
+                             self._config.weights_for)
+
+    def config(self) -> ScoringConfig:
+        """The scoring configuration in force (for derived figures over `book`)."""
+        return self._config.current()
+
     def get(self, customer_id: int, as_of: dt.date | None = None) -> CustomerDTO:
-        found = self.list_customers(CustomerFilter(ids=(customer_id,)), as_of) or self.list_customers(
-            CustomerFilter(ids=(customer_id,), trash=True), as_of)
+        found = (self.list_customers(CustomerFilter(ids=(customer_id,)), as_of)
+                 or self.list_customers(CustomerFilter(ids=(customer_id,), trash=True), as_of))
         if not found:
             raise NotFoundError(f"Customer {customer_id} does not exist (it may have been purged).")
         return found[0]
@@ -129,7 +145,8 @@ class CustomerService:
                               None if contact is None else
                               max(0, (self._clock.today() - contact).days),
                               parsed.get("growth"))
-        result = explain(values, self._config.weights_for(profile_id), self._config.current().params)
+        result = explain(values, self._config.weights_for(profile_id),
+                         self._config.current().params)
         return with_override(result, parsed.get("score"))
 
     # -- writing ---------------------------------------------------------------------
@@ -168,7 +185,7 @@ class CustomerService:
             changed = self._apply(s, row, parsed)
             if not changed:
                 return self.get(customer_id)
-            if _signal_tuple(row) != before and "score" not in parsed:
+            if _signal_tuple(row) != before and "score" not in changed:
                 row.score_override = None  # a manual score lasts until the next signal update
             row.updated_at = self._clock.now()
             self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
@@ -184,12 +201,21 @@ class CustomerService:
         existing = self.find_id(name)
         if existing is None:
             return self.create(raw), True
+        if self._is_trashed(existing):
+            raise ValidationError("name", f'"{name}" is in the trash. Restore it first, or '
+                                  "choose another name.")
         return self.update(existing, {k: v for k, v in raw.items() if k != "name"}), False
 
+    def _is_trashed(self, customer_id: int) -> bool:
+        with self._db.session() as s:
+            return s.scalar(select(Customer.deleted_at).where(
+                Customer.id == customer_id)) is not None
+
     def _refuse_duplicate(self, s: Session, name: str, own_id: int | None) -> None:
-        other = s.scalars(select(Customer.id).where(Customer.name_key == F.name_key(name))).first()
-        if other is not None and other != own_id:
-            raise DuplicateNameError(name, other)
+        other = s.execute(select(Customer.id, Customer.deleted_at).where(
+            Customer.name_key == F.name_key(name))).first()
+        if other is not None and other.id != own_id:
+            raise DuplicateNameError(name, other.id, in_trash=other.deleted_at is not None)
 
     def _profile_id(self, name: str | None) -> int | None:
         return None if not name else self._config.profile_id_by_name(name)
@@ -243,6 +269,10 @@ class CustomerService:
         self._publish(())
         return summary
 
+    def _rescore_ids(self, s: Session, ids: Sequence[int]) -> None:
+        rescore_all(s, self._config.current(), self._config.weights_for, self._clock.today(),
+                    ids=ids)
+
     def ensure_daily_snapshots(self, as_of: dt.date | None = None) -> RescoreSummary | None:
         """Rescore everyone once per day so history and rollups cover every account."""
         day = (as_of or self._clock.today()).toordinal()
@@ -276,6 +306,8 @@ class CustomerService:
 
     def _set_deleted(self, ids: Sequence[int], when: dt.datetime | None, action: str,
                      verb: str) -> int:
+        # Today's rollup counts only accounts with a snapshot today: bring everyone up first.
+        self.ensure_daily_snapshots()
         with self._db.session() as s:
             rows = s.execute(select(Customer.id, Customer.name).where(
                 Customer.id.in_(ids), Customer.deleted_at.is_(None) if when
@@ -287,7 +319,12 @@ class CustomerService:
             for cid, name in rows:
                 self._audit.record(s, action, f'{verb}: "{name}"', customer_id=cid,
                                    customer_name=name)
-            rebuild_portfolio_day(s, self._clock.today().toordinal())
+            if when is None:
+                # Restored accounts may have missed days: score and snapshot them today
+                # (this also rebuilds today's rollup with them in it).
+                self._rescore_ids(s, [r[0] for r in rows])
+            else:
+                rebuild_portfolio_day(s, self._clock.today().toordinal())
         self._publish(tuple(r[0] for r in rows))
         return len(rows)
 
@@ -324,6 +361,9 @@ class CustomerService:
 
     def set_lifecycle(self, ids: Sequence[int], lifecycle: str) -> int:
         value = F.parse_fields({"lifecycle": lifecycle}, self._clock.today())["lifecycle"]
+        if value is None:
+            raise ValidationError("lifecycle", "Lifecycle: choose one of "
+                                  + ", ".join(F.LIFECYCLES) + ".")
         with self._db.session() as s:
             rows = s.scalars(select(Customer).where(Customer.id.in_(ids),
                                                     Customer.lifecycle != value)).all()
@@ -340,8 +380,13 @@ class CustomerService:
         self._events.publish(DomainEvent(CUSTOMERS_CHANGED, ids))
 
 
+#: Stored signal columns: a change to any of them clears a manual score (S2).
+_SIGNAL_KEYS = ("logins_30d", "feature_adoption_pct", "open_tickets", "nps", "csat",
+                "last_contact_date", "growth_signal")
+
+
 def _signal_tuple(row: Customer) -> tuple[Any, ...]:
-    return tuple(getattr(row, c.key) for c in SIGNAL_COLUMNS)
+    return tuple(getattr(row, key) for key in _SIGNAL_KEYS)
 
 
 def _set_tags(s: Session, row: Customer, tags: list[str]) -> bool:
@@ -356,7 +401,17 @@ def _set_tags(s: Session, row: Customer, tags: list[str]) -> bool:
 def _tail(changed: Mapping[str, Any]) -> str:
     if not changed:
         return ""
-    return ": " + ", ".join(f"{F.LABELS.get(k, k)} {v}" for k, v in list(changed.items())[:8])
+    return ": " + ", ".join(f"{F.LABELS.get(k, k)} {_audit_value(k, v)}"
+                            for k, v in list(changed.items())[:8])
+
+
+def _audit_value(key: str, value: Any) -> str:
+    """How a changed value reads in an audit summary (money as dollars, blanks as —)."""
+    if value is None:
+        return "—"
+    if key == "mrr":
+        return f"{F.money_text(int(value))}/mo"
+    return str(value)
 
 
 __all__ = ["SIGNALS", "CustomerFilter", "CustomerService"]

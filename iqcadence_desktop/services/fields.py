@@ -64,7 +64,7 @@ def parse_int(field: str, value: object, low: int, high: int | None) -> int:
         if number != number.to_integral_value():
             raise InvalidOperation
         result = int(number)
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         raise _fail(field, value, _range_text("a whole number", low, high)) from None
     if result < low or (high is not None and result > high):
         raise _fail(field, value, _range_text("a whole number", low, high))
@@ -86,17 +86,18 @@ def _range_text(kind: str, low: int, high: int | None) -> str:
 
 
 def parse_money_cents(field: str, value: object) -> int:
-    """Dollars (number or text like '5000.50') to integer cents, rounded half up."""
+    """Dollars (number or text like '$5,000.50') to integer cents, rounded half up."""
+    text = str(value).strip().removeprefix("$").replace(",", "").strip()
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise _fail(field, value, "an amount of money such as 5000 or 5000.50") from None
     if not amount.is_finite() or amount < 0:
         raise _fail(field, value, "an amount of money, 0 or more")
-    cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if cents > MAX_MONEY_CENTS:
+    # Compare before any arithmetic: a huge exponent would overflow the Decimal context.
+    if amount > MAX_MONEY_CENTS // 100:
         raise _fail(field, value, "an amount below 100 billion")
-    return cents
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def parse_date(field: str, value: object) -> dt.date:
@@ -206,14 +207,19 @@ def parse_fields(raw: Mapping[str, object], today: dt.date) -> dict[str, Any]:
 
 
 def _merge_days(out: dict[str, Any], today: dt.date) -> None:
+    """Store contact as a date; a blank `days` beside a real date keeps the date."""
     if "days" not in out:
         return
     days = out.pop("days")
-    if "last_contact" in out and out["last_contact"] is not None and days is not None:
-        if (today - out["last_contact"]).days != days:
-            raise ValidationError("days", "Days since contact and last contact date disagree; "
-                                  "give only one of them.")
-    out["last_contact"] = None if days is None else today - dt.timedelta(days=days)
+    contact = out.get("last_contact")
+    if contact is not None and days is not None and (today - contact).days != days:
+        raise ValidationError("days", f"Days since contact ({days}) and last contact date "
+                              f"({contact.isoformat()}) disagree as of {today.isoformat()}; "
+                              "give only one of them.")
+    if days is not None:
+        out["last_contact"] = today - dt.timedelta(days=days)
+    else:
+        out.setdefault("last_contact", None)
 
 
 def _merge_arr(out: dict[str, Any]) -> None:
@@ -222,9 +228,19 @@ def _merge_arr(out: dict[str, Any]) -> None:
     arr = out.pop("arr")
     mrr_from_arr = None if arr is None else int(
         (Decimal(arr) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if out.get("mrr") is not None and arr is not None and abs(out["mrr"] * 12 - arr) > 12:
-        raise ValidationError("arr", "MRR and ARR disagree (ARR must be 12 × MRR); give "
-                              "only one of them.")
-    out.setdefault("mrr", mrr_from_arr)
-    if out["mrr"] is None:
+    mrr = out.get("mrr")
+    # ARR ÷ 12 rounds to the cent, so 12 × MRR may differ from ARR by up to 6 cents.
+    if mrr is not None and arr is not None and abs(mrr * 12 - arr) > 6:
+        raise ValidationError("arr", f"MRR ({money_text(mrr)}) and ARR ({money_text(arr)}) "
+                              "disagree (ARR must be 12 × MRR); give only one of them.")
+    if mrr is None:
         out["mrr"] = mrr_from_arr
+
+
+def money_text(cents: int | None) -> str:
+    """Cents as dollars for messages and audit summaries: 123456 → '$1,234.56'."""
+    if cents is None:
+        return "—"
+    whole, part = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${whole:,}" + (f".{part:02d}" if part else "")

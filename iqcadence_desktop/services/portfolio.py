@@ -11,9 +11,8 @@ from sqlalchemy import select
 from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.clock import Clock
-from iqcadence_desktop.services.customer_query import CustomerFilter
 from iqcadence_desktop.services.customers import CustomerService
-from iqcadence_desktop.services.derived import is_at_risk
+from iqcadence_desktop.services.derived import expansion_estimate_cents, is_at_risk
 from iqcadence_desktop.services.rescore import ALL_MANAGERS
 
 
@@ -52,15 +51,16 @@ class PortfolioService:
         self._customers = customers
 
     def summary(self, manager: str | None = None, as_of: dt.date | None = None) -> PortfolioSummary:
+        """Totals over live, not-churned accounts, scored as of the day (decay included)."""
         day = as_of or self._clock.today()
-        rows = [c for c in self._customers.list_customers(CustomerFilter(manager=manager), day)
-                if c.lifecycle != "churned"]
-        scored = [c.score for c in rows if c.score is not None]
+        rows = [r for r in self._customers.book(manager, day) if r.lifecycle != "churned"]
+        scored = [r.score for r in rows if r.score is not None]
+        config = self._customers.config()
         return PortfolioSummary(
             day, len(rows), len(scored), sum(scored) / len(scored) if scored else None,
-            dict(Counter(c.status for c in rows)), sum(c.mrr_cents or 0 for c in rows),
-            sum(c.mrr_cents or 0 for c in rows if is_at_risk(c.status)),
-            sum(c.expansion_estimate_cents for c in rows))
+            dict(Counter(r.status for r in rows)), sum(r.mrr_cents or 0 for r in rows),
+            sum(r.mrr_cents or 0 for r in rows if is_at_risk(r.status)),
+            sum(expansion_estimate_cents(r.status, r.mrr_cents, config) for r in rows))
 
     def daily(self, days: int, manager: str | None = None,
               as_of: dt.date | None = None) -> list[DailyPoint]:

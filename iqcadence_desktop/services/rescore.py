@@ -10,20 +10,31 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.scoring import (
     GROWTH_CODES,
-    UNSCORED,
     BandThresholds,
     FloatArray,
     auto_lifecycle,
+    band_for,
     score_arrays,
 )
 from iqcadence_desktop.services.sql import CHUNK, upsert
@@ -86,16 +97,8 @@ def score_rows(rows: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringCon
 
 
 def bands_for(scores: Sequence[float | None], t: BandThresholds) -> list[str]:
-    out = []
-    for s in scores:
-        if s is None:
-            out.append(UNSCORED)
-            continue
-        shown = math.floor(s + 0.5)
-        out.append("expansion" if shown >= t.expansion else "healthy" if shown >= t.healthy
-                   else "watch" if shown >= t.watch else "at_risk" if shown >= t.at_risk
-                   else "critical")
-    return out
+    """The band of each score (same rounding as `scoring.band_for`)."""
+    return [band_for(s, t) for s in scores]
 
 
 def snapshot_row(customer_id: int, day: int, score: float | None, status: str, coverage: float,
@@ -154,9 +157,9 @@ class RescoreSummary:
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
-# A Core (table) UPDATE: SQLAlchemy 2.1 treats an ORM executemany UPDATE as "bulk update
-# by primary key" and refuses this WHERE clause; no ORM objects are involved here anyway.
-_CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
+# A Core statement on the table (not the ORM entity): executemany with no per-row ORM
+# bookkeeping, and portable to PostgreSQL.
+_CUSTOMERS = cast(Table, Customer.__table__)
 _UPDATE = (update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("_id"))
            .values(score=bindparam("_score"), status=bindparam("_status"),
                    coverage=bindparam("_coverage"), scored_day=bindparam("_day"),
@@ -165,11 +168,14 @@ _UPDATE = (update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("_id"))
 
 def rescore_all(session: Session, config: ScoringConfig, weights_for: WeightsFor,
                 as_of: dt.date, progress: ProgressFn | None = None,
-                cancelled: CancelFn | None = None) -> RescoreSummary:
-    """Rescore every live customer as of a day, snapshot each, refresh the rollup."""
-    rows = session.execute(select(Customer.id, Customer.status, Customer.lifecycle,
-                                  Customer.mrr_cents, *SIGNAL_COLUMNS)
-                           .where(Customer.deleted_at.is_(None))).all()
+                cancelled: CancelFn | None = None,
+                ids: Sequence[int] | None = None) -> RescoreSummary:
+    """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup."""
+    stmt = (select(Customer.id, Customer.status, Customer.lifecycle, Customer.mrr_cents,
+                   *SIGNAL_COLUMNS).where(Customer.deleted_at.is_(None)))
+    if ids is not None:
+        stmt = stmt.where(Customer.id.in_(ids))
+    rows = session.execute(stmt).all()
     scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
     day = as_of.toordinal()
     updates, snaps = [], []

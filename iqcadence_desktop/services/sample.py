@@ -2,18 +2,22 @@
 
 Seeded: the same arguments always give the same portfolio. Accounts follow one of three
 trajectories (improving, declining, flat) so charts, momentum and alerts have something
-to show; signals are correlated through a hidden 'health' factor.
+to show; signals are correlated through a hidden 'health' factor. Each account's health
+moves smoothly from its start to its end value; every signal keeps a fixed personal
+offset from it and wobbles only slightly from day to day, so history looks like real
+drift rather than fresh noise each day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
@@ -50,9 +54,10 @@ class SampleResult:
     days: int
 
 
-def _names(rng: random.Random, n: int) -> list[str]:
-    names = list(SPECIAL_NAMES[: min(n, len(SPECIAL_NAMES))])
-    seen = {name_key(x) for x in names}
+def _names(rng: random.Random, n: int, taken: set[str]) -> list[str]:
+    """n unique names, none of them already in the portfolio (`taken` holds name keys)."""
+    names = [x for x in SPECIAL_NAMES if name_key(x) not in taken][:n]
+    seen = taken | {name_key(x) for x in names}
     serial = 0
     while len(names) < n:
         base = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
@@ -64,20 +69,59 @@ def _names(rng: random.Random, n: int) -> list[str]:
     return names
 
 
-def _signals(rng: random.Random, health: float) -> dict[str, Any]:
-    """Signals for a latent health in [0, 1], with noise; some signals missing."""
-    def noisy(x: float, spread: float = 0.15) -> float:
-        return min(1.0, max(0.0, x + rng.gauss(0, spread)))
-    growth = "strong" if health > 0.78 else "mild" if health > 0.55 else "none"
+#: Per-customer, per-signal offset from the latent health (drawn once: fixed habits).
+OFFSET_SPREAD = 0.12
+#: Day-to-day wobble of each signal around its smooth path.
+DAILY_JITTER = 0.02
+
+
+def _clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def _traits(rng: random.Random, end: float) -> dict[str, Any]:
+    """What stays fixed for an account: signal offsets, missing data, contact rhythm."""
     return {
-        "logins": round(noisy(health) * 40),
-        "adoption": round(noisy(health) * 100, 1),
-        "tickets": round((1 - noisy(health)) * 7),
-        "nps": None if rng.random() < 0.12 else round(noisy(health, 0.2) * 10),
-        "csat": None if rng.random() < 0.3 else 1 + round(noisy(health) * 4),
-        "days": round((1 - noisy(health, 0.2)) * 75),
-        "growth": "na" if rng.random() < 0.08 else growth,
+        "offsets": {s: rng.gauss(0, OFFSET_SPREAD) for s in ("logins", "adoption", "tickets",
+                                                             "nps", "csat")},
+        "no_nps": rng.random() < 0.12, "no_csat": rng.random() < 0.3,
+        "growth": "na" if rng.random() < 0.08 else
+        "strong" if end > 0.78 else "mild" if end > 0.55 else "none",
+        "contact_phase": rng.randrange(1000), "wiggle_phase": rng.uniform(0, 6.283),
     }
+
+
+def _health_on(plan: dict[str, Any], frac: float) -> float:
+    """Smooth path from start to end (eased), plus a slow, small wave."""
+    eased = frac * frac * (3 - 2 * frac)
+    wave = 0.025 * math.sin(plan["traits"]["wiggle_phase"] + frac * 9.0)
+    start, end = float(plan["start"]), float(plan["end"])
+    return min(0.98, max(0.02, start + (end - start) * eased + wave))
+
+
+def _signals_for(traits: dict[str, Any], health: float, day: dt.date,
+                 rng: random.Random) -> dict[str, Any]:
+    """Signals on one day for a latent health in [0, 1]: offsets plus a little jitter."""
+    off = traits["offsets"]
+
+    def level(signal: str) -> float:
+        return _clip(health + off[signal] + rng.gauss(0, DAILY_JITTER))
+    # Healthy accounts are touched every ~10 days, neglected ones every ~60.
+    interval = 8 + round((1 - health) * 52)
+    since = (day.toordinal() + traits["contact_phase"]) % interval
+    return {
+        "logins": round(level("logins") * 40),
+        "adoption": round(level("adoption") * 100, 1),
+        "tickets": round((1 - level("tickets")) * 7),
+        "nps": None if traits["no_nps"] else round(level("nps") * 10),
+        "csat": None if traits["no_csat"] else 1 + round(level("csat") * 4),
+        "last_contact": day - dt.timedelta(days=since),
+        "growth": traits["growth"],
+    }
+
+
+def _day_rng(plan: dict[str, Any], day: dt.date) -> random.Random:
+    return random.Random(f"{plan['seed']}-{day.toordinal()}")
 
 
 def generate(session: Session, *, customers: int, days: int, today: dt.date,
@@ -87,9 +131,11 @@ def generate(session: Session, *, customers: int, days: int, today: dt.date,
     """Insert `customers` accounts with `days` days of snapshots ending today."""
     rng = random.Random(seed)
     now = now or dt.datetime.combine(today, dt.time(9))
-    start_id = (session.query(Customer.id).order_by(Customer.id.desc()).limit(1).scalar() or 0) + 1
+    start_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
+    # A second sample (or a sample beside real accounts) must not reuse a name.
+    taken = set(session.scalars(select(Customer.name_key)))
     plans = [_plan(rng, i + start_id, name, today, now)
-             for i, name in enumerate(_names(rng, customers))]
+             for i, name in enumerate(_names(rng, customers, taken))]
     session.execute(insert(Customer), [p["row"] for p in plans])
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:
@@ -105,27 +151,32 @@ def _plan(rng: random.Random, cid: int, name: str, today: dt.date,
     mrr = int(low * (high / low) ** (rng.random() ** 2.2)) * 100  # skewed towards low
     trend = rng.choices(("improving", "declining", "flat"), (0.3, 0.3, 0.4))[0]
     end = min(0.97, max(0.03, rng.betavariate(2.6, 1.8)))
-    start = {"improving": end - rng.uniform(0.1, 0.35), "declining": end + rng.uniform(0.1, 0.35),
-             "flat": end + rng.uniform(-0.04, 0.04)}[trend]
-    sig = _signals(rng, end)
-    lifecycle = rng.choices(("active", "onboarding", "won", "churned"), (0.86, 0.07, 0.04, 0.03))[0]
-    row = {
+    start = {"improving": end - rng.uniform(0.15, 0.35),
+             "declining": end + rng.uniform(0.15, 0.35),
+             "flat": end + rng.uniform(-0.03, 0.03)}[trend]
+    plan: dict[str, Any] = {"start": start, "end": end, "trend": trend, "seed": rng.random(),
+                            "traits": _traits(rng, end)}
+    sig = _signals_for(plan["traits"], _health_on(plan, 1.0), today, _day_rng(plan, today))
+    lifecycle = rng.choices(("active", "onboarding", "won", "churned"),
+                            (0.86, 0.07, 0.04, 0.03))[0]
+    plan["row"] = {
         "id": cid, "name": name, "name_key": name_key(name), "manager": rng.choice(MANAGERS),
         "mrr_cents": mrr, "logins_30d": sig["logins"], "feature_adoption_pct": sig["adoption"],
         "open_tickets": sig["tickets"], "nps": sig["nps"], "csat": sig["csat"],
-        "last_contact_date": today - dt.timedelta(days=sig["days"]),
+        "last_contact_date": sig["last_contact"],
         "renewal_date": today + dt.timedelta(days=rng.randint(-20, 365)),
         "growth_signal": sig["growth"], "tier": tier, "lifecycle": lifecycle,
         "customer_since": today - dt.timedelta(days=rng.randint(60, 2400)),
-        "next_touch": today + dt.timedelta(days=rng.randint(-5, 40)) if rng.random() < 0.6 else None,
+        "next_touch": (today + dt.timedelta(days=rng.randint(-5, 40))
+                       if rng.random() < 0.6 else None),
         "scoring_profile_id": None, "note": None,
         "sentiment": rng.choices(("positive", "neutral", "negative", None),
                                  (0.3, 0.4, 0.15, 0.15))[0],
         "score_override": None, "score": None, "status": "unscored", "coverage": 0.0,
         "scored_day": None, "created_at": now, "updated_at": now, "deleted_at": None,
     }
-    tags = rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3)))
-    return {"row": row, "tags": tags, "start": start, "end": end, "seed": rng.random()}
+    plan["tags"] = rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3)))
+    return plan
 
 
 def _history(session: Session, plans: list[dict[str, Any]], days: int, today: dt.date,
@@ -149,22 +200,19 @@ def _history(session: Session, plans: list[dict[str, Any]], days: int, today: dt
 
 
 def _signals_on(plan: dict[str, Any], frac: float, day: dt.date, last: bool) -> tuple[Any, ...]:
-    row = plan["row"]
+    """A row shaped like SIGNAL_COLUMNS for one day of this account's history."""
     if last:
+        row = plan["row"]
         return (None, row["logins_30d"], row["feature_adoption_pct"], row["open_tickets"],
                 row["nps"], row["csat"], row["last_contact_date"], row["growth_signal"], None)
-    rng = random.Random(f"{plan['seed']}-{day.toordinal()}")
-    health = plan["start"] + (plan["end"] - plan["start"]) * frac
-    sig = _signals(rng, min(0.98, max(0.02, health)))
-    contact = day - dt.timedelta(days=sig["days"])
-    return (None, sig["logins"], sig["adoption"], sig["tickets"], row["nps"] if sig["nps"] is
-            None else sig["nps"], row["csat"], contact, row["growth_signal"], None)
+    sig = _signals_for(plan["traits"], _health_on(plan, frac), day, _day_rng(plan, day))
+    return (None, sig["logins"], sig["adoption"], sig["tickets"], sig["nps"], sig["csat"],
+            sig["last_contact"], sig["growth"], None)
 
 
 def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float | None],
               statuses: list[str], coverage: list[float], ordinal: int) -> None:
-    # Core table UPDATE: SQLAlchemy 2.1 refuses an ORM executemany UPDATE with this WHERE.
-    table: Table = Customer.__table__  # type: ignore[assignment]
+    table = cast(Table, Customer.__table__)
     stmt = (update(table).where(table.c.id == bindparam("_id"))
             .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
                     scored_day=ordinal, lifecycle=bindparam("_l")))

@@ -100,11 +100,16 @@ class ScoreResult:
         return shown_score(self.score)
 
 
+#: Decimal places a score is cleaned to before rounding, so float noise from summing
+#: weighted parts in a different order (24.499999999999996) cannot flip a band edge.
+SCORE_PRECISION = 9
+
+
 def shown_score(score: float | None) -> int | None:
     """Round half up: 24.5 is shown (and banded) as 25."""
     if score is None:
         return None
-    return int(math.floor(score + 0.5))
+    return int(math.floor(round(score, SCORE_PRECISION) + 0.5))
 
 
 def band_for(score: float | None, thresholds: BandThresholds = BandThresholds()) -> str:
