@@ -6,9 +6,10 @@ Customer rows are NamedTuples: immutable, typed, and cheap enough to build 100k 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, NamedTuple
 
-from iqcadence_desktop.services.scoring import ScoreResult
+from iqcadence_desktop.services.scoring import ScoreResult, shown_score
 
 
 def display_id(customer_id: int) -> str:
@@ -113,11 +114,18 @@ class Explanation(NamedTuple):
         """'−14: logins −9, tickets −5' (empty without a previous snapshot)."""
         if self.previous_score is None or self.result.score is None:
             return ""
-        total = round(self.result.score - self.previous_score)
-        parts = [f"{c.signal} {_signed(round(c.delta))}" for c in self.changes
-                 if round(c.delta) != 0]
+        # The total is the change in the shown (rounded) score, so it matches what the
+        # user sees; parts are rounded half away from zero.
+        total = (shown_score(self.result.score) or 0) - (shown_score(self.previous_score) or 0)
+        parts = [f"{c.signal} {_signed(_round_half_away(c.delta))}" for c in self.changes
+                 if _round_half_away(c.delta) != 0]
         head = _signed(total)
         return f"{head}: {', '.join(parts)}" if parts else head
+
+
+def _round_half_away(x: float) -> int:
+    magnitude = int(math.floor(abs(x) + 0.5))
+    return magnitude if x >= 0 else -magnitude
 
 
 def _signed(n: int) -> str:
