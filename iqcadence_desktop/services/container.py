@@ -8,8 +8,10 @@ from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
+from iqcadence_desktop.services.csv_import import ImportService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
+from iqcadence_desktop.services.mappings import MappingService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.settings import SettingsService
 
@@ -26,6 +28,8 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    mappings: MappingService
+    importer: ImportService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -38,4 +42,7 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    mappings = MappingService(db, clock, audit)
+    importer = ImportService(db, clock, config, audit, events, settings, mappings)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio,
+                    mappings, importer)

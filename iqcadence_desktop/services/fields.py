@@ -228,3 +228,21 @@ def _merge_arr(out: dict[str, Any]) -> None:
     out.setdefault("mrr", mrr_from_arr)
     if out["mrr"] is None:
         out["mrr"] = mrr_from_arr
+
+
+def parse_value(field: str, value: object) -> Any:
+    """One field's value by the same rules as `parse_fields` (blank → None, or [] for tags).
+
+    Used by bulk import, which parses column by column and caches repeated values.
+    """
+    if field not in _PARSERS:
+        raise ValidationError(field, f'"{field}" is not a customer field.')
+    if field != "name" and is_blank(value):
+        return [] if field == "tags" else None
+    return _PARSERS[field](value)
+
+
+def merge_derived(parsed: dict[str, Any], today: dt.date) -> None:
+    """Turn `days` into `last_contact` and `arr` into `mrr` in place, as `parse_fields` does."""
+    _merge_days(parsed, today)
+    _merge_arr(parsed)

@@ -1,0 +1,201 @@
+"""Applying parsed rows to the database in chunks, set-based, inside the caller's session.
+
+For each chunk: one query reads the matching customers, rows are compared with what is
+stored (an identical row is left alone: no write, no new timestamp, no snapshot), the
+touched ones are scored together with the numpy engine, then written with executemany
+(INSERT for new, UPDATE for changed), tags replaced, and today's snapshots upserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from iqcadence_desktop.models import Customer, CustomerTag
+from iqcadence_desktop.services import fields as F
+from iqcadence_desktop.services.config import ScoringConfig
+from iqcadence_desktop.services.csv_import_rows import ImportIssue
+from iqcadence_desktop.services.rescore import (
+    SIGNAL_COLUMNS,
+    WeightsFor,
+    score_rows,
+    snapshot_row,
+    write_snapshots,
+)
+from iqcadence_desktop.services.scoring import auto_lifecycle
+
+#: Columns an import can write, in this order; `name_key` follows `name`.
+EDIT_COLUMNS: tuple[str, ...] = (
+    "name", "manager", "mrr_cents", "logins_30d", "feature_adoption_pct", "open_tickets",
+    "nps", "csat", "last_contact_date", "renewal_date", "growth_signal", "tier", "lifecycle",
+    "customer_since", "next_touch", "scoring_profile_id", "note", "sentiment",
+    "score_override")
+FIELD_COLUMN: dict[str, str] = {**F.COLUMNS, "profile": "scoring_profile_id"}
+_SIGNAL_KEYS = tuple(c.key for c in SIGNAL_COLUMNS)
+_READ = (Customer.id, Customer.name_key, Customer.status,
+         *(getattr(Customer, c) for c in EDIT_COLUMNS))
+_UPDATE = update(Customer).where(Customer.id == bindparam("_id")).values(
+    {c: bindparam(c) for c in (*EDIT_COLUMNS, "name_key", "score", "status", "coverage",
+                                "scored_day", "updated_at")})
+
+
+@dataclass
+class Tally:
+    """Running counts of one import."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    touched_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    line: int
+    values: dict[str, Any]
+    tags: list[str] | None
+    existing_id: int | None
+    old_tags: list[str] | None = None
+
+
+class ChunkWriter:
+    """Writes chunks of parsed rows; knows which fields the file maps."""
+
+    def __init__(self, session: Session, mapped: set[str], now: dt.datetime, today: dt.date,
+                 config: ScoringConfig, weights_for: WeightsFor) -> None:
+        self.s = session
+        self.mapped = mapped
+        self.now = now
+        self.today = today
+        self.config = config
+        self.weights_for = weights_for
+        self.tally = Tally()
+
+    def write(self, rows: Sequence[tuple[int, dict[str, Any]]],
+              issues: list[ImportIssue]) -> None:
+        existing = self._existing(rows)
+        tags = self._tags([r.id for r in existing.values()]) if "tags" in self.mapped else {}
+        pending: list[_Pending] = []
+        for line, parsed in rows:
+            found = self._match(parsed, existing)
+            item = self._plan(line, parsed, found, tags, issues)
+            if item is not None:
+                pending.append(item)
+        if pending:
+            self._score(pending, existing)
+            self._flush(pending)
+
+    def _existing(self, rows: Sequence[tuple[int, dict[str, Any]]]) -> dict[Any, Row[Any]]:
+        keys = [F.name_key(p["name"]) for _, p in rows]
+        ids = [p["id"] for _, p in rows if p.get("id") is not None]
+        cond: ColumnElement[bool] = Customer.name_key.in_(keys)
+        if ids:
+            cond = or_(cond, Customer.id.in_(ids))
+        found: dict[Any, Row[Any]] = {}
+        for r in self.s.execute(select(*_READ).where(cond)):
+            found[r.name_key] = r
+            found[("id", r.id)] = r
+        return found
+
+    def _tags(self, ids: list[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {i: [] for i in ids}
+        if ids:
+            for cid, tag in self.s.execute(select(CustomerTag.customer_id, CustomerTag.tag)
+                                           .where(CustomerTag.customer_id.in_(ids))
+                                           .order_by(CustomerTag.tag)):
+                out[cid].append(tag)
+        return out
+
+    def _match(self, parsed: dict[str, Any], existing: dict[Any, Row[Any]]) -> Row[Any] | None:
+        cid = parsed.get("id")
+        if cid is not None and ("id", cid) in existing:
+            return existing[("id", cid)]
+        return existing.get(F.name_key(parsed["name"]))
+
+    def _plan(self, line: int, parsed: dict[str, Any], found: Row[Any] | None,
+              tags: dict[int, list[str]], issues: list[ImportIssue]) -> _Pending | None:
+        new = {FIELD_COLUMN[k]: v for k, v in parsed.items() if k not in ("tags", "id")}
+        new_tags = sorted(parsed["tags"]) if "tags" in parsed else None
+        if found is None:
+            return _Pending(line, new, new_tags, None)
+        old = {c: getattr(found, c) for c in EDIT_COLUMNS}
+        if F.name_key(new["name"]) != found.name_key and self._taken(new["name"], found.id):
+            issues.append(ImportIssue(line, "name", new["name"], "Another customer already has "
+                                      "this name; a renamed customer needs a name of its own."))
+            return None
+        merged = {**old, **new}
+        old_tags = tags.get(found.id, [])
+        if merged == old and (new_tags is None or new_tags == old_tags):
+            self.tally.unchanged += 1
+            return None
+        return _Pending(line, merged, new_tags, found.id, old_tags)
+
+    def _taken(self, name: str, own_id: int) -> bool:
+        other = self.s.scalar(select(Customer.id).where(Customer.name_key == F.name_key(name)))
+        return other is not None and other != own_id
+
+    def _score(self, pending: list[_Pending], existing: dict[Any, Row[Any]]) -> None:
+        by_id = {r.id: r for r in existing.values()}
+        for p in pending:
+            p.values.setdefault("lifecycle", "active")
+            if p.existing_id is not None and "score" not in self.mapped:
+                old = by_id[p.existing_id]
+                if any(getattr(old, k) != p.values.get(k) for k in _SIGNAL_KEYS):
+                    p.values["score_override"] = None  # a manual score ends on new signals
+        signals = [tuple(p.values.get(k) for k in _SIGNAL_KEYS) for p in pending]
+        scored = score_rows(signals, self.today, self.config, self.weights_for)
+        day = self.today.toordinal()
+        for i, p in enumerate(pending):
+            status = scored.statuses[i]
+            if "lifecycle" not in self.mapped:
+                p.values["lifecycle"] = auto_lifecycle(p.values["lifecycle"], status)
+            p.values.update(score=scored.scores[i], status=status, coverage=scored.coverage[i],
+                            scored_day=day, _days=scored.days[i],
+                            _signals=signals[i])
+
+    def _flush(self, pending: list[_Pending]) -> None:
+        new = [p for p in pending if p.existing_id is None]
+        changed = [p for p in pending if p.existing_id is not None]
+        if new:
+            self._insert(new)
+        if changed:
+            self.s.execute(_UPDATE, [self._row(p, {"_id": p.existing_id}) for p in changed])
+            self.tally.updated += len(changed)
+        self._write_tags([p for p in pending if p.tags is not None
+                          and (p.existing_id is None or p.tags != p.old_tags)])
+        write_snapshots(self.s, [snapshot_row(
+            p.existing_id or 0, p.values["scored_day"], p.values["score"], p.values["status"],
+            p.values["coverage"], p.values["_signals"], p.values["_days"],
+            p.values.get("mrr_cents")) for p in pending])
+        self.tally.touched_ids.extend(p.existing_id or 0 for p in pending)
+
+    def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
+        row = {c: p.values.get(c) for c in EDIT_COLUMNS}
+        row.update(name_key=F.name_key(p.values["name"]), score=p.values["score"],
+                   status=p.values["status"], coverage=p.values["coverage"],
+                   scored_day=p.values["scored_day"], updated_at=self.now, **extra)
+        return row
+
+    def _insert(self, new: list[_Pending]) -> None:
+        rows = [self._row(p, {"created_at": self.now}) for p in new]
+        self.s.execute(insert(Customer), rows)
+        keys = [r["name_key"] for r in rows]
+        ids = dict(self.s.execute(select(Customer.name_key, Customer.id)
+                                  .where(Customer.name_key.in_(keys))).all())
+        for p, r in zip(new, rows, strict=True):
+            p.existing_id = ids[r["name_key"]]
+        self.tally.created += len(new)
+
+    def _write_tags(self, items: list[_Pending]) -> None:
+        if not items:
+            return
+        self.s.execute(delete(CustomerTag).where(
+            CustomerTag.customer_id.in_([p.existing_id for p in items])))
+        rows = [{"customer_id": p.existing_id, "tag": t} for p in items for t in p.tags or ()]
+        if rows:
+            self.s.execute(insert(CustomerTag), rows)
