@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.audit import AuditLog
+from iqcadence_desktop.services.backup import BackupService
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
+from iqcadence_desktop.services.csv_export import ExportService
 from iqcadence_desktop.services.csv_import import ImportService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
@@ -30,6 +32,8 @@ class Services:
     portfolio: PortfolioService
     mappings: MappingService
     importer: ImportService
+    exporter: ExportService
+    backups: BackupService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -44,5 +48,7 @@ def build_services(db: Database, clock: Clock | None = None,
     portfolio = PortfolioService(db, clock, customers)
     mappings = MappingService(db, clock, audit)
     importer = ImportService(db, clock, config, audit, events, settings, mappings)
+    exporter = ExportService(customers)
+    backups = BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate))
     return Services(db, clock, events, settings, audit, config, customers, portfolio,
-                    mappings, importer)
+                    mappings, importer, exporter, backups)

@@ -235,11 +235,12 @@ def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[tuple[int, dict[
     iterator = iter(reader)
     next(iterator, None)  # the header row
     chunk: dict[str, tuple[int, dict[str, Any]]] = {}
+    end = reader.line
     for cells in iterator:
+        line, end = end + 1, reader.line  # a quoted value may span lines: report the first
         if not any(c.strip() for c in cells):
             continue
         run.rows += 1
-        line = reader.line
         parsed = run.parser.parse(cells, line, run.errors)
         if parsed is None:
             continue

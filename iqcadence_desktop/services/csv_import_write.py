@@ -164,7 +164,8 @@ class ChunkWriter:
         if new:
             self._insert(new)
         if changed:
-            self.s.execute(_UPDATE, [self._row(p, {"_id": p.existing_id}) for p in changed])
+            self.s.connection().execute(
+                _UPDATE, [self._row(p, {"_id": p.existing_id}) for p in changed])
             self.tally.updated += len(changed)
         self._write_tags([p for p in pending if p.tags is not None
                           and (p.existing_id is None or p.tags != p.old_tags)])

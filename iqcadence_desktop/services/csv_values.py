@@ -49,6 +49,8 @@ def restore(text: str) -> str:
 
 def is_missing(value: str, field: str) -> bool:
     text = value.strip().casefold()
+    if field in ("name", "note"):  # "None" or "NA" may be a real name or note
+        return text in ("", "#n/a", "null")
     if field == "growth" and text in ("n/a", "na"):
         return False  # for growth, "n/a" is a real answer: not applicable
     return text in MISSING
