@@ -32,6 +32,10 @@ class ImportIssue:
                 "message": self.message}
 
 
+CACHE_LIMIT = 50_000
+_MISS = object()
+
+
 class _Bad:
     __slots__ = ("message",)
 
@@ -58,19 +62,23 @@ class RowParser:
         self.today = today
         self.day_first = day_first
         self.profiles = profiles
-        self._cache: dict[str, dict[str, Any]] = {f: {} for _, _, f in columns}
+        # Names and notes are nearly always unique: caching them would only cost memory.
+        self._plan: list[tuple[int, str, str, dict[str, Any] | None]] = [
+            (i, h, f, None if f in ("name", "note") else {}) for i, h, f in columns]
 
     def parse(self, cells: Sequence[str], line: int,
               issues: list[ImportIssue]) -> dict[str, Any] | None:
         """The row's fields (API names), or None when it has a problem (reported)."""
-        if not self._shape_ok(cells, line, issues):
+        if len(cells) != self.width and not self._shape_ok(cells, line, issues):
             return None
         out: dict[str, Any] = {}
         bad = False
-        for index, header, field in self.columns:
-            raw = cells[index] if index < len(cells) else ""
-            value = self._value(field, raw)
-            if isinstance(value, _Bad):
+        for index, header, field, cache in self._plan:  # hot loop: kept flat on purpose
+            raw = cells[index]
+            value = _MISS if cache is None else cache.get(raw, _MISS)
+            if value is _MISS:
+                value = self._fresh(field, raw, cache)
+            if type(value) is _Bad:
                 issues.append(ImportIssue(line, header, raw, value.message))
                 bad = True
             else:
@@ -88,17 +96,12 @@ class RowParser:
             return False
         return True
 
-    def _value(self, field: str, raw: str) -> Any:
-        cache = self._cache[field]
-        if field != "name" and field != "note":
-            hit = cache.get(raw, cache)
-            if hit is not cache:
-                return hit
+    def _fresh(self, field: str, raw: str, cache: dict[str, Any] | None) -> Any:
         try:
             value = self._convert(field, raw)
         except ValidationError as exc:
             value = _Bad(exc.message)
-        if field != "name" and field != "note" and len(cache) < 50_000:
+        if cache is not None and len(cache) < CACHE_LIMIT:
             cache[raw] = value
         return value
 

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, delete, or_, select
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.models import Customer, CustomerTag
+from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
 from iqcadence_desktop.services import fields as F
+from iqcadence_desktop.services.bulk_sql import insert_rows, update_rows, upsert_rows
 from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.csv_import_rows import ImportIssue
 from iqcadence_desktop.services.rescore import (
@@ -25,7 +26,6 @@ from iqcadence_desktop.services.rescore import (
     WeightsFor,
     score_rows,
     snapshot_row,
-    write_snapshots,
 )
 from iqcadence_desktop.services.scoring import auto_lifecycle
 
@@ -39,9 +39,7 @@ FIELD_COLUMN: dict[str, str] = {**F.COLUMNS, "profile": "scoring_profile_id"}
 _SIGNAL_KEYS = tuple(c.key for c in SIGNAL_COLUMNS)
 _READ = (Customer.id, Customer.name_key, Customer.status,
          *(getattr(Customer, c) for c in EDIT_COLUMNS))
-_UPDATE = update(Customer).where(Customer.id == bindparam("_id")).values(
-    {c: bindparam(c) for c in (*EDIT_COLUMNS, "name_key", "score", "status", "coverage",
-                                "scored_day", "updated_at")})
+_CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -164,15 +162,15 @@ class ChunkWriter:
         if new:
             self._insert(new)
         if changed:
-            self.s.connection().execute(
-                _UPDATE, [self._row(p, {"_id": p.existing_id}) for p in changed])
+            update_rows(self.s, _CUSTOMERS, [self._row(p, {"id": p.existing_id})
+                                             for p in changed], "id")
             self.tally.updated += len(changed)
         self._write_tags([p for p in pending if p.tags is not None
                           and (p.existing_id is None or p.tags != p.old_tags)])
-        write_snapshots(self.s, [snapshot_row(
+        upsert_rows(self.s, ScoreSnapshot.__table__, [snapshot_row(  # type: ignore[arg-type]
             p.existing_id or 0, p.values["scored_day"], p.values["score"], p.values["status"],
             p.values["coverage"], p.values["_signals"], p.values["_days"],
-            p.values.get("mrr_cents")) for p in pending])
+            p.values.get("mrr_cents")) for p in pending], ("customer_id", "day"))
         self.tally.touched_ids.extend(p.existing_id or 0 for p in pending)
 
     def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +182,7 @@ class ChunkWriter:
 
     def _insert(self, new: list[_Pending]) -> None:
         rows = [self._row(p, {"created_at": self.now}) for p in new]
-        self.s.execute(insert(Customer), rows)
+        insert_rows(self.s, _CUSTOMERS, rows)
         keys = [r["name_key"] for r in rows]
         ids = dict(self.s.execute(select(Customer.name_key, Customer.id)
                                   .where(Customer.name_key.in_(keys))).all())
@@ -199,4 +197,4 @@ class ChunkWriter:
             CustomerTag.customer_id.in_([p.existing_id for p in items])))
         rows = [{"customer_id": p.existing_id, "tag": t} for p in items for t in p.tags or ()]
         if rows:
-            self.s.execute(insert(CustomerTag), rows)
+            insert_rows(self.s, CustomerTag.__table__, rows)  # type: ignore[arg-type]
