@@ -207,7 +207,7 @@ class ImportService:
 
     def _finish(self, s: Session, run: _Run, result: ImportResult, sniffed: Sniffed,
                 options: ImportOptions) -> None:
-        if options.mapping:
+        if options.mapping and M.differs_from_recognised(sniffed.headers, result.mapping):
             self._mappings.remember(s, sniffed.headers, result.mapping, result.ignored)
         if not result.changed:
             return

@@ -81,3 +81,9 @@ def as_dict(headers: Sequence[str], fields: Sequence[str | None]) -> tuple[dict[
     mapped = {h: f for h, f in zip(headers, fields, strict=True) if f is not None}
     ignored = [h for h, f in zip(headers, fields, strict=True) if f is None and h]
     return mapped, ignored
+
+
+def differs_from_recognised(headers: Sequence[str], mapped: Mapping[str, str]) -> bool:
+    """Whether the user changed anything that recognition alone would have chosen."""
+    recognised = {h: f for h in headers if h and (f := guess_field(h)) is not None}
+    return recognised != dict(mapped)
