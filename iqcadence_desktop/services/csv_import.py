@@ -229,12 +229,13 @@ class ImportService:
                      "mapping": dict(result.mapping)})
 
 
-def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+def _chunks(reader: Any, run: _Run,
+            size: int) -> Iterator[list[tuple[int, str, dict[str, Any]]]]:
     """Parsed rows in chunks; within a chunk a later row with the same name replaces an
     earlier one (reported), across chunks the later write simply wins."""
     iterator = iter(reader)
     next(iterator, None)  # the header row
-    chunk: dict[str, tuple[int, dict[str, Any]]] = {}
+    chunk: dict[str, tuple[int, str, dict[str, Any]]] = {}
     end = reader.line
     for cells in iterator:
         line, end = end + 1, reader.line  # a quoted value may span lines: report the first
@@ -252,7 +253,7 @@ def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[tuple[int, dict[
             if chunk.pop(key, None) is not None:
                 run.superseded += 1
         run.seen[key] = line
-        chunk[key] = (line, parsed)
+        chunk[key] = (line, key, parsed)
         if len(chunk) >= size:
             yield list(chunk.values())
             chunk = {}

@@ -55,6 +55,7 @@ class Tally:
 @dataclass
 class _Pending:
     line: int
+    key: str
     values: dict[str, Any]
     tags: list[str] | None
     existing_id: int | None
@@ -74,23 +75,24 @@ class ChunkWriter:
         self.weights_for = weights_for
         self.tally = Tally()
 
-    def write(self, rows: Sequence[tuple[int, dict[str, Any]]],
+    def write(self, rows: Sequence[tuple[int, str, dict[str, Any]]],
               issues: list[ImportIssue]) -> None:
+        """Apply rows given as (file line, folded name, parsed fields)."""
         existing = self._existing(rows)
         tags = self._tags([r.id for r in existing.values()]) if "tags" in self.mapped else {}
         pending: list[_Pending] = []
-        for line, parsed in rows:
-            found = self._match(parsed, existing)
-            item = self._plan(line, parsed, found, tags, issues)
+        for line, key, parsed in rows:
+            found = self._match(key, parsed, existing)
+            item = self._plan(line, key, parsed, found, tags, issues)
             if item is not None:
                 pending.append(item)
         if pending:
             self._score(pending, existing)
             self._flush(pending)
 
-    def _existing(self, rows: Sequence[tuple[int, dict[str, Any]]]) -> dict[Any, Row[Any]]:
-        keys = [F.name_key(p["name"]) for _, p in rows]
-        ids = [p["id"] for _, p in rows if p.get("id") is not None]
+    def _existing(self, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> dict[Any, Row[Any]]:
+        keys = [key for _, key, _ in rows]
+        ids = [p["id"] for _, _, p in rows if p.get("id") is not None]
         cond: ColumnElement[bool] = Customer.name_key.in_(keys)
         if ids:
             cond = or_(cond, Customer.id.in_(ids))
@@ -109,20 +111,21 @@ class ChunkWriter:
                 out[cid].append(tag)
         return out
 
-    def _match(self, parsed: dict[str, Any], existing: dict[Any, Row[Any]]) -> Row[Any] | None:
+    def _match(self, key: str, parsed: dict[str, Any],
+               existing: dict[Any, Row[Any]]) -> Row[Any] | None:
         cid = parsed.get("id")
         if cid is not None and ("id", cid) in existing:
             return existing[("id", cid)]
-        return existing.get(F.name_key(parsed["name"]))
+        return existing.get(key)
 
-    def _plan(self, line: int, parsed: dict[str, Any], found: Row[Any] | None,
+    def _plan(self, line: int, key: str, parsed: dict[str, Any], found: Row[Any] | None,
               tags: dict[int, list[str]], issues: list[ImportIssue]) -> _Pending | None:
         new = {FIELD_COLUMN[k]: v for k, v in parsed.items() if k not in ("tags", "id")}
         new_tags = sorted(parsed["tags"]) if "tags" in parsed else None
         if found is None:
-            return _Pending(line, new, new_tags, None)
+            return _Pending(line, key, new, new_tags, None)
         old = {c: getattr(found, c) for c in EDIT_COLUMNS}
-        if F.name_key(new["name"]) != found.name_key and self._taken(new["name"], found.id):
+        if key != found.name_key and self._taken(key, found.id):
             issues.append(ImportIssue(line, "name", new["name"], "Another customer already has "
                                       "this name; a renamed customer needs a name of its own."))
             return None
@@ -131,10 +134,10 @@ class ChunkWriter:
         if merged == old and (new_tags is None or new_tags == old_tags):
             self.tally.unchanged += 1
             return None
-        return _Pending(line, merged, new_tags, found.id, old_tags)
+        return _Pending(line, key, merged, new_tags, found.id, old_tags)
 
-    def _taken(self, name: str, own_id: int) -> bool:
-        other = self.s.scalar(select(Customer.id).where(Customer.name_key == F.name_key(name)))
+    def _taken(self, key: str, own_id: int) -> bool:
+        other = self.s.scalar(select(Customer.id).where(Customer.name_key == key))
         return other is not None and other != own_id
 
     def _score(self, pending: list[_Pending], existing: dict[Any, Row[Any]]) -> None:
@@ -165,8 +168,7 @@ class ChunkWriter:
             update_rows(self.s, _CUSTOMERS, [self._row(p, {"id": p.existing_id})
                                              for p in changed], "id")
             self.tally.updated += len(changed)
-        self._write_tags([p for p in pending if p.tags is not None
-                          and (p.existing_id is None or p.tags != p.old_tags)])
+        self._write_tags([p for p in pending if p.tags is not None and p.tags != p.old_tags])
         upsert_rows(self.s, ScoreSnapshot.__table__, [snapshot_row(  # type: ignore[arg-type]
             p.existing_id or 0, p.values["scored_day"], p.values["score"], p.values["status"],
             p.values["coverage"], p.values["_signals"], p.values["_days"],
@@ -175,7 +177,7 @@ class ChunkWriter:
 
     def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
         row = {c: p.values.get(c) for c in EDIT_COLUMNS}
-        row.update(name_key=F.name_key(p.values["name"]), score=p.values["score"],
+        row.update(name_key=p.key, score=p.values["score"],
                    status=p.values["status"], coverage=p.values["coverage"],
                    scored_day=p.values["scored_day"], updated_at=self.now, **extra)
         return row
@@ -193,8 +195,10 @@ class ChunkWriter:
     def _write_tags(self, items: list[_Pending]) -> None:
         if not items:
             return
-        self.s.execute(delete(CustomerTag).where(
-            CustomerTag.customer_id.in_([p.existing_id for p in items])))
+        replaced = [p.existing_id for p in items if p.old_tags is not None]
+        for start in range(0, len(replaced), 5000):
+            self.s.execute(delete(CustomerTag).where(
+                CustomerTag.customer_id.in_(replaced[start:start + 5000])))
         rows = [{"customer_id": p.existing_id, "tag": t} for p in items for t in p.tags or ()]
         if rows:
             insert_rows(self.s, CustomerTag.__table__, rows)  # type: ignore[arg-type]
