@@ -133,3 +133,27 @@ def test_exports_backup_and_restore(page: ImportExportPage, services: Services,
     shot(page, "5-export")
     page.export_to(tmp_path / "missing" / "x.csv", "enriched")
     assert "does not exist" in page.status.text()
+
+
+def test_import_runs_off_the_gui_thread_with_progress(qtbot: QtBot, services: Services,
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import iqcadence_desktop.services.csv_import as ci
+    from iqcadence_desktop.views.tasks import TaskRunner
+    monkeypatch.setattr(ci, "CHUNK_ROWS", 100)
+    path = tmp_path / "x.csv"  # ~220 KB, so the reader's position moves chunk by chunk
+    path.write_text("name,mrr,note\n" + "".join(f"C{i},{i},{'x' * 100}\n" for i in range(2000)))
+    bridge = EventBridge(services.events)
+    tasks = TaskRunner()
+    widget = ImportExportPage(PageContext(services, tasks, bridge))
+    qtbot.addWidget(widget)
+    seen: list[int] = []
+    widget.wizard.progress.valueChanged.connect(seen.append)
+    widget.wizard.load_file(path)
+    widget.wizard.start(dry_run=False)
+    assert not widget.wizard.import_button.isEnabled()  # busy while the worker runs
+    qtbot.waitUntil(lambda: widget.wizard.currentIndex() == STEP_DONE, timeout=20000)
+    assert "Created 2,000" in widget.wizard.result_text.text()
+    assert len(seen) >= 3 and seen[-1] == path.stat().st_size
+    assert tasks.wait()
+    bridge.detach()

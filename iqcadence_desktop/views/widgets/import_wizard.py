@@ -85,7 +85,9 @@ class ImportWizard(QStackedWidget):
         split = QSplitter()
         split.addWidget(self.mapping)
         split.addWidget(_table(self.preview_model))
-        split.setSizes([420, 520])
+        split.setSizes([560, 380])  # the mapping matters more than the raw preview
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout.addWidget(split, 3)
         self.problems_model = QStandardItemModel(0, 4)
         self.problems_model.setHorizontalHeaderLabels(["Row", "Column", "Value", "Problem"])
@@ -95,8 +97,8 @@ class ImportWizard(QStackedWidget):
         layout.addLayout(self._action_row())
         return page
 
-    def _format_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _format_row(self) -> QVBoxLayout:
+        """File name on one line, the format choices on the next (fits narrow windows)."""
         self.file_label = QLabel("")
         self.file_label.setStyleSheet("font-weight: 600;")
         self.encoding = QComboBox()
@@ -114,15 +116,22 @@ class ImportWizard(QStackedWidget):
             max(0, self.date_order.findData(self.ctx.services.importer.date_order())))
         other = QPushButton("Other file…")
         other.clicked.connect(self._on_other_file_clicked)
-        row.addWidget(self.file_label, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(other)
+        choices = QHBoxLayout()
         for label, combo in (("Encoding", self.encoding), ("Delimiter", self.delimiter),
-                             ("Dates", self.date_order)):
-            row.addWidget(QLabel(label))
-            row.addWidget(combo)
-        row.addWidget(other)
+                             ("Ambiguous dates", self.date_order)):
+            choices.addWidget(QLabel(label))
+            choices.addWidget(combo)
+            choices.addSpacing(12)
+        choices.addStretch(1)
         self.encoding.activated.connect(self._on_format_changed)
         self.delimiter.activated.connect(self._on_format_changed)
-        return row
+        box = QVBoxLayout()
+        box.addLayout(top)
+        box.addLayout(choices)
+        return box
 
     def _action_row(self) -> QVBoxLayout:
         box = QVBoxLayout()
@@ -144,7 +153,7 @@ class ImportWizard(QStackedWidget):
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(lambda: self.start(dry_run=False))
-        row.addWidget(self.all_or_nothing)
+        box.addWidget(self.all_or_nothing)
         row.addWidget(self.progress, 1)
         for button in (self.cancel_button, self.save_problems, self.check_button,
                        self.import_button):
