@@ -122,9 +122,20 @@ def refuse_binary(path: Path, sample: bytes) -> None:
         raise ImportFileError(f"{path.name} looks like an Excel workbook, not a CSV file. "
                               "Open it in Excel and save it as CSV (File › Save As › CSV), "
                               "then import the CSV.")
-    if b"\x00" in sample[:8192]:
+    if _looks_binary(sample[:8192]):
         raise ImportFileError(f"{path.name} is not a text file (it holds binary data). "
                               "Export your data as CSV and import that file.")
+
+
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many control bytes mean binary; a stray NUL inside a text value does not."""
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls / len(head) > 0.05
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from iqcadence_desktop.services.container import Services
@@ -93,6 +93,8 @@ notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(name="0", note="\x00", mrr=0, adoption=0.0, manager=None)  # a stray NUL is still text
+@example(name="-1", note="=1+1", mrr=1, adoption=100.0, manager="@x")
 @given(name=names, note=notes, mrr=st.integers(0, 10**9), adoption=st.floats(0, 100),
        manager=st.one_of(st.none(), names))
 def test_round_trip_property(services: Services, name: str, note: str, mrr: int,
