@@ -68,6 +68,37 @@ def floor(csv_path: Path, db_path: Path) -> None:
     con.close()
 
 
+#: The CSV columns written by `floor_customers`, as customers-table columns.
+_FLOOR_COLUMNS = ("name", "manager", "mrr_cents", "logins_30d", "feature_adoption_pct",
+                  "open_tickets", "nps", "csat", "renewal_date", "growth_signal", "tier",
+                  "lifecycle", "customer_since", "next_touch", "sentiment", "note")
+
+
+def floor_customers(csv_path: Path, db_path: Path) -> None:
+    """The same floor, but into the app's real `customers` table (its indexes included),
+    with the cheapest conversion that table needs (cents, folded name, timestamps)."""
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    stamp = "2026-11-26 12:00:00.000000"
+
+    def rows(reader: object) -> object:
+        for r in reader:  # type: ignore[attr-defined]
+            yield (r[0], r[0].casefold(), r[1], int(r[2]) * 100, r[4], r[5], r[6], r[7], r[8],
+                   r[10], r[11], r[12], r[14], r[15], r[16], r[17], r[18], stamp, stamp,
+                   "unscored", 0.0)
+
+    cols = (*_FLOOR_COLUMNS[:1], "name_key", *_FLOOR_COLUMNS[1:], "created_at", "updated_at",
+            "status", "coverage")
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        con.executemany(f"INSERT INTO customers ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", rows(reader))
+    con.commit()
+    con.close()
+
+
 def pandas_script(csv_path: Path, db_path: Path) -> None:
     import pandas as pd  # only when installed; never a dependency
 
@@ -120,10 +151,13 @@ def main() -> int:
         base = Path(tmp)
         src, half = make_csv(base / "a.csv", rows), make_csv(base / "b.csv", rows, change_every=2)
         empty, db, raw = base / "empty.sqlite3", base / "t.sqlite3", base / "raw.sqlite3"
+        real = base / "floor.sqlite3"
         from iqcadence_desktop.models.db import open_database
         open_database(empty).close()
         report.add("floor: csv + sqlite3.executemany",
                    measure(lambda: floor(src, raw), runs))
+        report.add("floor: same, into the customers table", measure(
+            lambda: floor_customers(src, real), runs, setup=lambda: fresh_db(real, empty)))
         report.add("service import (new database)", measure(
             lambda: service_import(src, db), runs, setup=lambda: fresh_db(db, empty)))
         loaded = base / "loaded.sqlite3"
@@ -134,9 +168,10 @@ def main() -> int:
         _pandas(report, src, base, runs)
         fresh_db(db, empty)
         mib = peak_memory_mib(src, db)
-        report.ratio("service import (new database)", "floor: csv + sqlite3.executemany", 2.0)
-        report.ratio("service re-import, half the rows changed",
-                     "floor: csv + sqlite3.executemany", 2.5)
+        for floor_name in ("floor: csv + sqlite3.executemany",
+                           "floor: same, into the customers table"):
+            report.ratio("service import (new database)", floor_name, 2.0)
+            report.ratio("service re-import, half the rows changed", floor_name, 2.5)
         report.checks.append(("peak memory of the import process (MiB)", mib, 400, mib <= 400))
     report.print(args.json)
     return 0
