@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.csv_export import BULKSHEET, ENRICHED
+from iqcadence_desktop.services.csv_import import ImportOptions
 from iqcadence_desktop.services.customer_query import CustomerFilter
 from tests.services.test_csv_import import state
 
@@ -115,3 +116,33 @@ def test_round_trip_property(services: Services, name: str, note: str, mrr: int,
         assert (after.name, after.note, after.mrr_cents, after.manager) == (
             created.name, created.note, created.mrr_cents, created.manager)
         assert after.updated_at == created.updated_at == dt.datetime(2026, 11, 26, 12, 0)
+
+
+def test_confirmed_but_unchanged_mapping_still_writes_nothing(services: Services,
+                                                              tmp_path: Path) -> None:
+    """The wizard always sends its full mapping; if it is what recognition chose, no
+    mapping row (and no audit entry) is written by an unchanged import."""
+    _seed(services)
+    path = tmp_path / "bulk.csv"
+    services.exporter.export(path, "bulksheet")
+    preview = services.importer.preview(path)
+    mapping = dict(zip(preview.sniffed.headers, preview.fields, strict=True))
+    before = state(services)
+    result = services.importer.run(path, ImportOptions(mapping=mapping))
+    assert result.unchanged == 3 and state(services) == before
+
+
+def test_rename_onto_another_customer_is_refused(services: Services, tmp_path: Path) -> None:
+    _seed(services)
+    path = tmp_path / "bulk.csv"
+    plain = services.customers.find_id("Plain")
+    assert plain is not None
+    services.exporter.export(path, "bulksheet", [plain])  # only Plain's row, with its id
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        text = handle.read().replace(",Plain,", ",ünïcødé ☃,")
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write(text)
+    result = services.importer.run(path)
+    assert [(e.column, e.value) for e in result.errors] == [("name", "ünïcødé ☃")]
+    assert "Another customer already has this name" in result.errors[0].message
+    assert services.customers.find_id("Plain") is not None
