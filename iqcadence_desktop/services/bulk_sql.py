@@ -58,9 +58,11 @@ def update_rows(s: Session, table: Table, rows: Sequence[dict[str, Any]], key: s
         return
     columns = [c for c in rows[0] if c != key]
     if not _is_sqlite(s):
+        # Bind names may not equal column names in an UPDATE's SET clause.
         stmt = update(table).where(table.c[key] == bindparam("_k")).values(
-            {c: bindparam(c) for c in columns})
-        s.connection().execute(stmt, [{**r, "_k": r[key]} for r in rows])
+            {c: bindparam("_v_" + c) for c in columns})
+        s.connection().execute(stmt, [{"_k": r[key], **{"_v_" + c: r[c] for c in columns}}
+                                      for r in rows])
         return
     sql = (f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} "
            f"WHERE {key} = ?")

@@ -207,3 +207,18 @@ def test_import_scores_snapshots_and_clears_manual_score(services: Services,
     assert not dto.manual_score and dto.status == "critical"
     history = services.customers.history(created.id)
     assert history[-1].logins_30d == 0 and history[-1].status == "critical"
+
+
+def test_portable_write_path_gives_the_same_result(services: Services, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Core fallback used on PostgreSQL, exercised here on SQLite."""
+    import iqcadence_desktop.services.bulk_sql as bulk
+    monkeypatch.setattr(bulk, "_is_sqlite", lambda _s: False)
+    path = tmp_path / "x.csv"
+    path.write_text("name,mrr,tags,renewal_date\nAcme,5,a|b,2027-01-02\nBeta,6,,\n")
+    assert services.importer.run(path).created == 2
+    path.write_text("name,mrr,tags,renewal_date\nAcme,7,b,2027-01-03\nBeta,6,,\n")
+    result = services.importer.run(path)
+    assert (result.updated, result.unchanged) == (1, 1)
+    acme = services.customers.get(services.customers.find_id("Acme") or 0)
+    assert (acme.mrr_cents, acme.tags, acme.renewal_date) == (700, ("b",), dt.date(2027, 1, 3))
