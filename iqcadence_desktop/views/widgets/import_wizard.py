@@ -35,6 +35,7 @@ ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig
              ("Windows (cp1252)", "cp1252"), ("Latin-1", "latin-1"))
 DATE_ORDERS = (("Month first", "mdy"), ("Day first", "dmy"))
 STEP_CHOOSE, STEP_MAP, STEP_DONE = 0, 1, 2
+MAX_SHOWN = 2000  # rows in the problem table; "Save problems as CSV" writes them all
 
 
 def _table(model: QStandardItemModel) -> QTableView:
@@ -290,9 +291,14 @@ class ImportWizard(QStackedWidget):
 
     def _show_problems(self, issues: tuple[object, ...]) -> None:
         self.problems_model.removeRows(0, self.problems_model.rowCount())
-        for issue in issues:
-            self.problems_model.appendRow([QStandardItem(str(v)) for v in (
-                issue.row, issue.column, issue.value, issue.message)])  # type: ignore[attr-defined]
+        for issue in issues[:MAX_SHOWN]:
+            items = [QStandardItem(str(v)) for v in (
+                issue.row, issue.column, issue.value, issue.message)]  # type: ignore[attr-defined]
+            for item in items:
+                item.setToolTip(item.text())  # the full text, when a cell is too narrow
+            self.problems_model.appendRow(items)
+        for view in (self.problems, self.done_problems):
+            view.resizeRowsToContents()
         for widget in (self.problems, self.save_problems, self.done_problems, self.done_save):
             widget.setVisible(bool(issues))
 
