@@ -222,3 +222,24 @@ def test_portable_write_path_gives_the_same_result(services: Services, tmp_path:
     assert (result.updated, result.unchanged) == (1, 1)
     acme = services.customers.get(services.customers.find_id("Acme") or 0)
     assert (acme.mrr_cents, acme.tags, acme.renewal_date) == (700, ("b",), dt.date(2027, 1, 3))
+
+
+def test_import_on_a_later_day_refreshes_everyone_in_the_same_transaction(
+        services: Services, tmp_path: Path) -> None:
+    from iqcadence_desktop.models import PortfolioDaily
+    from iqcadence_desktop.services.clock import FixedClock
+    from iqcadence_desktop.services.container import build_services
+    services.customers.create({"name": "Old", "logins": "30"})
+    later = build_services(services.db, FixedClock(dt.date(2026, 12, 3)))
+    path = tmp_path / "x.csv"
+    path.write_text("name,logins\nNew,10\n")
+    result = later.importer.run(path)
+    assert result.created == 1
+    day = dt.date(2026, 12, 3).toordinal()
+    with services.db.session() as s:
+        row = s.get(PortfolioDaily, (day, ""))
+        assert row is not None and row.customers == 2
+    old_history = later.customers.history(services.customers.find_id("Old") or 0)
+    assert [h.day for h in old_history][-1] == day
+    actions = [a.action for a in later.audit.entries()]
+    assert actions[:2] == ["customers_imported", "customer_created"]
