@@ -60,6 +60,7 @@ class _Pending:
     tags: list[str] | None
     existing_id: int | None
     old_tags: list[str] | None = None
+    old: dict[str, Any] | None = None
 
 
 class ChunkWriter:
@@ -134,7 +135,7 @@ class ChunkWriter:
         if merged == old and (new_tags is None or new_tags == old_tags):
             self.tally.unchanged += 1
             return None
-        return _Pending(line, key, merged, new_tags, found.id, old_tags)
+        return _Pending(line, key, merged, new_tags, found.id, old_tags, old)
 
     def _taken(self, key: str, own_id: int) -> bool:
         other = self.s.scalar(select(Customer.id).where(Customer.name_key == key))
@@ -165,8 +166,7 @@ class ChunkWriter:
         if new:
             self._insert(new)
         if changed:
-            update_rows(self.s, _CUSTOMERS, [self._row(p, {"id": p.existing_id})
-                                             for p in changed], "id")
+            self._update(changed)
             self.tally.updated += len(changed)
         self._write_tags([p for p in pending if p.tags is not None and p.tags != p.old_tags])
         upsert_rows(self.s, ScoreSnapshot.__table__, [snapshot_row(  # type: ignore[arg-type]
@@ -174,6 +174,22 @@ class ChunkWriter:
             p.values["coverage"], p.values["_signals"], p.values["_days"],
             p.values.get("mrr_cents")) for p in pending], ("customer_id", "day"))
         self.tally.touched_ids.extend(p.existing_id or 0 for p in pending)
+
+    def _update(self, changed: list[_Pending]) -> None:
+        """UPDATE only the columns that changed (grouped), so untouched indexes stay put."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for p in changed:
+            assert p.old is not None
+            cols = tuple(c for c in EDIT_COLUMNS if p.values.get(c) != p.old[c])
+            row = {c: p.values.get(c) for c in cols}
+            if "name" in cols:
+                row["name_key"] = p.key
+            row.update(id=p.existing_id, score=p.values["score"], status=p.values["status"],
+                       coverage=p.values["coverage"], scored_day=p.values["scored_day"],
+                       updated_at=self.now)
+            groups.setdefault(tuple(row), []).append(row)
+        for rows in groups.values():
+            update_rows(self.s, _CUSTOMERS, rows, "id")
 
     def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
         row = {c: p.values.get(c) for c in EDIT_COLUMNS}
