@@ -39,6 +39,7 @@ FIELD_COLUMN: dict[str, str] = {**F.COLUMNS, "profile": "scoring_profile_id"}
 _SIGNAL_KEYS = tuple(c.key for c in SIGNAL_COLUMNS)
 _READ = (Customer.id, Customer.name_key, Customer.status,
          *(getattr(Customer, c) for c in EDIT_COLUMNS))
+_FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
 _CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
 
 
@@ -88,7 +89,7 @@ class ChunkWriter:
             if item is not None:
                 pending.append(item)
         if pending:
-            self._score(pending, existing)
+            self._score(pending)
             self._flush(pending)
 
     def _existing(self, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> dict[Any, Row[Any]]:
@@ -125,7 +126,7 @@ class ChunkWriter:
         new_tags = sorted(parsed["tags"]) if "tags" in parsed else None
         if found is None:
             return _Pending(line, key, new, new_tags, None)
-        old = {c: getattr(found, c) for c in EDIT_COLUMNS}
+        old = dict(zip(EDIT_COLUMNS, found[_FIRST_EDIT:], strict=True))
         if key != found.name_key and self._taken(key, found.id):
             issues.append(ImportIssue(line, "name", new["name"], "Another customer already has "
                                       "this name; a renamed customer needs a name of its own."))
@@ -141,13 +142,12 @@ class ChunkWriter:
         other = self.s.scalar(select(Customer.id).where(Customer.name_key == key))
         return other is not None and other != own_id
 
-    def _score(self, pending: list[_Pending], existing: dict[Any, Row[Any]]) -> None:
-        by_id = {r.id: r for r in existing.values()}
+    def _score(self, pending: list[_Pending]) -> None:
         for p in pending:
             p.values.setdefault("lifecycle", "active")
-            if p.existing_id is not None and "score" not in self.mapped:
-                old = by_id[p.existing_id]
-                if any(getattr(old, k) != p.values.get(k) for k in _SIGNAL_KEYS):
+            if p.old is not None and "score" not in self.mapped:
+                old = p.old
+                if any(old[k] != p.values.get(k) for k in _SIGNAL_KEYS):
                     p.values["score_override"] = None  # a manual score ends on new signals
         signals = [tuple(p.values.get(k) for k in _SIGNAL_KEYS) for p in pending]
         scored = score_rows(signals, self.today, self.config, self.weights_for)
