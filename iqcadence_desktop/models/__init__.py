@@ -4,6 +4,7 @@ from iqcadence_desktop.models.audit import AuditEntry
 from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
+from iqcadence_desktop.models.imports import SavedMapping
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "CustomerTag",
     "Note",
     "PortfolioDaily",
+    "SavedMapping",
     "ScoreSnapshot",
     "ScoringProfile",
     "SentimentEntry",

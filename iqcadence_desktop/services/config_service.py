@@ -55,6 +55,11 @@ class ConfigService:
         self._current: cfg.ScoringConfig | None = None
         self._profiles: dict[int, dict[str, float]] | None = None
 
+    def invalidate(self) -> None:
+        """Forget cached configuration (after a restore replaced the tables)."""
+        self._current = None
+        self._profiles = None
+
     # -- the scoring configuration -------------------------------------------------
     def current(self) -> cfg.ScoringConfig:
         if self._current is None:

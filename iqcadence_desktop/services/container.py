@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.audit import AuditLog
+from iqcadence_desktop.services.backup import BackupService
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
+from iqcadence_desktop.services.csv_export import ExportService
+from iqcadence_desktop.services.csv_import import ImportService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.data_health import DataHealthService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.managers import ManagerService
+from iqcadence_desktop.services.mappings import MappingService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
 from iqcadence_desktop.services.settings import SettingsService
@@ -34,6 +38,10 @@ class Services:
     managers: ManagerService
     data_health: DataHealthService
     profile_assignment: ProfileAssignmentService
+    mappings: MappingService
+    importer: ImportService
+    exporter: ExportService
+    backups: BackupService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -46,8 +54,16 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio,
-                    WhatIfService(db, clock, config),
-                    ManagerService(db, clock, audit, events),
-                    DataHealthService(customers),
-                    ProfileAssignmentService(db, clock, config, audit, events))
+    mappings = MappingService(db, clock, audit)
+    return Services(
+        db=db, clock=clock, events=events, settings=settings, audit=audit, config=config,
+        customers=customers, portfolio=portfolio,
+        what_if=WhatIfService(db, clock, config),
+        managers=ManagerService(db, clock, audit, events),
+        data_health=DataHealthService(customers),
+        profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
+        mappings=mappings,
+        importer=ImportService(db, clock, config, audit, events, settings, mappings),
+        exporter=ExportService(customers),
+        backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+    )

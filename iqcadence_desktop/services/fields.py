@@ -244,3 +244,21 @@ def money_text(cents: int | None) -> str:
     whole, part = divmod(abs(cents), 100)
     sign = "-" if cents < 0 else ""
     return f"{sign}${whole:,}" + (f".{part:02d}" if part else "")
+
+
+def parse_value(field: str, value: object) -> Any:
+    """One field's value by the same rules as `parse_fields` (blank → None, or [] for tags).
+
+    Used by bulk import, which parses column by column and caches repeated values.
+    """
+    if field not in _PARSERS:
+        raise ValidationError(field, f'"{field}" is not a customer field.')
+    if field != "name" and is_blank(value):
+        return [] if field == "tags" else None
+    return _PARSERS[field](value)
+
+
+def merge_derived(parsed: dict[str, Any], today: dt.date) -> None:
+    """Turn `days` into `last_contact` and `arr` into `mrr` in place, as `parse_fields` does."""
+    _merge_days(parsed, today)
+    _merge_arr(parsed)

@@ -36,6 +36,10 @@ class SettingsService:
         # Set by the composition root: the audit log asks us who the user is.
         self.audit: AuditLog | None = None
 
+    def invalidate(self) -> None:
+        """Forget cached settings (after a restore replaced the tables)."""
+        self._cache = None
+
     def get(self, key: str, default: object = None) -> object:
         if self._cache is None:
             with self._db.session() as s:

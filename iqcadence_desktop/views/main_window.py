@@ -20,12 +20,15 @@ from iqcadence_desktop.views.pages.audit_log import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers import CustomersPage
 from iqcadence_desktop.views.pages.home import HomePage
+from iqcadence_desktop.views.pages.import_export import ImportExportPage
 from iqcadence_desktop.views.pages.settings import SettingsPage
 from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
-PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage, SettingsPage, AuditLogPage)
+PAGE_CLASSES: tuple[type[Page], ...] = (
+    HomePage, CustomersPage, ImportExportPage, SettingsPage, AuditLogPage,
+)
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.
 NARROW_WIDTH = 1000

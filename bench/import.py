@@ -1,0 +1,197 @@
+"""Import benchmark: 100k-row CSV with every S1 column, end to end through the service.
+
+Side by side in one run: a raw `csv` + `sqlite3.executemany` floor writing the same rows,
+the pandas read-score-`to_sql` script an analyst would write (when pandas is installed),
+a re-import with half the rows changed, and the service's peak memory (measured in a
+subprocess with `resource.getrusage`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.common import Report, measure, parser
+
+TODAY = dt.date(2026, 11, 26)
+HEADER = ("name", "manager", "mrr", "arr", "logins_30d", "feature_adoption_pct",
+          "open_tickets", "nps", "csat", "days_since_contact", "renewal_date", "growth_signal",
+          "tier", "tags", "lifecycle", "customer_since", "next_touch", "sentiment", "note")
+
+
+def make_row(i: int, rng: random.Random, bump: int = 0) -> list[object]:
+    mrr = rng.randint(50, 50_000) + bump
+    return [f"Account {i:06d}", f"CSM {i % 40}", mrr, mrr * 12, rng.randint(0, 60),
+            round(rng.uniform(0, 100), 1), rng.randint(0, 8), rng.randint(0, 10),
+            rng.randint(1, 5), rng.randint(0, 200),
+            (TODAY + dt.timedelta(days=rng.randint(1, 700))).isoformat(),
+            rng.choice(("strong", "mild", "none", "n/a")),
+            rng.choice(("enterprise", "mid", "smb")), rng.choice(("beta|emea", "apac", "")),
+            rng.choice(("onboarding", "active", "won")),
+            (TODAY - dt.timedelta(days=rng.randint(30, 2000))).isoformat(),
+            (TODAY + dt.timedelta(days=rng.randint(1, 60))).isoformat(),
+            rng.choice(("positive", "neutral", "negative")), f"note {i}"]
+
+
+def make_csv(path: Path, rows: int, seed: int = 1, change_every: int = 0) -> Path:
+    """A CSV of `rows` customers; `change_every=2` changes every second row's MRR."""
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            bump = 1 if change_every and i % change_every == 0 else 0
+            writer.writerow(make_row(i, rng, bump))
+    return path
+
+
+def floor(csv_path: Path, db_path: Path) -> None:
+    """The least any importer must do: read the rows and executemany them into SQLite."""
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("DROP TABLE IF EXISTS raw")
+    con.execute(f"CREATE TABLE raw ({', '.join(f'c{i}' for i in range(len(HEADER)))})")
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        marks = ",".join("?" * len(HEADER))
+        con.executemany(f"INSERT INTO raw VALUES ({marks})", reader)
+    con.commit()
+    con.close()
+
+
+#: The CSV columns written by `floor_customers`, as customers-table columns.
+_FLOOR_COLUMNS = ("name", "manager", "mrr_cents", "logins_30d", "feature_adoption_pct",
+                  "open_tickets", "nps", "csat", "renewal_date", "growth_signal", "tier",
+                  "lifecycle", "customer_since", "next_touch", "sentiment", "note")
+
+
+def floor_customers(csv_path: Path, db_path: Path) -> None:
+    """The same floor, but into the app's real `customers` table (its indexes included),
+    with the cheapest conversion that table needs (cents, folded name, timestamps)."""
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    stamp = "2026-11-26 12:00:00.000000"
+
+    def rows(reader: object) -> object:
+        for r in reader:  # type: ignore[attr-defined]
+            yield (r[0], r[0].casefold(), r[1], int(r[2]) * 100, r[4], r[5], r[6], r[7], r[8],
+                   r[10], r[11], r[12], r[14], r[15], r[16], r[17], r[18], stamp, stamp,
+                   "unscored", 0.0)
+
+    cols = (*_FLOOR_COLUMNS[:1], "name_key", *_FLOOR_COLUMNS[1:], "created_at", "updated_at",
+            "status", "coverage")
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        con.executemany(f"INSERT INTO customers ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", rows(reader))
+    con.commit()
+    con.close()
+
+
+def pandas_script(csv_path: Path, db_path: Path) -> None:
+    import pandas as pd  # only when installed; never a dependency
+
+    frame = pd.read_csv(csv_path)
+    frame["score"] = (frame["logins_30d"].clip(upper=30) / 30 * 25
+                      + frame["feature_adoption_pct"] * 0.25
+                      + (1 - frame["open_tickets"] / 5).clip(lower=0) * 20
+                      + frame["nps"].map(lambda n: 100 if n >= 9 else 50 if n >= 7 else 0) * .15
+                      + (1 - frame["days_since_contact"] / 180).clip(lower=0) * 10)
+    con = sqlite3.connect(db_path)
+    frame.to_sql("customers", con, if_exists="replace", index=False)
+    con.close()
+
+
+def service_import(csv_path: Path, db_path: Path) -> None:
+    from iqcadence_desktop.models.db import open_database
+    from iqcadence_desktop.services.clock import FixedClock
+    from iqcadence_desktop.services.container import build_services
+
+    db = open_database(db_path)
+    try:
+        result = build_services(db, FixedClock(TODAY)).importer.run(csv_path)
+        assert not result.errors, result.errors[:3]
+    finally:
+        db.close()
+
+
+def fresh_db(path: Path, template: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.copy(template, path)
+
+
+def peak_memory_mib(csv_path: Path, db_path: Path) -> float:
+    code = ("import resource, sys; from pathlib import Path; import importlib; "
+            "m = importlib.import_module('bench.import'); "
+            "m.service_import(Path(sys.argv[1]), Path(sys.argv[2])); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db_path)],
+                         check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    return int(out.stdout.split()[-1]) / 1024  # Linux reports KiB
+
+
+def main() -> int:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    rows, runs = (300, 1) if args.smoke else (100_000, args.runs)
+    report = Report(f"CSV import, {rows:,} rows × {len(HEADER)} columns")
+    with tempfile.TemporaryDirectory(prefix="iq-bench-import-") as tmp:
+        base = Path(tmp)
+        src, half = make_csv(base / "a.csv", rows), make_csv(base / "b.csv", rows, change_every=2)
+        empty, db, raw = base / "empty.sqlite3", base / "t.sqlite3", base / "raw.sqlite3"
+        real = base / "floor.sqlite3"
+        from iqcadence_desktop.models.db import open_database
+        open_database(empty).close()
+        report.add("floor: csv + sqlite3.executemany",
+                   measure(lambda: floor(src, raw), runs))
+        report.add("floor: same, into the customers table", measure(
+            lambda: floor_customers(src, real), runs, setup=lambda: fresh_db(real, empty)))
+        report.add("service import (new database)", measure(
+            lambda: service_import(src, db), runs, setup=lambda: fresh_db(db, empty)))
+        loaded = base / "loaded.sqlite3"
+        fresh_db(loaded, empty)
+        service_import(src, loaded)
+        report.add("service re-import, half the rows changed", measure(
+            lambda: service_import(half, db), runs, setup=lambda: _copy_loaded(db, loaded)))
+        _pandas(report, src, base, runs)
+        fresh_db(db, empty)
+        mib = peak_memory_mib(src, db)
+        for floor_name in ("floor: csv + sqlite3.executemany",
+                           "floor: same, into the customers table"):
+            report.ratio("service import (new database)", floor_name, 2.0)
+            report.ratio("service re-import, half the rows changed", floor_name, 2.5)
+        report.checks.append(("peak memory of the import process (MiB)", mib, 400, mib <= 400))
+    report.print(args.json)
+    return 0
+
+
+def _copy_loaded(db: Path, loaded: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.copy(loaded, db)
+
+
+def _pandas(report: Report, src: Path, base: Path, runs: int) -> None:
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        print("  (pandas is not installed: the pandas read-score-to_sql line is skipped)")
+        return
+    report.add("pandas read_csv + score + to_sql", measure(
+        lambda: pandas_script(src, base / "pandas.sqlite3"), runs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
