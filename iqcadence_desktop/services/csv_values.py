@@ -33,16 +33,20 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %
                       "%d-%b-%Y", "%d-%b-%y")
 
 
+def _needs_guard(body: str) -> bool:
+    # A formula trigger, or text our own import would read as "missing" (a manager
+    # literally called "NULL" must survive the round trip).
+    return bool(body) and (body[:1] in FORMULA_TRIGGERS or body.strip().casefold() in MISSING)
+
+
 def neutralise(text: str) -> str:
-    """Prefix `'` to text a spreadsheet would run as a formula (after any `'` run)."""
-    body = text.lstrip("'")
-    return "'" + text if body[:1] in FORMULA_TRIGGERS and body else text
+    """Prefix `'` to text a spreadsheet would run as a formula or we would read as missing."""
+    return "'" + text if _needs_guard(text.lstrip("'")) else text
 
 
 def restore(text: str) -> str:
     """Undo `neutralise` exactly."""
-    body = text.lstrip("'")
-    if text.startswith("'") and body and body[:1] in FORMULA_TRIGGERS:
+    if text.startswith("'") and _needs_guard(text.lstrip("'")):
         return text[1:]
     return text
 

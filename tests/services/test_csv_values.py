@@ -72,3 +72,11 @@ def test_neutralise_then_restore_is_identity(text: str) -> None:
     assert V.restore(V.neutralise(text)) == text
     body = V.neutralise(text)
     assert body[:1] not in V.FORMULA_TRIGGERS or not text
+
+
+@pytest.mark.parametrize("text", ["NULL", "n/a", "#N/A", "None", "'NULL"])
+def test_text_that_reads_as_missing_is_guarded_and_restored(text: str) -> None:
+    out = V.neutralise(text)
+    assert out == "'" + text
+    assert V.restore(out) == text
+    assert V.clean("manager", out, day_first=False) == text
