@@ -11,6 +11,7 @@ from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
 from iqcadence_desktop.services.settings import SettingsService
 
 
@@ -26,10 +27,12 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    secrets: SecretStore
 
 
 def build_services(db: Database, clock: Clock | None = None,
-                   events: EventBus | None = None) -> Services:
+                   events: EventBus | None = None,
+                   secrets: SecretStore | None = None) -> Services:
     clock = clock or SystemClock()
     events = events or EventBus()
     settings = SettingsService(db, clock, events)
@@ -38,4 +41,6 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    secrets = secrets if secrets is not None else KeyringSecretStore()
+    return Services(db, clock, events, settings, audit, config, customers, portfolio,
+                    secrets)
