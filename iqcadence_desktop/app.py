@@ -30,17 +30,34 @@ def _lock_path(target: str) -> Path | None:
     return None if path is None else path.with_name(path.name + ".lock")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    from iqcadence_desktop.logging_setup import setup_logging
-    setup_logging()
-    # Import Qt only now, so `--help` and `--version` stay instant.
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def create_application():  # type: ignore[no-untyped-def]
+    """The QApplication with the app's names and icon (shared with the self-test)."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from iqcadence_desktop.paths import resource_path
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "iqcadence.png"))))
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["self-test"]:
+        # The frozen app has one executable; this lets it check itself (make package).
+        from iqcadence_desktop.cli import main as cli_main
+        return cli_main(argv)
+    args = parse_args(argv)
+    from iqcadence_desktop.logging_setup import setup_logging
+    setup_logging()
+    # Import Qt only now, so `--help` and `--version` stay instant.
+    from PySide6.QtWidgets import QMessageBox
+
+    app = create_application()
     target = args.db or str(default_db_path())
     try:
         window, cleanup = build_window(target)
