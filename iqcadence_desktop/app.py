@@ -8,10 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iqcadence_desktop import APP_NAME, __version__
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV, default_db_path
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ def _lock_path(target: str) -> Path | None:
     return None if path is None else path.with_name(path.name + ".lock")
 
 
-def create_application():  # type: ignore[no-untyped-def]
+def create_application() -> QApplication:
     """The QApplication with the app's names and icon (shared with the self-test)."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

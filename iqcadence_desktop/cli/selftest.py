@@ -22,10 +22,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop import __version__
 from iqcadence_desktop.cli.context import CommandContext
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QColor
 
 _T_IMPORT = time.perf_counter()
 #: Qt messages that are harmless under the offscreen platform (it cannot size native windows).
@@ -283,7 +286,7 @@ def _check_keyring(_run: SelfTestRun) -> str:
 
 
 def _check_reportlab(run: SelfTestRun) -> str:
-    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
     path = run.scratch / "reportlab-check.pdf"
     pdf = Canvas(str(path))
@@ -292,6 +295,31 @@ def _check_reportlab(run: SelfTestRun) -> str:
     if not path.read_bytes().startswith(b"%PDF"):
         raise ValueError("reportlab wrote something that is not a PDF")
     return f"PDF written ({path.stat().st_size} bytes)"
+
+
+def _check_chart(_run: SelfTestRun) -> str:
+    """pyqtgraph draws in the bundle (the charts' pages import it lazily)."""
+    import pyqtgraph as pg  # type: ignore[import-untyped]
+    from PySide6.QtGui import QColor
+
+    plot = pg.PlotWidget(background="w")
+    try:
+        plot.resize(320, 200)
+        plot.plot(list(range(10)), [v * v for v in range(10)], pen=pg.mkPen("#2f5bea", width=4))
+        image = plot.grab().toImage()
+        drawn = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+                    if _near(image.pixelColor(x, y), QColor("#2f5bea")))
+    finally:
+        plot.close()
+        plot.deleteLater()
+    if drawn < 20:
+        raise ValueError(f"the test chart shows no curve ({drawn} curve pixels)")
+    return f"pyqtgraph {pg.__version__} drew a curve ({drawn} sampled pixels)"
+
+
+def _near(color: QColor, target: QColor) -> bool:
+    return (abs(color.red() - target.red()) + abs(color.green() - target.green())
+            + abs(color.blue() - target.blue())) < 60
 
 
 def _check_report_pdf(run: SelfTestRun) -> str | None:
@@ -303,7 +331,7 @@ def _check_report_pdf(run: SelfTestRun) -> str | None:
 
 BUILTIN_CHECKS: tuple[tuple[str, Check], ...] = (
     ("resources", _check_resources), ("migrations", _check_migrations),
-    ("keyring", _check_keyring), ("reportlab", _check_reportlab),
+    ("keyring", _check_keyring), ("reportlab", _check_reportlab), ("chart", _check_chart),
     ("report pdf", _check_report_pdf),
 )
 
