@@ -79,6 +79,9 @@ def register(sub: Any) -> None:
                    help="window size for screenshots (repeatable; default 1280x800)")
     p.add_argument("--customers", type=_count, default=120,
                    help="sample accounts to load (default 120; 0 = start empty)")
+    p.add_argument("--database", metavar="FILE", type=Path,
+                   help="use this SQLite file instead of a temporary one (created and "
+                        "filled on first use, kept afterwards: times a warm start)")
     p.add_argument("--report", metavar="FILE", type=Path,
                    help="also write the JSON summary to FILE (windowed builds have no stdout)")
     p.add_argument("--json", dest="selftest_json", action="store_true",
@@ -205,14 +208,16 @@ def _run(summary: Summary, scratch: Path, args: argparse.Namespace) -> None:
 def _run_window(summary: Summary, scratch: Path, args: argparse.Namespace, app: Any) -> None:
     from iqcadence_desktop.app import build_window
 
-    window, cleanup = build_window(str(scratch / "selftest.sqlite3"))
+    database = args.database or scratch / "selftest.sqlite3"
+    fresh = not database.exists()
+    window, cleanup = build_window(str(database))
     try:
         window.show()
         app.processEvents()
         age, clock = process_age()
         summary.first_window_s, summary.first_window_clock = round(age, 3), clock
         window.ctx.tasks.wait()  # the start-up daily snapshot job
-        if args.customers > 0:  # the same service call as Home's "Load a sample portfolio"
+        if fresh and args.customers > 0:  # the same call as Home's "Load a sample portfolio"
             window.ctx.services.customers.load_sample(args.customers, 30, 7)
             app.processEvents()
         run = SelfTestRun(window, window.ctx.services, scratch)

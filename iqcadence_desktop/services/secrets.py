@@ -112,8 +112,7 @@ class KeyringSecretStore:
     def status(self) -> KeyringStatus:
         name = self.backend_name
         if self.usable:
-            return KeyringStatus(name, True, False, f"Secrets are saved in the system keyring "
-                                                    f"({name}).")
+            return KeyringStatus(name, True, False, "Secrets are saved in the system keyring.")
         if self._session is not None:
             return KeyringStatus(name, False, True, SESSION_ONLY_MESSAGE)
         return KeyringStatus(name, False, False, NO_KEYRING_MESSAGE)

@@ -113,3 +113,12 @@ def test_bad_size_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[
         cli_main(["self-test", "--size", "big"])
     assert exit_info.value.code == 2
     assert "'big' is not a size like 1280x800" in capsys.readouterr().err
+
+
+def test_database_option_keeps_the_file_for_a_warm_second_start(
+        qtbot: QtBot, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    database = tmp_path / "kept.sqlite3"
+    for _ in range(2):  # cold (creates and migrates it), then warm on the same file
+        code, summary = _run_in_process(capsys, "--database", str(database))
+        assert code == 0 and summary["ok"], summary
+        assert database.is_file()
