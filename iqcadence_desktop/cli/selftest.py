@@ -275,7 +275,7 @@ def _check_migrations(_run: SelfTestRun) -> str:
     versions = sorted(p.name for p in (folder / "versions").glob("*.py"))
     if not (folder / "env.py").is_file() or not versions:
         raise FileNotFoundError(f"Alembic migrations are missing from {folder}")
-    return f"{len(versions)} migration(s); the temporary database was upgraded to head"
+    return f"{len(versions)} migration(s); the database was upgraded to head"
 
 
 def _check_keyring(_run: SelfTestRun) -> str:
