@@ -82,7 +82,7 @@ package-build: package-sysdeps $(PKG_STAMP)
 	  --distpath dist --workpath build build.spec
 
 package-check:
-	$(PKG_PY) packaging/check_build.py dist/iqcadence --runs 3 \
+	$(PKG_PY) packaging/check_build.py dist/iqcadence --runs 5 \
 	  --selftest-args "$(SELFTEST_ARGS)" --report build/package-check.json
 	packaging/linux/make-tarball.sh $(VERSION) dist
 	$(PKG_PY) packaging/check_build.py --selftest-args "$(SELFTEST_ARGS)" \
