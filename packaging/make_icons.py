@@ -34,7 +34,6 @@ def main() -> None:
     ICONS.mkdir(parents=True, exist_ok=True)
     big = draw()
     big.resize((256, 256), Image.Resampling.LANCZOS).save(ICONS / "iqcadence.png")
-    big.resize((512, 512), Image.Resampling.LANCZOS).save(ICONS / "iqcadence-512.png")
     big.save(ICONS / "iqcadence.ico",
              sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     big.save(ICONS / "iqcadence.icns")
