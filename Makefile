@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
                    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
                    libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 fonts-dejavu-core
 
-.PHONY: run test bench lint sysdeps clean
+.PHONY: run test bench lint sysdeps clean package package-sysdeps package-build package-check
 
 sysdeps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -49,5 +49,44 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check iqcadence_desktop tests bench
 	$(VENV)/bin/mypy iqcadence_desktop/models iqcadence_desktop/services
 
+# --- make package: PyInstaller one-folder build + Linux tarball, each checked by running
+# the frozen self-test offscreen (packaging/README.md). A clean venv with only the app and
+# PyInstaller (never the dev tools), so nothing else can sneak into the bundle.
+PKG_VENV := .venv-package
+PKG_PY := $(PKG_VENV)/bin/python
+PKG_STAMP := $(PKG_VENV)/.installed
+# Without libxcb-icccm4/keysyms1 on the build host the bundle aborts under X; binutils
+# gives PyInstaller objdump.
+PKG_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) binutils
+# Extra self-test arguments for the frozen checks (default: the sample portfolio).
+SELFTEST_ARGS ?=
+VERSION = $(shell $(PKG_PY) -c "import iqcadence_desktop as m; print(m.__version__)")
+
+package-sysdeps:
+	@$(MAKE) --no-print-directory sysdeps SYSTEM_PACKAGES="$(PKG_SYSTEM_PACKAGES)"
+
+$(PKG_STAMP): pyproject.toml constraints.txt
+	rm -rf $(PKG_VENV)
+	$(PYTHON) -m venv $(PKG_VENV)
+	$(PKG_VENV)/bin/pip install -q --upgrade pip
+	$(PKG_VENV)/bin/pip install -q -c constraints.txt ".[package]"
+	@touch $@
+
+package-build: package-sysdeps $(PKG_STAMP)
+	@# build/ first: setuptools would otherwise put stale files from build/lib in the wheel.
+	rm -rf build dist/iqcadence
+	$(PKG_VENV)/bin/pip install -q --no-deps --force-reinstall .
+	$(PKG_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build build.spec
+
+package-check:
+	$(PKG_PY) packaging/check_build.py dist/iqcadence --runs 5 \
+	  --selftest-args "$(SELFTEST_ARGS)" --report build/package-check.json
+	packaging/linux/make-tarball.sh $(VERSION) dist
+	$(PKG_PY) packaging/check_build.py --selftest-args "$(SELFTEST_ARGS)" \
+	  --tarball dist/iqcadence-$(VERSION)-linux-$$(uname -m).tar.gz
+
+package: package-build package-check
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(PKG_VENV) build dist *.egg-info

@@ -22,7 +22,7 @@ from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV, default_db_path
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMainWindow
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +78,32 @@ def open_window(target: str, alert: Alert = _message_box) -> tuple[QMainWindow, 
         return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    from iqcadence_desktop.logging_setup import setup_logging
-    log_path = setup_logging()
-    # Import Qt only now, so `--help` and `--version` stay instant.
+def create_application() -> QApplication:
+    """The QApplication with the app's names and icon (shared with the self-test)."""
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from iqcadence_desktop.paths import resource_path
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "iqcadence.png"))))
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["self-test"]:
+        # The frozen app has one executable; this lets it check itself (make package).
+        from iqcadence_desktop.cli import main as cli_main
+        return cli_main(argv)
+    args = parse_args(argv)
+    from iqcadence_desktop.logging_setup import setup_logging
+    log_path = setup_logging()
+    # Qt is imported only now, so `--help` and `--version` stay instant.
+    app = create_application()
     install_crash_handler(log_path)
     opened = open_window(args.db or str(default_db_path()))
     if opened is None:

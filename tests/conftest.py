@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from iqcadence_desktop.models.db import Database, open_database  # noqa: E402
 from iqcadence_desktop.services.clock import FixedClock  # noqa: E402
 from iqcadence_desktop.services.container import Services, build_services  # noqa: E402
+from iqcadence_desktop.services.secrets import InMemorySecretStore  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -50,4 +51,4 @@ def db(db_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def services(db: Database, clock: FixedClock) -> Services:
-    return build_services(db, clock)
+    return build_services(db, clock, secrets=InMemorySecretStore())

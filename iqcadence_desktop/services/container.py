@@ -18,6 +18,7 @@ from iqcadence_desktop.services.managers import ManagerService
 from iqcadence_desktop.services.mappings import MappingService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
+from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
 from iqcadence_desktop.services.settings import SettingsService
 from iqcadence_desktop.services.what_if import WhatIfService
 
@@ -42,10 +43,12 @@ class Services:
     importer: ImportService
     exporter: ExportService
     backups: BackupService
+    secrets: SecretStore
 
 
 def build_services(db: Database, clock: Clock | None = None,
-                   events: EventBus | None = None) -> Services:
+                   events: EventBus | None = None,
+                   secrets: SecretStore | None = None) -> Services:
     clock = clock or SystemClock()
     events = events or EventBus()
     settings = SettingsService(db, clock, events)
@@ -55,6 +58,7 @@ def build_services(db: Database, clock: Clock | None = None,
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
     mappings = MappingService(db, clock, audit)
+    secrets = secrets if secrets is not None else KeyringSecretStore()
     return Services(
         db=db, clock=clock, events=events, settings=settings, audit=audit, config=config,
         customers=customers, portfolio=portfolio,
@@ -66,4 +70,5 @@ def build_services(db: Database, clock: Clock | None = None,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
         exporter=ExportService(customers),
         backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+        secrets=secrets,
     )
