@@ -227,6 +227,10 @@ def _run_window(summary: Summary, scratch: Path, args: argparse.Namespace, app: 
         window.close()
         cleanup()
         window.deleteLater()
+        # processEvents() does not run deferred deletes; without this the window and its
+        # pages' timers outlive the database they read from.
+        from PySide6.QtCore import QEvent
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
 
 
