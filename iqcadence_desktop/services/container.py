@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
+from iqcadence_desktop.services.alerts import AlertService
+from iqcadence_desktop.services.alerts_config import AlertConfigService
+from iqcadence_desktop.services.alerts_rules import RULES
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
@@ -26,6 +29,8 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    alert_config: AlertConfigService
+    alerts: AlertService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -38,4 +43,7 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
+    alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio,
+                    alert_config, alerts)

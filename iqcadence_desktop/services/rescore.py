@@ -10,10 +10,10 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, PortfolioDaily, ScoreSnapshot
@@ -154,7 +154,9 @@ class RescoreSummary:
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
-_UPDATE = (update(Customer).where(Customer.id == bindparam("_id"))
+# Core table update: an executemany keyed by "_id" (the ORM form wants the key as "id").
+_CUSTOMERS = cast(Table, Customer.__table__)
+_UPDATE = (update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("_id"))
            .values(score=bindparam("_score"), status=bindparam("_status"),
                    coverage=bindparam("_coverage"), scored_day=bindparam("_day"),
                    lifecycle=bindparam("_lifecycle")))

@@ -11,9 +11,9 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
@@ -163,7 +163,9 @@ def _signals_on(plan: dict[str, Any], frac: float, day: dt.date, last: bool) -> 
 
 def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float | None],
               statuses: list[str], coverage: list[float], ordinal: int) -> None:
-    stmt = (update(Customer).where(Customer.id == bindparam("_id"))
+    # Core table update: an executemany keyed by "_id" (the ORM form wants the key as "id").
+    table = cast(Table, Customer.__table__)
+    stmt = (update(table).where(table.c.id == bindparam("_id"))
             .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
                     scored_day=ordinal, lifecycle=bindparam("_l")))
     session.execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
