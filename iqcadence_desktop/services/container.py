@@ -13,6 +13,7 @@ from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
+from iqcadence_desktop.services.home_summary import HomeSummaryService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.settings import SettingsService
 
@@ -31,6 +32,7 @@ class Services:
     portfolio: PortfolioService
     alert_config: AlertConfigService
     alerts: AlertService
+    home: HomeSummaryService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -45,5 +47,6 @@ def build_services(db: Database, clock: Clock | None = None,
     portfolio = PortfolioService(db, clock, customers)
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    home = HomeSummaryService(clock, customers, config, alerts)
     return Services(db, clock, events, settings, audit, config, customers, portfolio,
-                    alert_config, alerts)
+                    alert_config, alerts, home)

@@ -151,7 +151,8 @@ def test_churned_and_unscored_accounts() -> None:
 def test_alert_carries_id_values_message_and_since() -> None:
     a = alerts(open_tickets=6)["open_tickets"]
     assert a.id == "7:tickets:open_tickets" and parse_alert_id(a.id) == (7, "open_tickets")
-    assert a.values == {"open_tickets": 6} and a.since == DAY and a.state == "active"
+    assert a.values == {"open_tickets": 6, "threshold": 5}
+    assert a.since == DAY and a.state == "active"
     assert a.message == "6 support tickets are open."
     assert a.to_json()["customer"] == "Acme"
 
