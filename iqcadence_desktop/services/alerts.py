@@ -18,6 +18,7 @@ from iqcadence_desktop.models import AlertOutcome
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services import alerts_store as store
 from iqcadence_desktop.services.alerts_config import AlertConfigService
+from iqcadence_desktop.services.alerts_insights import AlertOverview, overview
 from iqcadence_desktop.services.alerts_rules import (
     RULE_LABELS,
     RULES,
@@ -32,12 +33,20 @@ from iqcadence_desktop.services.clock import Clock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customer_query import CustomerFilter
 from iqcadence_desktop.services.customers import CustomerService
+from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.events import DomainEvent, EventBus
 
 ALERTS_CHANGED = "alerts_changed"
 OUTCOMES: dict[str, str] = {"acted_on": "Acted on", "false_alarm": "False alarm",
                             "too_early": "Too early"}
 SNOOZE_CHOICES: tuple[int, ...] = (1, 7, 30)
+
+
+class AlertBoard(NamedTuple):
+    """All alerts for a view and their overview."""
+
+    alerts: list[Alert]
+    overview: AlertOverview
 
 
 class HitRate(NamedTuple):
@@ -74,6 +83,18 @@ class AlertService:
     def current(self, as_of: dt.date | None = None, manager: str | None = None,
                 customer_id: int | None = None) -> list[Alert]:
         """Every alert (active, snoozed or dismissed), most serious first."""
+        return self._evaluate(as_of, manager, customer_id)[0]
+
+    def board(self, manager: str | None = None, as_of: dt.date | None = None) -> AlertBoard:
+        """The alerts and what they add up to (the Alerts page in one call)."""
+        alerts, customers = self._evaluate(as_of, manager, None)
+        if manager:
+            customers = [c for c in customers if c.manager == manager]
+        days = self._config.current().renewal.critical
+        return AlertBoard(alerts, overview(alerts, customers, days))
+
+    def _evaluate(self, as_of: dt.date | None, manager: str | None,
+                  customer_id: int | None) -> tuple[list[Alert], list[CustomerDTO]]:
         day = as_of or self._clock.today()
         ids = None if customer_id is None else (customer_id,)
         customers = self._customers.list_customers(CustomerFilter(ids=ids), day)
@@ -86,7 +107,7 @@ class AlertService:
         alerts = store.with_states(alerts, states, day)
         if manager:
             alerts = [a for a in alerts if a.manager == manager]
-        return sorted(alerts, key=sort_key)
+        return sorted(alerts, key=sort_key), customers
 
     def active_count(self, alerts: Sequence[Alert]) -> int:
         return sum(1 for a in alerts if a.state == "active")

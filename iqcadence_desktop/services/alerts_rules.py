@@ -167,8 +167,8 @@ def _renewal_text(v: dict[str, Any]) -> str:
 def _quiet_text(v: dict[str, Any]) -> str:
     if v["overdue"]:
         tier = TIER_LABELS.get(v["tier"] or "mid", "Mid-Market")
-        return (f"No contact for {v['days_since_contact']} days; {tier} accounts are overdue "
-                f"after {v['threshold']}.")
+        return (f"No contact for {v['days_since_contact']} days ({tier}: overdue after "
+                f"{v['threshold']}).")
     return f"No contact for {v['days_since_contact']} days."
 
 

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop import APP_NAME
+from iqcadence_desktop.views.pages.alerts import AlertsPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers import CustomersPage
 from iqcadence_desktop.views.pages.home import HomePage
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
-PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage)
+PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, AlertsPage, CustomersPage)
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 

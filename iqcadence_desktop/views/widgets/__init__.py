@@ -1,0 +1,1 @@
+"""Reusable widgets: charts, cards and small composite views."""
