@@ -133,7 +133,7 @@ def build(book: Sequence[CustomerDTO], alerts: Sequence[Alert], windows: Renewal
         _heatmap(live, lambda c: TIER_LABELS.get(c.tier or "", "No tier"),
                  [TIER_LABELS[t] for t in TIERS] + ["No tier"]),
         _heatmap(live, lambda c: c.manager or "Unassigned", None), _tiers(live),
-        tuple(a for a in alerts if a.state == "active")[:TOP + 1])
+        _action_items(alerts))
 
 
 def _windows(windows: RenewalWindows) -> tuple[int, int, int]:
@@ -208,4 +208,17 @@ def _tiers(live: Sequence[CustomerDTO]) -> tuple[TierCard, ...]:
                             sum(scores) / len(scores) if scores else None,
                             sum(c.mrr_cents or 0 for c in rows),
                             sum(1 for c in rows if is_at_risk(c.status))))
+    return tuple(out)
+
+
+def _action_items(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
+    """The most serious active alert of each of the accounts that need it most."""
+    seen: set[int] = set()
+    out: list[Alert] = []
+    for a in alerts:
+        if a.state == "active" and a.customer_id not in seen:
+            seen.add(a.customer_id)
+            out.append(a)
+            if len(out) > TOP:
+                break
     return tuple(out)
