@@ -67,7 +67,8 @@ class HitRate(NamedTuple):
 
 def sort_key(a: Alert) -> tuple[int, float, str]:
     """Most serious first, then the account that most needs attention."""
-    return SEVERITY_RANK[a.severity], -a.priority, a.customer.lower()
+    account = a.account
+    return SEVERITY_RANK[a.severity], -account.priority, account.name
 
 
 class AlertService:
@@ -83,18 +84,17 @@ class AlertService:
     def current(self, as_of: dt.date | None = None, manager: str | None = None,
                 customer_id: int | None = None) -> list[Alert]:
         """Every alert (active, snoozed or dismissed), most serious first."""
-        return self._evaluate(as_of, manager, customer_id)[0]
+        return self.evaluate(as_of, manager, customer_id)[0]
 
     def board(self, manager: str | None = None, as_of: dt.date | None = None) -> AlertBoard:
         """The alerts and what they add up to (the Alerts page in one call)."""
-        alerts, customers = self._evaluate(as_of, manager, None)
-        if manager:
-            customers = [c for c in customers if c.manager == manager]
+        alerts, customers = self.evaluate(as_of, manager)
         days = self._config.current().renewal.critical
         return AlertBoard(alerts, overview(alerts, customers, days))
 
-    def _evaluate(self, as_of: dt.date | None, manager: str | None,
-                  customer_id: int | None) -> tuple[list[Alert], list[CustomerDTO]]:
+    def evaluate(self, as_of: dt.date | None = None, manager: str | None = None,
+                 customer_id: int | None = None) -> tuple[list[Alert], list[CustomerDTO]]:
+        """(alerts, the live customers they were derived from), both for the manager."""
         day = as_of or self._clock.today()
         ids = None if customer_id is None else (customer_id,)
         customers = self._customers.list_customers(CustomerFilter(ids=ids), day)
@@ -107,6 +107,7 @@ class AlertService:
         alerts = store.with_states(alerts, states, day)
         if manager:
             alerts = [a for a in alerts if a.manager == manager]
+            customers = [c for c in customers if c.manager == manager]
         return sorted(alerts, key=sort_key), customers
 
     def active_count(self, alerts: Sequence[Alert]) -> int:

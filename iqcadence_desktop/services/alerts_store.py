@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import AlertState
@@ -35,16 +35,17 @@ class StateRow(NamedTuple):
     dismissed: bool
 
 
-_COLUMNS = (AlertState.alert_id, AlertState.customer_id, AlertState.rule, AlertState.active,
-            AlertState.since_day, AlertState.seen_day, AlertState.cleared_day,
-            AlertState.snoozed_until, AlertState.dismissed)
+_TABLE = cast(Table, AlertState.__table__)
+_COLUMNS = tuple(_TABLE.c[name] for name in StateRow._fields)
 
 
 def load_states(s: Session, customer_ids: Collection[int] | None = None) -> dict[str, StateRow]:
+    """Core rows, not ORM entities: a large portfolio has hundreds of thousands."""
     stmt = select(*_COLUMNS)
     if customer_ids is not None:
-        stmt = stmt.where(AlertState.customer_id.in_(list(customer_ids)))
-    return {r[0]: StateRow(*r) for r in s.execute(stmt)}
+        stmt = stmt.where(_TABLE.c.customer_id.in_(list(customer_ids)))
+    make = StateRow._make
+    return {r[0]: make(r) for r in s.connection().execute(stmt).all()}
 
 
 def cleared_pairs(states: dict[str, StateRow]) -> set[tuple[int, str]]:
@@ -87,6 +88,7 @@ def _snooze(st: StateRow | None) -> int | None:
 def with_states(alerts: list[Alert], states: dict[str, StateRow], day: dt.date) -> list[Alert]:
     """Each alert with its episode start and its state (active / snoozed / dismissed)."""
     d = day.toordinal()
+    new = tuple.__new__  # _replace is slow for hundreds of thousands of alerts
     out = []
     for a in alerts:
         st = states.get(a.id)
@@ -99,7 +101,7 @@ def with_states(alerts: list[Alert], states: dict[str, StateRow], day: dt.date) 
         state = "dismissed" if st.dismissed and st.active else (
             "snoozed" if snoozed else "active")
         until = dt.date.fromordinal(st.snoozed_until) if snoozed and st.snoozed_until else None
-        out.append(a._replace(since=since, state=state, snoozed_until=until))
+        out.append(new(Alert, (a.account, a.rule, a.severity, since, state, until, a.limit)))
     return out
 
 

@@ -108,10 +108,9 @@ class HomeSummaryService:
 
     def summary(self, manager: str | None = None, as_of: dt.date | None = None) -> HomeSummary:
         day = as_of or self._clock.today()
-        book = self._customers.list_customers(CustomerFilter(manager=manager), day)
+        alerts, book = self._alerts.evaluate(day, manager)  # one load serves both
         empty = not book and (manager is None or not self._customers.list_customers(
             CustomerFilter(), day))
-        alerts = self._alerts.current(day, manager) if book else []
         return build(book, alerts, self._config.current().renewal, day, empty)
 
 

@@ -157,9 +157,10 @@ class AlertsPage(Page):
         self.tree.expandAll()
         self.tree.setColumnWidth(0, 130 if VIEWS[self.view_id][1] else 90)
         self.tree.setColumnWidth(1, 160)
-        self.tree.setColumnWidth(2, 360)
-        self.tree.setColumnWidth(3, 110)
+        self.tree.setColumnWidth(2, 330)
+        self.tree.setColumnWidth(3, 105)
         self.tree.setColumnWidth(4, 90)
+        self.tree.setColumnWidth(5, 160)
         self.actions_bar.set_selection(0)
 
     # -- slots -------------------------------------------------------------------------

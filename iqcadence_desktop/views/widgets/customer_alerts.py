@@ -59,8 +59,13 @@ class CustomerAlertsWidget(QWidget):
             return
         found = self._services.alerts.current(customer_id=self._customer_id)
         self.model.set_alerts(found)
+        self.list.setColumnHidden(1, True)  # always this customer
         self.list.setColumnWidth(0, 90)
-        self.list.setColumnWidth(2, 360)
+        self.list.setColumnWidth(2, 330)
+        self.list.setColumnWidth(3, 110)
+        self.list.setColumnWidth(4, 90)
+        self.list.setColumnWidth(5, 160)
+        self.list.setColumnHidden(6, True)  # MRR: the same on every row
         self.actions_bar.set_selection(0)
         active = sum(1 for a in found if a.state == "active")
         self.status.setText("No alerts for this customer today." if not found else
