@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
@@ -20,7 +21,20 @@ def register(sub: Any) -> None:
     p.add_argument("--days", type=int, default=7, help="snooze length in days (default 7)")
     p.add_argument("--manager", help="only this manager's accounts")
     p.add_argument("--all", action="store_true", help="include snoozed and dismissed alerts")
+    # Also accepted after the command (`alerts --today D --json`); SUPPRESS keeps the
+    # global value when they are not given here.
+    p.add_argument("--today", type=_day, default=argparse.SUPPRESS,
+                   help="evaluate as of this day (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                   help="machine-readable output on stdout")
     p.set_defaults(func=cmd_alerts)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def cmd_alerts(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -57,3 +57,10 @@ def test_bad_ids_and_usage(capsys: pytest.CaptureFixture[str], db_file: str) -> 
     assert code == 1 and "not an alert id" in err
     code, _, err = run(capsys, db_file, "alerts", "snooze")
     assert code == 2 and "Which alerts" in err
+
+
+def test_today_and_json_after_the_command(capsys: pytest.CaptureFixture[str],
+                                         db_file: str) -> None:
+    code = main(["--db", db_file, "alerts", "--today", "2026-11-20", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data[0]["since"] == "2026-11-20"
