@@ -126,3 +126,14 @@ def test_customer_alerts_widget(qtbot: QtBot, ctx: PageContext,
         | QItemSelectionModel.SelectionFlag.Rows)
     widget.actions_bar.snooze_requested.emit(7)
     assert "Snoozed until" in widget.model.index(0, 5).data()
+
+
+def test_badge_follows_changes_while_the_page_is_hidden(qtbot: QtBot, ctx: PageContext) -> None:
+    page = AlertsPage(ctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.badge_changed) as first:
+        pass  # the page counts once on its own, shown or not
+    assert first.args == [""] and not page.isVisible()
+    with qtbot.waitSignal(page.badge_changed) as changed:
+        ctx.services.customers.create({"name": "Acme", "tickets": 6, **CALM})
+    assert changed.args == ["1"]

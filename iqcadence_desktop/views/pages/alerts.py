@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -69,6 +69,12 @@ class AlertsPage(Page):
         layout.addWidget(self.actions_bar)
         layout.addWidget(self._build_body(), 1)
         self._connect()
+        QTimer.singleShot(0, self.refresh)  # the sidebar badge counts before a first visit
+
+    def mark_stale(self, *_args: object) -> None:
+        """Reload even when hidden: the sidebar badge must stay current."""
+        self.stale = True
+        self.refresh()
 
     def _build_toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
