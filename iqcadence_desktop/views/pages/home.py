@@ -156,6 +156,13 @@ class HomePage(Page):
         self.actions_card.body.addWidget(self.action_items)
         top.addWidget(self.actions_card, 1)
         layout.addLayout(top)
+        layout.addLayout(self._build_kpis())
+        layout.addLayout(self._build_lists())
+        layout.addWidget(self._build_heatmap_card())
+        layout.addStretch(1)
+        return _scrolling(content)
+
+    def _build_kpis(self) -> QGridLayout:
         self.kpi_grid = QGridLayout()
         self.kpis: dict[str, KpiCard] = {}
         for key, title in KPI_TITLES:
@@ -164,16 +171,8 @@ class HomePage(Page):
             card.clicked.connect(lambda k=key: self._on_kpi_clicked(k))
             self.kpis[key] = card
         self._place_kpis(5)
-        layout.addLayout(self.kpi_grid)
-        layout.addLayout(self._build_lists())
-        layout.addWidget(self._build_heatmap_card())
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        return scroll
+        return self.kpi_grid
+
 
     def _build_ring_card(self) -> QFrame:
         card = SectionCard("Portfolio health")
@@ -337,3 +336,12 @@ def _quick_stats(s: HomeSummary) -> str:
                     f"<td style='color:{color}; font-weight:600; font-size:15px'>{value}</td>"
                     "</tr>" for label, value, color in rows)
     return f"<table cellspacing='4'>{cells}</table>"
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll

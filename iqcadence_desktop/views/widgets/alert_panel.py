@@ -26,6 +26,24 @@ class AlertSidePanel(QFrame):
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
         layout.addWidget(_heading("MRR exposure"))
+        layout.addLayout(self._build_exposure())
+        note = QLabel("Each account counts once, under its most serious active alert.")
+        note.setProperty("role", "muted")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(_heading("Active alerts by category"))
+        self.chart = CategoryChart()
+        self.chart.setFixedHeight(230)
+        layout.addWidget(self.chart)
+        layout.addWidget(_heading("What stands out"))
+        self.insights = QLabel()
+        self.insights.setObjectName("alert_insights")
+        self.insights.setWordWrap(True)
+        self.insights.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.insights)
+        layout.addStretch(1)
+
+    def _build_exposure(self) -> QGridLayout:
         grid = QGridLayout()
         for column, text in ((1, "Accounts"), (2, "MRR")):
             header = QLabel(text)
@@ -43,22 +61,7 @@ class AlertSidePanel(QFrame):
             grid.addWidget(accounts, row, 1)
             grid.addWidget(amount, row, 2)
             self.exposure_labels[severity] = (accounts, amount)
-        layout.addLayout(grid)
-        note = QLabel("Each account counts once, under its most serious active alert.")
-        note.setProperty("role", "muted")
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        layout.addWidget(_heading("Active alerts by category"))
-        self.chart = CategoryChart()
-        self.chart.setFixedHeight(230)
-        layout.addWidget(self.chart)
-        layout.addWidget(_heading("What stands out"))
-        self.insights = QLabel()
-        self.insights.setObjectName("alert_insights")
-        self.insights.setWordWrap(True)
-        self.insights.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.insights)
-        layout.addStretch(1)
+        return grid
 
     def show_overview(self, view: AlertOverview) -> None:
         for e in view.exposure:
