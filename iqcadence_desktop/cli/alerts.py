@@ -62,7 +62,9 @@ def cmd_alerts(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: CommandContext, args: argparse.Namespace) -> int:
-    alerts = ctx.services.alerts.current(manager=args.manager)
+    # With an explicit --today this is a look at another day: record no episodes, so a
+    # look ahead cannot freeze the bookkeeping of the days in between.
+    alerts = ctx.services.alerts.current(manager=args.manager, record=ctx.today is None)
     shown = alerts if args.all or ctx.json_output else [a for a in alerts if a.state == "active"]
     ctx.emit([a.to_json() for a in shown], "\n".join(_line(a) for a in shown)
              or "No alerts need attention.")

@@ -82,9 +82,13 @@ class AlertService:
         self._audit, self._events = audit, events
 
     def current(self, as_of: dt.date | None = None, manager: str | None = None,
-                customer_id: int | None = None) -> list[Alert]:
-        """Every alert (active, snoozed or dismissed), most serious first."""
-        return self.evaluate(as_of, manager, customer_id)[0]
+                customer_id: int | None = None, record: bool = True) -> list[Alert]:
+        """Every alert (active, snoozed or dismissed), most serious first.
+
+        `record=False` looks without recording episode starts and ends (a what-if look
+        at another day must not move 'since' or the hysteresis state).
+        """
+        return self.evaluate(as_of, manager, customer_id, record)[0]
 
     def board(self, manager: str | None = None, as_of: dt.date | None = None) -> AlertBoard:
         """The alerts and what they add up to (the Alerts page in one call)."""
@@ -93,7 +97,8 @@ class AlertService:
         return AlertBoard(alerts, overview(alerts, customers, days))
 
     def evaluate(self, as_of: dt.date | None = None, manager: str | None = None,
-                 customer_id: int | None = None) -> tuple[list[Alert], list[CustomerDTO]]:
+                 customer_id: int | None = None,
+                 record: bool = True) -> tuple[list[Alert], list[CustomerDTO]]:
         """(alerts, the live customers they were derived from), both for the manager."""
         day = as_of or self._clock.today()
         ids = None if customer_id is None else (customer_id,)
@@ -102,7 +107,7 @@ class AlertService:
         with self._db.session() as s:
             states = store.load_states(s, ids)
             alerts = derive(customers, t, day, store.cleared_pairs(states))
-            if store.may_write(s, day):
+            if record and store.may_write(s, day):
                 store.sync_states(s, alerts, states, day, ids)
         alerts = store.with_states(alerts, states, day)
         if manager:

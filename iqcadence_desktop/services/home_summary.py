@@ -149,7 +149,7 @@ def _kpis(live: Sequence[CustomerDTO], avg: float | None,
     mrr = sum(c.mrr_cents or 0 for c in live)
     return (
         Kpi("health", "Portfolio health", None if avg is None else int(avg + 0.5), False,
-            f"average of {sum(1 for c in live if c.score is not None):,} scored accounts", {}),
+            f"{sum(1 for c in live if c.score is not None):,} accounts scored", {}),
         Kpi("risk", "Revenue at risk", sum(c.mrr_cents or 0 for c in risk), True,
             f"{len(risk):,} accounts At Risk or Critical", {"statuses": ["at_risk", "critical"]}),
         Kpi("renewals", "Upcoming renewals", len(soon), False,

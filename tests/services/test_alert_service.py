@@ -156,3 +156,14 @@ def test_alert_settings_are_versioned_and_validated(services: Services) -> None:
         services.alert_config.save(AlertConfig(tickets_attention=6))
     with pytest.raises(ValidationError, match="not an alert rule"):
         services.alert_config.save(AlertConfig(disabled_rules=("bogus",)))
+
+
+def test_a_look_without_recording_changes_nothing(services: Services, clock: FixedClock) -> None:
+    cid = make(services, 5)
+    ahead = services.alerts.current(as_of=clock.today() + dt.timedelta(days=60), record=False)
+    assert [a.since for a in ahead if a.customer_id == cid][0] == dt.date(2027, 1, 25)
+    found = ticket_alert(services, cid)
+    assert found is not None and found.since == clock.today()
+    clock.advance(2)
+    later = ticket_alert(services, cid)
+    assert later is not None and later.since == dt.date(2026, 11, 26)
