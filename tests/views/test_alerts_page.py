@@ -11,6 +11,7 @@ from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.pages.alerts import AlertsPage
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.widgets.alert_hit_rates import AlertHitRatesWidget
+from iqcadence_desktop.views.widgets.alert_settings import AlertSettingsWidget
 from iqcadence_desktop.views.widgets.customer_alerts import CustomerAlertsWidget
 
 CALM = {"logins": 25, "adoption": 70, "nps": 9, "growth": "none", "tier": "mid",
@@ -137,3 +138,19 @@ def test_badge_follows_changes_while_the_page_is_hidden(qtbot: QtBot, ctx: PageC
     with qtbot.waitSignal(page.badge_changed) as changed:
         ctx.services.customers.create({"name": "Acme", "tickets": 6, **CALM})
     assert changed.args == ["1"]
+
+
+def test_alert_settings_widget_saves_and_refuses(qtbot: QtBot, ctx: PageContext) -> None:
+    widget = AlertSettingsWidget(ctx.services)
+    qtbot.addWidget(widget)
+    assert widget.inputs["tickets_warning"].value() == 5
+    widget.inputs["tickets_attention"].setValue(2)
+    widget.rule_boxes["negative_sentiment"].setChecked(False)
+    widget.save_button.click()
+    saved = ctx.services.alert_config.current()
+    assert saved.tickets_attention == 2 and saved.disabled_rules == ("negative_sentiment",)
+    assert widget.message.text().startswith("Saved:")
+    widget.inputs["tickets_attention"].setValue(9)
+    widget.save_button.click()
+    assert "below 'warning'" in widget.message.text()
+    assert ctx.services.alert_config.current().tickets_attention == 2
