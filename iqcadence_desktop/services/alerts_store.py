@@ -17,7 +17,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import AlertState
-from iqcadence_desktop.services.alerts_rules import Alert, parse_alert_id
+from iqcadence_desktop.services.alerts_rules import Alert
 from iqcadence_desktop.services.sql import upsert
 
 
@@ -69,7 +69,7 @@ def sync_states(s: Session, alerts: Iterable[Alert], states: dict[str, StateRow]
                 "cleared_day": _cleared(states.get(a.id)),
                 "snoozed_until": _snooze(states.get(a.id)), "dismissed": False}
                for aid, a in holding.items() if aid not in states or not states[aid].active]
-    upsert(s, AlertState.__table__, started, ["alert_id"])  # type: ignore[arg-type]
+    upsert(s, _TABLE, started, ["alert_id"])
     ended = [st.alert_id for st in states.values() if st.active and st.alert_id not in holding
              and (evaluated is None or st.customer_id in evaluated)]
     for start in range(0, len(ended), 500):
@@ -120,8 +120,5 @@ def set_action(s: Session, alerts: Iterable[Alert], day: dt.date, *,
         st = existing.get(str(row["alert_id"]))
         if st is not None:
             row["cleared_day"], row["seen_day"] = st.cleared_day, max(st.seen_day, d)
-    upsert(s, AlertState.__table__, rows, ["alert_id"])  # type: ignore[arg-type]
+    upsert(s, _TABLE, rows, ["alert_id"])
 
-
-__all__ = ["StateRow", "cleared_pairs", "load_states", "parse_alert_id", "set_action",
-           "sync_states", "with_states"]
