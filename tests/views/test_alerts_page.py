@@ -154,3 +154,13 @@ def test_alert_settings_widget_saves_and_refuses(qtbot: QtBot, ctx: PageContext)
     widget.save_button.click()
     assert "below 'warning'" in widget.message.text()
     assert ctx.services.alert_config.current().tickets_attention == 2
+
+
+def test_an_action_on_a_cleared_alert_explains_itself(qtbot: QtBot, ctx: PageContext) -> None:
+    a, _ = two_alerts(ctx.services)
+    page = page_for(qtbot, ctx)
+    page.refresh()
+    select_rows(page, [0])
+    ctx.services.customers.update(a, {"tickets": 0})  # the condition clears meanwhile
+    page.actions_bar.dismiss_button.click()
+    assert "No current alert" in page.notice.text()

@@ -59,9 +59,13 @@ class AlertsPage(Page):
         title.setProperty("role", "page-title")
         self.summary = QLabel()
         self.summary.setProperty("role", "muted")
+        self.notice = QLabel()
+        self.notice.setObjectName("alert_notice")
+        self.notice.setStyleSheet("color: #c62828;")
+        self.notice.setWordWrap(True)
         heading = QHBoxLayout()
         heading.addWidget(title)
-        heading.addStretch(1)
+        heading.addWidget(self.notice, 1)
         heading.addWidget(self.summary)
         layout.addLayout(heading)
         layout.addLayout(self._build_toolbar())
@@ -69,7 +73,9 @@ class AlertsPage(Page):
         layout.addWidget(self.actions_bar)
         layout.addWidget(self._build_body(), 1)
         self._connect()
-        QTimer.singleShot(0, self.refresh)  # the sidebar badge counts before a first visit
+        # The sidebar badge counts before a first visit (the page is the timer's context,
+        # so a page destroyed first cancels it).
+        QTimer.singleShot(0, self, self.refresh)
 
     def mark_stale(self, *_args: object) -> None:
         """Reload even when hidden: the sidebar badge must stay current."""
@@ -152,7 +158,7 @@ class AlertsPage(Page):
         self._fill()
 
     def _on_load_failed(self, exc: BaseException) -> None:
-        self.summary.setText(f"Alerts could not be loaded: {exc}")
+        self.notice.setText(f"Alerts could not be loaded: {exc}")
 
     def _fill(self) -> None:
         show = self.show_combo.currentData()
@@ -207,9 +213,10 @@ class AlertsPage(Page):
         ids = [a.id for a in self.selected_alerts()]
         if not ids:
             return
-        self.ctx.tasks.run(lambda _token: action(ids), on_success=lambda _r: self.refresh(),
-                           on_error=self._on_action_failed)
+        self.notice.clear()
+        # No reload here: every action publishes alerts_changed, which reloads the page.
+        self.ctx.tasks.run(lambda _token: action(ids), on_error=self._on_action_failed)
 
     def _on_action_failed(self, exc: BaseException) -> None:
-        self.summary.setText(f"That did not work: {exc}")
+        self.notice.setText(str(exc))
         self.refresh()
