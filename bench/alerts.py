@@ -125,6 +125,8 @@ def main() -> None:
     report.add("load customers as DTOs (SQLite, not in target)", [loaded])
     report.add("AlertService.current() incl. load (not in target)", [whole])
     report.print(args.json)
+    if args.smoke and not args.json:
+        print("  (smoke mode: sizes are too small for the targets to mean anything)")
 
 
 if __name__ == "__main__":
