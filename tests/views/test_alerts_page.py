@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.alerts import AlertsPage
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.tasks import SyncTaskRunner
 from iqcadence_desktop.views.widgets.alert_hit_rates import AlertHitRatesWidget
 from iqcadence_desktop.views.widgets.alert_settings import AlertSettingsWidget
 from iqcadence_desktop.views.widgets.customer_alerts import CustomerAlertsWidget
+
+
+@pytest.fixture
+def ctx(services: Services) -> Iterator[PageContext]:
+    """A page context over the real services with a synchronous task runner."""
+    bridge = EventBridge(services.events)
+    yield PageContext(services, SyncTaskRunner(), bridge)
+    bridge.detach()
+
 
 CALM = {"logins": 25, "adoption": 70, "nps": 9, "growth": "none", "tier": "mid",
         "sentiment": "neutral", "days": 1}

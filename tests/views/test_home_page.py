@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,8 +11,20 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.clock import FixedClock
+from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.home import HomePage
+from iqcadence_desktop.views.tasks import SyncTaskRunner
+
+
+@pytest.fixture
+def ctx(services: Services) -> Iterator[PageContext]:
+    """A page context over the real services with a synchronous task runner."""
+    bridge = EventBridge(services.events)
+    yield PageContext(services, SyncTaskRunner(), bridge)
+    bridge.detach()
+
 
 BAD = {"logins": 1, "adoption": 10, "tickets": 6, "nps": 2, "days": 100, "tier": "smb"}
 GOOD = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 10, "days": 1, "growth": "strong",
