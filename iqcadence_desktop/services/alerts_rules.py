@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, NamedTuple
 
 from iqcadence_desktop.services.alerts_config import AlertConfig
@@ -224,6 +225,9 @@ def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
 
 
 Hit = tuple[CustomerDTO, str, str, dt.date, str, None, float]
+#: Builds an Alert from a tuple in field order, in C (NamedTuple's __new__ and _make are
+#: Python functions, and hundreds of thousands of alerts are built at once).
+_alert: Callable[[Hit], Alert] = partial(tuple.__new__, Alert)
 Cleared = frozenset[tuple[int, str]] | set[tuple[int, str]]
 
 
@@ -234,7 +238,7 @@ def derive(customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date,
     Two inline passes per customer keep this within a small factor of a bare loop; the
     rule switches and the hysteresis set are consulted only when a threshold is crossed.
     """
-    hits: list[Hit] = []
+    hits: list[Alert] = []
     add = hits.append
     # Pause the cycle collector: hundreds of thousands of small tuples are created and
     # none forms a cycle, yet each would trigger full collections over every loaded row.
@@ -246,8 +250,7 @@ def derive(customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date,
                 continue
             _signals(c, t, cleared, as_of, add)
             _timing(c, t, cleared, as_of, add)
-        new = tuple.__new__  # the hits already have the fields in order; skip _make checks
-        return [new(Alert, h) for h in hits]
+        return hits
     finally:
         if paused:
             gc.enable()
@@ -259,59 +262,59 @@ def _keep(c: CustomerDTO, rule: str, t: Thresholds, cleared: Cleared, clear: boo
 
 
 def _signals(c: CustomerDTO, t: Thresholds, cleared: Cleared, day: dt.date,
-             add: Callable[[Hit], None]) -> None:
+             add: Callable[[Alert], None]) -> None:
     v = c.shown_score
     if v is not None and v < t.watch_edge and _keep(c, "unhealthy", t, cleared,
                                                     v < t.watch_edge - t.mp):
         critical = v < t.at_risk_edge
-        add((c, "unhealthy", "critical" if critical else "warning", day, "active", None,
-             t.at_risk_edge if critical else t.watch_edge))
+        add(_alert((c, "unhealthy", "critical" if critical else "warning", day, "active", None,
+             t.at_risk_edge if critical else t.watch_edge)))
     v = c.open_tickets
     if v is not None and v >= t.tickets_attention and _keep(
             c, "open_tickets", t, cleared, v >= t.tickets_attention + t.mu):
         warn = v >= t.tickets_warning
-        add((c, "open_tickets", "warning" if warn else "attention", day, "active", None,
-             t.tickets_warning if warn else t.tickets_attention))
+        add(_alert((c, "open_tickets", "warning" if warn else "attention", day, "active", None,
+             t.tickets_warning if warn else t.tickets_attention)))
     v = c.logins_30d
     if v is not None and v < t.logins_warning and _keep(c, "low_logins", t, cleared,
                                                         v < t.logins_warning - t.mu):
-        add((c, "low_logins", "warning", day, "active", None, t.logins_warning))
+        add(_alert((c, "low_logins", "warning", day, "active", None, t.logins_warning)))
     p = c.feature_adoption_pct
     if p is not None and p < t.adoption_attention and _keep(
             c, "low_adoption", t, cleared, p < t.adoption_attention - t.mp):
-        add((c, "low_adoption", "attention", day, "active", None, t.adoption_attention))
+        add(_alert((c, "low_adoption", "attention", day, "active", None, t.adoption_attention)))
     v = c.nps
     if v is not None and v <= t.nps_max and _keep(c, "nps_detractor", t, cleared,
                                                   v <= t.nps_max - t.mu):
-        add((c, "nps_detractor", "warning", day, "active", None, t.nps_max))
+        add(_alert((c, "nps_detractor", "warning", day, "active", None, t.nps_max)))
     if c.sentiment == "negative" and "negative_sentiment" in t.enabled:
-        add((c, "negative_sentiment", "warning", day, "active", None, 0))
+        add(_alert((c, "negative_sentiment", "warning", day, "active", None, 0)))
 
 
 def _timing(c: CustomerDTO, t: Thresholds, cleared: Cleared, day: dt.date,
-            add: Callable[[Hit], None]) -> None:
+            add: Callable[[Alert], None]) -> None:
     d = c.days_until_renewal
     if d is not None and 0 <= d <= t.renewal_upcoming and _keep(
             c, "renewal_due", t, cleared, d <= t.renewal_upcoming - t.mu):
         severity, window = _renewal_level(d, c.status, t)
-        add((c, "renewal_due", severity, day, "active", None, window))
+        add(_alert((c, "renewal_due", severity, day, "active", None, window)))
     d = c.days_since_contact
     if d is not None:
         overdue = t.overdue_after.get(c.tier, t.overdue_after[None])
         if (d >= overdue or d >= t.quiet_after) and _keep(
                 c, "quiet", t, cleared, d - t.mu >= min(overdue, t.quiet_after)):
             late = d >= overdue
-            add((c, "quiet", "warning" if late else "attention", day, "active", None,
-                 overdue if late else t.quiet_after))
+            add(_alert((c, "quiet", "warning" if late else "attention", day, "active", None,
+                 overdue if late else t.quiet_after)))
     m = c.momentum
     if m is not None and (m <= -t.momentum or m >= t.momentum):
         rule = "score_drop" if m < 0 else "score_rise"
         if _keep(c, rule, t, cleared, abs(m) >= t.momentum + t.mp):
-            add((c, rule, "warning" if m < 0 else "opportunity", day, "active", None,
-                 t.momentum))
+            add(_alert((c, rule, "warning" if m < 0 else "opportunity", day, "active", None,
+                 t.momentum)))
     if c.status == "expansion" and c.growth_signal in ("strong", "mild") and _keep(
             c, "expansion_ready", t, cleared, (c.shown_score or 0) >= t.expansion_edge + t.mp):
-        add((c, "expansion_ready", "opportunity", day, "active", None, t.expansion_edge))
+        add(_alert((c, "expansion_ready", "opportunity", day, "active", None, t.expansion_edge)))
 
 
 def _renewal_level(days: int, status: str, t: Thresholds) -> tuple[str, int]:
