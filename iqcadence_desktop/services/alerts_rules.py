@@ -233,88 +233,91 @@ Cleared = frozenset[tuple[int, str]] | set[tuple[int, str]]
 
 def derive(customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date,
            cleared: Cleared = frozenset()) -> list[Alert]:
-    """Every alert the customers raise as of a day (all in state 'active').
-
-    Two inline passes per customer keep this within a small factor of a bare loop; the
-    rule switches and the hysteresis set are consulted only when a threshold is crossed.
-    """
-    hits: list[Alert] = []
-    add = hits.append
+    """Every alert the customers raise as of a day (all in state 'active')."""
     # Pause the cycle collector: hundreds of thousands of small tuples are created and
     # none forms a cycle, yet each would trigger full collections over every loaded row.
     paused = gc.isenabled()
     gc.disable()
     try:
-        for c in customers:
-            if c.lifecycle == "churned" or c.deleted_at is not None:
-                continue
-            _signals(c, t, cleared, as_of, add)
-            _timing(c, t, cleared, as_of, add)
-        return hits
+        return _scan(customers, t, as_of, cleared)
     finally:
         if paused:
             gc.enable()
 
 
-def _keep(c: CustomerDTO, rule: str, t: Thresholds, cleared: Cleared, clear: bool) -> bool:
-    """The rule is on and, after a clear, the value is past the margin too."""
-    return rule in t.enabled and (clear or (c.id, rule) not in cleared)
+_GROWING = frozenset(("strong", "mild"))
 
 
-def _signals(c: CustomerDTO, t: Thresholds, cleared: Cleared, day: dt.date,
-             add: Callable[[Alert], None]) -> None:
-    v = c.shown_score
-    if v is not None and v < t.watch_edge and _keep(c, "unhealthy", t, cleared,
-                                                    v < t.watch_edge - t.mp):
-        critical = v < t.at_risk_edge
-        add(_alert((c, "unhealthy", "critical" if critical else "warning", day, "active", None,
-             t.at_risk_edge if critical else t.watch_edge)))
-    v = c.open_tickets
-    if v is not None and v >= t.tickets_attention and _keep(
-            c, "open_tickets", t, cleared, v >= t.tickets_attention + t.mu):
-        warn = v >= t.tickets_warning
-        add(_alert((c, "open_tickets", "warning" if warn else "attention", day, "active", None,
-             t.tickets_warning if warn else t.tickets_attention)))
-    v = c.logins_30d
-    if v is not None and v < t.logins_warning and _keep(c, "low_logins", t, cleared,
-                                                        v < t.logins_warning - t.mu):
-        add(_alert((c, "low_logins", "warning", day, "active", None, t.logins_warning)))
-    p = c.feature_adoption_pct
-    if p is not None and p < t.adoption_attention and _keep(
-            c, "low_adoption", t, cleared, p < t.adoption_attention - t.mp):
-        add(_alert((c, "low_adoption", "attention", day, "active", None, t.adoption_attention)))
-    v = c.nps
-    if v is not None and v <= t.nps_max and _keep(c, "nps_detractor", t, cleared,
-                                                  v <= t.nps_max - t.mu):
-        add(_alert((c, "nps_detractor", "warning", day, "active", None, t.nps_max)))
-    if c.sentiment == "negative" and "negative_sentiment" in t.enabled:
-        add(_alert((c, "negative_sentiment", "warning", day, "active", None, 0)))
+def _scan(customers: Iterable[CustomerDTO], t: Thresholds, day: dt.date,
+          cleared: Cleared) -> list[Alert]:
+    """Every rule inline, for each customer, with thresholds in local variables.
 
-
-def _timing(c: CustomerDTO, t: Thresholds, cleared: Cleared, day: dt.date,
-            add: Callable[[Alert], None]) -> None:
-    d = c.days_until_renewal
-    if d is not None and 0 <= d <= t.renewal_upcoming and _keep(
-            c, "renewal_due", t, cleared, d <= t.renewal_upcoming - t.mu):
-        severity, window = _renewal_level(d, c.status, t)
-        add(_alert((c, "renewal_due", severity, day, "active", None, window)))
-    d = c.days_since_contact
-    if d is not None:
-        overdue = t.overdue_after.get(c.tier, t.overdue_after[None])
-        if (d >= overdue or d >= t.quiet_after) and _keep(
-                c, "quiet", t, cleared, d - t.mu >= min(overdue, t.quiet_after)):
-            late = d >= overdue
-            add(_alert((c, "quiet", "warning" if late else "attention", day, "active", None,
-                 overdue if late else t.quiet_after)))
-    m = c.momentum
-    if m is not None and (m <= -t.momentum or m >= t.momentum):
-        rule = "score_drop" if m < 0 else "score_rise"
-        if _keep(c, rule, t, cleared, abs(m) >= t.momentum + t.mp):
-            add(_alert((c, rule, "warning" if m < 0 else "opportunity", day, "active", None,
-                 t.momentum)))
-    if c.status == "expansion" and c.growth_signal in ("strong", "mild") and _keep(
-            c, "expansion_ready", t, cleared, (c.shown_score or 0) >= t.expansion_edge + t.mp):
-        add(_alert((c, "expansion_ready", "opportunity", day, "active", None, t.expansion_edge)))
+    Deliberately one long loop: a function call per rule and customer costs more than
+    the comparisons themselves (bench/alerts.py holds this to a bare loop). Each rule
+    checks its switch, its threshold, and only then the hysteresis set: after a clear, a
+    value must also be past the threshold by the margin.
+    """
+    out: list[Alert] = []
+    add, new, on = out.append, _alert, t.enabled
+    watch, risk, grow_edge = t.watch_edge, t.at_risk_edge, t.expansion_edge
+    tw, ta, lw, aa, nmax = (t.tickets_warning, t.tickets_attention, t.logins_warning,
+                            t.adoption_attention, t.nps_max)
+    up, mom, quiet, mp, mu = t.renewal_upcoming, t.momentum, t.quiet_after, t.mp, t.mu
+    overdue_after, default_overdue = t.overdue_after, t.overdue_after[None]
+    for c in customers:
+        if c.lifecycle == "churned" or c.deleted_at is not None:
+            continue
+        cid = c.id
+        v = c.shown_score
+        if v is not None and v < watch and "unhealthy" in on and (
+                v < watch - mp or (cid, "unhealthy") not in cleared):
+            add(new((c, "unhealthy", "critical" if v < risk else "warning", day, "active",
+                     None, risk if v < risk else watch)))
+        v = c.open_tickets
+        if v is not None and v >= ta and "open_tickets" in on and (
+                v >= ta + mu or (cid, "open_tickets") not in cleared):
+            add(new((c, "open_tickets", "warning" if v >= tw else "attention", day, "active",
+                     None, tw if v >= tw else ta)))
+        v = c.logins_30d
+        if v is not None and v < lw and "low_logins" in on and (
+                v < lw - mu or (cid, "low_logins") not in cleared):
+            add(new((c, "low_logins", "warning", day, "active", None, lw)))
+        p = c.feature_adoption_pct
+        if p is not None and p < aa and "low_adoption" in on and (
+                p < aa - mp or (cid, "low_adoption") not in cleared):
+            add(new((c, "low_adoption", "attention", day, "active", None, aa)))
+        v = c.nps
+        if v is not None and v <= nmax and "nps_detractor" in on and (
+                v <= nmax - mu or (cid, "nps_detractor") not in cleared):
+            add(new((c, "nps_detractor", "warning", day, "active", None, nmax)))
+        if c.sentiment == "negative" and "negative_sentiment" in on:
+            add(new((c, "negative_sentiment", "warning", day, "active", None, 0)))
+        d = c.days_until_renewal
+        if d is not None and 0 <= d <= up and "renewal_due" in on and (
+                d <= up - mu or (cid, "renewal_due") not in cleared):
+            severity, window = _renewal_level(d, c.status, t)
+            add(new((c, "renewal_due", severity, day, "active", None, window)))
+        d = c.days_since_contact
+        if d is not None:
+            over = overdue_after.get(c.tier, default_overdue)
+            if (d >= over or d >= quiet) and "quiet" in on and (
+                    d - mu >= min(over, quiet) or (cid, "quiet") not in cleared):
+                late = d >= over
+                add(new((c, "quiet", "warning" if late else "attention", day, "active", None,
+                         over if late else quiet)))
+        m = c.momentum
+        if m is not None:
+            if m <= -mom and "score_drop" in on and (
+                    m <= -mom - mp or (cid, "score_drop") not in cleared):
+                add(new((c, "score_drop", "warning", day, "active", None, mom)))
+            elif m >= mom and "score_rise" in on and (
+                    m >= mom + mp or (cid, "score_rise") not in cleared):
+                add(new((c, "score_rise", "opportunity", day, "active", None, mom)))
+        if c.status == "expansion" and c.growth_signal in _GROWING and (
+                "expansion_ready" in on) and ((c.shown_score or 0) >= grow_edge + mp
+                                              or (cid, "expansion_ready") not in cleared):
+            add(new((c, "expansion_ready", "opportunity", day, "active", None, grow_edge)))
+    return out
 
 
 def _renewal_level(days: int, status: str, t: Thresholds) -> tuple[str, int]:
