@@ -17,7 +17,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import AlertState
-from iqcadence_desktop.services.alerts_rules import Alert
+from iqcadence_desktop.services.alerts_rules import RULES, Alert
 from iqcadence_desktop.services.sql import upsert
 
 
@@ -44,8 +44,9 @@ def load_states(s: Session, customer_ids: Collection[int] | None = None) -> dict
     stmt = select(*_COLUMNS)
     if customer_ids is not None:
         stmt = stmt.where(_TABLE.c.customer_id.in_(list(customer_ids)))
-    make = StateRow._make
-    return {r[0]: make(r) for r in s.connection().execute(stmt).all()}
+    # SQLAlchemy rows already have the StateRow fields by name, in order.
+    rows = cast(list[StateRow], s.connection().execute(stmt).all())
+    return {r[0]: r for r in rows}
 
 
 def cleared_pairs(states: dict[str, StateRow]) -> set[tuple[int, str]]:
@@ -91,7 +92,7 @@ def with_states(alerts: list[Alert], states: dict[str, StateRow], day: dt.date) 
     new = tuple.__new__  # _replace is slow for hundreds of thousands of alerts
     out = []
     for a in alerts:
-        st = states.get(a.id)
+        st = states.get(f"{a.account.id}:{RULES[a.rule]}:{a.rule}")  # a.id, inlined
         if st is None:
             out.append(a)
             continue

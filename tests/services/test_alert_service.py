@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from iqcadence_desktop.errors import ValidationError
-from iqcadence_desktop.services.alerts import ALERTS_CHANGED
+from iqcadence_desktop.services.alerts import ALERTS_CHANGED, sort_key
 from iqcadence_desktop.services.alerts_config import AlertConfig
 from iqcadence_desktop.services.alerts_rules import Alert
 from iqcadence_desktop.services.audit import AuditFilter
@@ -167,3 +167,9 @@ def test_a_look_without_recording_changes_nothing(services: Services, clock: Fix
     clock.advance(2)
     later = ticket_alert(services, cid)
     assert later is not None and later.since == dt.date(2026, 11, 26)
+
+
+def test_sort_alerts_matches_sort_key(services: Services) -> None:
+    services.customers.load_sample(40, 3)
+    alerts = services.alerts.current()
+    assert alerts == sorted(alerts, key=sort_key) and len(alerts) > 20
