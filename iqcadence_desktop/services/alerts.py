@@ -26,6 +26,7 @@ from iqcadence_desktop.services.alerts_rules import (
     SEVERITY_RANK,
     Alert,
     derive,
+    gc_paused,
     parse_alert_id,
     thresholds,
 )
@@ -113,12 +114,12 @@ class AlertService:
         ids = None if customer_id is None else (customer_id,)
         customers = self._customers.list_customers(CustomerFilter(ids=ids), day)
         t = thresholds(self._config.current(), self._alert_config.current())
-        with self._db.session() as s:
+        with gc_paused(), self._db.session() as s:
             states = store.load_states(s, ids)
             alerts = derive(customers, t, day, store.cleared_pairs(states))
             if record and store.may_write(s, day):
                 store.sync_states(s, alerts, states, day, ids)
-        alerts = store.with_states(alerts, states, day)
+            alerts = store.with_states(alerts, states, day)
         if manager:
             alerts = [a for a in alerts if a.manager == manager]
             customers = [c for c in customers if c.manager == manager]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -234,12 +235,21 @@ Cleared = frozenset[tuple[int, str]] | set[tuple[int, str]]
 def derive(customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date,
            cleared: Cleared = frozenset()) -> list[Alert]:
     """Every alert the customers raise as of a day (all in state 'active')."""
-    # Pause the cycle collector: hundreds of thousands of small tuples are created and
-    # none forms a cycle, yet each would trigger full collections over every loaded row.
+    with gc_paused():
+        return _scan(customers, t, as_of, cleared)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while building many small tuples.
+
+    Hundreds of thousands of alerts and state rows are created and none forms a cycle,
+    yet each batch would trigger full collections over every loaded customer row.
+    """
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _scan(customers, t, as_of, cleared)
+        yield
     finally:
         if paused:
             gc.enable()
