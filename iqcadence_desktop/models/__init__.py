@@ -1,5 +1,6 @@
 """ORM entities and the database. Knows nothing of services or widgets."""
 
+from iqcadence_desktop.models.alerts import AlertOutcome, AlertState
 from iqcadence_desktop.models.audit import AuditEntry
 from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
@@ -8,6 +9,8 @@ from iqcadence_desktop.models.imports import SavedMapping
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
 
 __all__ = [
+    "AlertOutcome",
+    "AlertState",
     "AppSetting",
     "AuditEntry",
     "Base",

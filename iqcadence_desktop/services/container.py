@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
+from iqcadence_desktop.services.alerts import AlertService
+from iqcadence_desktop.services.alerts_config import AlertConfigService
+from iqcadence_desktop.services.alerts_rules import RULES
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.backup import BackupService
 from iqcadence_desktop.services.clock import Clock, SystemClock
@@ -16,6 +19,7 @@ from iqcadence_desktop.services.data_health import DataHealthService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.managers import ManagerService
 from iqcadence_desktop.services.mappings import MappingService
+from iqcadence_desktop.services.home_summary import HomeSummaryService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
 from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
@@ -44,6 +48,9 @@ class Services:
     exporter: ExportService
     backups: BackupService
     secrets: SecretStore
+    alert_config: AlertConfigService
+    alerts: AlertService
+    home: HomeSummaryService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -59,6 +66,8 @@ def build_services(db: Database, clock: Clock | None = None,
     portfolio = PortfolioService(db, clock, customers)
     mappings = MappingService(db, clock, audit)
     secrets = secrets if secrets is not None else KeyringSecretStore()
+    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
+    alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
     return Services(
         db=db, clock=clock, events=events, settings=settings, audit=audit, config=config,
         customers=customers, portfolio=portfolio,
@@ -71,4 +80,7 @@ def build_services(db: Database, clock: Clock | None = None,
         exporter=ExportService(customers),
         backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
         secrets=secrets,
+        alert_config=alert_config,
+        alerts=alerts,
+        home=HomeSummaryService(clock, customers, config, alerts),
     )

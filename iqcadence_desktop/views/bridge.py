@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from iqcadence_desktop.services.alerts import ALERTS_CHANGED
 from iqcadence_desktop.services.events import (
     CONFIG_CHANGED,
     CUSTOMERS_CHANGED,
@@ -18,23 +19,26 @@ class EventBridge(QObject):
 
     Signals:
         customers_changed(DomainEvent), config_changed(DomainEvent),
-        settings_changed(DomainEvent)
+        settings_changed(DomainEvent), alerts_changed(DomainEvent)
     """
 
     customers_changed = Signal(object)
     config_changed = Signal(object)
     settings_changed = Signal(object)
+    alerts_changed = Signal(object)
     _received = Signal(object)
 
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._received.connect(self._on_event_received, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = [events.subscribe(name, self._received.emit)
-                             for name in (CUSTOMERS_CHANGED, CONFIG_CHANGED, SETTINGS_CHANGED)]
+                             for name in (CUSTOMERS_CHANGED, CONFIG_CHANGED, SETTINGS_CHANGED,
+                                          ALERTS_CHANGED)]
 
     def _on_event_received(self, event: DomainEvent) -> None:
         {CUSTOMERS_CHANGED: self.customers_changed, CONFIG_CHANGED: self.config_changed,
-         SETTINGS_CHANGED: self.settings_changed}[event.name].emit(event)
+         SETTINGS_CHANGED: self.settings_changed,
+         ALERTS_CHANGED: self.alerts_changed}[event.name].emit(event)
 
     def detach(self) -> None:
         for unsubscribe in self._unsubscribe:

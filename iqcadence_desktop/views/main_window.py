@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop import APP_NAME
+from iqcadence_desktop.views.pages.alerts import AlertsPage
 from iqcadence_desktop.views.pages.audit_log import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers import CustomersPage
@@ -27,7 +28,7 @@ from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
 PAGE_CLASSES: tuple[type[Page], ...] = (
-    HomePage, CustomersPage, ImportExportPage, SettingsPage, AuditLogPage,
+    HomePage, AlertsPage, CustomersPage, ImportExportPage, SettingsPage, AuditLogPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.
