@@ -15,7 +15,7 @@ from tests.views.conftest import add
 
 def test_sidebar_has_sections_and_every_page_with_an_icon(window: MainWindow) -> None:
     texts = [window.sidebar.item(r).text() for r in range(window.sidebar.count())]
-    assert texts[:3] == ["MONITOR", "Home Base", "Customers"]
+    assert texts[:2] == ["MONITOR", "Home Base"] and "Customers" in texts
     assert "SETTINGS" in texts and "Weights & Config" in texts and "Audit Log" in texts
     for row in range(window.sidebar.count()):
         item = window.sidebar.item(row)
@@ -40,7 +40,10 @@ def test_manager_filter_narrows_pages(qtbot: QtBot, services: Services,
     assert blocker.args == ["Ben"]
     assert window.ctx.manager == "Ben"
     assert customers.model.rowCount() == 2  # type: ignore[attr-defined]
-    assert all(p.stale for p in window.pages.values() if not p.isVisible())
+    # Hidden pages reload when next shown; the Alerts page reloads at once because its
+    # sidebar badge must stay current.
+    assert all(p.stale for p in window.pages.values()
+               if not p.isVisible() and p.PAGE_ID != "alerts")
     window.set_manager(None)
     assert customers.model.rowCount() == 3  # type: ignore[attr-defined]
 
@@ -63,7 +66,7 @@ def test_narrow_window_shows_hamburger_that_toggles_sidebar(qtbot: QtBot,
 def test_shortcuts_switch_pages_and_ctrl_f_focuses_search(qtbot: QtBot,
                                                           window: MainWindow) -> None:
     order = window.sidebar.page_ids()
-    assert order[:2] == ["home", "customers"]
+    assert order[0] == "home" and "customers" in order
     audit_key = Qt.Key(Qt.Key.Key_1.value + order.index("audit_log"))
     settings_key = Qt.Key(Qt.Key.Key_1.value + order.index("settings"))
     qtbot.keyClick(window, audit_key, Qt.KeyboardModifier.ControlModifier)
