@@ -11,6 +11,7 @@ from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.reports import ReportService
 from iqcadence_desktop.services.settings import SettingsService
 
 
@@ -26,6 +27,7 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    reports: ReportService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -38,4 +40,5 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    reports = ReportService(customers, portfolio, config, settings, clock)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio, reports)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
@@ -163,10 +163,13 @@ def _signals_on(plan: dict[str, Any], frac: float, day: dt.date, last: bool) -> 
 
 def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float | None],
               statuses: list[str], coverage: list[float], ordinal: int) -> None:
-    stmt = (update(Customer).where(Customer.id == bindparam("_id"))
+    # A Core executemany: SQLAlchemy 2.1 refuses an ORM bulk UPDATE with a WHERE clause.
+    table = Customer.__table__
+    assert isinstance(table, Table)
+    stmt = (update(table).where(table.c.id == bindparam("_id"))
             .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
                     scored_day=ordinal, lifecycle=bindparam("_l")))
-    session.execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
+    session.connection().execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
                             "_c": coverage[i],
                             "_l": auto_lifecycle(p["row"]["lifecycle"], statuses[i])}
                            for i, p in enumerate(plans)])

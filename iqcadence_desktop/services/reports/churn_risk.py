@@ -1,0 +1,51 @@
+"""Churn Risk: each open account's heuristic churn probability and the reasons for it."""
+
+from __future__ import annotations
+
+from iqcadence_desktop.services.churn import METHOD_NOTE, ChurnEstimate, churn_risk
+from iqcadence_desktop.services.dto import CustomerDTO
+from iqcadence_desktop.services.reports.common import money_kpi
+from iqcadence_desktop.services.reports.context import ReportContext
+from iqcadence_desktop.services.reports.model import (
+    Chart,
+    Column,
+    Kpi,
+    ReportDocument,
+    Series,
+    Table,
+    Text,
+)
+
+TITLE = "Churn Risk"
+HIGH = 0.5
+BUCKETS = ((0.0, 0.1, "< 10 %"), (0.1, 0.25, "10–25 %"), (0.25, 0.5, "25–50 %"),
+           (0.5, 0.75, "50–75 %"), (0.75, 1.01, "≥ 75 %"))
+COLUMNS = (Column("Customer", 3), Column("Manager", 1.5), Column("Score", 0.7, "score"),
+           Column("Band", 1.1, "band", band=True), Column("MRR", 1.1, "money"),
+           Column("Churn risk", 0.9, "prob"), Column("MRR exposed", 1.1, "money"),
+           Column("Main reasons", 3))
+
+
+def _row(c: CustomerDTO, e: ChurnEstimate) -> tuple[str | int | float | None, ...]:
+    return (c.name, c.manager, c.score, c.status, c.mrr_cents, e.probability,
+            round((c.mrr_cents or 0) * e.probability), e.top_reasons())
+
+
+def build(ctx: ReportContext) -> ReportDocument:
+    pairs = [(c, churn_risk(c)) for c in ctx.open_accounts()]
+    pairs.sort(key=lambda p: (-p[1].probability, p[0].name.lower()))
+    exposed = sum(round((c.mrr_cents or 0) * e.probability) for c, e in pairs)
+    high = [p for p in pairs if p[1].probability >= HIGH]
+    kpis = (Kpi("Accounts assessed", f"{len(pairs):,}"),
+            Kpi("High risk (≥ 50 %)", f"{len(high):,}"),
+            money_kpi("Expected MRR loss", exposed, "sum of MRR × churn risk"))
+    chart = Chart("bar", "Accounts by churn risk", tuple(b[2] for b in BUCKETS),
+                  (Series("Accounts", tuple(float(sum(lo <= e.probability < hi for _, e in pairs))
+                                            for lo, hi, _ in BUCKETS)),),
+                  ("#2e7d32", "#7cb342", "#b38f00", "#ef6c00", "#c62828"))
+    note = Text("How this is estimated", (METHOD_NOTE,))
+    table = Table("Accounts, highest risk first", COLUMNS,
+                  tuple(_row(c, e) for c, e in pairs), tuple(c.status for c, _ in pairs),
+                  "No open accounts to assess.")
+    return ReportDocument("churn-risk", TITLE, ctx.as_of, ctx.filter_text(), ctx.generated_at,
+                          kpis, (note, chart, table), ctx.methodology(METHOD_NOTE))
