@@ -29,6 +29,11 @@ def _title(chart: Chart, height: float) -> Any:
     return String(0, height - TITLE_SIZE - 2, chart.title, fontName=BOLD, fontSize=TITLE_SIZE)
 
 
+def has_data(chart: Chart) -> bool:
+    """False when every value is zero or there are no labels (an empty chart misleads)."""
+    return bool(chart.labels) and any(v for s in chart.series for v in s.values)
+
+
 def draw(chart: Chart, width: float, height: float) -> Any:
     """A reportlab `Drawing` of the chart, `width` × `height` points."""
     from reportlab.graphics.shapes import Drawing

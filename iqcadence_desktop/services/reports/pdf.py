@@ -81,6 +81,9 @@ def build_story(doc: ReportDocument, width: float) -> list[Any]:
     for block in doc.blocks:
         if isinstance(block, PageBreak):
             story.append(RLPageBreak())
+        elif isinstance(block, Chart) and not charts.has_data(block):
+            story.append(Paragraph(f"<b>{markup(block.title)}</b>: nothing to chart yet.",
+                                   st["muted"]))
         elif isinstance(block, Chart):
             story += [charts.draw(block, width, CHART_HEIGHT), Spacer(1, 10)]
         elif isinstance(block, Table):

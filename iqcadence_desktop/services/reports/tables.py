@@ -56,7 +56,11 @@ def _cell(text: str, width: float, st: dict[str, Any]) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
-    if needs_fallback(text) or stringWidth(text, REGULAR, FONT_SIZE) > width - 2 * PADDING:
+    room = width - 2 * PADDING
+    # Fast path for most cells: no DejaVu glyph is wider than 1 em, so short ASCII fits.
+    if text.isascii() and len(text) * FONT_SIZE <= room:
+        return text
+    if needs_fallback(text) or stringWidth(text, REGULAR, FONT_SIZE) > room:
         return Paragraph(markup(text), st["cell"])
     return text
 
@@ -73,7 +77,7 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
         ("TEXTCOLOR", (0, 0), (-1, 0), white),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, HexColor(STRIPE_COLOR)]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, HexColor("#dde2ea")),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.5, HexColor("#dde2ea")),  # stripes do the rest
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]
