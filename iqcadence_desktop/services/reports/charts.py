@@ -30,8 +30,9 @@ def _title(chart: Chart, height: float) -> Any:
 
 
 def has_data(chart: Chart) -> bool:
-    """False when every value is zero or there are no labels (an empty chart misleads)."""
-    return bool(chart.labels) and any(v for s in chart.series for v in s.values)
+    """False when every value is zero, or a line has under two points (nothing to see)."""
+    enough = len(chart.labels) >= (2 if chart.kind == "line" else 1)
+    return enough and any(v for s in chart.series for v in s.values)
 
 
 def draw(chart: Chart, width: float, height: float) -> Any:

@@ -20,10 +20,10 @@ TITLE = "Churn Risk"
 HIGH = 0.5
 BUCKETS = ((0.0, 0.1, "< 10 %"), (0.1, 0.25, "10–25 %"), (0.25, 0.5, "25–50 %"),
            (0.5, 0.75, "50–75 %"), (0.75, 1.01, "≥ 75 %"))
-COLUMNS = (Column("Customer", 3), Column("Manager", 1.5), Column("Score", 0.7, "score"),
+COLUMNS = (Column("Customer", 3), Column("Manager", 1.5), Column("Score", 0.85, "score"),
            Column("Band", 1.1, "band", band=True), Column("MRR", 1.1, "money"),
            Column("Churn risk", 0.9, "prob"), Column("MRR exposed", 1.1, "money"),
-           Column("Main reasons", 3))
+           Column("Main reasons", 2.85))
 
 
 def _row(c: CustomerDTO, e: ChurnEstimate) -> tuple[str | int | float | None, ...]:

@@ -70,7 +70,7 @@ def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
 
 
 def score_chart(history: list[HistoryPoint]) -> Chart:
-    return Chart("line", f"Health score, last {len(history)} stored days",
+    return Chart("line", f"Health score (stored days: {len(history)})",
                  tuple(p.day.strftime("%b %d") for p in history),
                  (Series("Score", tuple(p.score or 0.0 for p in history)),))
 

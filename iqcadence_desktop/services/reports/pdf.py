@@ -82,8 +82,8 @@ def build_story(doc: ReportDocument, width: float) -> list[Any]:
         if isinstance(block, PageBreak):
             story.append(RLPageBreak())
         elif isinstance(block, Chart) and not charts.has_data(block):
-            story.append(Paragraph(f"<b>{markup(block.title)}</b>: nothing to chart yet.",
-                                   st["muted"]))
+            story.append(Paragraph(f"<b>{markup(block.title)}</b>: not enough stored data "
+                                   "to chart yet.", st["muted"]))
         elif isinstance(block, Chart):
             story += [charts.draw(block, width, CHART_HEIGHT), Spacer(1, 10)]
         elif isinstance(block, Table):
@@ -184,19 +184,29 @@ def _draw_band(canvas: Any, doc: ReportDocument, brand: Brand, first: bool) -> N
     x = MARGIN
     if first and brand.logo_path:
         x += _draw_logo(canvas, brand.logo_path, MARGIN, h - band + 14, band - 28) + 10
+    room = w - MARGIN - x
     if first:
-        canvas.setFont(_bold_for(brand.company), 15)
-        canvas.drawString(x, h - 34, brand.company)
-        canvas.setFont(REGULAR, 10)
-        canvas.drawString(x, h - 52, doc.title)
+        _fit_string(canvas, x, h - 32, brand.company, _bold_for(brand.company), 15, room)
+        _fit_string(canvas, x, h - 49, doc.title, _font_for(doc.title), 10, room)
         meta = f"As of {doc.as_of.isoformat()} · {doc.filter_text}"
-        canvas.setFont(_font_for(meta), 9)
-        canvas.drawRightString(w - MARGIN, h - 52, meta)
+        _fit_string(canvas, x, h - 64, meta, _font_for(meta), 8.5, room)
     else:
         line = f"{brand.company} · {doc.title} · as of {doc.as_of.isoformat()}"
-        canvas.setFont(_font_for(line), 9)
-        canvas.drawString(MARGIN, h - 19, line)
+        _fit_string(canvas, MARGIN, h - 19, line, _font_for(line), 9, w - 2 * MARGIN)
     canvas.restoreState()
+
+
+def _fit_string(canvas: Any, x: float, y: float, text: str, font: str, size: float,
+                room: float) -> None:
+    """Draw `text`, shrinking it (down to 6 pt) and then shortening it to fit `room`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    while size > 6 and stringWidth(text, font, size) > room:
+        size -= 0.5
+    while len(text) > 1 and stringWidth(text, font, size) > room:
+        text = text[:-2] + "…"
+    canvas.setFont(font, size)
+    canvas.drawString(x, y, text)
 
 
 def _draw_logo(canvas: Any, path: str, x: float, y: float, size: float) -> float:

@@ -18,7 +18,7 @@ from iqcadence_desktop.services.reports.model import (
 TITLE = "Renewal Forecast"
 WINDOWS = (("0–30 days", 0, 30), ("31–60 days", 31, 60), ("61–90 days", 61, 90))
 COLUMNS = (Column("Customer", 3), Column("Manager", 1.6), Column("Renewal", 1.2, "date"),
-           Column("Days", 0.7, "int"), Column("Score", 0.7, "score"),
+           Column("Days", 0.7, "int"), Column("Score", 0.8, "score"),
            Column("Band", 1.1, "band", band=True), Column("MRR", 1.1, "money"),
            Column("Churn risk", 0.9, "prob"), Column("Expected MRR", 1.2, "money"))
 

@@ -24,7 +24,7 @@ CUSTOMER_COLUMNS = (Column("Day", 1.2, "date"), Column("Score", 0.8, "float1"),
                     Column("Days since contact", 1.2, "int"))
 PORTFOLIO_COLUMNS = (Column("Day", 1.2, "date"), Column("Accounts", 0.9, "int"),
                      Column("Average score", 1, "float1"), Column("MRR", 1.3, "money"),
-                     *(Column(BAND_LABELS[b], 0.8, "int") for b in BANDS))
+                     *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS))
 
 
 def _kpis(scores: list[float]) -> tuple[Kpi, ...]:

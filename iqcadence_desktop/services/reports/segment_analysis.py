@@ -27,7 +27,7 @@ LIFECYCLE_LABELS = {"onboarding": "Onboarding", "active": "Active", "atrisk": "A
 def _columns(first: str) -> tuple[Column, ...]:
     return (Column(first, 1.6), Column("Accounts", 0.9, "int"),
             Column("Average score", 1, "score"), Column("MRR", 1.3, "money"),
-            *(Column(BAND_LABELS[b], 0.8, "int") for b in BANDS))
+            *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS))
 
 
 def _table(title: str, first: str, customers: list[CustomerDTO],

@@ -21,7 +21,7 @@ DAYS = 90
 COLUMNS = (Column("Day", 1.2, "date"), Column("Accounts", 0.9, "int"),
            Column("Average score", 1, "float1"), Column("MRR", 1.3, "money"),
            Column("MRR at risk", 1.3, "money"),
-           *(Column(BAND_LABELS[b], 0.8, "int") for b in BANDS))
+           *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS))
 
 
 def _row(p: DailyPoint) -> tuple[str | int | float | None, ...]:

@@ -127,3 +127,19 @@ def test_unwritable_target_is_refused_and_leaves_nothing(portfolio: Services,
     with pytest.raises(Exception, match="Choose a folder you can write to"):
         portfolio.reports.render(ReportRequest("weekly-digest", TODAY), target)
     assert not target.exists()
+
+
+def test_branding_comes_from_settings_with_safe_fallbacks(portfolio: Services,
+                                                          tmp_path: Path) -> None:
+    portfolio.settings.set_many({"brand.company": "Acme Success 株式会社",
+                                 "brand.primary_color": "not-a-colour",
+                                 "brand.accent_color": "#F0A020",
+                                 "brand.logo_path": str(tmp_path / "missing.png")})
+    brand = portfolio.reports.brand()
+    assert brand.primary_color == "#1f3a68" and brand.accent_color == "#F0A020"
+    assert brand.logo_path is not None and brand.logo_path.endswith("logo.png")
+    out = tmp_path / "digest.pdf"
+    portfolio.reports.render(ReportRequest("weekly-digest", TODAY), out)
+    pages = pdf_pages(out)
+    assert "Acme Success 株式会社" in pages[0]
+    assert all("Acme Success" in p for p in pages)  # footer on every page
