@@ -93,3 +93,21 @@ def test_csv_format(page: ReportsPage) -> None:
     page.generate_button.click()
     assert page.last is not None and page.last.format == "csv"
     assert "no page preview" in page.preview.text()
+
+
+def test_generates_on_a_worker_thread(services: Services, qtbot: QtBot) -> None:
+    from iqcadence_desktop.views.tasks import TaskRunner
+
+    services.customers.load_sample(customers=10, days=5, seed=4)
+    runner = TaskRunner()
+    widget = ReportsPage(PageContext(services, runner, EventBridge(services.events)))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.manager_box.count() > 1, timeout=20000)
+    _select(widget, "portfolio-summary")
+    widget.generate_button.click()
+    assert not widget.generate_button.isEnabled()  # busy while the worker runs
+    qtbot.waitUntil(lambda: widget.last is not None, timeout=60000)
+    assert widget.generate_button.isEnabled() and widget.progress.isHidden()
+    assert runner.wait(5000)

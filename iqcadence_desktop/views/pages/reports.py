@@ -3,6 +3,7 @@ then open it, save a copy, or glance at its first page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from pathlib import Path
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import data_dir
 from iqcadence_desktop.services.reports import RenderedReport, ReportKind, ReportRequest
+from iqcadence_desktop.services.reports.service import ReportFormat
 from iqcadence_desktop.services.reports.thumbnail import Thumbnail, first_page_png
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.tasks import CancelToken
@@ -152,15 +154,26 @@ class ReportsPage(Page):
 
     # -- state -----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Reload managers and customer names off the GUI thread (10k names take a while)."""
         super().refresh()
         services = self.ctx.services
-        self._fill(self.manager_box, [ALL_MANAGERS, *services.customers.managers()],
-                   self.ctx.manager or ALL_MANAGERS)
-        names = sorted((c.name for c in services.customers.list_customers()), key=str.lower)
-        self._fill(self.customer_box, [WHOLE_PORTFOLIO, *names], self.customer_box.currentText())
         if self.as_of.date() == QDate(2000, 1, 1):  # Qt's unset value: start on today
-            self.as_of.setDate(QDate(services.clock.today()))
+            today = services.clock.today()
+            self.as_of.setDate(QDate(today.year, today.month, today.day))
         self._on_kind_changed(self.kind_list.currentRow())
+
+        def load(_token: CancelToken) -> tuple[list[str], list[str]]:
+            names = [c.name for c in services.customers.list_customers()]
+            return services.customers.managers(), sorted(names, key=str.lower)
+
+        self.ctx.tasks.run(load, on_success=self._on_choices_loaded,
+                           on_error=self._on_report_failed)
+
+    def _on_choices_loaded(self, choices: tuple[list[str], list[str]]) -> None:
+        managers, names = choices
+        keep = self.manager_box.currentText() or self.ctx.manager or ALL_MANAGERS
+        self._fill(self.manager_box, [ALL_MANAGERS, *managers], keep)
+        self._fill(self.customer_box, [WHOLE_PORTFOLIO, *names], self.customer_box.currentText())
 
     @staticmethod
     def _fill(box: QComboBox, items: list[str], keep: str) -> None:
@@ -190,7 +203,8 @@ class ReportsPage(Page):
         customer_id = None
         if kind.customer != "none" and name and name != WHOLE_PORTFOLIO:
             customer_id = self.ctx.services.reports.customer_id(name)
-        return ReportRequest(kind.id, self.as_of.date().toPython(),
+        day = self.as_of.date()
+        return ReportRequest(kind.id, dt.date(day.year(), day.month(), day.day()),
                              None if manager == ALL_MANAGERS else manager, customer_id,
                              self.qbr_check.isChecked() and kind.id == "customer-health")
 
@@ -201,7 +215,7 @@ class ReportsPage(Page):
         except UserFacingError as exc:
             self._show_error(exc)
             return
-        fmt = "csv" if self.format_box.currentText() == "CSV" else "pdf"
+        fmt: ReportFormat = "csv" if self.format_box.currentText() == "CSV" else "pdf"
         out = _work_path(request, fmt)
         reports = self.ctx.services.reports
 
