@@ -18,6 +18,8 @@ from iqcadence_desktop.services.reports.model import (
 
 TITLE = "Churn Risk"
 HIGH = 0.5
+#: The printed list stops here (a 10,000-row appendix helps nobody); the CSV has them all.
+PDF_ROWS = 500
 BUCKETS = ((0.0, 0.1, "< 10 %"), (0.1, 0.25, "10–25 %"), (0.25, 0.5, "25–50 %"),
            (0.5, 0.75, "50–75 %"), (0.75, 1.01, "≥ 75 %"))
 COLUMNS = (Column("Customer", 3), Column("Manager", 1.5), Column("Score", 0.85, "score"),
@@ -44,8 +46,17 @@ def build(ctx: ReportContext) -> ReportDocument:
                                             for lo, hi, _ in BUCKETS)),),
                   ("#2e7d32", "#7cb342", "#b38f00", "#ef6c00", "#c62828"))
     note = Text("How this is estimated", (METHOD_NOTE,))
-    table = Table("Accounts, highest risk first", COLUMNS,
-                  tuple(_row(c, e) for c, e in pairs), tuple(c.status for c, _ in pairs),
-                  "No open accounts to assess.")
+    shown = pairs[:PDF_ROWS]
+    title = ("Accounts, highest risk first" if len(pairs) <= PDF_ROWS else
+             f"The {PDF_ROWS} accounts with the highest risk (of {len(pairs):,}; the CSV "
+             "lists every account)")
+    table = _table(title, shown)
+    full = _table("Accounts, highest risk first", pairs)
     return ReportDocument("churn-risk", TITLE, ctx.as_of, ctx.filter_text(), ctx.generated_at,
-                          kpis, (note, chart, table), ctx.methodology(METHOD_NOTE))
+                          kpis, (note, chart, table), ctx.methodology(METHOD_NOTE),
+                          csv_tables=(full,))
+
+
+def _table(title: str, pairs: list[tuple[CustomerDTO, ChurnEstimate]]) -> Table:
+    return Table(title, COLUMNS, tuple(_row(c, e) for c, e in pairs),
+                 tuple(c.status for c, _ in pairs), "No open accounts to assess.")

@@ -143,3 +143,15 @@ def test_branding_comes_from_settings_with_safe_fallbacks(portfolio: Services,
     pages = pdf_pages(out)
     assert "Acme Success 株式会社" in pages[0]
     assert all("Acme Success" in p for p in pages)  # footer on every page
+
+
+def test_churn_pdf_list_is_capped_but_csv_has_everyone(portfolio: Services, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from iqcadence_desktop.services.reports import churn_risk
+
+    monkeypatch.setattr(churn_risk, "PDF_ROWS", 5)
+    doc = portfolio.reports.build(ReportRequest("churn-risk", TODAY))
+    printed = [b for b in doc.blocks if hasattr(b, "rows")]
+    assert len(printed[-1].rows) == 5  # type: ignore[union-attr]
+    assert "The 5 accounts with the highest risk" in printed[-1].title  # type: ignore[union-attr]
+    assert len(doc.tables()[0].rows) > 5
