@@ -139,7 +139,7 @@ class ReportsPage(Page):
         self.preview = QLabel("Generate a report to see its first page here.")
         self.preview.setObjectName("report_preview")
         self.preview.setWordWrap(True)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.preview.setMinimumWidth(200)
         # The picture follows the label's size, never the other way round.
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)

@@ -48,3 +48,14 @@ def test_markup_escapes_and_switches_font_for_cjk() -> None:
     assert not needs_fallback("Zürich Ελληνική")
     marked = markup("株式会社 & Co")
     assert f'<font name="{CJK}">株式会社</font>' in marked and "&amp; Co" in marked
+
+
+def test_gui_start_up_does_not_import_reportlab() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, iqcadence_desktop.app, iqcadence_desktop.views.main_window; "
+            "print(any(m.startswith('reportlab') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "False"
