@@ -4,6 +4,7 @@ configuration in force, and the services for history and explanations."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iqcadence_desktop.services.config import ScoringConfig
@@ -13,7 +14,11 @@ from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.model import Methodology, ReportRequest
+from iqcadence_desktop.services.reports.talking_points import AlertLike
 from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS
+
+#: Returns a customer's current alerts (wired by the composition root once alerts exist).
+AlertsFor = Callable[[int], Sequence[AlertLike]]
 
 #: Lifecycles a report treats as no longer at stake (nothing left to save or lose).
 CLOSED_LIFECYCLES = ("churned", "won")
@@ -30,14 +35,19 @@ class ReportContext:
     generated_at: dt.datetime
     customer_service: CustomerService
     portfolio_service: PortfolioService
+    alerts_for: AlertsFor | None = None
 
     @classmethod
     def gather(cls, request: ReportRequest, customers: CustomerService,
                portfolio: PortfolioService, config: ConfigService,
-               now: dt.datetime) -> ReportContext:
+               now: dt.datetime, alerts_for: AlertsFor | None = None) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
         return cls(request, tuple(rows), config.current(), tuple(config.profiles()), now,
-                   customers, portfolio)
+                   customers, portfolio, alerts_for)
+
+    def alerts(self, customer_id: int) -> tuple[AlertLike, ...]:
+        """The customer's alerts for talking points; none until an alerts source is wired."""
+        return () if self.alerts_for is None else tuple(self.alerts_for(customer_id))
 
     @property
     def as_of(self) -> dt.date:

@@ -42,7 +42,7 @@ def build(ctx: ReportContext) -> ReportDocument:
                            facts_table(c), factors_table(churn)]
     title = f"{'Business Review' if ctx.request.qbr else TITLE}: {c.name}"
     if ctx.request.qbr:
-        blocks += qbr.sections(ex, churn, history)
+        blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id))
     return ReportDocument("customer-health", title, ctx.as_of, ctx.filter_text(c.name),
                           ctx.generated_at, kpis(c, churn), tuple(blocks),
                           ctx.methodology(*_notes(c)))

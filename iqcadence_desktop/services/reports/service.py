@@ -16,7 +16,7 @@ from iqcadence_desktop.services.clock import Clock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.portfolio import PortfolioService
-from iqcadence_desktop.services.reports.context import ReportContext
+from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
 from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
 from iqcadence_desktop.services.settings import SettingsService
@@ -49,6 +49,9 @@ class ReportService:
         self._config = config
         self._settings = settings
         self._clock = clock
+        # Set by the composition root when an alerts service exists: QBR talking points
+        # then start from the customer's alerts.
+        self.alerts_for: AlertsFor | None = None
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS
@@ -86,7 +89,7 @@ class ReportService:
         kind = self.kind(request.kind)
         self._check_customer(kind, request)
         ctx = ReportContext.gather(request, self._customers, self._portfolio, self._config,
-                                   self._clock.now())
+                                   self._clock.now(), self.alerts_for)
         return kind.build(ctx)
 
     def _check_customer(self, kind: ReportKind, request: ReportRequest) -> None:

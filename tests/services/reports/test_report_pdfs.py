@@ -155,3 +155,21 @@ def test_churn_pdf_list_is_capped_but_csv_has_everyone(portfolio: Services, tmp_
     assert len(printed[-1].rows) == 5  # type: ignore[union-attr]
     assert "The 5 accounts with the highest risk" in printed[-1].title  # type: ignore[union-attr]
     assert len(doc.tables()[0].rows) > 5
+
+
+def test_qbr_talking_points_start_from_alerts_when_wired(portfolio: Services,
+                                                         tmp_path: Path) -> None:
+    from typing import NamedTuple
+
+    class Alert(NamedTuple):
+        severity: str
+        message: str
+
+    cid = portfolio.customers.find_id("Müller GmbH")
+    portfolio.reports.alerts_for = lambda i: ([Alert("warning", "Tickets piling up: 6 open"),
+                                               Alert("critical", "Score fell below 25")]
+                                              if i == cid else [])
+    doc = portfolio.reports.build(_request(portfolio, "customer-health", qbr=True))
+    points = next(b for b in doc.blocks if getattr(b, "title", "") == "Talking points")
+    assert points.bullets[:2] == ("Score fell below 25",  # type: ignore[union-attr]
+                                  "Tickets piling up: 6 open")
