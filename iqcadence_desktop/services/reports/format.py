@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iqcadence_desktop.services.reports.model import Cell, Format
-from iqcadence_desktop.services.scoring import BAND_LABELS
+from iqcadence_desktop.services.scoring import BAND_LABELS, shown_score
 
 DASH = "—"
 
@@ -29,7 +29,9 @@ def show(value: Cell, fmt: Format) -> str:
         return DASH
     if fmt == "money":
         return money(float(value))
-    if fmt in ("int", "score"):
+    if fmt == "score":
+        return f"{shown_score(float(value)):,}"
+    if fmt == "int":
         return f"{round(float(value)):,}"
     if fmt in ("pct", "prob"):
         return f"{float(value):.0%}"
@@ -52,6 +54,8 @@ def csv_value(value: Cell, fmt: Format) -> str:
         return f"{float(value):.4f}"
     if fmt == "band":
         return BAND_LABELS.get(str(value), str(value))
-    if fmt in ("score", "signed", "float1") and isinstance(value, float):
+    if fmt == "score":  # exported as shown: the whole number rounded half up (S2)
+        return str(shown_score(float(value)))
+    if fmt in ("signed", "float1") and isinstance(value, float):
         return f"{value:.2f}"
     return str(value)

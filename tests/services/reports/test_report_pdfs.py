@@ -173,3 +173,11 @@ def test_qbr_talking_points_start_from_alerts_when_wired(portfolio: Services,
     points = next(b for b in doc.blocks if getattr(b, "title", "") == "Talking points")
     assert points.bullets[:2] == ("Score fell below 25",  # type: ignore[union-attr]
                                   "Tickets piling up: 6 open")
+
+
+def test_scores_are_shown_and_exported_rounded_half_up() -> None:
+    from iqcadence_desktop.services.reports.format import csv_value, show
+
+    assert show(24.5, "score") == "25" and csv_value(24.5, "score") == "25"
+    assert show(49.96, "score") == "50" and csv_value(49.4, "score") == "49"
+    assert csv_value(123456, "money") == "1234.56" and show(123456, "money") == "$1,235"
