@@ -7,11 +7,12 @@ from iqcadence_desktop.services.reports.common import (
     account_table,
     band_counts,
     by_priority,
+    count_kpi,
     money_kpi,
     mrr,
 )
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.model import Chart, Kpi, ReportDocument, Series
+from iqcadence_desktop.services.reports.model import Chart, ReportDocument, Series
 from iqcadence_desktop.services.reports.tables import BAND_COLORS
 
 TITLE = "At-Risk Accounts"
@@ -22,9 +23,9 @@ def build(ctx: ReportContext) -> ReportDocument:
     counts = band_counts(rows)
     renewing = [c for c in rows if c.days_until_renewal is not None
                 and 0 <= c.days_until_renewal <= ctx.config.renewal.upcoming]
-    kpis = (Kpi("Accounts at risk", f"{len(rows):,}"), Kpi("Critical", f"{counts['critical']:,}"),
+    kpis = (count_kpi("Accounts at risk", len(rows)), count_kpi("Critical", counts['critical']),
             money_kpi("MRR at risk", mrr(rows)),
-            Kpi("Renewing within 90 days", f"{len(renewing):,}", "of the accounts listed"))
+            count_kpi("Renewing within 90 days", len(renewing), "of the accounts listed"))
     chart = Chart("bar", "MRR at risk by band", ("Critical", "At Risk"),
                   (Series("MRR", (mrr(c for c in rows if c.status == "critical") / 100,
                                   mrr(c for c in rows if c.status == "at_risk") / 100)),),

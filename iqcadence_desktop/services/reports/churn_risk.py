@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.churn import METHOD_NOTE, ChurnEstimate, churn_risk
 from iqcadence_desktop.services.dto import CustomerDTO
-from iqcadence_desktop.services.reports.common import money_kpi
+from iqcadence_desktop.services.reports.common import count_kpi, money_kpi
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
-    Kpi,
     ReportDocument,
     Series,
     Table,
@@ -38,8 +37,8 @@ def build(ctx: ReportContext) -> ReportDocument:
     pairs.sort(key=lambda p: (-p[1].probability, p[0].name.lower()))
     exposed = sum(round((c.mrr_cents or 0) * e.probability) for c, e in pairs)
     high = [p for p in pairs if p[1].probability >= HIGH]
-    kpis = (Kpi("Accounts assessed", f"{len(pairs):,}"),
-            Kpi("High risk (≥ 50 %)", f"{len(high):,}"),
+    kpis = (count_kpi("Accounts assessed", len(pairs)),
+            count_kpi("High risk (≥ 50 %)", len(high)),
             money_kpi("Expected MRR loss", exposed, "sum of MRR × churn risk"))
     chart = Chart("bar", "Accounts by churn risk", tuple(b[2] for b in BUCKETS),
                   (Series("Accounts", tuple(float(sum(lo <= e.probability < hi for _, e in pairs))

@@ -42,7 +42,11 @@ def score_text(score: float | None) -> str:
 
 
 def money_kpi(label: str, cents: int, note: str = "") -> Kpi:
-    return Kpi(label, money(cents), note)
+    return Kpi(label, money(cents), note, cents, "money")
+
+
+def count_kpi(label: str, n: int, note: str = "") -> Kpi:
+    return Kpi(label, f"{n:,}", note, n, "int")
 
 
 ACCOUNT_COLUMNS: tuple[Column, ...] = (

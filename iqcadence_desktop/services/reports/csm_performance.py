@@ -6,13 +6,12 @@ from collections import defaultdict
 
 from iqcadence_desktop.services.derived import is_at_risk
 from iqcadence_desktop.services.dto import CustomerDTO
-from iqcadence_desktop.services.reports.common import average_score, mrr
+from iqcadence_desktop.services.reports.common import average_score, count_kpi, mrr
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.model import (
     Cell,
     Chart,
     Column,
-    Kpi,
     ReportDocument,
     Series,
     Table,
@@ -39,8 +38,8 @@ def build(ctx: ReportContext) -> ReportDocument:
     for c in ctx.live():
         books[c.manager or UNASSIGNED].append(c)
     rows = tuple(_row(m, books[m]) for m in sorted(books, key=str.lower))
-    kpis = (Kpi("Managers", f"{len(books):,}"), Kpi("Accounts", f"{len(ctx.live()):,}"),
-            Kpi("Overdue contacts", f"{sum(int(r[6] or 0) for r in rows):,}"))
+    kpis = (count_kpi("Managers", len(books)), count_kpi("Accounts", len(ctx.live())),
+            count_kpi("Overdue contacts", sum(int(r[6] or 0) for r in rows)))
     chart = Chart("bar", "Average score by manager", tuple(str(r[0]) for r in rows),
                   (Series("Average score", tuple(float(r[2] or 0) for r in rows)),),
                   ("#2f5bea",))

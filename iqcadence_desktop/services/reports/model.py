@@ -38,11 +38,13 @@ class ReportRequest:
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline tile: label, formatted value, optional small note."""
+    """One headline tile: label, formatted value, optional note; `raw` feeds the CSV."""
 
     label: str
     value: str
     note: str = ""
+    raw: Cell = None
+    fmt: Format = "text"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from iqcadence_desktop.services.reports.common import (
     band_counts,
     band_donut,
     by_priority,
+    count_kpi,
     money_kpi,
     mrr,
     score_text,
@@ -33,7 +34,7 @@ TOP_N = 15
 def build(ctx: ReportContext) -> ReportDocument:
     live = ctx.live()
     at_risk = [c for c in live if is_at_risk(c.status)]
-    kpis = (Kpi("Accounts", f"{len(live):,}"),
+    kpis = (count_kpi("Accounts", len(live)),
             Kpi("Average score", score_text(average_score(live))),
             money_kpi("Total MRR", mrr(live)), money_kpi("Revenue at risk", mrr(at_risk),
                                                           f"{len(at_risk)} accounts"),

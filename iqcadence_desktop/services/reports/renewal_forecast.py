@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.churn import churn_risk
 from iqcadence_desktop.services.derived import is_at_risk
-from iqcadence_desktop.services.reports.common import money_kpi, mrr
+from iqcadence_desktop.services.reports.common import count_kpi, money_kpi, mrr
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
-    Kpi,
     ReportDocument,
     Series,
     Table,
@@ -31,7 +30,7 @@ def build(ctx: ReportContext) -> ReportDocument:
     expected = {c.id: round((c.mrr_cents or 0) * (1 - risk[c.id])) for c in due}
     per_window = [[c for c in due if lo <= (c.days_until_renewal or 0) <= hi]
                   for _, lo, hi in WINDOWS]
-    kpis = (Kpi("Renewals in 90 days", f"{len(due):,}"), money_kpi("MRR renewing", mrr(due)),
+    kpis = (count_kpi("Renewals in 90 days", len(due)), money_kpi("MRR renewing", mrr(due)),
             money_kpi("MRR renewing at risk", mrr(c for c in due if is_at_risk(c.status))),
             money_kpi("Expected to renew", sum(expected.values()), "MRR × (1 − churn risk)"))
     chart = Chart("bar", "MRR renewing by window", tuple(w[0] for w in WINDOWS),

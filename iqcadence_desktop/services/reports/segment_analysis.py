@@ -6,12 +6,11 @@ from collections.abc import Callable
 
 from iqcadence_desktop.services.config import TIER_LABELS
 from iqcadence_desktop.services.dto import CustomerDTO
-from iqcadence_desktop.services.reports.common import average_score, band_counts, mrr
+from iqcadence_desktop.services.reports.common import average_score, band_counts, count_kpi, mrr
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
-    Kpi,
     ReportDocument,
     Series,
     Table,
@@ -52,8 +51,8 @@ def build(ctx: ReportContext) -> ReportDocument:
                   tuple(Series(BAND_LABELS[b], tuple(float(r[4 + i] or 0) for r in tiers.rows))
                         for i, b in enumerate(BANDS)),
                   tuple(BAND_COLORS[b] for b in BANDS))
-    kpis = (Kpi("Tiers", f"{len(tiers.rows)}"), Kpi("Accounts", f"{len(live):,}"),
-            Kpi("Lifecycle stages", f"{len(stages.rows)}"))
+    kpis = (count_kpi("Tiers", len(tiers.rows)), count_kpi("Accounts", len(live)),
+            count_kpi("Lifecycle stages", len(stages.rows)))
     return ReportDocument("segment-analysis", TITLE, ctx.as_of, ctx.filter_text(),
                           ctx.generated_at, kpis, (chart, tiers, stages),
                           ctx.methodology("The tier table leaves churned accounts out; the "

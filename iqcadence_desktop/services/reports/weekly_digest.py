@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from iqcadence_desktop.services.derived import is_at_risk
-from iqcadence_desktop.services.reports.common import account_table, by_priority, score_text
+from iqcadence_desktop.services.reports.common import (
+    account_table,
+    by_priority,
+    count_kpi,
+    score_text,
+)
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.format import signed
 from iqcadence_desktop.services.reports.model import Kpi, ReportDocument
@@ -30,7 +35,7 @@ def build(ctx: ReportContext) -> ReportDocument:
               else week[-1].average_score - week[0].average_score)
     kpis = (Kpi("Average score", score_text(week[-1].average_score if week else None)),
             Kpi("Change this week", signed(change), "points"),
-            Kpi("At risk now", f"{sum(is_at_risk(c.status) for c in live):,}"),
+            count_kpi("At risk now", sum(is_at_risk(c.status) for c in live)),
             Kpi(f"Renewals in {RENEWAL_DAYS} days", f"{len(renewals):,}"))
     blocks = (account_table("Biggest drops this week", drops, "No account fell this week."),
               account_table("Biggest gains this week", gains, "No account rose this week."),
