@@ -16,6 +16,8 @@ from iqcadence_desktop.services.reports.model import Kpi, ReportDocument
 TITLE = "Weekly Digest"
 TOP_N = 10
 RENEWAL_DAYS = 30
+#: A digest stays short: the printed renewals list stops here (the CSV has them all).
+RENEWALS_SHOWN = 25
 
 
 def build(ctx: ReportContext) -> ReportDocument:
@@ -37,13 +39,19 @@ def build(ctx: ReportContext) -> ReportDocument:
             Kpi("Change this week", signed(change), "points"),
             count_kpi("At risk now", sum(is_at_risk(c.status) for c in live)),
             Kpi(f"Renewals in {RENEWAL_DAYS} days", f"{len(renewals):,}"))
-    blocks = (account_table("Biggest drops this week", drops, "No account fell this week."),
-              account_table("Biggest gains this week", gains, "No account rose this week."),
-              account_table(f"Renewals in the next {RENEWAL_DAYS} days", renewals,
-                            "No renewal in the next 30 days."),
-              account_table("Overdue contacts, most urgent first", overdue,
-                            "Every account has been contacted on schedule."))
+    drop_t = account_table("Biggest drops this week", drops, "No account fell this week.")
+    gain_t = account_table("Biggest gains this week", gains, "No account rose this week.")
+    renew_title = f"Renewals in the next {RENEWAL_DAYS} days"
+    if len(renewals) > RENEWALS_SHOWN:
+        renew_title += (f" (the {RENEWALS_SHOWN} most urgent of {len(renewals):,}; the CSV "
+                        "lists them all)")
+    renew_t = account_table(renew_title, by_priority(renewals)[:RENEWALS_SHOWN],
+                            "No renewal in the next 30 days.")
+    overdue_t = account_table("Overdue contacts, most urgent first", overdue,
+                              "Every account has been contacted on schedule.")
+    all_renewals = account_table(f"Renewals in the next {RENEWAL_DAYS} days", renewals)
     return ReportDocument("weekly-digest", TITLE, ctx.as_of, ctx.filter_text(),
-                          ctx.generated_at, kpis, blocks,
+                          ctx.generated_at, kpis, (drop_t, gain_t, renew_t, overdue_t),
                           ctx.methodology("The 7-day change compares each score with the "
-                                          "snapshot a week earlier."))
+                                          "snapshot a week earlier."),
+                          csv_tables=(drop_t, gain_t, all_renewals, overdue_t))

@@ -181,3 +181,15 @@ def test_scores_are_shown_and_exported_rounded_half_up() -> None:
     assert show(24.5, "score") == "25" and csv_value(24.5, "score") == "25"
     assert show(49.96, "score") == "50" and csv_value(49.4, "score") == "49"
     assert csv_value(123456, "money") == "1234.56" and show(123456, "money") == "$1,235"
+
+
+def test_digest_prints_few_renewals_but_csv_has_all(portfolio: Services,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from iqcadence_desktop.services.reports import weekly_digest
+
+    monkeypatch.setattr(weekly_digest, "RENEWALS_SHOWN", 1)
+    doc = portfolio.reports.build(ReportRequest("weekly-digest", TODAY))
+    printed = [b for b in doc.blocks if getattr(b, "title", "").startswith("Renewals")][0]
+    exported = [t for t in doc.tables() if t.title.startswith("Renewals")][0]
+    assert len(printed.rows) == 1  # type: ignore[union-attr]
+    assert len(exported.rows) > 1
