@@ -111,3 +111,19 @@ def test_generates_on_a_worker_thread(services: Services, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: widget.last is not None, timeout=60000)
     assert widget.generate_button.isEnabled() and widget.progress.isHidden()
     assert runner.wait(5000)
+
+
+def test_open_hands_the_pdf_to_the_system_viewer(page: ReportsPage,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QUrl
+
+    from iqcadence_desktop.views.pages import reports as reports_module
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(reports_module.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url) or True)
+    _select(page, "segment-analysis")
+    page.generate_button.click()
+    page.open_button.click()
+    assert page.last is not None
+    assert [u.toLocalFile() for u in opened] == [str(page.last.path)]
