@@ -193,3 +193,13 @@ def test_digest_prints_few_renewals_but_csv_has_all(portfolio: Services,
     exported = [t for t in doc.tables() if t.title.startswith("Renewals")][0]
     assert len(printed.rows) == 1  # type: ignore[union-attr]
     assert len(exported.rows) > 1
+
+
+@pytest.mark.parametrize("kind", [k.id for k in REPORT_KINDS if k.customer != "required"])
+def test_reports_on_an_empty_portfolio_render_and_say_so(services: Services, tmp_path: Path,
+                                                         kind: str) -> None:
+    out = tmp_path / f"{kind}.pdf"
+    result = services.reports.render(ReportRequest(kind, TODAY), out)
+    assert result.pages >= 1
+    assert "Methodology" in pdf_text(out)
+    assert services.reports.render(ReportRequest(kind, TODAY), tmp_path / "x.csv", "csv")
