@@ -19,6 +19,11 @@ BAND_COLORS: dict[str, str] = {
     "expansion": "#1565c0", "unscored": "#757575",
 }
 FONT_SIZE = 7.5
+LEADING = 9.0
+V_PADDING = 2.0
+#: Height of a row of plain one-line cells. Giving it up front matters: reportlab measures
+#: unknown row heights with a scan that is quadratic in the row count.
+PLAIN_ROW_HEIGHT = LEADING + 2 * V_PADDING
 PADDING = 3.0
 HEADER_COLOR = "#1f2430"
 STRIPE_COLOR = "#f4f6fa"
@@ -69,16 +74,19 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import LongTable
 
-    table = LongTable(data, colWidths=widths, repeatRows=1)
+    heights = [None if any(not isinstance(c, str) for c in row) else PLAIN_ROW_HEIGHT
+               for row in data]
+    table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1)
     style: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), REGULAR, FONT_SIZE),
-        ("FONT", (0, 0), (-1, 0), BOLD, FONT_SIZE),
+        ("FONT", (0, 0), (-1, -1), REGULAR, FONT_SIZE, LEADING),
+        ("FONT", (0, 0), (-1, 0), BOLD, FONT_SIZE, LEADING),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(HEADER_COLOR)),
         ("TEXTCOLOR", (0, 0), (-1, 0), white),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, HexColor(STRIPE_COLOR)]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, HexColor("#dde2ea")),  # stripes do the rest
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), V_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), V_PADDING),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]
     for i, col in enumerate(block.columns):
