@@ -25,6 +25,7 @@ V_PADDING = 2.0
 #: unknown row heights with a scan that is quadratic in the row count.
 PLAIN_ROW_HEIGHT = LEADING + 2 * V_PADDING
 PADDING = 3.0
+KEEP_TOGETHER_ROWS = 15
 HEADER_COLOR = "#1f2430"
 STRIPE_COLOR = "#f4f6fa"
 
@@ -41,7 +42,12 @@ def table_flowable(block: Table, width: float, st: dict[str, Any]) -> list[Any]:
     header = [Paragraph(f"<b>{markup(c.header)}</b>", _header_style(st, c.align))
               for c in block.columns]
     body = [_row(r, block.columns, widths, st) for r in block.rows]
-    return [*out, _long_table([header, *body], widths, block)]
+    table = _long_table([header, *body], widths, block)
+    if len(block.rows) <= KEEP_TOGETHER_ROWS:  # a short table is not worth splitting
+        from reportlab.platypus import KeepTogether
+
+        return [KeepTogether([*out, table])]
+    return [*out, table]
 
 
 def _header_style(st: dict[str, Any], align: str) -> Any:
