@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from iqcadence_desktop import __version__
-from iqcadence_desktop.cli import alerts, core, data, selftest
+from iqcadence_desktop.cli import alerts, core, data, report, selftest
 from iqcadence_desktop.cli.context import CommandContext, fail
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
 #: Every command module; each has `register(subparsers)` that sets `func` on its parser.
-COMMAND_MODULES = (core, data, alerts, selftest)
+COMMAND_MODULES = (core, data, alerts, report, selftest)
 
 
 def _day(text: str) -> dt.date:

@@ -23,6 +23,7 @@ from iqcadence_desktop.services.home_summary import HomeSummaryService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
 from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
+from iqcadence_desktop.services.reports import ReportService
 from iqcadence_desktop.services.settings import SettingsService
 from iqcadence_desktop.services.what_if import WhatIfService
 
@@ -51,6 +52,7 @@ class Services:
     alert_config: AlertConfigService
     alerts: AlertService
     home: HomeSummaryService
+    reports: ReportService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -83,4 +85,14 @@ def build_services(db: Database, clock: Clock | None = None,
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
+        reports=_reports(customers, portfolio, config, settings, clock, alerts),
     )
+
+
+def _reports(customers: CustomerService, portfolio: PortfolioService, config: ConfigService,
+             settings: SettingsService, clock: Clock, alerts: AlertService) -> ReportService:
+    """The report service, with a customer's active alerts feeding QBR talking points."""
+    reports = ReportService(customers, portfolio, config, settings, clock)
+    reports.alerts_for = lambda customer_id: [
+        a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"]
+    return reports

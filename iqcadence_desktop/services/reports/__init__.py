@@ -1,0 +1,12 @@
+"""Reports (S8): ten kinds, each built as a typed document, rendered as PDF or CSV.
+
+Nothing here imports reportlab at module level: a PDF is the only thing that needs it,
+and the GUI must start without paying for it.
+"""
+
+from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
+from iqcadence_desktop.services.reports.registry import REPORT_KINDS, ReportKind
+from iqcadence_desktop.services.reports.service import RenderedReport, ReportService
+
+__all__ = ["REPORT_KINDS", "Brand", "RenderedReport", "ReportDocument", "ReportKind",
+           "ReportRequest", "ReportService"]

@@ -1,0 +1,61 @@
+"""How a report cell is shown in the PDF and written to the CSV (one place for both)."""
+
+from __future__ import annotations
+
+from iqcadence_desktop.services.reports.model import Cell, Format
+from iqcadence_desktop.services.scoring import BAND_LABELS, shown_score
+
+DASH = "—"
+
+
+def money(cents: int | float | None) -> str:
+    """'$12,345' (whole units; the CSV keeps the cents)."""
+    if cents is None:
+        return DASH
+    units = round(cents / 100)
+    return f"-${-units:,}" if units < 0 else f"${units:,}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return DASH
+    n = round(value)
+    return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{abs(n)}")
+
+
+def show(value: Cell, fmt: Format) -> str:
+    """The PDF text of a cell."""
+    if value is None or value == "":
+        return DASH
+    if fmt == "money":
+        return money(float(value))
+    if fmt == "score":
+        return f"{shown_score(float(value)):,}"
+    if fmt == "int":
+        return f"{round(float(value)):,}"
+    if fmt in ("pct", "prob"):
+        return f"{float(value):.0%}"
+    if fmt == "signed":
+        return signed(float(value))
+    if fmt == "float1":
+        return f"{float(value):.1f}"
+    if fmt == "band":
+        return BAND_LABELS.get(str(value), str(value))
+    return str(value)
+
+
+def csv_value(value: Cell, fmt: Format) -> str:
+    """The CSV text of a cell: plain numbers a spreadsheet can sum, money with cents."""
+    if value is None:
+        return ""
+    if fmt == "money":
+        return f"{float(value) / 100:.2f}"
+    if fmt in ("pct", "prob"):
+        return f"{float(value):.4f}"
+    if fmt == "band":
+        return BAND_LABELS.get(str(value), str(value))
+    if fmt == "score":  # exported as shown: the whole number rounded half up (S2)
+        return str(shown_score(float(value)))
+    if fmt in ("signed", "float1") and isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)

@@ -1,0 +1,153 @@
+"""The report service: builds a report's document and writes it as PDF or CSV."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from iqcadence_desktop.errors import UserFacingError, ValidationError
+from iqcadence_desktop.paths import resource_path
+from iqcadence_desktop.services.clock import Clock
+from iqcadence_desktop.services.config_service import ConfigService
+from iqcadence_desktop.services.customers import CustomerService
+from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
+from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
+from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
+from iqcadence_desktop.services.settings import SettingsService
+
+log = logging.getLogger(__name__)
+ReportFormat = Literal["pdf", "csv"]
+FORMATS: tuple[ReportFormat, ...] = ("pdf", "csv")
+DEFAULT_BRAND = Brand("iQcadence", None, "#1f3a68", "#2f5bea")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A written report file: where, which format, and its size in pages or rows."""
+
+    path: Path
+    format: ReportFormat
+    title: str
+    pages: int
+    rows: int
+
+
+class ReportService:
+    """Ten report kinds over the customer, portfolio and config services."""
+
+    def __init__(self, customers: CustomerService, portfolio: PortfolioService,
+                 config: ConfigService, settings: SettingsService, clock: Clock) -> None:
+        self._customers = customers
+        self._portfolio = portfolio
+        self._config = config
+        self._settings = settings
+        self._clock = clock
+        # Set by the composition root when an alerts service exists: QBR talking points
+        # then start from the customer's alerts.
+        self.alerts_for: AlertsFor | None = None
+
+    def kinds(self) -> tuple[ReportKind, ...]:
+        return REPORT_KINDS
+
+    def kind(self, kind_id: str) -> ReportKind:
+        found = KINDS_BY_ID.get(kind_id)
+        if found is None:
+            raise ValidationError("kind", f'"{kind_id}" is not a report; choose one of '
+                                  + ", ".join(KINDS_BY_ID) + ".")
+        return found
+
+    def brand(self) -> Brand:
+        """Branding from Settings, each missing or unusable value replaced by the default."""
+        company = str(self._settings.get("brand.company") or "").strip()
+        return Brand(company or DEFAULT_BRAND.company, self._logo(),
+                     self._colour("brand.primary_color", DEFAULT_BRAND.primary_color),
+                     self._colour("brand.accent_color", DEFAULT_BRAND.accent_color))
+
+    def _colour(self, key: str, default: str) -> str:
+        value = str(self._settings.get(key) or "").strip()
+        if value and not _HEX.match(value):
+            log.warning("Setting %s=%r is not a #rrggbb colour; using %s", key, value, default)
+        return value if _HEX.match(value) else default
+
+    def _logo(self) -> str:
+        chosen = str(self._settings.get("brand.logo_path") or "").strip()
+        if chosen and Path(chosen).is_file():
+            return chosen
+        if chosen:
+            log.warning("Logo %s is missing; using the default logo", chosen)
+        return str(resource_path("brand", "logo.png"))
+
+    def build(self, request: ReportRequest) -> ReportDocument:
+        """The report's data, as a typed document (what both PDF and CSV are drawn from)."""
+        kind = self.kind(request.kind)
+        self._check_customer(kind, request)
+        ctx = ReportContext.gather(request, self._customers, self._portfolio, self._config,
+                                   self._clock.now(), self.alerts_for)
+        return kind.build(ctx)
+
+    def _check_customer(self, kind: ReportKind, request: ReportRequest) -> None:
+        if kind.customer == "required" and request.customer_id is None:
+            raise ValidationError("customer", f"The {kind.title} report is about one customer: "
+                                  "choose the customer first.")
+        if kind.customer == "none" and request.customer_id is not None:
+            raise ValidationError("customer", f"The {kind.title} report covers the portfolio; "
+                                  "leave the customer out.")
+        if request.qbr and kind.id != "customer-health":
+            raise ValidationError("qbr", "A business review is made from the Customer Health "
+                                  "report only.")
+        if request.customer_id is not None and request.manager:
+            customer = self._customers.get(request.customer_id, request.as_of)
+            if customer.manager != request.manager:
+                raise ValidationError("customer", f'"{customer.name}" is not in '
+                                      f"{request.manager}'s portfolio; clear the manager filter "
+                                      "or pick one of their customers.")
+
+    def customer_id(self, name: str) -> int:
+        """The id of a customer by name, or a message saying it does not exist."""
+        found = self._customers.find_id(name)
+        if found is None:
+            raise ValidationError("customer", f'No customer is named "{name}"; check the '
+                                  "spelling (case and extra spaces do not matter).")
+        return found
+
+    def render(self, request: ReportRequest, out: Path,
+               fmt: ReportFormat = "pdf") -> RenderedReport:
+        """Build and write the report; the file appears whole or not at all."""
+        if fmt not in FORMATS:
+            raise ValidationError("format", f'"{fmt}" is not a report format; use pdf or csv.')
+        doc = self.build(request)
+        return write_document(doc, self.brand(), out, fmt)
+
+
+def write_document(doc: ReportDocument, brand: Brand, out: Path,
+                   fmt: ReportFormat) -> RenderedReport:
+    """Write to a temporary file beside `out`, then move it into place."""
+    from iqcadence_desktop.services.reports.csv_out import render_csv
+    from iqcadence_desktop.services.reports.pdf import render_pdf
+
+    folder = out.resolve().parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=f".{fmt}", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise UserFacingError(f"Cannot write the report into {folder}: {exc.strerror}. "
+                              "Choose a folder you can write to.") from exc
+    tmp = Path(tmp_name)
+    try:
+        pages, rows = ((render_pdf(doc, brand, tmp), 0) if fmt == "pdf"
+                       else (0, render_csv(doc, tmp)))
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UserFacingError(f"Cannot write the report to {out}: {exc.strerror}. Check that "
+                              "the file is not open in another program and the disk has "
+                              "space.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RenderedReport(out, fmt, doc.title, pages, rows)
