@@ -331,11 +331,17 @@ def _near(color: QColor, target: QColor) -> bool:
             + abs(color.blue() - target.blue())) < 60
 
 
-def _check_report_pdf(run: SelfTestRun) -> str | None:
-    if not hasattr(run.services, "reports"):
-        return None  # the reports service has not landed yet
-    raise NotImplementedError("a reports service exists: wire a PDF render into "
-                              "cli/selftest.py _check_report_pdf")
+def _check_report_pdf(run: SelfTestRun) -> str:
+    """A real report through the reports service: bundled fonts, branding, charts."""
+    from iqcadence_desktop.services.reports.model import ReportRequest
+
+    out = run.scratch / "selftest-portfolio-summary.pdf"
+    request = ReportRequest("portfolio-summary", run.services.clock.today())
+    run.services.reports.render(request, out, "pdf")
+    size = out.stat().st_size
+    if size < 1000 or not out.read_bytes().startswith(b"%PDF"):
+        raise RuntimeError(f"the portfolio summary PDF looks broken ({size} bytes)")
+    return f"portfolio-summary.pdf, {size:,} bytes"
 
 
 BUILTIN_CHECKS: tuple[tuple[str, Check], ...] = (
