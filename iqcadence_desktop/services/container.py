@@ -17,13 +17,13 @@ from iqcadence_desktop.services.csv_import import ImportService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.data_health import DataHealthService
 from iqcadence_desktop.services.events import EventBus
+from iqcadence_desktop.services.home_summary import HomeSummaryService
 from iqcadence_desktop.services.managers import ManagerService
 from iqcadence_desktop.services.mappings import MappingService
-from iqcadence_desktop.services.home_summary import HomeSummaryService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
-from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
 from iqcadence_desktop.services.reports import ReportService
+from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
 from iqcadence_desktop.services.settings import SettingsService
 from iqcadence_desktop.services.what_if import WhatIfService
 

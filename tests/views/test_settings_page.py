@@ -166,3 +166,17 @@ def test_item_models_pass_the_model_tester(qtmodeltester, services: Services,  #
     audit.refresh()
     qtmodeltester.check(audit.model)  # type: ignore[attr-defined]
     qtmodeltester.check(audit.history.model)  # type: ignore[attr-defined]
+
+
+
+def test_alert_rules_and_system_sections_show_what_is_in_force(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    page = _settings(window)
+    page.show_section("alerts")
+    page.refresh()
+    assert page.alerts.hit_rates.row_of("open_tickets") >= 0
+    page.show_section("system")
+    texts = [label.text() for label in page.system.findChildren(QLabel)]
+    assert window.ctx.services.db.describe() in texts
+    assert any("keyring" in t.lower() for t in texts)  # tests run on the null backend

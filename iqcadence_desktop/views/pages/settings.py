@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.widgets.settings_alerts import AlertsSection, SystemSection
 from iqcadence_desktop.views.widgets.settings_branding import BrandingSection
 from iqcadence_desktop.views.widgets.settings_cadence import CadenceSection
 from iqcadence_desktop.views.widgets.settings_distribution import DistributionSection
@@ -25,7 +26,8 @@ def scrolled(widget: QWidget) -> QScrollArea:
 
 
 class SettingsPage(Page):
-    """Weights, profiles, thresholds, cadence, distribution, CSMs, data health, branding."""
+    """Weights, profiles, thresholds, cadence, distribution, CSMs, data health, branding,
+    alert rules and system facts (database, keyring)."""
 
     PAGE_ID = "settings"
     TITLE = "Weights & Config"
@@ -42,6 +44,8 @@ class SettingsPage(Page):
         self.managers = ManagersSection(ctx)
         self.health = HealthSection(ctx)
         self.branding = BrandingSection(ctx)
+        self.alerts = AlertsSection(ctx)
+        self.system = SystemSection(ctx)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         self.sections: dict[str, QWidget] = {}
@@ -53,7 +57,9 @@ class SettingsPage(Page):
                 ("distribution", "Distribution && rescore", self.distribution, False),
                 ("managers", "CSMs", self.managers, False),
                 ("health", "Data health", self.health, False),
-                ("branding", "Branding && you", self.branding, True)):
+                ("branding", "Branding && you", self.branding, True),
+                ("alerts", "Alert rules", self.alerts, True),
+                ("system", "System", self.system, True)):
             self.sections[key] = widget
             self.tabs.addTab(scrolled(widget) if scroll else widget, title)
         title_label = QLabel(self.TITLE)
