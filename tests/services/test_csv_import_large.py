@@ -16,6 +16,18 @@ NOTE = 10_000  # characters per note: 10k rows ≈ 100 MB
 CHILD = """
 import datetime as dt, json, resource, sys
 from pathlib import Path
+
+def peak_mib():
+    # VmHWM belongs to this process image; ru_maxrss would also count the parent's peak
+    # inherited through fork + exec (pytest itself is large by the end of a full run).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 from iqcadence_desktop.models.db import open_database
 from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import build_services
@@ -25,7 +37,7 @@ result = build_services(db, FixedClock(dt.date(2026, 11, 26))).importer.run(
     Path(sys.argv[1]), progress=lambda done, total: seen.append((done, total)))
 db.close()
 print(json.dumps({"created": result.created, "progress": seen,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mib": peak_mib()}))
 """
 
 
