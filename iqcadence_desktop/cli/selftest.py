@@ -248,6 +248,8 @@ def _visit_pages(summary: Summary, run: SelfTestRun, app: Any, shots: Path | Non
             page = run.window.pages[cls.PAGE_ID]
             page.refresh()
             app.processEvents()
+            run.window.ctx.tasks.wait()  # pages load in the background; picture them loaded
+            app.processEvents()
             entry = {"id": cls.PAGE_ID, "title": cls.TITLE, "size": f"{width}x{height}",
                      "ms": round((time.perf_counter() - t0) * 1000, 1)}
             if shots is not None:

@@ -70,6 +70,13 @@ class HomePage(Page):
         self._stack = QStackedWidget()
         self._stack.addWidget(self._build_empty())
         self._stack.addWidget(self._build_overview())
+        # Until the first summary arrives we do not know whether the portfolio is empty:
+        # say so, rather than flash the getting-started cards at a full portfolio.
+        loading = QLabel("Loading your portfolio…")
+        loading.setProperty("role", "muted")
+        loading.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._stack.addWidget(loading)
+        self._stack.setCurrentWidget(loading)
         layout = QVBoxLayout(self)
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
