@@ -8,6 +8,7 @@ from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
+from iqcadence_desktop.services.customer_records import CustomerRecordsService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.portfolio import PortfolioService
@@ -26,6 +27,7 @@ class Services:
     config: ConfigService
     customers: CustomerService
     portfolio: PortfolioService
+    records: CustomerRecordsService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -38,4 +40,5 @@ def build_services(db: Database, clock: Clock | None = None,
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio)
+    records = CustomerRecordsService(db, clock, audit, events, customers)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio, records)
