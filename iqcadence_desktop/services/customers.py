@@ -36,6 +36,7 @@ from iqcadence_desktop.services.rescore import (
     snapshot_row,
     write_snapshots,
 )
+from iqcadence_desktop.services.rescore_selected import rescore_ids
 from iqcadence_desktop.services.scoring import (
     SIGNALS,
     ScoreResult,
@@ -241,6 +242,20 @@ class CustomerService:
                 f"lifecycle" + (f" ({reason})" if reason else ""),
                 details={"customers": summary.customers, "band_changes": summary.band_changes})
         self._publish(())
+        return summary
+
+    def rescore_selected(self, ids: Sequence[int]) -> RescoreSummary:
+        """Recompute some live customers as of today (bulk action on selected rows)."""
+        day = self._clock.today()
+        with self._db.session() as s:
+            summary = rescore_ids(s, self._config.current(), self._config.weights_for, day,
+                                  list(ids))
+            self._audit.record(
+                s, "bulk_rescore", f"Rescored {summary.customers} selected customers: "
+                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                "lifecycle", details={"customers": summary.customers,
+                                      "band_changes": summary.band_changes})
+        self._publish(tuple(ids))
         return summary
 
     def ensure_daily_snapshots(self, as_of: dt.date | None = None) -> RescoreSummary | None:

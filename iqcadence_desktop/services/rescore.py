@@ -192,7 +192,7 @@ def _write_in_chunks(session: Session, updates: list[dict[str, Any]],
     for start in range(0, total, CHUNK):
         if cancelled is not None and cancelled():
             raise Cancelled("Rescore cancelled; no score was changed.")
-        session.execute(_UPDATE, updates[start:start + CHUNK])
+        session.connection().execute(_UPDATE, updates[start:start + CHUNK])
         write_snapshots(session, snaps[start:start + CHUNK])
         if progress is not None:
             progress(min(start + CHUNK, total), total)
