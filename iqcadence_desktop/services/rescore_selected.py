@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from iqcadence_desktop.services.sql import CHUNK
 def rescore_ids(session: Session, config: ScoringConfig, weights_for: WeightsFor,
                 as_of: dt.date, ids: Sequence[int]) -> RescoreSummary:
     """Rescore the live customers among `ids` as of a day and snapshot each."""
-    rows = []
+    rows: list[Any] = []
     for start in range(0, len(ids), CHUNK):
         rows += session.execute(select(Customer.id, Customer.status, Customer.lifecycle,
                                        Customer.mrr_cents, *SIGNAL_COLUMNS)
