@@ -87,3 +87,10 @@ def _entries(*moods: str) -> list[SentimentDTO]:
 ])
 def test_sentiment_trend(moods: tuple[str, ...], trend: str) -> None:
     assert sentiment_trend(_entries(*moods)) == trend
+
+
+def test_history_comes_back_as_dtos(services: Services, cid: int) -> None:
+    (snap,) = services.records.history(cid)
+    assert snap.day == services.clock.today()
+    assert snap.logins_30d == 20
+    assert snap.score == services.customers.get(cid).score
