@@ -17,10 +17,11 @@ from iqcadence_desktop import APP_NAME
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers import CustomersPage
 from iqcadence_desktop.views.pages.home import HomePage
+from iqcadence_desktop.views.pages.score_customer import ScoreCustomerPage
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
-PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage)
+PAGE_CLASSES: tuple[type[Page], ...] = (HomePage, CustomersPage, ScoreCustomerPage)
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 

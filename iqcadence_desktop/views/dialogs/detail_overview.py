@@ -32,7 +32,7 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     WINDOW_LABELS,
 )
 from iqcadence_desktop.views.theme import BAND_COLORS, money
-from iqcadence_desktop.views.widgets.field_form import FieldForm
+from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
@@ -119,7 +119,7 @@ class OverviewTab(QWidget):
         left.addWidget(self.explain_table, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll.setWidget(top_aligned(self.form))
         right = QVBoxLayout()
         right.addWidget(QLabel("Details"))
         right.addWidget(scroll, 1)

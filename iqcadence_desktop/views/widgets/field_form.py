@@ -50,3 +50,13 @@ class FieldForm(QWidget):
     def error_text(self, key: str) -> str:
         label = self.errors.get(key)
         return "" if label is None or label.isHidden() else label.text()
+
+
+def top_aligned(widget: QWidget) -> QWidget:
+    """Wrap a form so a scroll area's spare height goes below it, not between its rows."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget)
+    box.addStretch(1)
+    return holder
