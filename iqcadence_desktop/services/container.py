@@ -9,6 +9,7 @@ from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customer_records import CustomerRecordsService
+from iqcadence_desktop.services.customer_rows import CustomerRowsService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.events import EventBus
 from iqcadence_desktop.services.portfolio import PortfolioService
@@ -28,6 +29,7 @@ class Services:
     customers: CustomerService
     portfolio: PortfolioService
     records: CustomerRecordsService
+    customer_rows: CustomerRowsService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -41,4 +43,6 @@ def build_services(db: Database, clock: Clock | None = None,
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
     records = CustomerRecordsService(db, clock, audit, events, customers)
-    return Services(db, clock, events, settings, audit, config, customers, portfolio, records)
+    rows = CustomerRowsService(db, clock, config)
+    return Services(db, clock, events, settings, audit, config, customers, portfolio, records,
+                    rows)

@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop.errors import UserFacingError
-from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.fields import LIFECYCLES
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABELS
+from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABELS, Row
 
 
 class BulkActionBar(QWidget):
     """Buttons that act on the selected customers; live and trash modes differ."""
 
     def __init__(self, ctx: PageContext, selected_rows: Callable[[], list[int]],
-                 customer_at: Callable[[int], CustomerDTO], parent: QWidget | None = None) -> None:
+                 customer_at: Callable[[int], Row], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._selected_rows = selected_rows

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from iqcadence_desktop.services.customer_query import CustomerFilter
-from iqcadence_desktop.services.dto import CustomerDTO
+from iqcadence_desktop.services.customer_rows import CustomerRow
 from iqcadence_desktop.views.dialogs.customer_detail import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customer_bulk import BulkActionBar
@@ -111,16 +110,12 @@ class CustomersPage(Page):
         super().refresh()
         self._load_generation += 1
         generation, manager = self._load_generation, self.ctx.manager
-        customers = self.ctx.services.customers
-
-        def load(_token: object) -> list[CustomerDTO]:
-            live = customers.list_customers(CustomerFilter(manager=manager))
-            return live + customers.list_customers(CustomerFilter(manager=manager, trash=True))
-
-        self.ctx.tasks.run(load, on_success=lambda rows: self._on_rows_loaded(generation, rows),
+        source = self.ctx.services.customer_rows
+        self.ctx.tasks.run(lambda _token: source.rows(manager),
+                           on_success=lambda rows: self._on_rows_loaded(generation, rows),
                            on_error=self.bulk.show_error)
 
-    def _on_rows_loaded(self, generation: int, rows: list[CustomerDTO]) -> None:
+    def _on_rows_loaded(self, generation: int, rows: list[CustomerRow]) -> None:
         if generation == self._load_generation:  # a newer load supersedes this one
             self.model.set_rows(rows)
 

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from iqcadence_desktop.services.config import TIER_LABELS
+from iqcadence_desktop.services.customer_rows import CustomerRow
 from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.theme import money
 
 NONE_KEY = float("-inf")
-FAR_FUTURE = 10**9
+#: A table row: the lean read path's row or a full DTO (same field names).
+Row = CustomerRow | CustomerDTO
+NO_DATE_KEY = "9999-12-31"  # sorts after every real ISO date
 
 CADENCE_LABELS = {"ok": "On track", "due_soon": "Due soon", "overdue": "Overdue",
                   "unknown": "No contact date"}
@@ -35,8 +38,8 @@ class Column:
     """One column: header, cell text, sort key; numeric columns filter with < > =."""
 
     header: str
-    text: Callable[[CustomerDTO], str]
-    key: Callable[[CustomerDTO], Any]
+    text: Callable[[Row], str]
+    key: Callable[[Row], Any]
     numeric: bool = False
     width: int = 90
     tip: str = ""
@@ -54,7 +57,7 @@ def _signed(v: float | None) -> str:
     return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{-n}")
 
 
-def _score_text(c: CustomerDTO) -> str:
+def _score_text(c: Row) -> str:
     if c.shown_score is None:
         return "—"
     return f"{c.shown_score}*" if c.manual_score else str(c.shown_score)
@@ -83,8 +86,8 @@ COLUMNS: tuple[Column, ...] = (
            lambda c: _num(c.days_since_contact), True, 90, "Days since the last contact"),
     Column("Cadence", lambda c: CADENCE_LABELS[c.cadence_status], lambda c: c.cadence_status,
            width=100),
-    Column("Renewal", lambda c: c.renewal_date.isoformat() if c.renewal_date else "",
-           lambda c: c.renewal_date.toordinal() if c.renewal_date else FAR_FUTURE, width=90),
+    Column("Renewal", lambda c: str(c.renewal_date or ""),  # a date or ISO text
+           lambda c: str(c.renewal_date) if c.renewal_date else NO_DATE_KEY, width=90),
     Column("Window", lambda c: WINDOW_LABELS[c.renewal_window],
            lambda c: WINDOW_ORDER[c.renewal_window], width=80, tip="Renewal window"),
     Column("Priority", lambda c: f"{c.priority:.0f}", lambda c: c.priority, True, 70,
@@ -106,7 +109,7 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 
 
-def in_tab(tab: str, c: CustomerDTO) -> bool:
+def in_tab(tab: str, c: Row) -> bool:
     """Whether a customer is listed under a status tab."""
     if tab == "trash":
         return c.deleted_at is not None

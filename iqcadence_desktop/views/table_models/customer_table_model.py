@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.table_models.customer_columns import (
     COLUMNS,
@@ -22,6 +21,7 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     SCORE,
     STATUS,
     TABS,
+    Row,
     in_tab,
     numeric_test,
 )
@@ -44,7 +44,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._all: list[CustomerDTO] = []
+        self._all: list[Row] = []
         self._keys: dict[int, list[Any]] = {}
         self._masks: dict[str, bytes] = {}
         self._search_text: list[str] | None = None
@@ -58,7 +58,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # -- feeding ----------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[CustomerDTO]) -> None:
+    def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (live and trashed customers together)."""
         self.beginResetModel()
         self._all = list(rows)
@@ -122,7 +122,7 @@ class CustomerTableModel(QAbstractTableModel):
         """Rows in the current tab before the search and column filters."""
         return sum(self._tab_mask(self._tab))
 
-    def customer_at(self, row: int) -> CustomerDTO:
+    def customer_at(self, row: int) -> Row:
         return self._all[self._rows[row]]
 
     def row_of(self, customer_id: int) -> int | None:
@@ -219,7 +219,7 @@ class CustomerTableModel(QAbstractTableModel):
             return c.id
         return None
 
-    def _foreground(self, c: CustomerDTO, column: int) -> QColor | None:
+    def _foreground(self, c: Row, column: int) -> QColor | None:
         if column in (SCORE, STATUS):
             return QColor(BAND_COLORS[c.status])
         if column == MOMENTUM and c.momentum is not None and abs(c.momentum) >= 0.5:
