@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
@@ -150,3 +150,37 @@ def test_manager_filter_is_honoured(page: CustomersPage) -> None:
     page.ctx.manager = "Ben"
     page.refresh()
     assert names(page) == ["Bolt", "Delta"]
+
+
+def test_enter_opens_the_current_row(page: CustomersPage, qtbot: QtBot) -> None:
+    page.show()
+    page.table.body.setCurrentIndex(page.model.index(1, 1))
+    with qtbot.waitSignal(page.customer_open_requested) as blocker:
+        qtbot.keyClick(page.table.body, Qt.Key.Key_Return)
+    assert blocker.args == [page.model.customer_at(1).id]
+    for window in page.findChildren(CustomerDetailWindow):
+        window.close()
+
+
+def test_header_menu_filters_a_column(page: CustomersPage) -> None:
+    menu = page._column_menu(COLUMN_INDEX["Manager"])
+    editor = menu.findChild(QLineEdit)
+    assert editor is not None
+    editor.setText("ben")
+    editor.returnPressed.emit()
+    assert names(page) == ["Bolt", "Delta"]
+    assert page.model.headerData(COLUMN_INDEX["Manager"], Qt.Orientation.Horizontal) == \
+        "Manager ▾"
+    assert page.clear_filters.isVisibleTo(page)
+    page.clear_filters.click()
+    assert len(names(page)) == 5
+
+
+def test_model_tester_in_the_trash_tab_with_filters(page: CustomersPage,
+                                                    qtmodeltester: object) -> None:
+    page.ctx.services.customers.trash([page.model.customer_at(0).id])
+    page.refresh()
+    page.tabs.setCurrentIndex(TAB_KEYS.index("trash"))
+    page.apply_column_filter(COLUMN_INDEX["Score"], ">=0")
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+    assert names(page) == ["Acme"]

@@ -125,12 +125,6 @@ class CustomerTableModel(QAbstractTableModel):
     def customer_at(self, row: int) -> Row:
         return self._all[self._rows[row]]
 
-    def row_of(self, customer_id: int) -> int | None:
-        for row, i in enumerate(self._rows):
-            if self._all[i].id == customer_id:
-                return row
-        return None
-
     # -- filtering and sorting ----------------------------------------------------------
     def _visible(self) -> list[int]:
         """Row indices in sort order that pass the tab, the search and every column filter."""
