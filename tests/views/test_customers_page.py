@@ -184,3 +184,11 @@ def test_model_tester_in_the_trash_tab_with_filters(page: CustomersPage,
     page.apply_column_filter(COLUMN_INDEX["Score"], ">=0")
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
     assert names(page) == ["Acme"]
+
+
+def test_selection_follows_its_customers_through_a_sort(page: CustomersPage) -> None:
+    _select(page, "Acme", "Cargo")
+    page.model.sort(COLUMN_INDEX["Name"], Qt.SortOrder.DescendingOrder)
+    assert page.table.selected_rows() == [2, 4]
+    assert sorted(page.model.customer_at(r).name for r in page.table.selected_rows()) == [
+        "Acme", "Cargo"]

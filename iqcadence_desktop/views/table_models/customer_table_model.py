@@ -181,10 +181,25 @@ class CustomerTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        held = [self._rows[i.row()] for i in old]
         self._sort = (column, order)
         self._order = self._sorted_order()
         self._rows = self._visible()
+        self._move_persistent(old, held)
         self.layoutChanged.emit()
+
+    def _move_persistent(self, old: list[QModelIndex], held: list[int]) -> None:
+        """Keep selections and the current row on the same customers after a sort."""
+        if not old:
+            return
+        if len(old) <= 16:  # usually just the current index: a few C-speed scans
+            rows = [self._rows.index(c) for c in held]
+        else:
+            position = {customer: row for row, customer in enumerate(self._rows)}
+            rows = [position[c] for c in held]
+        self.changePersistentIndexList(old, [self.index(r, i.column())
+                                             for r, i in zip(rows, old, strict=True)])
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort
