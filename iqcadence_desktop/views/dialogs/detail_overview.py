@@ -30,6 +30,7 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     CADENCE_LABELS,
     LIFECYCLE_LABELS,
     WINDOW_LABELS,
+    signed,
 )
 from iqcadence_desktop.views.theme import BAND_COLORS, money
 from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
@@ -205,7 +206,7 @@ class OverviewTab(QWidget):
 
 
 def _facts(c: CustomerDTO) -> str:
-    momentum = "—" if c.momentum is None else f"{c.momentum:+.0f} in 7 days"
+    momentum = "—" if c.momentum is None else f"{signed(c.momentum)} in 7 days"
     renewal = (f"{c.renewal_date.isoformat()} ({c.days_until_renewal} days, "
                f"{WINDOW_LABELS[c.renewal_window] or 'later'})") if c.renewal_date else "not set"
     return (f"Coverage {c.coverage:.0%} · Momentum {momentum} · MRR {money(c.mrr_cents)} · "

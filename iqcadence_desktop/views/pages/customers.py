@@ -65,7 +65,8 @@ class CustomersPage(Page):
     def _build_search(self) -> QLineEdit:
         search = QLineEdit()
         search.setObjectName("customer_search")
-        search.setPlaceholderText("Search name, manager, status, tier, tags…")
+        search.setPlaceholderText("Search customers…")
+        search.setToolTip("Matches name, manager, status, tier, tags and lifecycle")
         search.setClearButtonEnabled(True)
         search.setMinimumWidth(220)
         search.setMaximumWidth(360)

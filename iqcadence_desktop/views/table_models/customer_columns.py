@@ -50,7 +50,8 @@ def _num(v: float | int | None) -> float:
     return NONE_KEY if v is None else float(v)
 
 
-def _signed(v: float | None) -> str:
+def signed(v: float | None) -> str:
+    """'+4', '0', '−9' (a true minus sign), '—' when unknown."""
     if v is None:
         return "—"
     n = round(v)
@@ -72,7 +73,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Score", _score_text, lambda c: _num(c.shown_score), True, 60,
            "Health score 0–100 (* = set by hand)"),
     Column("Status", lambda c: BAND_LABELS[c.status], lambda c: STATUS_ORDER[c.status], width=80),
-    Column("Momentum", lambda c: _signed(c.momentum), lambda c: _num(c.momentum), True, 80,
+    Column("Momentum", lambda c: signed(c.momentum), lambda c: _num(c.momentum), True, 80,
            "Score change over the last 7 days"),
     Column("Coverage", lambda c: f"{c.coverage:.0%}", lambda c: c.coverage, True, 72,
            "Share of the configured weight that had data"),
