@@ -168,8 +168,12 @@ class CustomersPage(Page):
         editor = QLineEdit(self.model.column_filters().get(column, ""))
         col = COLUMNS[column]
         editor.setPlaceholderText("e.g. >50, <=10" if col.numeric else f"{col.header} contains…")
-        editor.returnPressed.connect(lambda: (self.apply_column_filter(column, editor.text()),
-                                              menu.close()))
+
+        def apply() -> None:
+            self.apply_column_filter(column, editor.text())
+            menu.close()
+
+        editor.returnPressed.connect(apply)
         box = QWidgetAction(menu)
         box.setDefaultWidget(editor)
         menu.addSection(f"Filter {col.header}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c62828;"
+W = TypeVar("W", bound=QWidget)
 
 
 class FieldForm(QWidget):
@@ -16,7 +19,7 @@ class FieldForm(QWidget):
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors: dict[str, QLabel] = {}
 
-    def add_row(self, key: str, label: str, field: QWidget) -> QWidget:
+    def add_row(self, key: str, label: str, field: W) -> W:
         """Add a field with a hidden error line under it; returns the field."""
         holder = QWidget()
         box = QVBoxLayout(holder)
