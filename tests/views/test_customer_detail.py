@@ -132,6 +132,7 @@ def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: Q
     window.add_tab(QLabel("alerts here"), "Alerts", ALERTS_TAB_INDEX)
     assert window.tabs.tabText(1) == "Alerts"
     services.customers.trash([window.customer_id])
-    qtbot.waitUntil(lambda: "(in the trash)" in window.title.text())
+    # Generous timeouts: each reload reads five tables, and CI machines are shared.
+    qtbot.waitUntil(lambda: "(in the trash)" in window.title.text(), timeout=20000)
     services.customers.purge([window.customer_id])
-    qtbot.waitUntil(lambda: not window.isVisible())
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
