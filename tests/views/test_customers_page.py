@@ -192,3 +192,19 @@ def test_selection_follows_its_customers_through_a_sort(page: CustomersPage) -> 
     assert page.table.selected_rows() == [2, 4]
     assert sorted(page.model.customer_at(r).name for r in page.table.selected_rows()) == [
         "Acme", "Cargo"]
+
+
+def test_typing_on_and_back_gives_the_same_rows_as_a_fresh_search(page: CustomersPage) -> None:
+    page.tabs.setCurrentIndex(TAB_KEYS.index("all"))
+    seen = {}
+    for text in ("a", "an", "ana", "an", "a", "b", "be", "ben", ""):
+        page.search.setText(text)
+        seen[text] = names(page)
+    assert seen["ana"] == ["Acme", "Cargo", "Echo"]
+    assert seen["ben"] == ["Bolt", "Delta"]
+    assert seen[""] == ["Acme", "Bolt", "Cargo", "Delta", "Echo"]
+    fresh = CustomersPage(page.ctx)
+    fresh.refresh()
+    fresh.search.setText("an")
+    assert names(fresh) == seen["an"]
+    fresh.deleteLater()

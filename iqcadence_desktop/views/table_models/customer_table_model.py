@@ -47,6 +47,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._all: list[Row] = []
         self._keys: dict[int, list[Any]] = {}
         self._masks: dict[str, bytes] = {}
+        self._counts: dict[str, int] | None = None
         self._search_text: list[str] | None = None
         self._order: list[int] = []
         self._rows: list[int] = []
@@ -64,6 +65,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._all = list(rows)
         self._keys.clear()
         self._masks.clear()
+        self._counts = None
         self._search_text = None
         self._order = self._sorted_order()
         self._rows = self._visible()
@@ -77,8 +79,20 @@ class CustomerTableModel(QAbstractTableModel):
         self._refilter()
 
     def set_filter_text(self, text: str) -> None:
-        self._needle = " ".join(text.casefold().split())
-        self._refilter()
+        needle = " ".join(text.casefold().split())
+        if needle == self._needle:
+            return
+        narrowing = bool(self._needle) and self._needle in needle
+        self._needle = needle
+        if not narrowing:
+            self._refilter()
+            return
+        # Typing on: every match of the longer text is already among the visible rows.
+        text_of = self._search_strings()
+        self.beginResetModel()
+        self._rows = [i for i in self._rows if needle in text_of[i]]
+        self.endResetModel()
+        self.rows_changed.emit()
 
     def set_column_filter(self, column: int, text: str) -> None:
         """Substring for text columns; '>50', '<=10', '=3' for numeric ones ('' clears)."""
@@ -107,20 +121,22 @@ class CustomerTableModel(QAbstractTableModel):
 
     def tab_counts(self) -> dict[str, int]:
         """How many customers each status tab lists (before search and column filters)."""
-        counts = dict.fromkeys(dict(TABS), 0)
-        for c in self._all:
-            if c.deleted_at is not None:
-                counts["trash"] += 1
-                continue
-            counts["all"] += 1
-            counts[c.status] = counts.get(c.status, 0) + 1
-            if c.lifecycle == "churned":
-                counts["churned"] += 1
-        return counts
+        if self._counts is None:
+            counts = dict.fromkeys(dict(TABS), 0)
+            for c in self._all:
+                if c.deleted_at is not None:
+                    counts["trash"] += 1
+                    continue
+                counts["all"] += 1
+                counts[c.status] = counts.get(c.status, 0) + 1
+                if c.lifecycle == "churned":
+                    counts["churned"] += 1
+            self._counts = counts
+        return dict(self._counts)
 
     def total_count(self) -> int:
         """Rows in the current tab before the search and column filters."""
-        return sum(self._tab_mask(self._tab))
+        return self._tab_mask(self._tab).count(1)
 
     def customer_at(self, row: int) -> Row:
         return self._all[self._rows[row]]
