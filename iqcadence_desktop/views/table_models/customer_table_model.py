@@ -48,6 +48,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._keys: dict[int, list[Any]] = {}
         self._masks: dict[str, bytes] = {}
         self._counts: dict[str, int] | None = None
+        self._tab_order: list[int] | None = None
         self._search_text: list[str] | None = None
         self._order: list[int] = []
         self._rows: list[int] = []
@@ -66,6 +67,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._keys.clear()
         self._masks.clear()
         self._counts = None
+        self._tab_order = None
         self._search_text = None
         self._order = self._sorted_order()
         self._rows = self._visible()
@@ -76,6 +78,7 @@ class CustomerTableModel(QAbstractTableModel):
         if tab not in dict(TABS):
             raise ValueError(f"unknown tab {tab!r}")
         self._tab = tab
+        self._tab_order = None
         self._refilter()
 
     def set_filter_text(self, text: str) -> None:
@@ -144,15 +147,17 @@ class CustomerTableModel(QAbstractTableModel):
     # -- filtering and sorting ----------------------------------------------------------
     def _visible(self) -> list[int]:
         """Row indices in sort order that pass the tab, the search and every column filter."""
-        mask = self._tab_mask(self._tab)
-        rows = [i for i in self._order if mask[i]]
+        if self._tab_order is None:  # cached until the sort, the tab or the data change
+            mask = self._tab_mask(self._tab)
+            self._tab_order = [i for i in self._order if mask[i]]
+        rows = self._tab_order
         if self._needle:
             text, needle = self._search_strings(), self._needle
             rows = [i for i in rows if needle in text[i]]
         for column, expr in self._column_filters.items():
             test = self._column_test(column, expr)
             rows = [i for i in rows if test(i)]
-        return rows
+        return rows if rows is not self._tab_order else list(rows)
 
     def _tab_mask(self, tab: str) -> bytes:
         cached = self._masks.get(tab)
@@ -201,6 +206,7 @@ class CustomerTableModel(QAbstractTableModel):
         held = [self._rows[i.row()] for i in old]
         self._sort = (column, order)
         self._order = self._sorted_order()
+        self._tab_order = None
         self._rows = self._visible()
         self._move_persistent(old, held)
         self.layoutChanged.emit()
