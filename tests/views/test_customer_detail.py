@@ -68,6 +68,17 @@ def test_save_edits_and_show_field_errors(window: CustomerDetailWindow, qtbot: Q
     qtbot.waitUntil(lambda: window.overview.explain_table.item(3, 1).text() == "10")
 
 
+def test_renaming_onto_another_customer_is_refused_under_the_name(
+        window: CustomerDetailWindow, services: Services) -> None:
+    services.customers.create({"name": "Globex"})
+    name = window.overview.fields["name"]
+    assert isinstance(name, QLineEdit)
+    name.setText("globex")
+    window.overview.save_button.click()
+    assert "already exists" in window.overview.form.error_text("name")
+    assert services.customers.get(window.customer_id).name == "Acme"
+
+
 def test_notes_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtbot: QtBot,
                                                services: Services,
                                                monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iqcadence_desktop.errors import UserFacingError, ValidationError
+from iqcadence_desktop.errors import DuplicateNameError, UserFacingError, ValidationError
 from iqcadence_desktop.services.config import TIER_LABELS
 from iqcadence_desktop.services.dto import CustomerDTO, Explanation
 from iqcadence_desktop.services.fields import GROWTHS, LIFECYCLES, SENTIMENTS
@@ -198,6 +198,9 @@ class OverviewTab(QWidget):
         except ValidationError as exc:
             if not self.form.show_error(exc.field, str(exc)):
                 QMessageBox.warning(self, "Customer", str(exc))
+            return
+        except DuplicateNameError as exc:
+            self.form.show_error("name", str(exc))
             return
         except UserFacingError as exc:
             QMessageBox.warning(self, "Customer", str(exc))
