@@ -112,6 +112,7 @@ class CustomersPage(Page):
         self._load_generation += 1
         generation, manager = self._load_generation, self.ctx.manager
         source = self.ctx.services.customer_rows
+        self.count_label.setText("Loading customers…")
         self.ctx.tasks.run(lambda _token: source.rows(manager),
                            on_success=lambda rows: self._on_rows_loaded(generation, rows),
                            on_error=self.bulk.show_error)
