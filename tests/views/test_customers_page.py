@@ -11,7 +11,7 @@ from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.customers import TAB_KEYS, CustomersPage
-from iqcadence_desktop.views.table_models.customer_columns import COLUMN_INDEX
+from iqcadence_desktop.views.table_models.customer_columns import COLUMN_INDEX, COLUMNS
 
 GOOD = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 9, "days": 2, "growth": "strong"}
 BAD = {"logins": 0, "adoption": 5, "tickets": 5, "nps": 2, "days": 170, "growth": "none"}
@@ -208,3 +208,20 @@ def test_typing_on_and_back_gives_the_same_rows_as_a_fresh_search(page: Customer
     fresh.search.setText("an")
     assert names(fresh) == seen["an"]
     fresh.deleteLater()
+
+
+@pytest.mark.parametrize("header", ["Score", "Status", "Momentum", "MRR", "Priority", "Tier",
+                                    "Renewal", "Tags"])
+def test_every_sort_matches_a_stable_python_sort(ctx: PageContext, qtbot: QtBot,
+                                                 header: str) -> None:
+    ctx.services.customers.load_sample(80, 9)
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    rows = [page.model.customer_at(r) for r in range(page.model.rowCount())]  # by name
+    column = COLUMNS[COLUMN_INDEX[header]]
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        page.model.sort(COLUMN_INDEX[header], order)
+        expected = sorted(rows, key=column.key, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert [page.model.customer_at(r).id for r in range(page.model.rowCount())] == [
+            c.id for c in expected]

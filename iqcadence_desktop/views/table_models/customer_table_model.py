@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
@@ -46,6 +47,7 @@ class CustomerTableModel(QAbstractTableModel):
         super().__init__()
         self._all: list[Row] = []
         self._keys: dict[int, list[Any]] = {}
+        self._arrays: dict[int, np.ndarray | None] = {}
         self._masks: dict[str, bytes] = {}
         self._counts: dict[str, int] | None = None
         self._tab_order: list[int] | None = None
@@ -65,6 +67,7 @@ class CustomerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._all = list(rows)
         self._keys.clear()
+        self._arrays.clear()
         self._masks.clear()
         self._counts = None
         self._tab_order = None
@@ -149,7 +152,8 @@ class CustomerTableModel(QAbstractTableModel):
         """Row indices in sort order that pass the tab, the search and every column filter."""
         if self._tab_order is None:  # cached until the sort, the tab or the data change
             mask = self._tab_mask(self._tab)
-            self._tab_order = [i for i in self._order if mask[i]]
+            everyone = mask.count(0) == 0
+            self._tab_order = self._order if everyone else [i for i in self._order if mask[i]]
         rows = self._tab_order
         if self._needle:
             text, needle = self._search_strings(), self._needle
@@ -191,12 +195,27 @@ class CustomerTableModel(QAbstractTableModel):
             keys = self._keys[column] = [key(c) for c in self._all]
         return keys
 
+    def _number_keys(self, column: int) -> np.ndarray | None:
+        """The column's keys as a float array when they are all numbers (else None)."""
+        if column not in self._arrays:
+            keys = self._key_list(column)
+            numeric = all(isinstance(k, int | float) for k in keys[:1]) and bool(keys)
+            self._arrays[column] = np.fromiter(keys, float, len(keys)) if numeric else None
+        return self._arrays[column]
+
     def _sorted_order(self) -> list[int]:
+        """Row indices in sort order. Stable over rows that arrive ordered by name, so ties
+        stay alphabetical; numbers sort with numpy, text with list.sort."""
         column, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
+        numbers = self._number_keys(column)
+        if numbers is not None:
+            # Negating keeps ties in their original order, as sorted(reverse=True) does.
+            ranked = np.argsort(-numbers if descending else numbers, kind="stable")
+            order_list: list[int] = ranked.tolist()
+            return order_list
         keys = self._key_list(column)
-        # Stable sort over rows already ordered by name: ties stay alphabetical.
-        return sorted(range(len(self._all)), key=keys.__getitem__,
-                      reverse=order == Qt.SortOrder.DescendingOrder)
+        return sorted(range(len(self._all)), key=keys.__getitem__, reverse=descending)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
