@@ -284,7 +284,8 @@ class ScoreCustomerPage(Page):
         parts = [p for p in result.contributions if p.weight > 0]
         self.preview_table.setRowCount(len(parts))
         for row, p in enumerate(parts):
-            cells = (SIGNAL_LABELS[p.signal], "no data" if p.points is None else f"{p.points:.0f}",
+            missing = "N/A (left out)" if p.value == "na" else "no data"
+            cells = (SIGNAL_LABELS[p.signal], missing if p.points is None else f"{p.points:.0f}",
                      f"{p.contribution:.1f}")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
