@@ -11,8 +11,10 @@ step).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -149,8 +151,8 @@ def load_rows(session: Session, as_of: dt.date, config: ScoringConfig,
         return []
     today = as_of.toordinal()
     cols = list(zip(*rows, strict=True))
-    days = [None if d is None else max(0, today - d) for d in map(_ordinal, cols[8])]
-    renewal = [None if d is None else d - today for d in map(_ordinal, cols[7])]
+    days = [None if d is None else max(0, today - d) for d in _ordinals(cols[8])]
+    renewal = [None if d is None else d - today for d in _ordinals(cols[7])]
     scores, coverage = _score(cols[10:18], days, config, weights_for)
     week_ago = _column(cols[19])
     momentum = scores - week_ago
@@ -159,10 +161,22 @@ def load_rows(session: Session, as_of: dt.date, config: ScoringConfig,
     return [CustomerRow._make(values) for values in zip(
         cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
         [None if v is None else str(v)[:10] for v in cols[7]], renewal, days,
-        [tuple(t.split("|")) if t else () for t in cols[18]], score_list,
+        _split_tags(cols[18]), score_list,
         [None if v is None else int(v + 0.5) for v in score_list], _bands(scores, config),
         coverage.tolist(), [o is not None for o in cols[17]], _optional(momentum),
         *derived_cols, cols[9], strict=True)]
+
+
+def _ordinals(values: Sequence[object]) -> list[int | None]:
+    """Day numbers of many dates; a portfolio has few distinct ones, so parse each once."""
+    lookup = {v: _ordinal(v) for v in set(values)}
+    return [lookup[v] for v in values]
+
+
+def _split_tags(values: Sequence[str | None]) -> list[tuple[str, ...]]:
+    """'a|b' -> ('a', 'b'), parsed once per distinct combination (and shared)."""
+    lookup = {v: tuple(v.split("|")) if v else () for v in set(values)}
+    return [lookup[v] for v in values]
 
 
 def _optional(values: FloatArray) -> list[float | None]:
@@ -213,6 +227,22 @@ class CustomerRowsService:
 
     def rows(self, manager: str | None = None, as_of: dt.date | None = None) -> list[CustomerRow]:
         """Live and trashed customers (trashed ones have `deleted_at`), by name."""
-        with self._db.session() as s:
+        with self._db.session() as s, _gc_paused():
             return load_rows(s, as_of or self._clock.today(), self._config.current(),
                              self._config.weights_for, manager)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while ~100k short-lived rows are built.
+
+    Those rows hold no reference cycles, yet every few hundred allocations would trigger
+    a collection that walks all of them; pausing it cut the load by a fifth to a third.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
