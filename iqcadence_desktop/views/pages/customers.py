@@ -137,7 +137,9 @@ class CustomersPage(Page):
     def _on_model_rows_changed(self) -> None:
         counts = self.model.tab_counts()
         for i, (key, label) in enumerate(TABS):
-            self.tabs.setTabText(i, f"{label}  {counts[key]:,}")
+            text = f"{label}  {counts[key]:,}"
+            if self.tabs.tabText(i) != text:  # typing must not relayout the tab bar
+                self.tabs.setTabText(i, text)
         shown, total = self.model.rowCount(), self.model.total_count()
         self.count_label.setText(f"Showing {shown:,} of {total:,}" if shown != total
                                  else f"{total:,} customers")
