@@ -181,8 +181,9 @@ class SentimentTab(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.setYRange(-1.2, 1.2, padding=0)
-        self.plot.getPlotItem().getAxis("left").setTicks(
-            [[(-1, "negative"), (0, "neutral"), (1, "positive")]])
+        left = self.plot.getPlotItem().getAxis("left")
+        left.setTicks([[(-1, "negative"), (0, "neutral"), (1, "positive")]])
+        left.setWidth(70)  # the auto width lags one paint and clips the labels at first
         self.plot.setMaximumHeight(170)
         self.table = _table(("Day", "Sentiment", "Comment"))
         self.mood = QComboBox()
