@@ -146,4 +146,6 @@ def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: Q
     # Generous timeouts: each reload reads five tables, and CI machines are shared.
     qtbot.waitUntil(lambda: "(in the trash)" in window.title.text(), timeout=20000)
     services.customers.purge([window.customer_id])
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    # Closing deletes the window (WA_DeleteOnClose), possibly before the next check.
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window) or not window.isVisible(),
+                    timeout=20000)
