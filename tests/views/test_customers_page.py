@@ -225,3 +225,21 @@ def test_every_sort_matches_a_stable_python_sort(ctx: PageContext, qtbot: QtBot,
         expected = sorted(rows, key=column.key, reverse=order == Qt.SortOrder.DescendingOrder)
         assert [page.model.customer_at(r).id for r in range(page.model.rowCount())] == [
             c.id for c in expected]
+
+
+def test_remembered_searches_are_dropped_when_sort_or_filters_change(
+        page: CustomersPage, qtbot: QtBot) -> None:
+    fresh = CustomersPage(page.ctx)
+    qtbot.addWidget(fresh)
+    fresh.refresh()
+    fresh.model.sort(COLUMN_INDEX["Name"], Qt.SortOrder.DescendingOrder)
+    fresh.search.setText("a")
+    page.search.setText("a")
+    page.search.setText("an")
+    page.model.sort(COLUMN_INDEX["Name"], Qt.SortOrder.DescendingOrder)
+    page.search.setText("a")  # seen before, but under the old sort
+    assert names(page) == names(fresh) and names(page)[0] == "Echo"
+    page.apply_column_filter(COLUMN_INDEX["Manager"], "ben")
+    page.search.setText("an")
+    page.search.setText("a")
+    assert names(page) == ["Delta", "Bolt"]

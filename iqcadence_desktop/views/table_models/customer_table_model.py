@@ -51,6 +51,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._masks: dict[str, bytes] = {}
         self._counts: dict[str, int] | None = None
         self._tab_order: list[int] | None = None
+        self._recent: dict[str, list[int]] = {}  # search text -> rows, for backspacing
         self._search_text: list[str] | None = None
         self._order: list[int] = []
         self._rows: list[int] = []
@@ -71,6 +72,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._masks.clear()
         self._counts = None
         self._tab_order = None
+        self._recent.clear()
         self._search_text = None
         self._order = self._sorted_order()
         self._rows = self._visible()
@@ -88,17 +90,26 @@ class CustomerTableModel(QAbstractTableModel):
         needle = " ".join(text.casefold().split())
         if needle == self._needle:
             return
+        known = self._recent.get(needle)
         narrowing = bool(self._needle) and self._needle in needle
         self._needle = needle
-        if not narrowing:
-            self._refilter()
-            return
-        # Typing on: every match of the longer text is already among the visible rows.
-        text_of = self._search_strings()
         self.beginResetModel()
-        self._rows = [i for i in self._rows if needle in text_of[i]]
+        if known is not None:  # backspacing to a search shown moments ago
+            self._rows = known
+        elif narrowing:  # every match of the longer text is already visible
+            text_of = self._search_strings()
+            self._rows = [i for i in self._rows if needle in text_of[i]]
+        else:
+            self._rows = self._visible()
+        self._remember()
         self.endResetModel()
         self.rows_changed.emit()
+
+    def _remember(self) -> None:
+        """Keep this search's rows (lists are never changed in place, so sharing is safe)."""
+        if len(self._recent) >= 32:
+            self._recent.clear()
+        self._recent[self._needle] = self._rows
 
     def set_column_filter(self, column: int, text: str) -> None:
         """Substring for text columns; '>50', '<=10', '=3' for numeric ones ('' clears)."""
@@ -116,8 +127,11 @@ class CustomerTableModel(QAbstractTableModel):
         return dict(self._column_filters)
 
     def _refilter(self) -> None:
+        """Recompute from scratch; earlier search results no longer apply."""
+        self._recent.clear()
         self.beginResetModel()
         self._rows = self._visible()
+        self._remember()
         self.endResetModel()
         self.rows_changed.emit()
 
@@ -226,6 +240,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._sort = (column, order)
         self._order = self._sorted_order()
         self._tab_order = None
+        self._recent.clear()
         self._rows = self._visible()
         self._move_persistent(old, held)
         self.layoutChanged.emit()
