@@ -14,6 +14,8 @@ from iqcadence_desktop.services.clock import Clock, SystemClock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.csv_export import ExportService
 from iqcadence_desktop.services.csv_import import ImportService
+from iqcadence_desktop.services.customer_records import CustomerRecordsService
+from iqcadence_desktop.services.customer_rows import CustomerRowsService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.data_health import DataHealthService
 from iqcadence_desktop.services.events import EventBus
@@ -53,6 +55,8 @@ class Services:
     alerts: AlertService
     home: HomeSummaryService
     reports: ReportService
+    records: CustomerRecordsService
+    customer_rows: CustomerRowsService
 
 
 def build_services(db: Database, clock: Clock | None = None,
@@ -86,6 +90,8 @@ def build_services(db: Database, clock: Clock | None = None,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
+        records=CustomerRecordsService(db, clock, audit, events, customers),
+        customer_rows=CustomerRowsService(db, clock, config),
     )
 
 

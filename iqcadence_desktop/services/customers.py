@@ -273,6 +273,21 @@ class CustomerService:
         rescore_all(s, self._config.current(), self._config.weights_for, self._clock.today(),
                     ids=ids)
 
+    def rescore_selected(self, ids: Sequence[int]) -> RescoreSummary:
+        """Recompute some live customers as of today (bulk action on selected rows)."""
+        self.ensure_daily_snapshots()  # today's rollup must cover the others too
+        day = self._clock.today()
+        with self._db.session() as s:
+            summary = rescore_all(s, self._config.current(), self._config.weights_for, day,
+                                  ids=list(ids))
+            self._audit.record(
+                s, "bulk_rescore", f"Rescored {summary.customers} selected customers: "
+                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                "lifecycle", details={"customers": summary.customers,
+                                      "band_changes": summary.band_changes})
+        self._publish(tuple(ids))
+        return summary
+
     def ensure_daily_snapshots(self, as_of: dt.date | None = None) -> RescoreSummary | None:
         """Rescore everyone once per day so history and rollups cover every account."""
         day = (as_of or self._clock.today()).toordinal()

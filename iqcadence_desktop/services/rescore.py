@@ -166,16 +166,25 @@ _UPDATE = (update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("_id"))
                    lifecycle=bindparam("_lifecycle")))
 
 
+def _signal_rows(session: Session, ids: Sequence[int] | None) -> list[Any]:
+    """Live customers' signal rows; ids are read in chunks (SQLite caps bound variables)."""
+    stmt = (select(Customer.id, Customer.status, Customer.lifecycle, Customer.mrr_cents,
+                   *SIGNAL_COLUMNS).where(Customer.deleted_at.is_(None)))
+    if ids is None:
+        return list(session.execute(stmt).all())
+    wanted = list(ids)
+    rows: list[Any] = []
+    for start in range(0, len(wanted), CHUNK):
+        rows += session.execute(stmt.where(Customer.id.in_(wanted[start:start + CHUNK]))).all()
+    return rows
+
+
 def rescore_all(session: Session, config: ScoringConfig, weights_for: WeightsFor,
                 as_of: dt.date, progress: ProgressFn | None = None,
                 cancelled: CancelFn | None = None,
                 ids: Sequence[int] | None = None) -> RescoreSummary:
     """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup."""
-    stmt = (select(Customer.id, Customer.status, Customer.lifecycle, Customer.mrr_cents,
-                   *SIGNAL_COLUMNS).where(Customer.deleted_at.is_(None)))
-    if ids is not None:
-        stmt = stmt.where(Customer.id.in_(ids))
-    rows = session.execute(stmt).all()
+    rows = _signal_rows(session, ids)
     scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
     day = as_of.toordinal()
     updates, snaps = [], []

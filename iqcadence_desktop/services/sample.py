@@ -216,7 +216,7 @@ def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float 
     stmt = (update(table).where(table.c.id == bindparam("_id"))
             .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
                     scored_day=ordinal, lifecycle=bindparam("_l")))
-    session.execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
+    session.connection().execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
                             "_c": coverage[i],
                             "_l": auto_lifecycle(p["row"]["lifecycle"], statuses[i])}
                            for i, p in enumerate(plans)])

@@ -23,13 +23,15 @@ from iqcadence_desktop.views.pages.customers import CustomersPage
 from iqcadence_desktop.views.pages.home import HomePage
 from iqcadence_desktop.views.pages.import_export import ImportExportPage
 from iqcadence_desktop.views.pages.reports import ReportsPage
+from iqcadence_desktop.views.pages.score_customer import ScoreCustomerPage
 from iqcadence_desktop.views.pages.settings import SettingsPage
 from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
 PAGE_CLASSES: tuple[type[Page], ...] = (
-    HomePage, AlertsPage, CustomersPage, ReportsPage, ImportExportPage, SettingsPage, AuditLogPage,
+    HomePage, AlertsPage, CustomersPage, ReportsPage, ScoreCustomerPage, ImportExportPage,
+    SettingsPage, AuditLogPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.

@@ -17,7 +17,7 @@ from iqcadence_desktop.views.tasks import SyncTaskRunner
 
 
 @pytest.fixture
-def ctx(services: Services) -> Iterator[PageContext]:
+def ctx(services: Services, qapp: object) -> Iterator[PageContext]:
     bridge = EventBridge(services.events)
     yield PageContext(services, SyncTaskRunner(), bridge)
     bridge.detach()

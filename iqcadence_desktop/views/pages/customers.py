@@ -1,27 +1,33 @@
-"""Customers page: the portfolio in a sortable, searchable table."""
+"""Customers page: the portfolio by status tab, searchable, filterable, with bulk actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTableView,
+    QMenu,
+    QPushButton,
+    QTabBar,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
-from iqcadence_desktop.services.customer_query import CustomerFilter
+from iqcadence_desktop.services.customer_rows import CustomerRow
+from iqcadence_desktop.views.dialogs.customer_detail import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.pages.customer_bulk import BulkActionBar
+from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
+from iqcadence_desktop.views.widgets.frozen_table import FrozenTableView
 
-COLUMN_WIDTHS = (260, 60, 90, 140, 100, 100, 100, 100, 80)
+TAB_KEYS = [key for key, _ in TABS]
 
 
 class CustomersPage(Page):
-    """Every live customer, scored as of today."""
+    """Every customer, scored as of today, in status tabs; live and trashed."""
 
     PAGE_ID = "customers"
     TITLE = "Customers"
@@ -30,44 +36,154 @@ class CustomersPage(Page):
 
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._load_generation = 0
         self.model = CustomerTableModel()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, manager, status, tags…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.model.set_filter_text)
+        self.table = FrozenTableView(self.model, [c.width for c in COLUMNS])
+        self.tabs = self._build_tabs()
+        self.search = self._build_search()
+        self.bulk = BulkActionBar(ctx, self.table.selected_rows, self.model.customer_at, self)
+        self.filters_label = QLabel()
+        self.filters_label.setProperty("role", "muted")
+        self.clear_filters = QPushButton("Clear column filters")
+        self.clear_filters.clicked.connect(self._on_clear_filters_clicked)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(i, width)
-        header.setStretchLastSection(True)
+        self._build_layout()
+        self._connect()
+
+    # -- building ---------------------------------------------------------------------
+    def _build_tabs(self) -> QTabBar:
+        tabs = QTabBar()
+        tabs.setObjectName("status_tabs")
+        tabs.setExpanding(False)
+        tabs.setDrawBase(False)
+        tabs.setUsesScrollButtons(True)
+        for _key, label in TABS:
+            tabs.addTab(label)
+        return tabs
+
+    def _build_search(self) -> QLineEdit:
+        search = QLineEdit()
+        search.setObjectName("customer_search")
+        search.setPlaceholderText("Search customers…")
+        search.setToolTip("Matches name, manager, status, tier, tags and lifecycle")
+        search.setClearButtonEnabled(True)
+        search.setMinimumWidth(220)
+        search.setMaximumWidth(360)
+        return search
+
+    def _build_layout(self) -> None:
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filters_label, 1)
+        filters.addWidget(self.clear_filters)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.search)
-        layout.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.bulk)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        self.track(ctx.bridge.customers_changed, self.mark_stale)
-        self.track(ctx.bridge.config_changed, self.mark_stale)
-        self.model.modelReset.connect(self._update_count)
+        layout.addWidget(self.count_label)
 
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self.model.set_filter_text)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.model.rows_changed.connect(self._on_model_rows_changed)
+        self.model.layoutChanged.connect(self.bulk.update_state)
+        self.table.frozen.selectionModel().selectionChanged.connect(self.bulk.update_state)
+        self.table.row_activated.connect(self._on_table_row_activated)
+        for header in self.table.headers():
+            header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            header.customContextMenuRequested.connect(
+                lambda pos, h=header: self._on_header_menu_requested(h.logicalIndexAt(pos),
+                                                                     h.mapToGlobal(pos)))
+        self.track(self.ctx.bridge.customers_changed, self.mark_stale)
+        self.track(self.ctx.bridge.config_changed, self.mark_stale)
+        self._on_model_rows_changed()
+
+    # -- loading ----------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
-        rows = self.ctx.services.customers.list_customers(CustomerFilter(manager=self.ctx.manager))
-        self.model.set_rows(rows)
+        self._load_generation += 1
+        generation, manager = self._load_generation, self.ctx.manager
+        source = self.ctx.services.customer_rows
+        self.count_label.setText("Loading customers…")
+        self.ctx.tasks.run(lambda _token: source.rows(manager),
+                           on_success=lambda rows: self._on_rows_loaded(generation, rows),
+                           on_error=self.bulk.show_error)
 
-    def _update_count(self) -> None:
+    def _on_rows_loaded(self, generation: int, rows: list[CustomerRow]) -> None:
+        if generation == self._load_generation:  # a newer load supersedes this one
+            self.model.set_rows(rows)
+
+    def apply_navigation(self, params: dict[str, object]) -> None:
+        """{"status": "at_risk"} picks that tab; {"search": "acme"} sets the search box."""
+        status = params.get("status")
+        if isinstance(status, str) and status in TAB_KEYS:
+            self.tabs.setCurrentIndex(TAB_KEYS.index(status))
+        search = params.get("search")
+        if isinstance(search, str):
+            self.search.setText(search)
+
+    # -- slots ------------------------------------------------------------------------
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.model.set_tab(TAB_KEYS[index])
+
+    def _on_model_rows_changed(self) -> None:
+        counts = self.model.tab_counts()
+        for i, (key, label) in enumerate(TABS):
+            text = f"{label}  {counts[key]:,}"
+            if self.tabs.tabText(i) != text:  # typing must not relayout the tab bar
+                self.tabs.setTabText(i, text)
         shown, total = self.model.rowCount(), self.model.total_count()
-        self.count_label.setText(f"{shown:,} of {total:,} customers" if shown != total
+        self.count_label.setText(f"Showing {shown:,} of {total:,}" if shown != total
                                  else f"{total:,} customers")
+        active = self.model.column_filters()
+        self.filters_label.setText("Column filters: " + " · ".join(
+            f"{COLUMNS[c].header} {e}" for c, e in sorted(active.items())) if active else
+            "Right-click a column header to filter by it (numbers take >, <, =).")
+        self.clear_filters.setVisible(bool(active))
+        self.bulk.set_trash_mode(self.model.tab() == "trash")
+
+    def _on_table_row_activated(self, row: int) -> None:
+        customer_id = self.model.customer_at(row).id
+        self.customer_open_requested.emit(customer_id)
+        open_customer_detail(self.ctx, customer_id, self)
+
+    def _on_clear_filters_clicked(self) -> None:
+        self.model.clear_column_filters()
+
+    def _on_header_menu_requested(self, column: int, at: QPoint) -> None:
+        if column < 0:
+            return
+        menu = self._column_menu(column)
+        menu.popup(at)
+
+    def _column_menu(self, column: int) -> QMenu:
+        """A menu with a filter box for one column (Enter applies, empty clears)."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor = QLineEdit(self.model.column_filters().get(column, ""))
+        col = COLUMNS[column]
+        editor.setPlaceholderText("e.g. >50, <=10" if col.numeric else f"{col.header} contains…")
+
+        def apply() -> None:
+            self.apply_column_filter(column, editor.text())
+            menu.close()
+
+        editor.returnPressed.connect(apply)
+        box = QWidgetAction(menu)
+        box.setDefaultWidget(editor)
+        menu.addSection(f"Filter {col.header}")
+        menu.addAction(box)
+        menu.addAction("Clear this filter", lambda: self.apply_column_filter(column, ""))
+        menu.addAction("Clear all column filters", self.model.clear_column_filters)
+        return menu
+
+    def apply_column_filter(self, column: int, text: str) -> None:
+        self.model.set_column_filter(column, text)

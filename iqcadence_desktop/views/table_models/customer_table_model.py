@@ -1,100 +1,266 @@
-"""The customers table: our own sort and filter over preformatted rows.
+"""The customers table: our own sort and filter over the loaded rows.
 
-QSortFilterProxyModel takes seconds at 100k rows; sorting a list of precomputed keys
-and filtering on a precomputed lowercase search string takes milliseconds.
+QSortFilterProxyModel takes seconds at 100k rows. Here a sort is one `sorted()` over a
+cached per-column key list, a filter is one pass over precomputed lowercase search
+strings, and only the cells on screen are ever formatted. The model keeps row indices
+into the loaded list, so a tab, search or column filter never copies a customer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
-from iqcadence_desktop.services.config import TIER_LABELS
-from iqcadence_desktop.services.dto import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS
-from iqcadence_desktop.views.theme import BAND_COLORS, money
+from iqcadence_desktop.views.table_models.customer_columns import (
+    COLUMNS,
+    MOMENTUM,
+    SCORE,
+    STATUS,
+    TABS,
+    Row,
+    in_tab,
+    numeric_test,
+)
+from iqcadence_desktop.views.theme import BAND_COLORS
 
 Index = QModelIndex | QPersistentModelIndex
-NONE_KEY = float("-inf")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: header, text, sort key."""
-
-    header: str
-    text: Callable[[CustomerDTO], str]
-    key: Callable[[CustomerDTO], Any]
-    align_right: bool = False
-
-
-def _num(v: float | int | None) -> float:
-    return NONE_KEY if v is None else float(v)
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("Name", lambda c: c.name, lambda c: c.name.casefold()),
-    Column("Score", lambda c: "—" if c.shown_score is None else str(c.shown_score),
-           lambda c: _num(c.score), True),
-    Column("Status", lambda c: BAND_LABELS[c.status], lambda c: c.status),
-    Column("Manager", lambda c: c.manager or "", lambda c: (c.manager or "").casefold()),
-    Column("Tier", lambda c: TIER_LABELS.get(c.tier or "", ""), lambda c: c.tier or ""),
-    Column("MRR", lambda c: money(c.mrr_cents), lambda c: _num(c.mrr_cents), True),
-    Column("Renewal", lambda c: c.renewal_date.isoformat() if c.renewal_date else "",
-           lambda c: c.renewal_date.toordinal() if c.renewal_date else 10**9),
-    Column("Lifecycle", lambda c: c.lifecycle, lambda c: c.lifecycle),
-    Column("Coverage", lambda c: f"{c.coverage:.0%}", lambda c: c.coverage, True),
-)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
 
 
 class CustomerTableModel(QAbstractTableModel):
-    """Rows of CustomerDTO with text formatted once, sorted and filtered in place."""
+    """Customers (live and trashed) shown through a status tab, a search and column filters.
+
+    Signals:
+        rows_changed(): the visible rows changed (tab, search, filters or new data).
+    """
 
     IdRole = Qt.ItemDataRole.UserRole + 1
+    rows_changed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self._all: list[CustomerDTO] = []
-        self._text: dict[int, tuple[str, ...]] = {}
-        self._search: dict[int, str] = {}
-        self._rows: list[CustomerDTO] = []
-        self._filter = ""
+        self._all: list[Row] = []
+        self._keys: dict[int, list[Any]] = {}
+        self._arrays: dict[int, np.ndarray | None] = {}
+        self._masks: dict[str, bytes] = {}
+        self._counts: dict[str, int] | None = None
+        self._tab_order: list[int] | None = None
+        self._recent: dict[str, list[int]] = {}  # search text -> rows, for backspacing
+        self._search_text: list[str] | None = None
+        self._order: list[int] = []
+        self._rows: list[int] = []
+        self._tab = "all"
+        self._needle = ""
+        self._column_filters: dict[int, str] = {}
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self._bold = QFont()
+        self._bold.setBold(True)
 
-    # -- feeding ------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[CustomerDTO]) -> None:
+    # -- feeding ----------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace every row (live and trashed customers together)."""
         self.beginResetModel()
         self._all = list(rows)
-        self._text = {c.id: tuple(col.text(c) for col in COLUMNS) for c in self._all}
-        self._search = {c.id: " ".join(self._text[c.id] + c.tags).casefold() for c in self._all}
-        self._apply()
+        self._keys.clear()
+        self._arrays.clear()
+        self._masks.clear()
+        self._counts = None
+        self._tab_order = None
+        self._recent.clear()
+        self._search_text = None
+        self._order = self._sorted_order()
+        self._rows = self._visible()
         self.endResetModel()
+        self.rows_changed.emit()
+
+    def set_tab(self, tab: str) -> None:
+        if tab not in dict(TABS):
+            raise ValueError(f"unknown tab {tab!r}")
+        self._tab = tab
+        self._tab_order = None
+        self._refilter()
 
     def set_filter_text(self, text: str) -> None:
+        needle = " ".join(text.casefold().split())
+        if needle == self._needle:
+            return
+        known = self._recent.get(needle)
+        narrowing = bool(self._needle) and self._needle in needle
+        self._needle = needle
         self.beginResetModel()
-        self._filter = text.casefold().strip()
-        self._apply()
+        if known is not None:  # backspacing to a search shown moments ago
+            self._rows = known
+        elif narrowing:  # every match of the longer text is already visible
+            text_of = self._search_strings()
+            self._rows = [i for i in self._rows if needle in text_of[i]]
+        else:
+            self._rows = self._visible()
+        self._remember()
         self.endResetModel()
+        self.rows_changed.emit()
 
-    def _apply(self) -> None:
-        needle = self._filter
-        rows = [c for c in self._all if needle in self._search[c.id]] if needle else list(self._all)
-        column, order = self._sort
-        rows.sort(key=COLUMNS[column].key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = rows
+    def _remember(self) -> None:
+        """Keep this search's rows (lists are never changed in place, so sharing is safe)."""
+        if len(self._recent) >= 32:
+            self._recent.clear()
+        self._recent[self._needle] = self._rows
+
+    def set_column_filter(self, column: int, text: str) -> None:
+        """Substring for text columns; '>50', '<=10', '=3' for numeric ones ('' clears)."""
+        if text.strip():
+            self._column_filters[column] = text.strip()
+        else:
+            self._column_filters.pop(column, None)
+        self._refilter()
+
+    def clear_column_filters(self) -> None:
+        self._column_filters.clear()
+        self._refilter()
+
+    def column_filters(self) -> dict[int, str]:
+        return dict(self._column_filters)
+
+    def _refilter(self) -> None:
+        """Recompute from scratch; earlier search results no longer apply."""
+        self._recent.clear()
+        self.beginResetModel()
+        self._rows = self._visible()
+        self._remember()
+        self.endResetModel()
+        self.rows_changed.emit()
+
+    # -- reading ----------------------------------------------------------------------
+    def tab(self) -> str:
+        return self._tab
+
+    def tab_counts(self) -> dict[str, int]:
+        """How many customers each status tab lists (before search and column filters)."""
+        if self._counts is None:
+            counts = dict.fromkeys(dict(TABS), 0)
+            for c in self._all:
+                if c.deleted_at is not None:
+                    counts["trash"] += 1
+                    continue
+                counts["all"] += 1
+                counts[c.status] = counts.get(c.status, 0) + 1
+                if c.lifecycle == "churned":
+                    counts["churned"] += 1
+            self._counts = counts
+        return dict(self._counts)
 
     def total_count(self) -> int:
-        """Rows before the search filter."""
-        return len(self._all)
+        """Rows in the current tab before the search and column filters."""
+        return self._tab_mask(self._tab).count(1)
 
-    def customer_at(self, row: int) -> CustomerDTO:
-        return self._rows[row]
+    def customer_at(self, row: int) -> Row:
+        return self._all[self._rows[row]]
 
-    # -- Qt overrides -----------------------------------------------------------------
+    # -- filtering and sorting ----------------------------------------------------------
+    def _visible(self) -> list[int]:
+        """Row indices in sort order that pass the tab, the search and every column filter."""
+        if self._tab_order is None:  # cached until the sort, the tab or the data change
+            mask = self._tab_mask(self._tab)
+            everyone = mask.count(0) == 0
+            self._tab_order = self._order if everyone else [i for i in self._order if mask[i]]
+        rows = self._tab_order
+        if self._needle:
+            text, needle = self._search_strings(), self._needle
+            rows = [i for i in rows if needle in text[i]]
+        for column, expr in self._column_filters.items():
+            test = self._column_test(column, expr)
+            rows = [i for i in rows if test(i)]
+        return rows if rows is not self._tab_order else list(rows)
+
+    def _tab_mask(self, tab: str) -> bytes:
+        cached = self._masks.get(tab)
+        if cached is None:
+            cached = self._masks[tab] = bytes(in_tab(tab, c) for c in self._all)
+        return cached
+
+    def _column_test(self, column: int, expr: str) -> Callable[[int], bool]:
+        col = COLUMNS[column]
+        rows = self._all
+        if col.numeric:
+            keys = self._key_list(column)
+            number = numeric_test(expr, col.scale)
+            if number is not None:
+                return lambda i: number(keys[i])
+        needle = expr.casefold()
+        return lambda i: needle in col.text(rows[i]).casefold()
+
+    def _search_strings(self) -> list[str]:
+        """Name, manager, status, tier and tags of each row, lowercased (built once)."""
+        if self._search_text is None:
+            self._search_text = [
+                f"{c.name} {c.manager or ''} {BAND_LABELS[c.status]} {c.tier or ''} "
+                f"{' '.join(c.tags)} {c.lifecycle}".casefold() for c in self._all]
+        return self._search_text
+
+    def _key_list(self, column: int) -> list[Any]:
+        keys = self._keys.get(column)
+        if keys is None:
+            key = COLUMNS[column].key
+            keys = self._keys[column] = [key(c) for c in self._all]
+        return keys
+
+    def _number_keys(self, column: int) -> np.ndarray | None:
+        """The column's keys as a float array when they are all numbers (else None)."""
+        if column not in self._arrays:
+            keys = self._key_list(column)
+            numeric = all(isinstance(k, int | float) for k in keys[:1]) and bool(keys)
+            self._arrays[column] = np.fromiter(keys, float, len(keys)) if numeric else None
+        return self._arrays[column]
+
+    def _sorted_order(self) -> list[int]:
+        """Row indices in sort order. Stable over rows that arrive ordered by name, so ties
+        stay alphabetical; numbers sort with numpy, text with list.sort."""
+        column, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
+        numbers = self._number_keys(column)
+        if numbers is not None:
+            # Negating keeps ties in their original order, as sorted(reverse=True) does.
+            ranked = np.argsort(-numbers if descending else numbers, kind="stable")
+            order_list: list[int] = ranked.tolist()
+            return order_list
+        keys = self._key_list(column)
+        return sorted(range(len(self._all)), key=keys.__getitem__, reverse=descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        held = [self._rows[i.row()] for i in old]
+        self._sort = (column, order)
+        self._order = self._sorted_order()
+        self._tab_order = None
+        self._recent.clear()
+        self._rows = self._visible()
+        self._move_persistent(old, held)
+        self.layoutChanged.emit()
+
+    def _move_persistent(self, old: list[QModelIndex], held: list[int]) -> None:
+        """Keep selections and the current row on the same customers after a sort."""
+        if not old:
+            return
+        if len(old) <= 16:  # usually just the current index: a few C-speed scans
+            rows = [self._rows.index(c) for c in held]
+        else:
+            position = {customer: row for row, customer in enumerate(self._rows)}
+            rows = [position[c] for c in held]
+        self.changePersistentIndexList(old, [self.index(r, i.column())
+                                             for r, i in zip(rows, old, strict=True)])
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort
+
+    # -- Qt overrides -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
         return 0 if parent.isValid() else len(self._rows)
 
@@ -104,25 +270,38 @@ class CustomerTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        c = self._rows[index.row()]
+        c = self._all[self._rows[index.row()]]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text[c.id][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()].align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (1, 2):
-            return QColor(BAND_COLORS[c.status])
+            return COLUMNS[column].text(c)
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].numeric:
+            return RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(c, column)
+        if role == Qt.ItemDataRole.FontRole and column == SCORE:
+            return self._bold
         if role == self.IdRole:
             return c.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].header
+    def _foreground(self, c: Row, column: int) -> QColor | None:
+        if column in (SCORE, STATUS):
+            return QColor(BAND_COLORS[c.status])
+        if column == MOMENTUM and c.momentum is not None and abs(c.momentum) >= 0.5:
+            return UP if c.momentum > 0 else DOWN
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._apply()
-        self.layoutChanged.emit()
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        col = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.header + (" ▾" if section in self._column_filters else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            hint = f"Filter: {self._column_filters[section]}" if section in \
+                self._column_filters else "Right-click to filter this column"
+            return f"{col.tip}\n{hint}" if col.tip else hint
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return RIGHT
+        return None

@@ -1,0 +1,151 @@
+"""Customer detail window: the explanation adds up, edits and records go through services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.dialogs.customer_detail import ALERTS_TAB_INDEX, CustomerDetailWindow
+from iqcadence_desktop.views.pages.base import PageContext
+
+SIGNALS = {"logins": 12, "adoption": 47.5, "tickets": 2, "nps": 7, "days": 20, "growth": "mild",
+           "tier": "mid"}
+
+
+@pytest.fixture
+def window(ctx: PageContext, qtbot: QtBot, services: Services,
+           clock: object) -> Iterator[CustomerDetailWindow]:
+    cid = services.customers.create({"name": "Acme", **SIGNALS}).id
+    clock.advance(1)  # type: ignore[attr-defined]
+    services.customers.update(cid, {"logins": 3, "tickets": 4})
+    w = CustomerDetailWindow(ctx, cid)
+    w.show()
+    yield w
+    if shiboken6.isValid(w):  # closing deletes it (WA_DeleteOnClose)
+        w.close()
+
+
+def test_explanation_contributions_add_up_to_the_score(window: CustomerDetailWindow,
+                                                       services: Services) -> None:
+    table = window.overview.explain_table
+    contributions = [float(table.item(r, 5).text()) for r in range(table.rowCount() - 1)]
+    score = services.customers.get(window.customer_id).score
+    assert score is not None
+    assert sum(contributions) == pytest.approx(score, abs=0.01 * len(contributions))
+    assert float(table.item(table.rowCount() - 1, 5).text()) == pytest.approx(score, abs=0.005)
+    assert str(services.customers.get(window.customer_id).shown_score) in \
+        window.overview.headline.text()
+
+
+def test_change_since_previous_snapshot_is_shown(window: CustomerDetailWindow,
+                                                 services: Services) -> None:
+    text = services.customers.explain(window.customer_id).change_text()
+    assert text.startswith("−") and "logins" in text and "tickets" in text
+    assert text in window.overview.change.text()
+
+
+def test_save_edits_and_show_field_errors(window: CustomerDetailWindow, qtbot: QtBot,
+                                          services: Services) -> None:
+    nps = window.overview.fields["nps"]
+    assert isinstance(nps, QLineEdit)
+    nps.setText("14")
+    window.overview.save_button.click()
+    assert "NPS" in window.overview.form.error_text("nps")
+    assert services.customers.get(window.customer_id).nps == 7
+    nps.setText("10")
+    manager = window.overview.fields["manager"]
+    assert isinstance(manager, QLineEdit)
+    manager.setText("Priya")
+    window.overview.save_button.click()
+    dto = services.customers.get(window.customer_id)
+    assert (dto.nps, dto.manager) == (10, "Priya")
+    assert window.overview.form.error_text("nps") == ""
+    qtbot.waitUntil(lambda: window.overview.explain_table.item(3, 1).text() == "10")
+
+
+def test_renaming_onto_another_customer_is_refused_under_the_name(
+        window: CustomerDetailWindow, services: Services) -> None:
+    services.customers.create({"name": "Globex"})
+    name = window.overview.fields["name"]
+    assert isinstance(name, QLineEdit)
+    name.setText("globex")
+    window.overview.save_button.click()
+    assert "already exists" in window.overview.form.error_text("name")
+    assert services.customers.get(window.customer_id).name == "Acme"
+
+
+def test_notes_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtbot: QtBot,
+                                               services: Services,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = window.notes
+    notes.editor.setPlainText("Renewal call booked")
+    notes.add_button.click()
+    qtbot.waitUntil(lambda: notes.list.count() == 1)
+    assert "Renewal call booked" in notes.list.item(0).text()
+    notes.list.setCurrentRow(0)
+    notes.editor.setPlainText("Renewal call booked for Friday")
+    notes.save_button.click()
+    qtbot.waitUntil(lambda: "Friday" in notes.list.item(0).text())
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    notes.list.setCurrentRow(0)
+    notes.delete_button.click()
+    qtbot.waitUntil(lambda: notes.list.count() == 0)
+    actions = [e.action for e in services.audit.entries()]
+    assert {"note_added", "note_edited", "note_deleted"} <= set(actions)
+
+
+def test_contacts_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtbot: QtBot,
+                                                  services: Services,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    tab = window.contacts
+    tab.edits["name"].setText("Dana Lee")
+    tab.edits["email"].setText("not-an-email")
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    tab.add_button.click()
+    assert services.records.contacts(window.customer_id) == []
+    tab.edits["email"].setText("dana@acme.example")
+    tab.add_button.click()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1)
+    tab.table.selectRow(0)
+    tab.edits["role"].setText("CFO")
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.table.item(0, 1).text() == "CFO")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tab.table.selectRow(0)
+    tab.delete_button.click()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 0)
+    actions = [e.action for e in services.audit.entries()]
+    assert {"contact_added", "contact_edited", "contact_deleted"} <= set(actions)
+
+
+def test_sentiment_and_playbook_and_history(window: CustomerDetailWindow, qtbot: QtBot,
+                                            services: Services) -> None:
+    window.sentiment.mood.setCurrentIndex(window.sentiment.mood.findData("negative"))
+    window.sentiment.log_button.click()
+    qtbot.waitUntil(lambda: window.sentiment.table.rowCount() == 1)
+    assert services.customers.get(window.customer_id).sentiment == "negative"
+    titles = " ".join(c.text() for c in window.playbook.cards if isinstance(c, QLabel))
+    assert "negative mood" in titles and "usage is low" in titles
+    assert window.history.table.rowCount() == 2
+    assert window.history.curve is not None
+    assert len(window.history.curve.getData()[0]) == 2
+
+
+def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: QtBot,
+                                          services: Services) -> None:
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Overview", "Playbook", "Notes", "Sentiment", "History", "Contacts"]
+    window.add_tab(QLabel("alerts here"), "Alerts", ALERTS_TAB_INDEX)
+    assert window.tabs.tabText(1) == "Alerts"
+    services.customers.trash([window.customer_id])
+    # Generous timeouts: each reload reads five tables, and CI machines are shared.
+    qtbot.waitUntil(lambda: "(in the trash)" in window.title.text(), timeout=20000)
+    services.customers.purge([window.customer_id])
+    # Closing deletes the window (WA_DeleteOnClose), possibly before the next check.
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window) or not window.isVisible(),
+                    timeout=20000)
