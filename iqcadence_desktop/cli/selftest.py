@@ -45,12 +45,13 @@ class SelfTestRun:
     window: Any  # views.main_window.MainWindow (Qt is imported lazily)
     services: Any  # services.container.Services
     scratch: Path
+    shots: Path | None = None  # where screenshots go, when asked for
+    saved: list[str] | None = None  # the summary's list of screenshots taken
 
 
 #: A check returns a short detail string, returns None to report "skipped", or raises.
 Check = Callable[[SelfTestRun], str | None]
-#: Checks added at merge time, run after the built-in ones, e.g.
-#: ("customer detail window", _check_detail_window). Each gets the live SelfTestRun.
+#: Checks run after the built-in ones; each gets the live SelfTestRun.
 EXTRA_CHECKS: list[tuple[str, Check]] = []
 
 
@@ -220,7 +221,8 @@ def _run_window(summary: Summary, scratch: Path, args: argparse.Namespace, app: 
         if fresh and args.customers > 0:  # the same call as Home's "Load a sample portfolio"
             window.ctx.services.customers.load_sample(args.customers, 30, 7)
             app.processEvents()
-        run = SelfTestRun(window, window.ctx.services, scratch)
+        run = SelfTestRun(window, window.ctx.services, scratch, args.screenshots,
+                          summary.screenshots)
         _visit_pages(summary, run, app, args.screenshots, args.size or [(1280, 800)])
         _run_checks(summary, run)
     finally:
@@ -346,10 +348,36 @@ def _check_report_pdf(run: SelfTestRun) -> str:
     return f"portfolio-summary.pdf, {size:,} bytes"
 
 
+def _check_detail_window(run: SelfTestRun) -> str | None:
+    """Open the first customer's detail window the way a double-click does, every tab."""
+    rows = run.services.customer_rows.rows(None)
+    if not rows:
+        return None  # an empty portfolio has no customer to open
+    run.window.open_customer(rows[0].id)
+    from PySide6.QtWidgets import QApplication
+
+    from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
+    windows = run.window.findChildren(CustomerDetailWindow)
+    if not windows:
+        raise RuntimeError("the customer detail window did not open")
+    detail = windows[0]
+    for index in range(detail.tabs.count()):
+        detail.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+    if run.shots is not None and run.saved is not None:
+        path = run.shots / "detail-window.png"
+        if not detail.grab().save(str(path)):
+            raise OSError(f"could not write the screenshot {path}")
+        run.saved.append(str(path))
+    tabs = detail.tabs.count()
+    detail.close()
+    return f"{rows[0].name}: {tabs} tabs"
+
+
 BUILTIN_CHECKS: tuple[tuple[str, Check], ...] = (
     ("resources", _check_resources), ("migrations", _check_migrations),
     ("keyring", _check_keyring), ("reportlab", _check_reportlab), ("chart", _check_chart),
-    ("report pdf", _check_report_pdf),
+    ("report pdf", _check_report_pdf), ("customer detail window", _check_detail_window),
 )
 
 

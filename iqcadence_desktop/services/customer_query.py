@@ -25,6 +25,8 @@ from iqcadence_desktop.services.scoring import momentum as momentum_of
 from iqcadence_desktop.services.scoring import shown_score
 
 MOMENTUM_DAYS = 7
+#: Above this many ids a filter is applied in Python: SQLite caps bound variables.
+MAX_SQL_IDS = 5000
 #: How far back to look for the "week ago" snapshot when that exact day is missing.
 MOMENTUM_SLACK_DAYS = 7
 
@@ -58,7 +60,7 @@ def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
         stmt = stmt.where(Customer.tier == flt.tier)
     if flt.lifecycle:
         stmt = stmt.where(Customer.lifecycle == flt.lifecycle)
-    if flt.ids is not None:
+    if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
         stmt = stmt.where(Customer.id.in_(flt.ids))
     if flt.tag:
         stmt = stmt.where(Customer.id.in_(
@@ -95,6 +97,9 @@ def load_customers(session: Session, flt: CustomerFilter, as_of: dt.date, config
                    weights_for: WeightsFor) -> list[CustomerDTO]:
     """Customers matching the filter, scored and derived as of a day."""
     rows = session.connection().execute(build_query(flt)).all()
+    if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
+        wanted = set(flt.ids)  # too many for one IN (...): filter here instead
+        rows = [r for r in rows if r[0] in wanted]
     ids = [r[0] for r in rows] if flt.ids is not None else None
     tags = tags_by_customer(session, ids)
     past = week_ago_scores(session, as_of, ids)

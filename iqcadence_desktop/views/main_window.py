@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop import APP_NAME
+from iqcadence_desktop.views.dialogs.customer_detail import open_customer_detail
 from iqcadence_desktop.views.pages.alerts import AlertsPage
 from iqcadence_desktop.views.pages.audit_log import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
@@ -147,9 +148,12 @@ class MainWindow(QMainWindow):
         return page
 
     def open_customer(self, customer_id: int) -> None:
-        """Show one customer (the Customers page filtered to it, for now)."""
-        self.show_page("customers")
-        self.pages["customers"].apply_navigation({"customer_id": customer_id})
+        """Open the customer's detail window (one per customer; an open one is raised).
+
+        The windows belong to the Customers page, which also opens them itself when a row
+        is activated, so each customer still gets exactly one window.
+        """
+        open_customer_detail(self.ctx, customer_id, self.pages["customers"])
 
     def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
         self.show_page(page_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -139,9 +140,10 @@ def test_sentiment_and_playbook_and_history(window: CustomerDetailWindow, qtbot:
 def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: QtBot,
                                           services: Services) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Overview", "Playbook", "Notes", "Sentiment", "History", "Contacts"]
-    window.add_tab(QLabel("alerts here"), "Alerts", ALERTS_TAB_INDEX)
-    assert window.tabs.tabText(1) == "Alerts"
+        "Overview", "Alerts", "Playbook", "Notes", "Sentiment", "History", "Contacts"]
+    assert window.tabs.widget(ALERTS_TAB_INDEX) is window.alerts
+    window.add_tab(QLabel("more here"), "More", 2)
+    assert window.tabs.tabText(2) == "More"
     services.customers.trash([window.customer_id])
     # Generous timeouts: each reload reads five tables, and CI machines are shared.
     qtbot.waitUntil(lambda: "(in the trash)" in window.title.text(), timeout=20000)
@@ -149,3 +151,24 @@ def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: Q
     # Closing deletes the window (WA_DeleteOnClose), possibly before the next check.
     qtbot.waitUntil(lambda: not shiboken6.isValid(window) or not window.isVisible(),
                     timeout=20000)
+
+
+def test_alerts_tab_lists_this_customers_alerts(window: CustomerDetailWindow,
+                                                services: Services) -> None:
+    services.customers.update(window.customer_id, {"tickets": 7})
+    window.reload()
+    model = window.alerts.model
+    shown = [model.alert_at(model.index(r, 0)) for r in range(model.rowCount())]
+    assert {a.rule for a in shown if a is not None} >= {"open_tickets"}
+    assert {a.customer_id for a in shown if a is not None} == {window.customer_id}
+
+
+def test_business_review_button_writes_and_opens_the_qbr_pdf(
+        window: CustomerDetailWindow, tmp_path: Path) -> None:
+    target = tmp_path / "qbr.pdf"
+    opened: list[Path] = []
+    window.qbr.choose_path = lambda: target  # type: ignore[method-assign]
+    window.qbr.open_file = opened.append  # type: ignore[method-assign]
+    window.qbr.button.click()  # the test context runs tasks inline
+    assert opened == [target] and target.read_bytes().startswith(b"%PDF")
+    assert "pages" in window.qbr.status.text()

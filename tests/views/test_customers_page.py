@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
@@ -243,3 +245,43 @@ def test_remembered_searches_are_dropped_when_sort_or_filters_change(
     page.search.setText("an")
     page.search.setText("a")
     assert names(page) == ["Delta", "Bolt"]
+
+
+def test_navigation_subsets_from_other_pages_survive_a_reload(page: CustomersPage,
+                                                              ctx: PageContext) -> None:
+    acme = ctx.services.customers.find_id("Acme")
+    page.apply_navigation({"statuses": ["critical", "at_risk"]})
+    assert names(page) == ["Bolt"] and page.only_bar.isVisibleTo(page)
+    assert "Critical" in page.only_label.text()
+    page.refresh()  # the rule, not a frozen id list, is kept
+    assert names(page) == ["Bolt"]
+    page.apply_navigation({"ids": [acme]})
+    assert names(page) == ["Acme"]
+    page.apply_navigation({"customer_id": acme})
+    assert names(page) == ["Acme"]
+    page._on_only_cleared()
+    assert len(names(page)) == 5 and not page.only_bar.isVisibleTo(page)
+
+
+def test_navigation_to_upcoming_renewals(page: CustomersPage, ctx: PageContext) -> None:
+    import datetime as dt
+
+    soon = ctx.services.clock.today() + dt.timedelta(days=30)
+    ctx.services.customers.update(ctx.services.customers.find_id("Cargo") or 0,
+                                  {"renewal_date": soon.isoformat()})
+    page.refresh()
+    page.apply_navigation({"renewal_within_days": 90})
+    assert names(page) == ["Cargo"]
+
+
+def test_export_view_writes_exactly_the_rows_shown(page: CustomersPage, tmp_path: Path) -> None:
+    import csv
+
+    page.apply_navigation({"search": "ana"})
+    target = tmp_path / "view.csv"
+    page.export.choose_path = lambda kind: target  # type: ignore[method-assign]
+    page.export.export("enriched")
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = [row["name"] for row in csv.DictReader(handle)]
+    assert sorted(exported) == ["Acme", "Cargo", "Echo"]
+    assert "Exported 3 customers" in page.count_label.text()

@@ -96,11 +96,13 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, ctx: PageContext,
 
 def test_every_page_open_request_goes_to_open_customer(window: MainWindow,
                                                        services: Services) -> None:
-    seen: list[dict[str, object]] = []
-    customers = window.pages["customers"]
-    customers.apply_navigation = seen.append  # type: ignore[method-assign]
+    from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
+
     cid = add(services, "Acme")
     page: Page = window.pages["audit_log"]
     page.customer_open_requested.emit(cid)
-    assert window.current_page() is customers
-    assert seen == [{"customer_id": cid}]
+    page.customer_open_requested.emit(cid)  # the second request raises the same window
+    opened = window.findChildren(CustomerDetailWindow)
+    assert [w.customer_id for w in opened] == [cid]
+    assert opened[0].isVisible()
+    opened[0].close()

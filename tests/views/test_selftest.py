@@ -43,10 +43,11 @@ def test_gui_entry_runs_the_self_test_as_a_subprocess(tmp_path: Path) -> None:
     assert visited == expected
     assert sorted(p.name for p in shots.iterdir()) == sorted(
         Path(s).name for s in summary["screenshots"])
-    assert len(summary["screenshots"]) == 2 * len(PAGE_CLASSES)
+    assert len(summary["screenshots"]) == 2 * len(PAGE_CLASSES) + 1  # + the detail window
     statuses = {c["name"]: c["status"] for c in summary["checks"]}
     assert statuses == {"resources": "passed", "migrations": "passed", "keyring": "passed",
-                        "reportlab": "passed", "chart": "passed", "report pdf": "passed"}
+                        "reportlab": "passed", "chart": "passed", "report pdf": "passed",
+                        "customer detail window": "passed"}
     assert "keyring.backends.null.Keyring" in summary["keyring"]["detail"]
 
 

@@ -1,21 +1,22 @@
 """The customer detail window: one account's score explained, its records and history.
 
-Tabs: Overview, Playbook, Notes, Sentiment, History, Contacts. Other features add their
-own tab with `add_tab` (the Alerts tab goes after Overview). The window reloads itself
-when the services report a change to its customer.
+Tabs: Overview, Alerts, Playbook, Notes, Sentiment, History, Contacts; a button makes the
+business-review (QBR) PDF. Other features can add a tab with `add_tab`. The window
+reloads itself when the services report a change to its customer.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from iqcadence_desktop.errors import NotFoundError
 from iqcadence_desktop.services.events import DomainEvent
 from iqcadence_desktop.services.playbook import suggest
 from iqcadence_desktop.views.dialogs.detail_history import HistoryTab
 from iqcadence_desktop.views.dialogs.detail_overview import OverviewTab
+from iqcadence_desktop.views.dialogs.detail_qbr import QbrButton
 from iqcadence_desktop.views.dialogs.detail_records import (
     ContactsTab,
     NotesTab,
@@ -23,8 +24,9 @@ from iqcadence_desktop.views.dialogs.detail_records import (
     SentimentTab,
 )
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.widgets.customer_alerts import CustomerAlertsWidget
 
-#: Where the Alerts tab belongs (right after Overview), for the alerts feature to use.
+#: Where the Alerts tab sits (right after Overview).
 ALERTS_TAB_INDEX = 1
 
 
@@ -51,8 +53,14 @@ class CustomerDetailWindow(QWidget):
                               (self.notes, "Notes"), (self.sentiment, "Sentiment"),
                               (self.history, "History"), (self.contacts, "Contacts")):
             self.tabs.addTab(widget, label)
+        self.alerts = CustomerAlertsWidget(ctx.services)
+        self.add_tab(self.alerts, "Alerts", ALERTS_TAB_INDEX)
+        self.qbr = QbrButton(ctx, customer_id)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.qbr)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Close, self, self.close)
         self._listening = True
@@ -74,6 +82,8 @@ class CustomerDetailWindow(QWidget):
         c = explanation.customer
         self.setWindowTitle(f"{c.name} — iQcadence")
         self.title.setText(c.name + ("  (in the trash)" if c.deleted_at else ""))
+        self.qbr.customer_name = c.name
+        self.alerts.set_customer(self.customer_id)
         self.overview.show_explanation(explanation)
         self.overview.load_fields(c)
         config = services.config.current()

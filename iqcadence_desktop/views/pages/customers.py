@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop.services.customer_rows import CustomerRow
+from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.dialogs.customer_detail import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customer_bulk import BulkActionBar
+from iqcadence_desktop.views.pages.customer_export import ExportViewButton
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
 from iqcadence_desktop.views.widgets.frozen_table import FrozenTableView
@@ -48,6 +52,9 @@ class CustomersPage(Page):
         self.clear_filters.clicked.connect(self._on_clear_filters_clicked)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
+        self.export = ExportViewButton(ctx, self.model.visible_ids, self.count_label.setText)
+        self.only_label = QLabel()
+        self.only_bar = self._build_only_bar()
         self._build_layout()
         self._connect()
 
@@ -72,6 +79,17 @@ class CustomersPage(Page):
         search.setMaximumWidth(360)
         return search
 
+    def _build_only_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.only_label, 1)
+        show_all = QPushButton("Show everyone")
+        show_all.clicked.connect(self._on_only_cleared)
+        row.addWidget(show_all)
+        bar.hide()
+        return bar
+
     def _build_layout(self) -> None:
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
@@ -79,6 +97,7 @@ class CustomersPage(Page):
         top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.search)
+        top.addWidget(self.export)
         filters = QHBoxLayout()
         filters.addWidget(self.filters_label, 1)
         filters.addWidget(self.clear_filters)
@@ -86,6 +105,7 @@ class CustomersPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
         layout.addWidget(self.bulk)
+        layout.addWidget(self.only_bar)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -121,14 +141,54 @@ class CustomersPage(Page):
         if generation == self._load_generation:  # a newer load supersedes this one
             self.model.set_rows(rows)
 
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def apply_navigation(self, params: dict[str, object]) -> None:
-        """{"status": "at_risk"} picks that tab; {"search": "acme"} sets the search box."""
+        """Show what another page asked for.
+
+        {"status": "at_risk"} picks that tab; {"search": "acme"} sets the search box;
+        {"ids": [...]}, {"customer_id": n}, {"statuses": [...]} and
+        {"renewal_within_days": n} narrow the list to that subset (a bar above the table
+        says so and clears it); {"manager": name} is already applied by the manager filter.
+        """
         status = params.get("status")
         if isinstance(status, str) and status in TAB_KEYS:
             self.tabs.setCurrentIndex(TAB_KEYS.index(status))
         search = params.get("search")
         if isinstance(search, str):
             self.search.setText(search)
+        subset = self._subset_from(params)
+        if subset is not None:
+            if status is None:
+                self.tabs.setCurrentIndex(TAB_KEYS.index("all"))
+            self.model.set_only(subset[0])
+            self.only_label.setText(subset[1])
+        self.only_bar.setVisible(self.model.only() is not None)
+
+    def _subset_from(self, params: dict[str, object]
+                     ) -> tuple[Callable[[CustomerRow], bool], str] | None:
+        ids, one = params.get("ids"), params.get("customer_id")
+        statuses, within = params.get("statuses"), params.get("renewal_within_days")
+        if isinstance(ids, list | tuple):
+            chosen = frozenset(int(i) for i in ids)
+            return (lambda c: c.id in chosen), f"Showing {len(chosen):,} chosen accounts."
+        if isinstance(one, int):
+            return (lambda c: c.id == one), "Showing one account."
+        if isinstance(statuses, list | tuple):
+            wanted = {str(s) for s in statuses}
+            names = " or ".join(BAND_LABELS.get(s, s) for s in sorted(wanted))
+            return (lambda c: c.status in wanted), f"Showing {names} accounts."
+        if isinstance(within, int):
+            return (lambda c: c.days_until_renewal is not None
+                    and 0 <= c.days_until_renewal <= within,
+                    f"Showing renewals in the next {within} days.")
+        return None
+
+    def _on_only_cleared(self) -> None:
+        self.model.set_only(None)
+        self.only_bar.hide()
 
     # -- slots ------------------------------------------------------------------------
     def _on_tabs_current_changed(self, index: int) -> None:

@@ -58,6 +58,9 @@ class CustomerTableModel(QAbstractTableModel):
         self._tab = "all"
         self._needle = ""
         self._column_filters: dict[int, str] = {}
+        # A subset chosen elsewhere (a Home KPI card, a data-health finding); a rule, not
+        # a list of ids, so it still holds after the rows reload.
+        self._only: Callable[[Row], bool] | None = None
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._bold = QFont()
         self._bold.setBold(True)
@@ -119,6 +122,14 @@ class CustomerTableModel(QAbstractTableModel):
             self._column_filters.pop(column, None)
         self._refilter()
 
+    def set_only(self, test: Callable[[Row], bool] | None) -> None:
+        """Show only the customers that pass `test` (None shows everyone again)."""
+        self._only = test
+        self._refilter()
+
+    def only(self) -> Callable[[Row], bool] | None:
+        return self._only
+
     def clear_column_filters(self) -> None:
         self._column_filters.clear()
         self._refilter()
@@ -158,6 +169,10 @@ class CustomerTableModel(QAbstractTableModel):
         """Rows in the current tab before the search and column filters."""
         return self._tab_mask(self._tab).count(1)
 
+    def visible_ids(self) -> list[int]:
+        """Ids of the rows shown, in display order (for "export this view")."""
+        return [self._all[i].id for i in self._rows]
+
     def customer_at(self, row: int) -> Row:
         return self._all[self._rows[row]]
 
@@ -175,6 +190,9 @@ class CustomerTableModel(QAbstractTableModel):
         for column, expr in self._column_filters.items():
             test = self._column_test(column, expr)
             rows = [i for i in rows if test(i)]
+        if self._only is not None:
+            only, everyone = self._only, self._all
+            rows = [i for i in rows if only(everyone[i])]
         return rows if rows is not self._tab_order else list(rows)
 
     def _tab_mask(self, tab: str) -> bytes:
