@@ -60,6 +60,9 @@ PKG_STAMP := $(PKG_VENV)/.installed
 PKG_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) binutils
 # Extra self-test arguments for the frozen checks (default: the sample portfolio).
 SELFTEST_ARGS ?=
+# A missed size or start-time budget is reported; `make package STRICT_BUDGETS=1` fails on it.
+STRICT_BUDGETS ?=
+BUDGET_FLAG := $(if $(STRICT_BUDGETS),--strict-budgets,)
 VERSION = $(shell $(PKG_PY) -c "import iqcadence_desktop as m; print(m.__version__)")
 
 package-sysdeps:
@@ -80,7 +83,7 @@ package-build: package-sysdeps $(PKG_STAMP)
 	  --distpath dist --workpath build build.spec
 
 package-check:
-	$(PKG_PY) packaging/check_build.py dist/iqcadence --runs 5 \
+	$(PKG_PY) packaging/check_build.py dist/iqcadence --runs 5 $(BUDGET_FLAG) \
 	  --selftest-args "$(SELFTEST_ARGS)" --report build/package-check.json
 	packaging/linux/make-tarball.sh $(VERSION) dist
 	$(PKG_PY) packaging/check_build.py --selftest-args "$(SELFTEST_ARGS)" \

@@ -47,11 +47,20 @@ def test_size_counts_symlinks_as_links(tmp_path: Path) -> None:
 
 
 def test_budgets_name_what_is_over() -> None:
-    result = {"size_mib": 200.1, "first_window_warm_median_s": 2.6, "problems": []}
+    result: dict = {"size_mib": 200.1, "first_window_warm_median_s": 2.6, "problems": []}
     check_build._budgets(result, timed=True)
-    assert result["problems"] == [
+    assert result["budget_misses"] == [
         "one-folder size 200.1 MiB is over the 200 MiB budget",
         "start to first window 2.6 s (warm median) is over the 2.5 s budget"]
-    untimed = {"size_mib": 150.0, "first_window_warm_median_s": 9.0, "problems": []}
+    assert result["problems"] == []
+    untimed: dict = {"size_mib": 150.0, "first_window_warm_median_s": 9.0, "problems": []}
     check_build._budgets(untimed, timed=False)
-    assert untimed["problems"] == []
+    assert untimed["budget_misses"] == []
+
+
+def test_budget_misses_fail_only_when_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    result = {"problems": [], "budget_misses": ["one-folder size 207.6 MiB is over"]}
+    assert check_build._print(result) == 0
+    assert check_build._print(result, strict_budgets=True) == 1
+    assert check_build._print({"problems": ["self-test failed"]}) == 1
+    assert "BUDGET MISS: one-folder size 207.6 MiB" in capsys.readouterr().err
