@@ -37,10 +37,12 @@ EDIT_COLUMNS: tuple[str, ...] = (
     "score_override")
 FIELD_COLUMN: dict[str, str] = {**F.COLUMNS, "profile": "scoring_profile_id"}
 _SIGNAL_KEYS = tuple(c.key for c in SIGNAL_COLUMNS)
-_READ = (Customer.id, Customer.name_key, Customer.status,
-         *(getattr(Customer, c) for c in EDIT_COLUMNS))
-_FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
 _CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
+_TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
+# Core columns of the table, not ORM attributes: the per-chunk reads skip ORM row loading.
+_C = _CUSTOMERS.c
+_READ = (_C.id, _C.name_key, _C.status, *(_C[c] for c in EDIT_COLUMNS))
+_FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
 
 
 @dataclass
@@ -95,11 +97,11 @@ class ChunkWriter:
     def _existing(self, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> dict[Any, Row[Any]]:
         keys = [key for _, key, _ in rows]
         ids = [p["id"] for _, _, p in rows if p.get("id") is not None]
-        cond: ColumnElement[bool] = Customer.name_key.in_(keys)
+        cond: ColumnElement[bool] = _C.name_key.in_(keys)
         if ids:
-            cond = or_(cond, Customer.id.in_(ids))
+            cond = or_(cond, _C.id.in_(ids))
         found: dict[Any, Row[Any]] = {}
-        for r in self.s.execute(select(*_READ).where(cond)):
+        for r in self.s.connection().execute(select(*_READ).where(cond)):
             found[r.name_key] = r
             found[("id", r.id)] = r
         return found
@@ -107,9 +109,9 @@ class ChunkWriter:
     def _tags(self, ids: list[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {i: [] for i in ids}
         if ids:
-            for cid, tag in self.s.execute(select(CustomerTag.customer_id, CustomerTag.tag)
-                                           .where(CustomerTag.customer_id.in_(ids))
-                                           .order_by(CustomerTag.tag)):
+            for cid, tag in self.s.connection().execute(
+                    select(_TAGS.c.customer_id, _TAGS.c.tag)
+                    .where(_TAGS.c.customer_id.in_(ids)).order_by(_TAGS.c.tag)):
                 out[cid].append(tag)
         return out
 
@@ -202,8 +204,8 @@ class ChunkWriter:
         rows = [self._row(p, {"created_at": self.now}) for p in new]
         insert_rows(self.s, _CUSTOMERS, rows)
         keys = [r["name_key"] for r in rows]
-        ids = dict(self.s.execute(select(Customer.name_key, Customer.id)
-                                  .where(Customer.name_key.in_(keys))).all())
+        ids = dict(self.s.connection().execute(select(_C.name_key, _C.id)
+                                               .where(_C.name_key.in_(keys))).all())
         for p, r in zip(new, rows, strict=True):
             p.existing_id = ids[r["name_key"]]
         self.tally.created += len(new)
