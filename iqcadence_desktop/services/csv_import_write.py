@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Table, delete, or_, select
@@ -43,6 +44,11 @@ _TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
 _C = _CUSTOMERS.c
 _READ = (_C.id, _C.name_key, _C.status, *(_C[c] for c in EDIT_COLUMNS))
 _FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
+# A new row carries every edit column (None when the file has no value), so the hot
+# paths read values with C-level itemgetters instead of a dict.get per column per row.
+_BLANK: dict[str, Any] = dict.fromkeys(EDIT_COLUMNS)
+_EDIT_VALUES = itemgetter(*EDIT_COLUMNS)
+_SIGNAL_VALUES = itemgetter(*_SIGNAL_KEYS)
 
 
 @dataclass
@@ -127,7 +133,8 @@ class ChunkWriter:
         new = {FIELD_COLUMN[k]: v for k, v in parsed.items() if k not in ("tags", "id")}
         new_tags = sorted(parsed["tags"]) if "tags" in parsed else None
         if found is None:
-            return _Pending(line, key, new, new_tags, None)
+            new.setdefault("lifecycle", "active")
+            return _Pending(line, key, {**_BLANK, **new}, new_tags, None)
         old = dict(zip(EDIT_COLUMNS, found[_FIRST_EDIT:], strict=True))
         if key != found.name_key and self._taken(key, found.id):
             issues.append(ImportIssue(line, "name", new["name"], "Another customer already has "
@@ -151,7 +158,7 @@ class ChunkWriter:
                 old = p.old
                 if any(old[k] != p.values.get(k) for k in _SIGNAL_KEYS):
                     p.values["score_override"] = None  # a manual score ends on new signals
-        signals = [tuple(p.values.get(k) for k in _SIGNAL_KEYS) for p in pending]
+        signals = [_SIGNAL_VALUES(p.values) for p in pending]
         scored = score_rows(signals, self.today, self.config, self.weights_for)
         day = self.today.toordinal()
         for i, p in enumerate(pending):
@@ -194,7 +201,7 @@ class ChunkWriter:
             update_rows(self.s, _CUSTOMERS, rows, "id")
 
     def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
-        row = {c: p.values.get(c) for c in EDIT_COLUMNS}
+        row = dict(zip(EDIT_COLUMNS, _EDIT_VALUES(p.values), strict=True))
         row.update(name_key=p.key, score=p.values["score"],
                    status=p.values["status"], coverage=p.values["coverage"],
                    scored_day=p.values["scored_day"], updated_at=self.now, **extra)
