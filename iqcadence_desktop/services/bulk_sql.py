@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, bindparam, insert, update
@@ -18,10 +20,13 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.services.sql import upsert
 
 
+@lru_cache(maxsize=4096)
 def _datetime(value: dt.datetime | None) -> str | None:
+    # Cached: an import stamps one time on every row and repeats a few hundred dates.
     return None if value is None else value.isoformat(" ", "microseconds")
 
 
+@lru_cache(maxsize=4096)
 def _date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -29,11 +34,20 @@ def _date(value: dt.date | None) -> str | None:
 def _tuples(table: Table, rows: Sequence[dict[str, Any]],
             columns: Sequence[str]) -> list[tuple[Any, ...]]:
     """Row tuples; only date and time columns are converted (the rest pass as they are)."""
-    converters = [(c, _datetime if isinstance(table.c[c].type, DateTime)
-                   else _date if isinstance(table.c[c].type, Date) else None) for c in columns]
-    if all(f is None for _, f in converters):
-        return [tuple(r[c] for c in columns) for r in rows]
-    return [tuple(r[c] if f is None else f(r[c]) for c, f in converters) for r in rows]
+    converters = [(i, _datetime if isinstance(table.c[c].type, DateTime) else _date)
+                  for i, c in enumerate(columns)
+                  if isinstance(table.c[c].type, (DateTime, Date))]
+    get = itemgetter(*columns)
+    plain = [get(r) for r in rows] if len(columns) > 1 else [(get(r),) for r in rows]
+    if not converters:
+        return plain
+    out = []
+    for values in plain:
+        row = list(values)
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        out.append(tuple(row))
+    return out
 
 
 def _is_sqlite(s: Session) -> bool:

@@ -8,7 +8,7 @@ files repeat the same tiers, stages, dates and counts thousands of times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,37 @@ class ImportIssue:
 
 CACHE_LIMIT = 50_000
 _MISS = object()
+_MISSING_TEXT = ("#n/a", "null")  # what csv_values.is_missing drops for names and notes
+
+
+def _fast_name(raw: str) -> Any:
+    """The common name (no formula guard, not missing, short) without the generic rules."""
+    name = " ".join(raw.split())
+    if not name or len(name) > 200 or raw[0] == "'" or name.casefold() in _MISSING_TEXT:
+        return _MISS  # the generic path gives the exact message or restores the text
+    return name
+
+
+def _fast_note(raw: str) -> Any:
+    text = raw.strip()
+    if not text or raw[0] == "'" or text.casefold() in _MISSING_TEXT:
+        return _MISS
+    return text
+
+
+def _fast_money(raw: str) -> Any:
+    """Plain whole dollars ("5000") are most money cells: cents without Decimal."""
+    if raw.isdigit() and raw.isascii() and len(raw) <= 9:  # far below MAX_MONEY_CENTS
+        return int(raw) * 100
+    return _MISS
+
+
+#: Columns whose values are nearly always unique: caching them would only cost memory,
+#: so each has a specialised converter for the common spelling (anything else, or an
+#: error, falls back to the generic rules, which give the same value or message).
+_FAST: dict[str, Callable[[str], Any]] = {
+    "name": _fast_name, "note": _fast_note, "mrr": _fast_money, "arr": _fast_money}
+_UNCACHED = frozenset(_FAST)
 
 
 class _Bad:
@@ -62,9 +93,8 @@ class RowParser:
         self.today = today
         self.day_first = day_first
         self.profiles = profiles
-        # Names and notes are nearly always unique: caching them would only cost memory.
         self._plan: list[tuple[int, str, str, dict[str, Any] | None]] = [
-            (i, h, f, None if f in ("name", "note") else {}) for i, h, f in columns]
+            (i, h, f, None if f in _UNCACHED else {}) for i, h, f in columns]
 
     def parse(self, cells: Sequence[str], line: int,
               issues: list[ImportIssue]) -> dict[str, Any] | None:
@@ -75,7 +105,7 @@ class RowParser:
         bad = False
         for index, header, field, cache in self._plan:  # hot loop: kept flat on purpose
             raw = cells[index]
-            value = _MISS if cache is None else cache.get(raw, _MISS)
+            value = _FAST[field](raw) if cache is None else cache.get(raw, _MISS)
             if value is _MISS:
                 value = self._fresh(field, raw, cache)
             if type(value) is _Bad:

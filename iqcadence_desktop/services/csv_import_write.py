@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Table, delete, or_, select
@@ -37,10 +38,17 @@ EDIT_COLUMNS: tuple[str, ...] = (
     "score_override")
 FIELD_COLUMN: dict[str, str] = {**F.COLUMNS, "profile": "scoring_profile_id"}
 _SIGNAL_KEYS = tuple(c.key for c in SIGNAL_COLUMNS)
-_READ = (Customer.id, Customer.name_key, Customer.status,
-         *(getattr(Customer, c) for c in EDIT_COLUMNS))
-_FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
 _CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
+_TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
+# Core columns of the table, not ORM attributes: the per-chunk reads skip ORM row loading.
+_C = _CUSTOMERS.c
+_READ = (_C.id, _C.name_key, _C.status, *(_C[c] for c in EDIT_COLUMNS))
+_FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ row
+# A new row carries every edit column (None when the file has no value), so the hot
+# paths read values with C-level itemgetters instead of a dict.get per column per row.
+_BLANK: dict[str, Any] = dict.fromkeys(EDIT_COLUMNS)
+_EDIT_VALUES = itemgetter(*EDIT_COLUMNS)
+_SIGNAL_VALUES = itemgetter(*_SIGNAL_KEYS)
 
 
 @dataclass
@@ -95,11 +103,11 @@ class ChunkWriter:
     def _existing(self, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> dict[Any, Row[Any]]:
         keys = [key for _, key, _ in rows]
         ids = [p["id"] for _, _, p in rows if p.get("id") is not None]
-        cond: ColumnElement[bool] = Customer.name_key.in_(keys)
+        cond: ColumnElement[bool] = _C.name_key.in_(keys)
         if ids:
-            cond = or_(cond, Customer.id.in_(ids))
+            cond = or_(cond, _C.id.in_(ids))
         found: dict[Any, Row[Any]] = {}
-        for r in self.s.execute(select(*_READ).where(cond)):
+        for r in self.s.connection().execute(select(*_READ).where(cond)):
             found[r.name_key] = r
             found[("id", r.id)] = r
         return found
@@ -107,9 +115,9 @@ class ChunkWriter:
     def _tags(self, ids: list[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {i: [] for i in ids}
         if ids:
-            for cid, tag in self.s.execute(select(CustomerTag.customer_id, CustomerTag.tag)
-                                           .where(CustomerTag.customer_id.in_(ids))
-                                           .order_by(CustomerTag.tag)):
+            for cid, tag in self.s.connection().execute(
+                    select(_TAGS.c.customer_id, _TAGS.c.tag)
+                    .where(_TAGS.c.customer_id.in_(ids)).order_by(_TAGS.c.tag)):
                 out[cid].append(tag)
         return out
 
@@ -125,7 +133,8 @@ class ChunkWriter:
         new = {FIELD_COLUMN[k]: v for k, v in parsed.items() if k not in ("tags", "id")}
         new_tags = sorted(parsed["tags"]) if "tags" in parsed else None
         if found is None:
-            return _Pending(line, key, new, new_tags, None)
+            new.setdefault("lifecycle", "active")
+            return _Pending(line, key, {**_BLANK, **new}, new_tags, None)
         old = dict(zip(EDIT_COLUMNS, found[_FIRST_EDIT:], strict=True))
         if key != found.name_key and self._taken(key, found.id):
             issues.append(ImportIssue(line, "name", new["name"], "Another customer already has "
@@ -149,7 +158,7 @@ class ChunkWriter:
                 old = p.old
                 if any(old[k] != p.values.get(k) for k in _SIGNAL_KEYS):
                     p.values["score_override"] = None  # a manual score ends on new signals
-        signals = [tuple(p.values.get(k) for k in _SIGNAL_KEYS) for p in pending]
+        signals = [_SIGNAL_VALUES(p.values) for p in pending]
         scored = score_rows(signals, self.today, self.config, self.weights_for)
         day = self.today.toordinal()
         for i, p in enumerate(pending):
@@ -192,7 +201,7 @@ class ChunkWriter:
             update_rows(self.s, _CUSTOMERS, rows, "id")
 
     def _row(self, p: _Pending, extra: dict[str, Any]) -> dict[str, Any]:
-        row = {c: p.values.get(c) for c in EDIT_COLUMNS}
+        row = dict(zip(EDIT_COLUMNS, _EDIT_VALUES(p.values), strict=True))
         row.update(name_key=p.key, score=p.values["score"],
                    status=p.values["status"], coverage=p.values["coverage"],
                    scored_day=p.values["scored_day"], updated_at=self.now, **extra)
@@ -202,8 +211,8 @@ class ChunkWriter:
         rows = [self._row(p, {"created_at": self.now}) for p in new]
         insert_rows(self.s, _CUSTOMERS, rows)
         keys = [r["name_key"] for r in rows]
-        ids = dict(self.s.execute(select(Customer.name_key, Customer.id)
-                                  .where(Customer.name_key.in_(keys))).all())
+        ids = dict(self.s.connection().execute(select(_C.name_key, _C.id)
+                                               .where(_C.name_key.in_(keys))).all())
         for p, r in zip(new, rows, strict=True):
             p.existing_id = ids[r["name_key"]]
         self.tally.created += len(new)

@@ -226,15 +226,14 @@ def _merge_arr(out: dict[str, Any]) -> None:
     if "arr" not in out:
         return
     arr = out.pop("arr")
-    mrr_from_arr = None if arr is None else int(
-        (Decimal(arr) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     mrr = out.get("mrr")
     # ARR ÷ 12 rounds to the cent, so 12 × MRR may differ from ARR by up to 6 cents.
     if mrr is not None and arr is not None and abs(mrr * 12 - arr) > 6:
         raise ValidationError("arr", f"MRR ({money_text(mrr)}) and ARR ({money_text(arr)}) "
                               "disagree (ARR must be 12 × MRR); give only one of them.")
-    if mrr is None:
-        out["mrr"] = mrr_from_arr
+    if mrr is None:  # derived only when needed: Decimal per imported row is costly
+        out["mrr"] = None if arr is None else int(
+            (Decimal(arr) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def money_text(cents: int | None) -> str:

@@ -16,18 +16,6 @@ NOTE = 10_000  # characters per note: 10k rows ≈ 100 MB
 CHILD = """
 import datetime as dt, json, resource, sys
 from pathlib import Path
-
-def peak_mib():
-    # VmHWM belongs to this process image; ru_maxrss would also count the parent's peak
-    # inherited through fork + exec (pytest itself is large by the end of a full run).
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
 from iqcadence_desktop.models.db import open_database
 from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import build_services
@@ -36,8 +24,14 @@ seen = []
 result = build_services(db, FixedClock(dt.date(2026, 11, 26))).importer.run(
     Path(sys.argv[1]), progress=lambda done, total: seen.append((done, total)))
 db.close()
-print(json.dumps({"created": result.created, "progress": seen,
-                  "peak_mib": peak_mib()}))
+# VmHWM is this program's own peak: ru_maxrss also counts the pytest process this child
+# was forked from (Linux folds the pre-exec memory into it), which fails the test spuriously.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"created": result.created, "progress": seen, "peak_mib": peak / 1024}))
 """
 
 
