@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Report, measure, parser
+from bench.common import Report, parser
 from bench.rescore import build_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +90,12 @@ def time_to_paint(script: str, db: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
+def paint_times(script: str, db: Path, env: dict[str, str], runs: int) -> list[float]:
+    """Seconds to first paint for `runs` starts, after one untimed warm-up start."""
+    time_to_paint(script, db, env)
+    return [time_to_paint(script, db, env) for _ in range(runs)]
+
+
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     n, runs = (200, 1) if args.smoke else (10_000, args.runs)
@@ -103,8 +109,10 @@ def main() -> None:
     report = Report(f"Start-up to first painted window ({n:,} customers)")
     ours = f"ours: app.build_window, {n:,} customers"
     bare = f"bare QMainWindow + QTableView, {n:,} rows"
-    report.add(ours, measure(lambda: time_to_paint(OURS, db, env), runs))
-    report.add(bare, measure(lambda: time_to_paint(BASELINE, db, env), runs))
+    # time_to_paint returns the time to the 'painted' line; `measure` would also count the
+    # child's exit (which waits for background work), so its own clock is not used here.
+    report.add(ours, paint_times(OURS, db, env, runs))
+    report.add(bare, paint_times(BASELINE, db, env, runs))
     report.limit(ours, 1.5)
     report.print(args.json)
     if not args.json:
