@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from iqcadence_desktop.views.bridge import EventBridge  # noqa: E402
 from iqcadence_desktop.views.pages.base import PageContext  # noqa: E402
 from iqcadence_desktop.views.pages.customers import CustomersPage  # noqa: E402
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS  # noqa: E402
-from iqcadence_desktop.views.tasks import SyncTaskRunner  # noqa: E402
+from iqcadence_desktop.views.tasks import SyncTaskRunner, TaskRunner  # noqa: E402
 
 SORT_COLUMNS = ("Score", "Name", "MRR", "Manager", "Renewal", "Priority")
 KEYSTROKES = ("w", "wo", "won", "wonk", "wonka", "wonk", "won", "wo", "w", "")
@@ -83,22 +84,44 @@ def plain_rows(services: Services) -> list[tuple[str, ...]]:
 
 
 def bench_ours(app: QApplication, ctx: PageContext, report: Report, runs: int) -> None:
+    """First paint as the app does it: the page loads in the background (real TaskRunner),
+    paints the first screenful as soon as it arrives, then fills in everything."""
     holder: dict[str, CustomersPage] = {}
+    total = len(ctx.services.customer_rows.rows())
+    live = PageContext(ctx.services, TaskRunner(), ctx.bridge)
+    painted: list[float] = []
+    loaded: list[float] = []
 
     def first_paint() -> None:
-        page = CustomersPage(ctx)
+        start = time.perf_counter()
+        page = CustomersPage(live)
         page.resize(1280, 800)
         page.show()
         page.refresh()
-        app.processEvents()
+        _pump_until(app, lambda: page.model.rowCount() > 0)
         page.grab()
+        painted.append(time.perf_counter() - start)
         holder["page"] = page
+        _pump_until(app, lambda: page.model.total_count() == total)
+        loaded.append(time.perf_counter() - start)
 
-    report.add("ours: first paint (load + model + paint)", measure(first_paint, runs))
+    for _ in range(runs + 1):  # the first start warms caches and is not counted
+        first_paint()
+    report.add("ours: first paint (load + model + paint)", painted[1:])
+    report.add("ours: every row loaded (background)", loaded[1:])
     page = holder["page"]
     report.add("ours: sort", sort_times(app, page.model, runs))
     report.add("ours: filter per keystroke", keystroke_times(app, page.model.set_filter_text, runs))
     page.close()
+
+
+def _pump_until(app: QApplication, done: Any, seconds: float = 120.0) -> None:
+    deadline = time.perf_counter() + seconds
+    while not done():
+        if time.perf_counter() > deadline:
+            raise SystemExit("the customers page did not load in time")
+        app.processEvents()
+        time.sleep(0.001)
 
 
 def bench_plain(app: QApplication, rows: list[tuple[str, ...]], report: Report,

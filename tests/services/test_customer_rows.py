@@ -33,3 +33,15 @@ def test_rows_honour_the_manager_filter(services: Services) -> None:
     services.customers.create({"name": "B", "manager": "Ben"})
     (row,) = services.customer_rows.rows(manager="Ana")
     assert (row.name, row.tags) == ("A", ("beta", "vip"))
+
+
+def test_first_screenful_is_the_first_live_customers_by_name(services: Services) -> None:
+    for name in ("Delta", "alpha", "Charlie", "bravo", "Echo"):
+        services.customers.create({"name": name, "logins": 10, "manager": "Ana"})
+    services.customers.trash([services.customers.find_id("alpha") or 0])
+    first = services.customer_rows.rows(first=3)
+    full = [r for r in services.customer_rows.rows() if r.deleted_at is None]
+    assert [r.name for r in first] == [r.name for r in full][:3]
+    assert all(r.deleted_at is None for r in first)
+    assert first == full[:3]  # the same rows, field for field
+    assert services.customer_rows.rows(manager="Nobody", first=3) == []

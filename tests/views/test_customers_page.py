@@ -285,3 +285,18 @@ def test_export_view_writes_exactly_the_rows_shown(page: CustomersPage, tmp_path
         exported = [row["name"] for row in csv.DictReader(handle)]
     assert sorted(exported) == ["Acme", "Cargo", "Echo"]
     assert "Exported 3 customers" in page.count_label.text()
+
+
+def test_first_screenful_hides_counts_until_everything_is_in(ctx: PageContext,
+                                                            qtbot: QtBot) -> None:
+    for name in ("Acme", "Bolt", "Cargo"):
+        ctx.services.customers.create({"name": name, "logins": 10})
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    first = ctx.services.customer_rows.rows(first=2)
+    page._on_first_rows(page._load_generation, first)
+    assert names(page) == ["Acme", "Bolt"]
+    assert page.tabs.tabText(0) == "All" and "loading the rest" in page.count_label.text()
+    page.refresh()  # the full read replaces the first screenful
+    assert names(page) == ["Acme", "Bolt", "Cargo"]
+    assert page.tabs.tabText(0) == "All  3" and page.count_label.text() == "3 customers"

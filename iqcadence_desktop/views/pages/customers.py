@@ -28,6 +28,8 @@ from iqcadence_desktop.views.table_models.customer_table_model import CustomerTa
 from iqcadence_desktop.views.widgets.frozen_table import FrozenTableView
 
 TAB_KEYS = [key for key, _ in TABS]
+#: Rows read first on an empty table, so it paints at once even at 100k customers.
+FIRST_SCREEN = 200
 
 
 class CustomersPage(Page):
@@ -41,6 +43,9 @@ class CustomersPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._load_generation = 0
+        # While only the first screenful is shown, counts would mislead: hide them.
+        self._partial = False
+        self._complete = False
         self.model = CustomerTableModel()
         self.table = FrozenTableView(self.model, [c.width for c in COLUMNS])
         self.tabs = self._build_tabs()
@@ -133,12 +138,23 @@ class CustomersPage(Page):
         generation, manager = self._load_generation, self.ctx.manager
         source = self.ctx.services.customer_rows
         self.count_label.setText("Loading customers…")
+        if self.model.total_count() == 0:
+            # Nothing on screen yet: paint the first screenful at once, then the rest.
+            self.ctx.tasks.run(lambda _token: source.rows(manager, first=FIRST_SCREEN),
+                               on_success=lambda rows: self._on_first_rows(generation, rows),
+                               on_error=self.bulk.show_error)
         self.ctx.tasks.run(lambda _token: source.rows(manager),
                            on_success=lambda rows: self._on_rows_loaded(generation, rows),
                            on_error=self.bulk.show_error)
 
+    def _on_first_rows(self, generation: int, rows: list[CustomerRow]) -> None:
+        if generation == self._load_generation and not self._complete:
+            self._partial = True
+            self.model.set_rows(rows)
+
     def _on_rows_loaded(self, generation: int, rows: list[CustomerRow]) -> None:
         if generation == self._load_generation:  # a newer load supersedes this one
+            self._partial, self._complete = False, True
             self.model.set_rows(rows)
 
     def focus_search(self) -> None:
@@ -197,12 +213,15 @@ class CustomersPage(Page):
     def _on_model_rows_changed(self) -> None:
         counts = self.model.tab_counts()
         for i, (key, label) in enumerate(TABS):
-            text = f"{label}  {counts[key]:,}"
+            text = label if self._partial else f"{label}  {counts[key]:,}"
             if self.tabs.tabText(i) != text:  # typing must not relayout the tab bar
                 self.tabs.setTabText(i, text)
         shown, total = self.model.rowCount(), self.model.total_count()
-        self.count_label.setText(f"Showing {shown:,} of {total:,}" if shown != total
-                                 else f"{total:,} customers")
+        if self._partial:
+            self.count_label.setText(f"Showing the first {total:,} by name; loading the rest…")
+        else:
+            self.count_label.setText(f"Showing {shown:,} of {total:,}" if shown != total
+                                     else f"{total:,} customers")
         active = self.model.column_filters()
         self.filters_label.setText("Column filters: " + " · ".join(
             f"{COLUMNS[c].header} {e}" for c, e in sorted(active.items())) if active else
