@@ -129,10 +129,13 @@ class ConfigSection(QWidget):
         self.message.clear()
         self.load(self.ctx.services.config.current())
 
+    # Every section overrides these two (a QWidget cannot also use ABCMeta).
     def load(self, config: ScoringConfig) -> None:
+        """Put the configuration's values into this section's controls."""
         raise NotImplementedError
 
     def candidate(self, current: ScoringConfig) -> ScoringConfig:
+        """The configuration as edited here, built on `current`."""
         raise NotImplementedError
 
     def save(self) -> bool:
