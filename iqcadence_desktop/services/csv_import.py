@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services import csv_mapping as M
-from iqcadence_desktop.services import fields as F
 from iqcadence_desktop.services.audit import AuditLog
 from iqcadence_desktop.services.clock import Clock
 from iqcadence_desktop.services.config_service import ConfigService
-from iqcadence_desktop.services.csv_import_rows import ImportIssue, RowParser
+from iqcadence_desktop.services.csv_import_rows import ImportIssue, ParsedRow, RowParser
 from iqcadence_desktop.services.csv_import_write import ChunkWriter, Tally
 from iqcadence_desktop.services.csv_read import (
     FileFormat,
@@ -183,8 +182,8 @@ class ImportService:
         day_first = (options.date_order or self.date_order()) == "dmy"
         today = self._clock.today()
         parser = RowParser(columns, len(sniffed.headers), today, day_first, profiles)
-        writer = ChunkWriter(s, {f for _, _, f in columns}, self._clock.now(), today,
-                             self._config.current(), self._config.weights_for)
+        writer = ChunkWriter(s, parser.written, {f for _, _, f in columns}, self._clock.now(),
+                             today, self._config.current(), self._config.weights_for)
         return _Run(writer, parser)
 
     def _stream(self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None,
@@ -229,33 +228,37 @@ class ImportService:
                      "mapping": dict(result.mapping)})
 
 
-def _chunks(reader: Any, run: _Run,
-            size: int) -> Iterator[list[tuple[int, str, dict[str, Any]]]]:
+def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
     """Parsed rows in chunks; within a chunk a later row with the same name replaces an
     earlier one (reported), across chunks the later write simply wins."""
     iterator = iter(reader)
     next(iterator, None)  # the header row
-    chunk: dict[str, tuple[int, str, dict[str, Any]]] = {}
+    raw: list[tuple[int, list[str]]] = []
     end = reader.line
     for cells in iterator:
         line, end = end + 1, reader.line  # a quoted value may span lines: report the first
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
+        raw.append((line, cells))
         run.rows += 1
-        parsed = run.parser.parse(cells, line, run.errors)
-        if parsed is None:
-            continue
-        key = F.name_key(parsed["name"])
-        if key in run.seen:
+        if len(raw) >= size:
+            yield _unique(run, run.parser.parse_chunk(raw, run.errors))
+            raw = []
+    if raw:
+        yield _unique(run, run.parser.parse_chunk(raw, run.errors))
+
+
+def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
+    """One row per customer name, the later one winning; repeats are reported."""
+    chunk: dict[str, ParsedRow] = {}
+    seen = run.seen
+    for row in parsed:
+        if row.key in seen:
             run.notices.append(ImportIssue(
-                line, "name", parsed["name"], f"Same customer as row {run.seen[key]}; this "
-                "later row wins."))
-            if chunk.pop(key, None) is not None:
+                row.line, "name", row.edit[0], f"Same customer as row {seen[row.key]}; "
+                "this later row wins."))
+            if chunk.pop(row.key, None) is not None:
                 run.superseded += 1
-        run.seen[key] = line
-        chunk[key] = (line, key, parsed)
-        if len(chunk) >= size:
-            yield list(chunk.values())
-            chunk = {}
-    if chunk:
-        yield list(chunk.values())
+        seen[row.key] = row.line
+        chunk[row.key] = row
+    return list(chunk.values())

@@ -75,20 +75,26 @@ def _column(values: Sequence[Any]) -> FloatArray:
 def score_rows(rows: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig,
                weights_for: WeightsFor) -> Scored:
     """Score rows shaped like SIGNAL_COLUMNS as of a day (manual overrides win)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(SIGNAL_COLUMNS)
+    return score_columns(columns, as_of, config, weights_for)
+
+
+def score_columns(columns: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig,
+                  weights_for: WeightsFor) -> Scored:
+    """`score_rows` for values given column by column, in SIGNAL_COLUMNS order."""
     today = as_of.toordinal()
-    profiles, logins, adoption, tickets, nps, csat, contact, growth, override = (
-        list(c) for c in zip(*rows, strict=True)) if rows else ([[]] * 9)
+    profiles, logins, adoption, tickets, nps, csat, contact, growth, override = columns
+    n = len(profiles)
     days = [None if d is None else max(0, today - d.toordinal()) for d in contact]
-    columns = {"logins": _column(logins), "adoption": _column(adoption),
-               "tickets": _column(tickets), "nps": _column(nps), "csat": _column(csat),
-               "days": _column(days),
-               "growth": _column([GROWTH_CODES.get(g) for g in growth])}
-    scores = np.full(len(rows), NAN)
-    coverage = np.zeros(len(rows))
+    arrays = {"logins": _column(logins), "adoption": _column(adoption),
+              "tickets": _column(tickets), "nps": _column(nps), "csat": _column(csat),
+              "days": _column(days), "growth": _column([GROWTH_CODES.get(g) for g in growth])}
+    scores = np.full(n, NAN)
+    coverage = np.zeros(n)
     profile_arr = np.array([-1 if p is None else p for p in profiles], dtype=np.int64)
     for pid in np.unique(profile_arr):
         mask = profile_arr == pid
-        part = {k: v[mask] for k, v in columns.items()}
+        part = {k: v[mask] for k, v in arrays.items()}
         s, c = score_arrays(part, weights_for(None if pid == -1 else int(pid)), config.params)
         scores[mask], coverage[mask] = s, c
     final = [o if o is not None else (None if math.isnan(s) else float(s))

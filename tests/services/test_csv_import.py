@@ -243,3 +243,39 @@ def test_import_on_a_later_day_refreshes_everyone_in_the_same_transaction(
     assert [h.day for h in old_history][-1] == day
     actions = [a.action for a in later.audit.entries()]
     assert actions[:2] == ["customers_imported", "customer_created"]
+
+
+def test_blank_lifecycle_cell_keeps_the_stage_or_starts_active(services: Services,
+                                                               tmp_path: Path) -> None:
+    """A blank stage used to reach the database as NULL and crash the import."""
+    kept = services.customers.create({"name": "Kept", "lifecycle": "onboarding"})
+    path = tmp_path / "x.csv"
+    path.write_text("name,lifecycle,logins\nKept,,12\nFresh,,30\n")
+    result = services.importer.run(path)
+    assert (result.created, result.updated, result.errors) == (1, 1, ())
+    assert services.customers.get(kept.id).lifecycle == "onboarding"
+    fresh = services.customers.get(services.customers.find_id("Fresh") or 0)
+    assert fresh.lifecycle == "active"
+    again = services.importer.run(path)
+    assert (again.updated, again.unchanged) == (0, 2)
+
+
+def test_one_chunk_mixing_new_changed_renamed_and_unchanged_rows(
+        services: Services, tmp_path: Path) -> None:
+    a = services.customers.create({"name": "Alpha", "mrr": "10", "tags": ["x"]})
+    b = services.customers.create({"name": "Beta", "mrr": "20"})
+    c = services.customers.create({"name": "Gamma", "mrr": "30"})
+    path = tmp_path / "x.csv"
+    path.write_text("id,name,mrr,tags\n"
+                    f"CUS-{a.id:06d},Alpha,11,x|y\n"      # changed MRR and tags
+                    f"CUS-{b.id:06d},Beta Renamed,20,\n"  # renamed by its id
+                    "  ,Delta,40,z\n"                      # new
+                    f"CUS-{c.id:06d},Gamma,30,\n")         # unchanged
+    result = services.importer.run(path)
+    assert (result.created, result.updated, result.unchanged, result.errors) == (1, 2, 1, ())
+    alpha, beta = services.customers.get(a.id), services.customers.get(b.id)
+    assert (alpha.mrr_cents, alpha.tags) == (1100, ("x", "y"))
+    assert (beta.name, services.customers.find_id("beta renamed")) == ("Beta Renamed", b.id)
+    delta = services.customers.get(services.customers.find_id("Delta") or 0)
+    assert (delta.mrr_cents, delta.tags) == (4000, ("z",))
+    assert services.customers.history(delta.id)[-1].mrr_cents == 4000
