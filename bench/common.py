@@ -37,6 +37,22 @@ def measure(fn: Callable[[], Any], runs: int, setup: Callable[[], Any] | None = 
     return times
 
 
+Case = tuple[Callable[[], Any], Callable[[], Any] | None]
+
+
+def measure_rounds(cases: dict[str, Case], runs: int) -> dict[str, list[float]]:
+    """Seconds per run of each case, taking turns (one run of each per round, after an
+    untimed warm-up round): a machine that speeds up or slows down during the benchmark
+    then moves every case alike and the ratios between them stay fair."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for round_no in range(runs + 1):
+        for name, (fn, setup) in cases.items():
+            elapsed = measure(fn, 1, setup, warmup=False)[0]
+            if round_no:
+                times[name].append(elapsed)
+    return times
+
+
 @dataclass
 class Report:
     """Collects cases and prints medians, ratios and whether each target holds."""

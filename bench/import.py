@@ -1,11 +1,11 @@
 """Import benchmark: 100k-row CSV with every S1 column, end to end through the service.
 
-Side by side in one run: the floor (`csv` + `sqlite3.executemany` writing the same rows
-into the same tables the service writes: customers, customer_tags, score_snapshots, with
-their indexes), the old bare-table floor for reference, the pandas read-score-`to_sql`
-script an analyst would write (when pandas is installed), a re-import with half the rows
-changed, and the service's peak memory (measured in a subprocess with `resource.getrusage`).
-"""
+Side by side in one run, the cases taking turns round by round: the floor (`csv` +
+`sqlite3.executemany` writing the same rows into the same tables the service writes:
+customers, customer_tags, score_snapshots, with their indexes), the old bare-table floor
+for reference, a re-import with half the rows changed, the pandas read-score-`to_sql`
+script an analyst would write (when pandas is installed), and the service's peak memory
+(measured in a subprocess)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import Report, measure, parser
+from bench.common import Report, measure, measure_rounds, parser
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ("name", "manager", "mrr", "arr", "logins_30d", "feature_adoption_pct",
@@ -180,16 +180,16 @@ def main() -> int:
         real = base / "floor.sqlite3"
         from iqcadence_desktop.models.db import open_database
         open_database(empty).close()
-        report.add(BARE, measure(lambda: floor_bare(src, raw), runs))
-        report.add(FLOOR, measure(lambda: floor(src, real), runs,
-                                  setup=lambda: fresh_db(real, empty)))
-        report.add(NEW, measure(lambda: service_import(src, db), runs,
-                                setup=lambda: fresh_db(db, empty)))
         loaded = base / "loaded.sqlite3"
         fresh_db(loaded, empty)
         service_import(src, loaded)
-        report.add(AGAIN, measure(lambda: service_import(half, db), runs,
-                                  setup=lambda: _copy_loaded(db, loaded)))
+        for name, times in measure_rounds({
+            BARE: (lambda: floor_bare(src, raw), None),
+            FLOOR: (lambda: floor(src, real), lambda: fresh_db(real, empty)),
+            NEW: (lambda: service_import(src, db), lambda: fresh_db(db, empty)),
+            AGAIN: (lambda: service_import(half, db), lambda: _copy_loaded(db, loaded)),
+        }, runs).items():
+            report.add(name, times)
         _pandas(report, src, base, runs)
         fresh_db(db, empty)
         mib = peak_memory_mib(src, db)

@@ -233,19 +233,26 @@ def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
     earlier one (reported), across chunks the later write simply wins."""
     iterator = iter(reader)
     next(iterator, None)  # the header row
-    raw: list[tuple[int, list[str]]] = []
-    end = reader.line
-    for cells in iterator:
-        line, end = end + 1, reader.line  # a quoted value may span lines: report the first
+    counter = reader.csv  # its line_num is the file line of the row just read
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    end = counter.line_num
+    for cells in iterator:  # hot loop: kept flat on purpose
+        line, end = end + 1, counter.line_num  # a value may span lines: report the first
         if not "".join(cells).strip():
             continue
-        raw.append((line, cells))
-        run.rows += 1
-        if len(raw) >= size:
-            yield _unique(run, run.parser.parse_chunk(raw, run.errors))
-            raw = []
-    if raw:
-        yield _unique(run, run.parser.parse_chunk(raw, run.errors))
+        lines.append(line)
+        rows.append(cells)
+        if len(rows) >= size:
+            yield _parsed(run, lines, rows)
+            lines, rows = [], []
+    if rows:
+        yield _parsed(run, lines, rows)
+
+
+def _parsed(run: _Run, lines: list[int], rows: list[list[str]]) -> list[ParsedRow]:
+    run.rows += len(rows)
+    return _unique(run, run.parser.parse_chunk(lines, rows, run.errors))
 
 
 def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:

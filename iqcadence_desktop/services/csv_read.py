@@ -202,6 +202,7 @@ class _RowReader:
         self._binary = path.open("rb")
         self._text = io.TextIOWrapper(self._binary, encoding=fmt.encoding, newline="")
         self._reader = csv.reader(self._text, delimiter=fmt.delimiter, strict=False)
+        self.csv = self._reader
         self.fmt = fmt
 
     def __enter__(self) -> _RowReader:

@@ -21,7 +21,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
     update,
 )
@@ -126,28 +125,57 @@ def rebuild_portfolio_day(session: Session, day: int) -> None:
     rebuild_portfolio_days(session, day, day)
 
 
+_BANDS = ("critical", "at_risk", "watch", "healthy", "expansion")
+#: Snapshot column -> the rollup column holding its average.
+_AVERAGES = {"score": "avg_score", "logins_30d": "avg_logins",
+             "feature_adoption_pct": "avg_adoption", "open_tickets": "avg_tickets",
+             "nps": "avg_nps", "csat": "avg_csat"}
+
+
 def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
-    """Recompute the rollup rows for a range of days from their snapshots."""
+    """Recompute the rollup rows for a range of days from their snapshots.
+
+    One grouped query gives each manager's counts and sums per day; the whole-portfolio
+    row of a day is then the sum of its managers' rows (a second scan of the snapshots
+    would cost as much as the first).
+    """
     session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
     snap, cust = ScoreSnapshot, Customer
     manager = func.coalesce(cust.manager, UNASSIGNED)
     risky = snap.status.in_(("at_risk", "critical"))
-    base_cols = [
-        func.count(), func.count(snap.score), func.avg(snap.score),
-        func.coalesce(func.sum(snap.mrr_cents), 0),
+    sums = [
+        func.count(), func.coalesce(func.sum(snap.mrr_cents), 0),
         func.coalesce(func.sum(case((risky, snap.mrr_cents), else_=0)), 0),
-        *[func.coalesce(func.sum(case((snap.status == b, 1), else_=0)), 0)
-          for b in ("critical", "at_risk", "watch", "healthy", "expansion")],
-        func.avg(snap.logins_30d), func.avg(snap.feature_adoption_pct),
-        func.avg(snap.open_tickets), func.avg(snap.nps), func.avg(snap.csat),
+        *[func.coalesce(func.sum(case((snap.status == b, 1), else_=0)), 0) for b in _BANDS],
+        *[f(getattr(snap, c)) for c in _AVERAGES for f in (func.count, func.sum)],
     ]
-    target = [c.name for c in PortfolioDaily.__table__.columns]
-    joined = and_(snap.customer_id == cust.id, cust.deleted_at.is_(None))
-    for key in (literal(ALL_MANAGERS), manager):
-        query = (select(snap.day, key, *base_cols).select_from(snap).join(cust, joined)
-                 .where(snap.day.between(first, last)))
-        query = query.group_by(snap.day, manager) if key is manager else query.group_by(snap.day)
-        session.execute(insert(PortfolioDaily).from_select(target, query))
+    query = (select(snap.day, manager, *sums).select_from(snap)
+             .join(cust, and_(snap.customer_id == cust.id, cust.deleted_at.is_(None)))
+             .where(snap.day.between(first, last)).group_by(snap.day, manager))
+    rows: list[dict[str, Any]] = []
+    portfolio: dict[int, list[Any]] = {}
+    for day, name, *values in session.execute(query):
+        rows.append(_rollup_row(day, name, values))
+        total = portfolio.setdefault(day, [0] * len(values))
+        for i, value in enumerate(values):
+            total[i] += value or 0
+    rows.extend(_rollup_row(day, ALL_MANAGERS, total) for day, total in portfolio.items())
+    if rows:
+        session.execute(insert(cast(Table, PortfolioDaily.__table__)), rows)
+
+
+def _rollup_row(day: int, manager: str, values: Sequence[Any]) -> dict[str, Any]:
+    """A portfolio_daily row from (count, MRR, at-risk MRR, band counts, then a count and
+    a sum per averaged column)."""
+    customers, mrr, risky_mrr, *rest = values
+    bands, pairs = rest[:len(_BANDS)], rest[len(_BANDS):]
+    row = {"day": day, "manager": manager, "customers": customers, "mrr_cents": mrr,
+           "at_risk_mrr_cents": risky_mrr, "scored": pairs[0],
+           **{f"n_{b}": n for b, n in zip(_BANDS, bands, strict=True)}}
+    for i, target in enumerate(_AVERAGES.values()):
+        count, total = pairs[2 * i], pairs[2 * i + 1]
+        row[target] = total / count if count else None
+    return row
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,30 @@ def test_rollup_matches_snapshots(services: Services) -> None:
     assert "" in managers and len(managers) > 2
 
 
+def test_rollup_rows_per_manager_and_for_the_portfolio(services: Services) -> None:
+    """Averages skip blanks; the portfolio row adds up its managers' rows."""
+    services.customers.create({"name": "A", "manager": "Ann", "mrr": "100", "logins": "10",
+                               "nps": "9"})
+    services.customers.create({"name": "B", "manager": "Ann", "mrr": "300", "logins": "20"})
+    services.customers.create({"name": "C", "mrr": "50", "logins": "0", "tickets": "9",
+                               "nps": "0", "csat": "1", "days": "200", "adoption": "0"})
+    day = services.clock.today().toordinal()
+    with services.db.session() as s:
+        rows = {r.manager: r for r in s.scalars(
+            select(PortfolioDaily).where(PortfolioDaily.day == day))}
+    assert set(rows) == {"", "Ann", "(unassigned)"}
+    ann, portfolio = rows["Ann"], rows[""]
+    assert (ann.customers, ann.mrr_cents, ann.avg_logins, ann.avg_nps) == (2, 40000, 15.0, 9.0)
+    assert ann.avg_csat is None and rows["(unassigned)"].n_critical == 1
+    assert (portfolio.customers, portfolio.mrr_cents) == (3, 45000)
+    assert portfolio.avg_logins == pytest.approx(10.0) and portfolio.avg_nps == 4.5
+    assert portfolio.at_risk_mrr_cents == 5000 and portfolio.n_critical == 1
+    live = services.customers.list_customers()
+    scores = [c.score for c in live if c.score is not None]
+    assert portfolio.scored == len(scores)
+    assert portfolio.avg_score == pytest.approx(sum(scores) / len(scores))
+
+
 def test_rescore_as_of_a_later_day_decays(services: Services) -> None:
     dto = services.customers.create({"name": "Acme", "days": 0, "logins": 30})
     later = services.clock.today() + dt.timedelta(days=180)
