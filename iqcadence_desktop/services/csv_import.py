@@ -21,6 +21,7 @@ from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services import csv_mapping as M
 from iqcadence_desktop.services.audit import AuditLog
+from iqcadence_desktop.services.bulk_sql import roomy_page_cache
 from iqcadence_desktop.services.clock import Clock
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.csv_import_rows import ImportIssue, ParsedRow, RowParser
@@ -28,6 +29,7 @@ from iqcadence_desktop.services.csv_import_write import ChunkWriter, Tally
 from iqcadence_desktop.services.csv_read import (
     FileFormat,
     ImportFileError,
+    RowReader,
     Sniffed,
     file_state,
     open_rows,
@@ -39,6 +41,7 @@ from iqcadence_desktop.services.rescore import Cancelled, rebuild_portfolio_day,
 from iqcadence_desktop.services.settings import SettingsService
 
 CHUNK_ROWS = 2000
+CHUNK_BYTES = 4 << 20  # at most about this much of the file per chunk
 DATE_ORDER_KEY = "import.date_order"
 MAX_REPORTED = 10_000
 
@@ -155,7 +158,8 @@ class ImportService:
         try:
             with self._db.session() as s:
                 run = self._start(s, sniffed, preview.fields, options)
-                self._stream(run, sniffed, progress, cancelled)
+                with roomy_page_cache(s):
+                    self._stream(run, sniffed, progress, cancelled)
                 if file_state(sniffed.path) != before:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
@@ -228,7 +232,7 @@ class ImportService:
                      "mapping": dict(result.mapping)})
 
 
-def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
+def _chunks(reader: RowReader, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
     """Parsed rows in chunks; within a chunk a later row with the same name replaces an
     earlier one (reported), across chunks the later write simply wins."""
     iterator = iter(reader)
@@ -236,16 +240,17 @@ def _chunks(reader: Any, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
     counter = reader.csv  # its line_num is the file line of the row just read
     lines: list[int] = []
     rows: list[list[str]] = []
-    end = counter.line_num
+    end, start = counter.line_num, reader.position()
     for cells in iterator:  # hot loop: kept flat on purpose
         line, end = end + 1, counter.line_num  # a value may span lines: report the first
         if not "".join(cells).strip():
             continue
         lines.append(line)
         rows.append(cells)
-        if len(rows) >= size:
+        # Rows with long notes end a chunk early, so memory stays bounded by bytes too.
+        if len(rows) >= size or (not len(rows) % 64 and reader.position() - start > CHUNK_BYTES):
             yield _parsed(run, lines, rows)
-            lines, rows = [], []
+            lines, rows, start = [], [], reader.position()
     if rows:
         yield _parsed(run, lines, rows)
 

@@ -195,7 +195,7 @@ def _clean_headers(row: Sequence[str]) -> tuple[str, ...]:
     return tuple(headers)
 
 
-class _RowReader:
+class RowReader:
     """Context manager over a csv reader that also knows how far into the file it is."""
 
     def __init__(self, path: Path, fmt: FileFormat) -> None:
@@ -205,7 +205,7 @@ class _RowReader:
         self.csv = self._reader
         self.fmt = fmt
 
-    def __enter__(self) -> _RowReader:
+    def __enter__(self) -> RowReader:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -231,8 +231,8 @@ class _RowReader:
         return self._reader.line_num
 
 
-def open_rows(path: Path, fmt: FileFormat) -> _RowReader:
-    return _RowReader(path, fmt)
+def open_rows(path: Path, fmt: FileFormat) -> RowReader:
+    return RowReader(path, fmt)
 
 
 def file_state(path: Path) -> tuple[int, int]:

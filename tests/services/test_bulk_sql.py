@@ -50,3 +50,19 @@ def test_dates_round_trip_and_match_what_the_orm_reads() -> None:
         bulk_sql.update_rows(s, ITEMS, ("due", "key"), [(dt.date(2028, 1, 1), "a")], "key")
         assert s.execute(ITEMS.select().where(ITEMS.c.key == "a")).one().due == dt.date(
             2028, 1, 1)
+
+
+def test_roomy_page_cache_is_given_back_even_when_the_work_fails() -> None:
+    with _session() as s:
+        def cache() -> int:
+            return int(s.connection().exec_driver_sql("PRAGMA cache_size").scalar_one())
+        before = cache()
+        with bulk_sql.roomy_page_cache(s, mib=8):
+            assert cache() == -8 * 1024
+        assert cache() == before
+        try:
+            with bulk_sql.roomy_page_cache(s, mib=8):
+                raise RuntimeError("disk full")
+        except RuntimeError:
+            pass
+        assert cache() == before
