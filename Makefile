@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 # Shared libraries the Qt wheels need but a bare Debian/Ubuntu image may lack.
 SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
@@ -36,13 +37,17 @@ $(TEST_STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PIP) install -q -c constraints.txt -e ".[test]"
 	@touch $@ $(STAMP)
 
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(PIP) install -q -c constraints.txt -e ".[test,bench]"
+	@touch $@
+
 run: sysdeps $(STAMP)
 	$(VENV)/bin/iqcadence
 
 test: sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
-bench: $(TEST_STAMP)
+bench: $(BENCH_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 lint: $(TEST_STAMP)
