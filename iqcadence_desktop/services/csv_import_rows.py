@@ -138,7 +138,6 @@ class RowParser:
         self._caches: dict[str, dict[str, Any]] = {
             f: {} for _, _, f in columns if f not in _UNCACHED}
         self._bad: dict[str, set[str]] = {f: set() for _, _, f in columns}
-        self._order = {f: n for n, (_, _, f) in enumerate(columns)}
         fields = {f for _, _, f in columns}
         derived = {"days": "last_contact", "arr": "mrr"}
         fields |= {derived[f] for f in fields if f in derived}
@@ -148,7 +147,7 @@ class RowParser:
     def parse_chunk(self, lines: Sequence[int], rows: Sequence[Sequence[str]],
                     issues: list[ImportIssue]) -> list[ParsedRow]:
         """The rows (at these file lines) that pass, in file order; each problem is added
-        to `issues`."""
+        to `issues`, ordered by line and then column."""
         shape: list[ImportIssue] = []
         width = self.width
         if any(len(r) != width for r in rows):
@@ -160,20 +159,23 @@ class RowParser:
             return []
         # Rows may carry empty cells past `width` (checked above): zip stops at the shortest.
         cells = list(zip(*rows, strict=False))
-        found: list[tuple[int, int, ImportIssue]] = []  # (row, column order, problem)
+        values, found = self._values(cells, lines)
+        self._derive(values, cells, lines, {i for i, _ in found}, found)
+        # `found` runs column by column; a stable sort by line keeps each row's columns in order.
+        issues.extend(sorted([*shape, *(issue for _, issue in found)], key=_line))
+        return self._rows(values, lines, {i for i, _ in found})
+
+    def _values(self, cells: Sequence[Sequence[str]], lines: Sequence[int]
+                ) -> tuple[dict[str, list[Any]], list[tuple[int, ImportIssue]]]:
+        """Each mapped column's values, and the (row, problem) pairs of its bad cells."""
         values: dict[str, list[Any]] = {}
+        found: list[tuple[int, ImportIssue]] = []
         for index, header, field in self.columns:
             raw = cells[index]
             values[field], bad = self._column(field, raw)
-            order = self._order[field]
-            found.extend((i, order, ImportIssue(lines[i], header, raw[i], values[field][i].message))
+            found.extend((i, ImportIssue(lines[i], header, raw[i], values[field][i].message))
                          for i in bad)
-        failed = {i for i, _, _ in found}
-        self._derive(values, cells, lines, failed, found)
-        skip = {i for i, _, _ in found}
-        found.sort(key=lambda f: (f[0], f[1]))
-        issues.extend(sorted([*shape, *(issue for _, _, issue in found)], key=_line))
-        return self._rows(values, lines, skip)
+        return values, found
 
     def _shape_ok(self, cells: Sequence[str], line: int, issues: list[ImportIssue]) -> bool:
         extra = [c for c in cells[self.width:] if c.strip()]
@@ -241,7 +243,7 @@ class RowParser:
 
     def _derive(self, values: dict[str, list[Any]], cells: Sequence[Sequence[str]],
                 lines: Sequence[int], failed: set[int],
-                found: list[tuple[int, int, ImportIssue]]) -> None:
+                found: list[tuple[int, ImportIssue]]) -> None:
         """Days since contact → last contact date; ARR → MRR (and their agreement)."""
         n = len(lines)
         pairs = (("days", "last_contact", self._days_fine), ("arr", "mrr", self._arr_fine))
@@ -263,8 +265,7 @@ class RowParser:
                     kept[i] = row[target]
                 except ValidationError as exc:
                     header, raw = self._cell(exc.field, cells, i)
-                    found.append((i, len(self.columns),
-                                  ImportIssue(lines[i], header, raw, exc.message)))
+                    found.append((i, ImportIssue(lines[i], header, raw, exc.message)))
 
     def _days_fine(self, days: Any, contact: Any) -> Any:
         """The contact date when no check is needed, else _MISS (the generic rule decides)."""

@@ -98,21 +98,25 @@ class ChunkWriter:
         """Apply a chunk of parsed rows (names unique within the chunk)."""
         existing = self._existing(rows)
         tags = self._tags([r[0] for k, r in existing.items() if isinstance(k, str)])
+        # A customer named by its id in this chunk is that row's alone: another row with
+        # its old name is a new customer (renamed "Alpha" → "Alpha 2", then a new "Alpha").
+        claimed = {row.id for row in rows if ("id", row.id) in existing}
         new: list[ParsedRow] = []
         changed: list[_Change] = []
         for row in rows:
             found = existing.get(("id", row.id)) if row.id is not None else None
-            found = found or existing.get(row.key)
+            if found is None and row.key in existing and existing[row.key][0] not in claimed:
+                found = existing[row.key]
             if found is None:
                 new.append(row)
                 continue
             change = self._compare(row, found, tags, issues)
             if change is not None:
                 changed.append(change)
+        if changed:  # first, so a name given up by a rename is free for a new customer
+            self._update(changed)
         if new:
             self._insert(new)
-        if changed:
-            self._update(changed)
 
     def _existing(self, rows: Sequence[ParsedRow]) -> dict[Any, tuple[Any, ...]]:
         found: dict[Any, tuple[Any, ...]] = {}

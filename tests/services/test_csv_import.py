@@ -279,3 +279,28 @@ def test_one_chunk_mixing_new_changed_renamed_and_unchanged_rows(
     delta = services.customers.get(services.customers.find_id("Delta") or 0)
     assert (delta.mrr_cents, delta.tags) == (4000, ("z",))
     assert services.customers.history(delta.id)[-1].mrr_cents == 4000
+
+
+def test_problems_are_listed_by_row_then_column(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("name,mrr,logins,nps\n"
+                    "A,five,-1,11\n"
+                    "B,1,2\n"          # too few values
+                    "C,2,x,3\n"
+                    "D,1,1,1\n")
+    result = services.importer.run(path)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "mrr"), (2, "logins"), (2, "nps"), (3, ""), (4, "logins")]
+    assert result.created == 1
+
+
+def test_a_rename_by_id_frees_the_old_name_for_a_new_customer(services: Services,
+                                                               tmp_path: Path) -> None:
+    alpha = services.customers.create({"name": "Alpha", "mrr": "10"})
+    path = tmp_path / "x.csv"
+    path.write_text(f"id,name,mrr\nCUS-{alpha.id:06d},Alpha Two,10\n,Alpha,99\n")
+    result = services.importer.run(path)
+    assert (result.created, result.updated, result.errors) == (1, 1, ())
+    assert services.customers.get(alpha.id).name == "Alpha Two"
+    fresh = services.customers.get(services.customers.find_id("Alpha") or 0)
+    assert fresh.id != alpha.id and fresh.mrr_cents == 9900
