@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,9 +60,11 @@ class ManagersSection(QWidget):
         grid.addWidget(self.name_edit, 1, 0)
         grid.addWidget(self.target_combo, 1, 1)
         left = QHBoxLayout()
+        self.buttons: list[QPushButton] = []
         for i, (text, slot) in enumerate(buttons.items()):
             button = QPushButton(text)
             button.clicked.connect(slot)
+            self.buttons.append(button)
             if i < 2:
                 left.addWidget(button)
             else:
@@ -117,12 +121,27 @@ class ManagersSection(QWidget):
         self._run(lambda: self.ctx.services.managers.reassign(ids, target),
                   f'{{n}} accounts now belong to "{" ".join(target.split())}".')
 
-    def _run(self, action: object, done: str) -> None:
-        try:
-            count = action()  # type: ignore[operator]
-        except UserFacingError as exc:
-            show_message(self.message, str(exc), error=True)
-            return
+    def _run(self, action: Callable[[], int], done: str) -> None:
+        """Run a change off the GUI thread: at 100k accounts with history it rebuilds a
+        year of daily rollups, which takes seconds."""
+        self._busy(True)
+        show_message(self.message, "Working…")
+        self.ctx.tasks.run(lambda _token: action(),
+                           on_success=lambda count: self._finished(done, count),
+                           on_error=self._failed)
+
+    def _finished(self, done: str, count: int) -> None:
+        self._busy(False)
         self.refresh()
         self.name_edit.clear()
         show_message(self.message, done.format(n=f"{count:,}"))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        if not isinstance(exc, UserFacingError):
+            raise exc
+        show_message(self.message, str(exc), error=True)
+
+    def _busy(self, busy: bool) -> None:
+        for button in self.buttons:
+            button.setEnabled(not busy)

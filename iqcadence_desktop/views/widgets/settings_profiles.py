@@ -84,9 +84,9 @@ class ProfilesSection(QWidget):
             grid.addWidget(check, 0, i)
         self.manager_combo = QComboBox()
         grid.addWidget(self.manager_combo, 1, 0, 1, 3)
-        assign = QPushButton("Assign to these tiers / this manager")
-        assign.clicked.connect(self.assign)
-        grid.addWidget(assign, 2, 0, 1, 3)
+        self.assign_button = QPushButton("Assign to these tiers / this manager")
+        self.assign_button.clicked.connect(self.assign)
+        grid.addWidget(self.assign_button, 2, 0, 1, 3)
         return box
 
     def refresh(self) -> None:
@@ -146,14 +146,25 @@ class ProfilesSection(QWidget):
         tiers = [t for t, c in self.tier_checks.items() if c.isChecked()]
         managers = [self.manager_combo.currentText()] if self.manager_combo.currentIndex() > 0 \
             else []
-        try:
-            count = self.ctx.services.profile_assignment.assign(profile.id, tiers=tiers,
-                                                                managers=managers)
-        except UserFacingError as exc:
-            show_message(self.message, str(exc), error=True)
-            return
+        assignment = self.ctx.services.profile_assignment
+        # Off the GUI thread: the accounts are re-scored, seconds at 100k accounts.
+        self.assign_button.setEnabled(False)
+        show_message(self.message, f'Assigning "{profile.name}" and re-scoring…')
+        self.ctx.tasks.run(
+            lambda _token: assignment.assign(profile.id, tiers=tiers, managers=managers),
+            on_success=lambda count: self._assigned(profile.name, count),
+            on_error=self._assign_failed)
+
+    def _assigned(self, name: str, count: int) -> None:
+        self.assign_button.setEnabled(True)
         self.refresh()
-        show_message(self.message, f'"{profile.name}" now scores {count:,} more accounts.')
+        show_message(self.message, f'"{name}" now scores {count:,} more accounts.')
+
+    def _assign_failed(self, exc: BaseException) -> None:
+        self.assign_button.setEnabled(True)
+        if not isinstance(exc, UserFacingError):
+            raise exc
+        show_message(self.message, str(exc), error=True)
 
     def _on_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
         profile = self.chosen()
