@@ -25,16 +25,21 @@ def ctx(services: Services) -> Iterator[PageContext]:
     bridge.detach()
 
 
-def test_merge_runs_in_the_background(qtbot: QtBot, services: Services,
-                                      ctx: PageContext) -> None:
-    add(services, "A1", manager="Ana")
-    add(services, "B1", manager="Ben")
+def _merge_all(qtbot: QtBot, ctx: PageContext, target: str) -> ManagersSection:
     section = ManagersSection(ctx)
     qtbot.addWidget(section)
     section.refresh()
     section.table.selectAll()
-    section.name_edit.setText("Team")
+    section.name_edit.setText(target)
     section.merge()
+    return section
+
+
+def test_merge_runs_in_the_background(qtbot: QtBot, services: Services,
+                                      ctx: PageContext) -> None:
+    add(services, "A1", manager="Ana")
+    add(services, "B1", manager="Ben")
+    section = _merge_all(qtbot, ctx, "Team")
     assert section.message.text() == "Working…"
     assert not any(b.isEnabled() for b in section.buttons)
     qtbot.waitUntil(lambda: section.buttons[0].isEnabled(), timeout=10_000)
@@ -45,12 +50,7 @@ def test_merge_runs_in_the_background(qtbot: QtBot, services: Services,
 def test_a_refused_merge_reports_and_gives_the_buttons_back(qtbot: QtBot, services: Services,
                                                            ctx: PageContext) -> None:
     add(services, "A1", manager="Ana")
-    section = ManagersSection(ctx)
-    qtbot.addWidget(section)
-    section.refresh()
-    section.table.selectAll()
-    section.name_edit.setText("   ")
-    section.merge()
+    section = _merge_all(qtbot, ctx, "   ")
     qtbot.waitUntil(lambda: section.buttons[0].isEnabled(), timeout=10_000)
     assert section.message.text() not in ("", "Working…")
     assert [m.name for m in services.managers.managers()] == ["Ana"]
