@@ -36,6 +36,9 @@ ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig
 DATE_ORDERS = (("Month first", "mdy"), ("Day first", "dmy"))
 STEP_CHOOSE, STEP_MAP, STEP_DONE = 0, 1, 2
 MAX_SHOWN = 2000  # rows in the problem table; "Save problems as CSV" writes them all
+PREVIEW_COLUMN_MAX = 260  # pixels
+#: Row, column and value widths in the problem tables: a ragged row's value is long.
+PROBLEM_COLUMN_WIDTHS = (56, 130, 240)
 
 
 def _table(model: QStandardItemModel) -> QTableView:
@@ -85,7 +88,8 @@ class ImportWizard(QStackedWidget):
         self.mapping.mapping_changed.connect(self._on_mapping_changed)
         split = QSplitter()
         split.addWidget(self.mapping)
-        split.addWidget(_table(self.preview_model))
+        self.preview_table = _table(self.preview_model)
+        split.addWidget(self.preview_table)
         split.setSizes([560, 380])  # the mapping matters more than the raw preview
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -219,6 +223,7 @@ class ImportWizard(QStackedWidget):
         self.preview_model.setHorizontalHeaderLabels(headers)
         for cells in sniffed.rows:
             self.preview_model.appendRow([QStandardItem(c) for c in cells[:len(headers)]])
+        self._fit_preview_columns()
         examples = [next((r[i] for r in sniffed.rows if i < len(r) and r[i].strip()), "")
                     for i in range(len(headers))]
         self.mapping.set_columns(headers, examples, preview.fields)
@@ -227,6 +232,14 @@ class ImportWizard(QStackedWidget):
         self._show_problems(())
         self._say("Check the mapping, then press Check file to validate every row, or "
                   "Import." + note)
+
+    def _fit_preview_columns(self) -> None:
+        """Whole headers and short values fit; a long note stops at PREVIEW_COLUMN_MAX."""
+        header = self.preview_table.horizontalHeader()
+        for column in range(self.preview_model.columnCount()):
+            self.preview_table.resizeColumnToContents(column)
+            width = max(header.sectionSizeHint(column), self.preview_table.columnWidth(column))
+            self.preview_table.setColumnWidth(column, min(width, PREVIEW_COLUMN_MAX))
 
     def _on_format_changed(self) -> None:
         if self.path is not None:
@@ -298,7 +311,10 @@ class ImportWizard(QStackedWidget):
                 item.setToolTip(item.text())  # the full text, when a cell is too narrow
             self.problems_model.appendRow(items)
         for view in (self.problems, self.done_problems):
-            view.resizeRowsToContents()
+            for column, width in enumerate(PROBLEM_COLUMN_WIDTHS):
+                view.setColumnWidth(column, width)  # the message column stretches
+            # Heights follow the widths the view ends up with once it is laid out.
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for widget in (self.problems, self.save_problems, self.done_problems, self.done_save):
             widget.setVisible(bool(issues))
 
