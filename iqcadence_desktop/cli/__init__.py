@@ -7,26 +7,18 @@ Messages go to stderr in plain words; `--json` puts one JSON document on stdout.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 
 from iqcadence_desktop import __version__
 from iqcadence_desktop.cli import alerts, core, data, report, selftest
-from iqcadence_desktop.cli.context import CommandContext, fail
+from iqcadence_desktop.cli.context import CommandContext, fail, iso_day
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
 #: Every command module; each has `register(subparsers)` that sets `func` on its parser.
 COMMAND_MODULES = (core, data, alerts, report, selftest)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the "
                         "app's own)")
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    parser.add_argument("--today", type=_day, help="evaluate as of this day (YYYY-MM-DD)")
+    parser.add_argument("--today", type=iso_day, help="evaluate as of this day (YYYY-MM-DD)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(sub)

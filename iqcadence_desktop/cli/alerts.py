@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
-from iqcadence_desktop.cli.context import CommandContext
+from iqcadence_desktop.cli.context import CommandContext, iso_day
 from iqcadence_desktop.services.alerts_rules import SEVERITY_LABELS, Alert
 
 ACTIONS = ("snooze", "dismiss", "wake")
@@ -23,18 +22,11 @@ def register(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="include snoozed and dismissed alerts")
     # Also accepted after the command (`alerts --today D --json`); SUPPRESS keeps the
     # global value when they are not given here.
-    p.add_argument("--today", type=_day, default=argparse.SUPPRESS,
+    p.add_argument("--today", type=iso_day, default=argparse.SUPPRESS,
                    help="evaluate as of this day (YYYY-MM-DD)")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="machine-readable output on stdout")
     p.set_defaults(func=cmd_alerts)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def cmd_alerts(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -12,6 +13,14 @@ from iqcadence_desktop.models.db import Database, open_database
 from iqcadence_desktop.paths import default_db_path
 from iqcadence_desktop.services.clock import Clock, FixedClock, SystemClock
 from iqcadence_desktop.services.container import Services, build_services
+
+
+def iso_day(text: str) -> dt.date:
+    """An argparse type: a YYYY-MM-DD date (every command's --today)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def fail(message: str) -> int:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from iqcadence_desktop.cli.context import CommandContext
+from iqcadence_desktop.cli.context import CommandContext, iso_day
 from iqcadence_desktop.services.reports import REPORT_KINDS, ReportRequest
 
 
@@ -21,18 +20,11 @@ def register(sub: Any) -> None:
                    help="pdf or csv (default: from the --out suffix, else pdf)")
     p.add_argument("--customer", metavar="NAME", help="the customer, for one-customer reports")
     p.add_argument("--manager", metavar="NAME", help="only this manager's accounts")
-    p.add_argument("--today", dest="report_today", type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--today", dest="report_today", type=iso_day, metavar="YYYY-MM-DD",
                    help="as-of day (same as the global --today)")
     p.add_argument("--qbr", action="store_true",
                    help="customer-health as a multi-page business review")
     p.set_defaults(func=cmd_report)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def _format(args: argparse.Namespace) -> str:

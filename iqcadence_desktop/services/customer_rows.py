@@ -28,10 +28,8 @@ from iqcadence_desktop.services.clock import Clock
 from iqcadence_desktop.services.config import ScoringConfig
 from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customer_query import MOMENTUM_DAYS, MOMENTUM_SLACK_DAYS
-from iqcadence_desktop.services.rescore import WeightsFor
-from iqcadence_desktop.services.scoring import GROWTH_CODES, UNSCORED, FloatArray, score_arrays
-
-NAN = float("nan")
+from iqcadence_desktop.services.rescore import WeightsFor, float_column, profile_scores
+from iqcadence_desktop.services.scoring import UNSCORED, FloatArray
 
 
 class CustomerRow(NamedTuple):
@@ -113,26 +111,14 @@ def _query(dialect: str, as_of: dt.date, manager: str | None, first: int | None 
     return stmt
 
 
-def _column(values: Sequence[Any]) -> FloatArray:
-    return np.fromiter((NAN if v is None else v for v in values), dtype=float, count=len(values))
-
-
 def _score(cols: list[tuple[Any, ...]], days: list[int | None], config: ScoringConfig,
            weights_for: WeightsFor) -> tuple[FloatArray, FloatArray]:
     """Unrounded scores (NaN = unscored) and coverage; manual overrides win."""
     profiles, logins, adoption, tickets, nps, csat, growth, override = cols
-    columns = {"logins": _column(logins), "adoption": _column(adoption),
-               "tickets": _column(tickets), "nps": _column(nps), "csat": _column(csat),
-               "days": _column(days), "growth": _column([GROWTH_CODES.get(g) for g in growth])}
-    n = len(days)
-    scores, coverage = np.full(n, NAN), np.zeros(n)
-    profile_arr = np.array([-1 if p is None else p for p in profiles], dtype=np.int64)
-    for pid in np.unique(profile_arr):
-        mask = profile_arr == pid
-        part = {k: v[mask] for k, v in columns.items()}
-        s, cov = score_arrays(part, weights_for(None if pid == -1 else int(pid)), config.params)
-        scores[mask], coverage[mask] = s, cov
-    manual = _column(override)
+    scores, coverage = profile_scores(profiles, {
+        "logins": logins, "adoption": adoption, "tickets": tickets, "nps": nps, "csat": csat,
+        "days": days, "growth": growth}, config, weights_for)
+    manual = float_column(override)
     return np.where(np.isnan(manual), scores, manual), coverage
 
 
@@ -163,7 +149,7 @@ def load_rows(session: Session, as_of: dt.date, config: ScoringConfig,
     days = [None if d is None else max(0, today - d) for d in _ordinals(cols[8])]
     renewal = [None if d is None else d - today for d in _ordinals(cols[7])]
     scores, coverage = _score(cols[10:18], days, config, weights_for)
-    week_ago = _column(cols[19])
+    week_ago = float_column(cols[19])
     momentum = scores - week_ago
     derived_cols = _derived(cols, scores, momentum, days, renewal, config)
     score_list = _optional(scores)
@@ -196,7 +182,7 @@ def _derived(cols: list[tuple[Any, ...]], scores: FloatArray, momentum: FloatArr
              days: list[int | None], renewal: list[int | None],
              config: ScoringConfig) -> tuple[list[str], list[str], list[float]]:
     """Cadence status, renewal window and priority for all rows (derived.py, vectorised)."""
-    day_arr, until = _column(days), _column(renewal)
+    day_arr, until = float_column(days), float_column(renewal)
     tiers = np.array([t if t in config.cadence else "mid" for t in cols[4]], dtype=object)
     due = np.array([config.cadence[t].due_soon for t in tiers.tolist()], dtype=float)
     overdue = np.array([config.cadence[t].overdue for t in tiers.tolist()], dtype=float)

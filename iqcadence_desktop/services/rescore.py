@@ -67,8 +67,27 @@ class Scored:
 WeightsFor = Callable[[int | None], dict[str, float]]
 
 
-def _column(values: Sequence[Any]) -> FloatArray:
+def float_column(values: Sequence[Any]) -> FloatArray:
+    """Numbers as a float array, None as NaN (what the numpy engine reads as missing)."""
     return np.fromiter((NAN if v is None else v for v in values), dtype=float, count=len(values))
+
+
+def profile_scores(profiles: Sequence[int | None], signals: dict[str, Sequence[Any]],
+                   config: ScoringConfig, weights_for: WeightsFor) -> tuple[FloatArray, FloatArray]:
+    """Unrounded scores (NaN = unscored) and coverage, each row with its profile's weights.
+
+    `signals` holds the engine's inputs by name (logins, adoption, tickets, nps, csat,
+    days, growth), growth as its text value."""
+    arrays = {k: float_column([GROWTH_CODES.get(g) for g in v] if k == "growth" else v)
+              for k, v in signals.items()}
+    scores, coverage = np.full(len(profiles), NAN), np.zeros(len(profiles))
+    profile_arr = np.array([-1 if p is None else p for p in profiles], dtype=np.int64)
+    for pid in np.unique(profile_arr):
+        mask = profile_arr == pid
+        part = {k: v[mask] for k, v in arrays.items()}
+        s, c = score_arrays(part, weights_for(None if pid == -1 else int(pid)), config.params)
+        scores[mask], coverage[mask] = s, c
+    return scores, coverage
 
 
 def score_rows(rows: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig,
@@ -83,19 +102,10 @@ def score_columns(columns: Sequence[Sequence[Any]], as_of: dt.date, config: Scor
     """`score_rows` for values given column by column, in SIGNAL_COLUMNS order."""
     today = as_of.toordinal()
     profiles, logins, adoption, tickets, nps, csat, contact, growth, override = columns
-    n = len(profiles)
     days = [None if d is None else max(0, today - d.toordinal()) for d in contact]
-    arrays = {"logins": _column(logins), "adoption": _column(adoption),
-              "tickets": _column(tickets), "nps": _column(nps), "csat": _column(csat),
-              "days": _column(days), "growth": _column([GROWTH_CODES.get(g) for g in growth])}
-    scores = np.full(n, NAN)
-    coverage = np.zeros(n)
-    profile_arr = np.array([-1 if p is None else p for p in profiles], dtype=np.int64)
-    for pid in np.unique(profile_arr):
-        mask = profile_arr == pid
-        part = {k: v[mask] for k, v in arrays.items()}
-        s, c = score_arrays(part, weights_for(None if pid == -1 else int(pid)), config.params)
-        scores[mask], coverage[mask] = s, c
+    scores, coverage = profile_scores(profiles, {
+        "logins": logins, "adoption": adoption, "tickets": tickets, "nps": nps, "csat": csat,
+        "days": days, "growth": growth}, config, weights_for)
     final = [o if o is not None else (None if math.isnan(s) else float(s))
              for s, o in zip(scores.tolist(), override, strict=True)]
     return Scored(final, coverage.tolist(), bands_for(final, config.bands), days)
