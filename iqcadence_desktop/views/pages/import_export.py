@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -23,6 +22,7 @@ from iqcadence_desktop.paths import data_dir
 from iqcadence_desktop.services.backup import backup_name
 from iqcadence_desktop.services.customer_query import CustomerFilter
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.widgets.common import button_row
 from iqcadence_desktop.views.widgets.import_wizard import ImportWizard
 
 
@@ -81,14 +81,9 @@ class ImportExportPage(Page):
 
     def _backup_group(self) -> QGroupBox:
         box = QGroupBox("Backup and restore")
-        row = QHBoxLayout(box)
-        for text, slot in (("Back up to a file…", self._on_backup_clicked),
-                           ("Copy the database file…", self._on_copy_clicked),
-                           ("Restore from a backup…", self._on_restore_clicked)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
+        button_row([("Back up to a file…", self._on_backup_clicked),
+                    ("Copy the database file…", self._on_copy_clicked),
+                    ("Restore from a backup…", self._on_restore_clicked)], box)
         return box
 
     def refresh(self) -> None:

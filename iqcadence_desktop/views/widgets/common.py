@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QWidget
+from collections.abc import Callable, Iterable
+
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from iqcadence_desktop.views.table_models.rows_table_model import RowsTableModel
 
@@ -21,6 +23,18 @@ def message_label(parent: QWidget | None = None) -> QLabel:
 def show_message(label: QLabel, text: str, error: bool = False) -> None:
     label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
     label.setText(text)
+
+
+def button_row(actions: Iterable[tuple[str, Callable[[], object]]],
+               parent: QWidget | None = None) -> QHBoxLayout:
+    """Push buttons left to right (text, slot), then stretch; on `parent` when given."""
+    row = QHBoxLayout(parent) if parent is not None else QHBoxLayout()
+    for text, slot in actions:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def rows_table(model: RowsTableModel, stretch_column: int = -1) -> QTableView:

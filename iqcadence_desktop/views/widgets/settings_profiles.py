@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +21,7 @@ from iqcadence_desktop.services.config_service import ProfileDTO
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.table_models.rows_table_model import RowsTableModel
 from iqcadence_desktop.views.widgets.common import (
+    button_row,
     message_label,
     rows_table,
     selected_rows,
@@ -53,12 +52,12 @@ class ProfilesSection(QWidget):
         top = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
-        left.addLayout(self._buttons({"New": self.new_profile, "Clone": self.clone,
-                                      "Delete": self.delete}))
+        left.addLayout(button_row([("New", self.new_profile), ("Clone", self.clone),
+                                   ("Delete", self.delete)]))
         right = QVBoxLayout()
         right.addWidget(self.name_edit)
         right.addWidget(self.grid)
-        right.addLayout(self._buttons({"Save profile": self.save}))
+        right.addLayout(button_row([("Save profile", self.save)]))
         right.addStretch(1)
         top.addLayout(left, 1)
         top.addLayout(right, 1)
@@ -66,15 +65,6 @@ class ProfilesSection(QWidget):
         layout.addWidget(self._assign_group())
         layout.addWidget(self.message)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-
-    def _buttons(self, actions: dict[str, Callable[[], object]]) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, slot in actions.items():
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
 
     def _assign_group(self) -> QGroupBox:
         box = QGroupBox("Assign the chosen profile")
