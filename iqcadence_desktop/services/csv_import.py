@@ -237,7 +237,7 @@ def _chunks(reader: RowReader, run: _Run, size: int) -> Iterator[list[ParsedRow]
     earlier one (reported), across chunks the later write simply wins."""
     iterator = iter(reader)
     next(iterator, None)  # the header row
-    counter = reader.csv  # its line_num is the file line of the row just read
+    counter = reader.csv
     lines: list[int] = []
     rows: list[list[str]] = []
     end, start = counter.line_num, reader.position()

@@ -201,8 +201,8 @@ class RowReader:
     def __init__(self, path: Path, fmt: FileFormat) -> None:
         self._binary = path.open("rb")
         self._text = io.TextIOWrapper(self._binary, encoding=fmt.encoding, newline="")
-        self._reader = csv.reader(self._text, delimiter=fmt.delimiter, strict=False)
-        self.csv = self._reader
+        #: The csv reader itself; its `line_num` is the file line of the row just read.
+        self.csv = csv.reader(self._text, delimiter=fmt.delimiter, strict=False)
         self.fmt = fmt
 
     def __enter__(self) -> RowReader:
@@ -213,7 +213,7 @@ class RowReader:
 
     def __iter__(self) -> Iterator[list[str]]:
         try:
-            yield from self._reader
+            yield from self.csv
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 f"The file is not valid {self.fmt.encoding} near byte {self.position():,} "
@@ -221,14 +221,10 @@ class RowReader:
                 "again.") from None
         except csv.Error as exc:
             raise ImportFileError(f"The file cannot be read as CSV near line "
-                                  f"{self._reader.line_num}: {exc}.") from None
+                                  f"{self.csv.line_num}: {exc}.") from None
 
     def position(self) -> int:
         return self._binary.tell()
-
-    @property
-    def line(self) -> int:
-        return self._reader.line_num
 
 
 def open_rows(path: Path, fmt: FileFormat) -> RowReader:
