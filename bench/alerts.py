@@ -18,12 +18,12 @@ from typing import Any
 
 from bench.common import Report, measure, parser
 from iqcadence_desktop.models.db import open_database
-from iqcadence_desktop.services.alerts_config import AlertConfig
-from iqcadence_desktop.services.alerts_rules import Thresholds, derive, thresholds
-from iqcadence_desktop.services.clock import FixedClock
-from iqcadence_desktop.services.config import ScoringConfig
+from iqcadence_desktop.services.alerts.config import AlertConfig
+from iqcadence_desktop.services.alerts.rules import Thresholds, derive, thresholds
 from iqcadence_desktop.services.container import build_services
-from iqcadence_desktop.services.dto import CustomerDTO
+from iqcadence_desktop.services.customers.dto import CustomerDTO
+from iqcadence_desktop.services.scoring.config import ScoringConfig
+from iqcadence_desktop.services.system.clock import FixedClock
 
 DAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 12)

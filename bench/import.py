@@ -134,8 +134,8 @@ def pandas_script(csv_path: Path, db_path: Path) -> None:
 
 def service_import(csv_path: Path, db_path: Path) -> None:
     from iqcadence_desktop.models.db import open_database
-    from iqcadence_desktop.services.clock import FixedClock
     from iqcadence_desktop.services.container import build_services
+    from iqcadence_desktop.services.system.clock import FixedClock
 
     db = open_database(db_path)
     try:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from bench.common import Report, measure, parser
 from iqcadence_desktop.models.db import open_database
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services, build_services
 from iqcadence_desktop.services.reports import REPORT_KINDS, ReportRequest
-from iqcadence_desktop.services.reports import at_risk as at_risk_report
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.format import show
+from iqcadence_desktop.services.reports.kinds import at_risk as at_risk_report
 from iqcadence_desktop.services.reports.model import ReportDocument
+from iqcadence_desktop.services.reports.render.format import show
 from iqcadence_desktop.services.reports.service import write_document
+from iqcadence_desktop.services.system.clock import FixedClock
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -57,7 +57,7 @@ def bare_longtable(doc: ReportDocument, out: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import LongTable, SimpleDocTemplate
 
-    from iqcadence_desktop.services.reports.fonts import REGULAR, register_base_fonts
+    from iqcadence_desktop.services.reports.render.fonts import REGULAR, register_base_fonts
 
     register_base_fonts()
     table = doc.tables()[0]

@@ -18,8 +18,8 @@ from typing import Any
 
 from bench.common import Report, measure, parser
 from iqcadence_desktop.models.db import Database, open_database
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import build_services
+from iqcadence_desktop.services.system.clock import FixedClock
 
 TODAY = dt.date(2026, 11, 26)
 WEIGHTS = {"logins": 25, "adoption": 25, "tickets": 20, "nps": 15, "days": 10, "growth": 5}

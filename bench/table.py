@@ -28,7 +28,7 @@ from iqcadence_desktop.models.db import open_database  # noqa: E402
 from iqcadence_desktop.services.container import Services, build_services  # noqa: E402
 from iqcadence_desktop.views.bridge import EventBridge  # noqa: E402
 from iqcadence_desktop.views.pages.base import PageContext  # noqa: E402
-from iqcadence_desktop.views.pages.customers import CustomersPage  # noqa: E402
+from iqcadence_desktop.views.pages.customers.page import CustomersPage  # noqa: E402
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS  # noqa: E402
 from iqcadence_desktop.views.tasks import SyncTaskRunner, TaskRunner  # noqa: E402
 

@@ -94,12 +94,7 @@ def create_application() -> QApplication:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["self-test"]:
-        # The frozen app has one executable; this lets it check itself (make package).
-        from iqcadence_desktop.cli import main as cli_main
-        return cli_main(argv)
-    args = parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     from iqcadence_desktop.logging_setup import setup_logging
     log_path = setup_logging()
     # Qt is imported only now, so `--help` and `--version` stay instant.

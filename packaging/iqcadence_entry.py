@@ -7,7 +7,7 @@ what a user gets, rather than the source tree.
 import multiprocessing
 import sys
 
-from iqcadence_desktop.app import main
+from iqcadence_desktop.__main__ import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a frozen app would otherwise respawn itself forever

@@ -12,9 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 from iqcadence_desktop.models.db import Database, open_database  # noqa: E402
-from iqcadence_desktop.services.clock import FixedClock  # noqa: E402
 from iqcadence_desktop.services.container import Services, build_services  # noqa: E402
-from iqcadence_desktop.services.secrets import InMemorySecretStore  # noqa: E402
+from iqcadence_desktop.services.system.clock import FixedClock  # noqa: E402
+from iqcadence_desktop.services.system.secrets import InMemorySecretStore  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext, iso_day
-from iqcadence_desktop.services.alerts_rules import SEVERITY_LABELS, Alert
+from iqcadence_desktop.services.alerts import SEVERITY_LABELS, Alert
 
 ACTIONS = ("snooze", "dismiss", "wake")
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from iqcadence_desktop.models.db import Database, open_database
 from iqcadence_desktop.paths import default_db_path
-from iqcadence_desktop.services.clock import Clock, FixedClock, SystemClock
 from iqcadence_desktop.services.container import Services, build_services
+from iqcadence_desktop.services.system import Clock, FixedClock, SystemClock
 
 
 def iso_day(text: str) -> dt.date:

@@ -6,8 +6,7 @@ import argparse
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.customer_query import CustomerFilter
-from iqcadence_desktop.services.dto import CustomerDTO
+from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter
 from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, ScoreResult
 
 #: `score` flags -> service field names (the API names).

@@ -10,9 +10,8 @@ from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
 from iqcadence_desktop.paths import data_dir
-from iqcadence_desktop.services.csv_export import FORMATS
-from iqcadence_desktop.services.csv_import import ImportOptions, ImportResult
-from iqcadence_desktop.services.customer_query import CustomerFilter
+from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportResult
+from iqcadence_desktop.services.customers import CustomerFilter
 
 DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", ",": ",", ";": ";",
                    "\\t": "\t", "\t": "\t"}

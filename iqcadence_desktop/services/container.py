@@ -5,29 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.alerts import AlertService
-from iqcadence_desktop.services.alerts_config import AlertConfigService
-from iqcadence_desktop.services.alerts_rules import RULES
-from iqcadence_desktop.services.audit import AuditLog
-from iqcadence_desktop.services.backup import BackupService
-from iqcadence_desktop.services.clock import Clock, SystemClock
-from iqcadence_desktop.services.config_service import ConfigService
-from iqcadence_desktop.services.csv_export import ExportService
-from iqcadence_desktop.services.csv_import import ImportService
-from iqcadence_desktop.services.customer_records import CustomerRecordsService
-from iqcadence_desktop.services.customer_rows import CustomerRowsService
-from iqcadence_desktop.services.customers import CustomerService
-from iqcadence_desktop.services.data_health import DataHealthService
-from iqcadence_desktop.services.events import EventBus
-from iqcadence_desktop.services.home_summary import HomeSummaryService
-from iqcadence_desktop.services.managers import ManagerService
-from iqcadence_desktop.services.mappings import MappingService
-from iqcadence_desktop.services.portfolio import PortfolioService
-from iqcadence_desktop.services.profile_assignment import ProfileAssignmentService
+from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
+from iqcadence_desktop.services.customers import (
+    CustomerRecordsService,
+    CustomerRowsService,
+    CustomerService,
+    ManagerService,
+)
+from iqcadence_desktop.services.portfolio import (
+    DataHealthService,
+    HomeSummaryService,
+    PortfolioService,
+)
 from iqcadence_desktop.services.reports import ReportService
-from iqcadence_desktop.services.secrets import KeyringSecretStore, SecretStore
-from iqcadence_desktop.services.settings import SettingsService
-from iqcadence_desktop.services.what_if import WhatIfService
+from iqcadence_desktop.services.scoring import (
+    ConfigService,
+    ProfileAssignmentService,
+    WhatIfService,
+)
+from iqcadence_desktop.services.system import (
+    AuditLog,
+    BackupService,
+    Clock,
+    EventBus,
+    KeyringSecretStore,
+    SecretStore,
+    SettingsService,
+    SystemClock,
+)
 
 
 @dataclass(frozen=True)

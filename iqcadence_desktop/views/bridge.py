@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 
 from iqcadence_desktop.services.alerts import ALERTS_CHANGED
-from iqcadence_desktop.services.events import (
+from iqcadence_desktop.services.system import (
     CONFIG_CHANGED,
     CUSTOMERS_CHANGED,
     SETTINGS_CHANGED,

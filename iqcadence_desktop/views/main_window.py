@@ -16,16 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop import APP_NAME
-from iqcadence_desktop.views.dialogs.customer_detail import open_customer_detail
-from iqcadence_desktop.views.pages.alerts import AlertsPage
-from iqcadence_desktop.views.pages.audit_log import AuditLogPage
+from iqcadence_desktop.views.customer_detail.window import open_customer_detail
+from iqcadence_desktop.views.pages.alerts.page import AlertsPage
+from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
-from iqcadence_desktop.views.pages.customers import CustomersPage
-from iqcadence_desktop.views.pages.home import HomePage
-from iqcadence_desktop.views.pages.import_export import ImportExportPage
-from iqcadence_desktop.views.pages.reports import ReportsPage
-from iqcadence_desktop.views.pages.score_customer import ScoreCustomerPage
-from iqcadence_desktop.views.pages.settings import SettingsPage
+from iqcadence_desktop.views.pages.customers.page import CustomersPage
+from iqcadence_desktop.views.pages.home.page import HomePage
+from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
+from iqcadence_desktop.views.pages.reports.page import ReportsPage
+from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage
+from iqcadence_desktop.views.pages.settings.page import SettingsPage
 from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
 

@@ -9,8 +9,8 @@ import pytest
 
 from iqcadence_desktop.cli import main
 from iqcadence_desktop.models.db import open_database
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import build_services
+from iqcadence_desktop.services.system.clock import FixedClock
 from tests.conftest import TODAY
 
 KEYS = {"customer", "customer_id", "category", "severity", "rule", "message", "values",

@@ -9,15 +9,15 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.system.clock import FixedClock
 from iqcadence_desktop.views.bridge import EventBridge
-from iqcadence_desktop.views.pages.alerts import AlertsPage
+from iqcadence_desktop.views.customer_detail.alerts_tab import CustomerAlertsWidget
+from iqcadence_desktop.views.pages.alerts.page import AlertsPage
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.pages.settings.alert_hit_rates import AlertHitRatesWidget
+from iqcadence_desktop.views.pages.settings.alert_settings import AlertSettingsWidget
 from iqcadence_desktop.views.tasks import SyncTaskRunner
-from iqcadence_desktop.views.widgets.alert_hit_rates import AlertHitRatesWidget
-from iqcadence_desktop.views.widgets.alert_settings import AlertSettingsWidget
-from iqcadence_desktop.views.widgets.customer_alerts import CustomerAlertsWidget
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_fresh_database_is_one_click_from_a_sample_portfolio(qtbot: QtBot, db_pa
                                                              ) -> None:
     from PySide6.QtCore import Qt
 
-    from iqcadence_desktop.views.pages import home
+    from iqcadence_desktop.views.pages.home import page as home
     monkeypatch.setattr(home, "SAMPLE_DAYS", 14)  # the full 90 days is slow on CI machines
     window, cleanup = app.build_window(str(db_path))
     qtbot.addWidget(window)

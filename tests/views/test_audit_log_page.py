@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.main_window import MainWindow
-from iqcadence_desktop.views.pages.audit_log import AuditLogPage
+from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
 from tests.views.conftest import add
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.views.dialogs.customer_detail import ALERTS_TAB_INDEX, CustomerDetailWindow
+from iqcadence_desktop.views.customer_detail.window import ALERTS_TAB_INDEX, CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
 
 SIGNALS = {"logins": 12, "adoption": 47.5, "tickets": 2, "nps": 7, "days": 20, "growth": "mild",

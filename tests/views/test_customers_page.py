@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
+from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.pages.customers import TAB_KEYS, CustomersPage
+from iqcadence_desktop.views.pages.customers.page import TAB_KEYS, CustomersPage
 from iqcadence_desktop.views.table_models.customer_columns import COLUMN_INDEX, COLUMNS
 
 GOOD = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 9, "days": 2, "growth": "strong"}

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.system.clock import FixedClock
 from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.pages.home import HomePage
+from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.tasks import SyncTaskRunner
 
 
@@ -59,8 +59,8 @@ def test_empty_portfolio_offers_ways_to_start(qtbot: QtBot, ctx: PageContext, bu
 
 def test_sample_button_loads_and_shows_the_overview(qtbot: QtBot, ctx: PageContext,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("iqcadence_desktop.views.pages.home.SAMPLE_CUSTOMERS", 30)
-    monkeypatch.setattr("iqcadence_desktop.views.pages.home.SAMPLE_DAYS", 10)
+    monkeypatch.setattr("iqcadence_desktop.views.pages.home.page.SAMPLE_CUSTOMERS", 30)
+    monkeypatch.setattr("iqcadence_desktop.views.pages.home.page.SAMPLE_DAYS", 10)
     page = home(qtbot, ctx)
     with qtbot.waitSignal(page.sample_loaded):
         page.sample_button.click()

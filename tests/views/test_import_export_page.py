@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.pages.import_export import ImportExportPage
+from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
+from iqcadence_desktop.views.pages.import_export.wizard import STEP_CHOOSE, STEP_DONE, STEP_MAP
 from iqcadence_desktop.views.tasks import SyncTaskRunner
-from iqcadence_desktop.views.widgets.import_wizard import STEP_CHOOSE, STEP_DONE, STEP_MAP
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
 SHOTS = os.environ.get("IQ_SHOTS")  # set to a folder to keep PNGs of every step
@@ -138,7 +138,7 @@ def test_exports_backup_and_restore(page: ImportExportPage, services: Services,
 def test_import_runs_off_the_gui_thread_with_progress(qtbot: QtBot, services: Services,
                                                       tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import iqcadence_desktop.services.csv_import as ci
+    import iqcadence_desktop.services.csv_io.importer as ci
     from iqcadence_desktop.views.tasks import TaskRunner
     monkeypatch.setattr(ci, "CHUNK_ROWS", 100)
     path = tmp_path / "x.csv"  # ~220 KB, so the reader's position moves chunk by chunk

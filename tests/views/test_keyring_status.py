@@ -6,8 +6,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 
-from iqcadence_desktop.services.secrets import NO_KEYRING_MESSAGE, KeyringSecretStore
-from iqcadence_desktop.views.widgets.keyring_status import KeyringStatusWidget
+from iqcadence_desktop.services.system.secrets import NO_KEYRING_MESSAGE, KeyringSecretStore
+from iqcadence_desktop.views.pages.settings.keyring_status import KeyringStatusWidget
 
 
 class WorkingKeyring(KeyringBackend):

@@ -96,7 +96,7 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, ctx: PageContext,
 
 def test_every_page_open_request_goes_to_open_customer(window: MainWindow,
                                                        services: Services) -> None:
-    from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
+    from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
 
     cid = add(services, "Acme")
     page: Page = window.pages["audit_log"]

@@ -14,7 +14,7 @@ from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.reports import REPORT_KINDS
 from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.pages.reports import ReportsPage
+from iqcadence_desktop.views.pages.reports.page import ReportsPage
 from iqcadence_desktop.views.tasks import SyncTaskRunner
 
 
@@ -117,7 +117,7 @@ def test_open_hands_the_pdf_to_the_system_viewer(page: ReportsPage,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QUrl
 
-    from iqcadence_desktop.views.pages import reports as reports_module
+    from iqcadence_desktop.views.pages.reports import page as reports_module
 
     opened: list[QUrl] = []
     monkeypatch.setattr(reports_module.QDesktopServices, "openUrl",

@@ -13,8 +13,8 @@ from iqcadence_desktop.models import Customer
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.pages.settings.distribution import DistributionSection
 from iqcadence_desktop.views.tasks import TaskRunner
-from iqcadence_desktop.views.widgets.settings_distribution import DistributionSection
 
 ACCOUNTS = 100_000
 

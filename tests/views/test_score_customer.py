@@ -6,10 +6,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.views.dialogs.customer_detail import CustomerDetailWindow
+from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.pages.customers import CustomersPage
-from iqcadence_desktop.views.pages.score_customer import ScoreCustomerPage, nps_text
+from iqcadence_desktop.views.pages.customers.page import CustomersPage
+from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage, nps_text
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from iqcadence_desktop import selftest
 from iqcadence_desktop.cli import main as cli_main
-from iqcadence_desktop.cli import selftest
 from iqcadence_desktop.views.main_window import PAGE_CLASSES
 
 # In-process runs start from an empty portfolio (fast); the subprocess run, which takes the

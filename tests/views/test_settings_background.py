@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.pages.settings.managers import ManagersSection
+from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
 from iqcadence_desktop.views.tasks import TaskRunner
-from iqcadence_desktop.views.widgets.settings_managers import ManagersSection
-from iqcadence_desktop.views.widgets.settings_profiles import ProfilesSection
 from tests.views.conftest import add
 
 

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.main_window import MainWindow
-from iqcadence_desktop.views.pages.settings import SettingsPage
+from iqcadence_desktop.views.pages.settings.page import SettingsPage
 from tests.views.conftest import add
 
 

@@ -6,7 +6,18 @@ and the GUI must start without paying for it.
 
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
 from iqcadence_desktop.services.reports.registry import REPORT_KINDS, ReportKind
-from iqcadence_desktop.services.reports.service import RenderedReport, ReportService
+from iqcadence_desktop.services.reports.render.thumbnail import Thumbnail, first_page_png
+from iqcadence_desktop.services.reports.service import RenderedReport, ReportFormat, ReportService
 
-__all__ = ["REPORT_KINDS", "Brand", "RenderedReport", "ReportDocument", "ReportKind",
-           "ReportRequest", "ReportService"]
+__all__ = [
+    "REPORT_KINDS",
+    "Brand",
+    "RenderedReport",
+    "ReportDocument",
+    "ReportFormat",
+    "ReportKind",
+    "ReportRequest",
+    "ReportService",
+    "Thumbnail",
+    "first_page_png",
+]

@@ -7,15 +7,17 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from iqcadence_desktop.services.config import ScoringConfig
-from iqcadence_desktop.services.config_service import ConfigService, ProfileDTO
-from iqcadence_desktop.services.customer_query import CustomerFilter
-from iqcadence_desktop.services.customers import CustomerService
-from iqcadence_desktop.services.dto import CustomerDTO
+from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
 from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.reports.kinds.talking_points import AlertLike
 from iqcadence_desktop.services.reports.model import Methodology, ReportRequest
-from iqcadence_desktop.services.reports.talking_points import AlertLike
-from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS
+from iqcadence_desktop.services.scoring import (
+    BAND_LABELS,
+    SIGNAL_LABELS,
+    ConfigService,
+    ProfileDTO,
+    ScoringConfig,
+)
 
 #: Returns a customer's current alerts (wired by the composition root once alerts exist).
 AlertsFor = Callable[[int], Sequence[AlertLike]]

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from iqcadence_desktop.services.reports import (
+from iqcadence_desktop.services.reports.context import ReportContext
+from iqcadence_desktop.services.reports.kinds import (
     at_risk,
     churn_risk,
     csm_performance,
@@ -18,7 +19,6 @@ from iqcadence_desktop.services.reports import (
     trend,
     weekly_digest,
 )
-from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.model import ReportDocument
 
 Builder = Callable[[ReportContext], ReportDocument]

@@ -12,14 +12,13 @@ from typing import Literal
 
 from iqcadence_desktop.errors import UserFacingError, ValidationError
 from iqcadence_desktop.paths import resource_path
-from iqcadence_desktop.services.clock import Clock
-from iqcadence_desktop.services.config_service import ConfigService
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
 from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
-from iqcadence_desktop.services.settings import SettingsService
+from iqcadence_desktop.services.scoring import ConfigService
+from iqcadence_desktop.services.system import Clock, SettingsService
 
 log = logging.getLogger(__name__)
 ReportFormat = Literal["pdf", "csv"]
@@ -129,8 +128,8 @@ class ReportService:
 def write_document(doc: ReportDocument, brand: Brand, out: Path,
                    fmt: ReportFormat) -> RenderedReport:
     """Write to a temporary file beside `out`, then move it into place."""
-    from iqcadence_desktop.services.reports.csv_out import render_csv
-    from iqcadence_desktop.services.reports.pdf import render_pdf
+    from iqcadence_desktop.services.reports.render.csv_out import render_csv
+    from iqcadence_desktop.services.reports.render.pdf import render_pdf
 
     folder = out.resolve().parent
     try:

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from iqcadence_desktop.services.alerts_rules import (
+from iqcadence_desktop.services.alerts import (
     CATEGORY_LABELS,
     RULE_LABELS,
     SEVERITY_LABELS,

@@ -11,10 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from iqcadence_desktop.services.config import TIER_LABELS
-from iqcadence_desktop.services.customer_rows import CustomerRow
-from iqcadence_desktop.services.dto import CustomerDTO
-from iqcadence_desktop.services.scoring import BAND_LABELS
+from iqcadence_desktop.services.customers import CustomerDTO, CustomerRow
+from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS
 from iqcadence_desktop.views.theme import money
 
 NONE_KEY = float("-inf")

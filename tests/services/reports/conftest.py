@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iqcadence_desktop.services.clock import FixedClock
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.system.clock import FixedClock
 
 UNICODE_NAMES = ("Müller GmbH", "株式会社サンプル")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from iqcadence_desktop.services.reports.fonts import CJK, markup, needs_fallback
 from iqcadence_desktop.services.reports.model import (
     Column,
     Methodology,
     ReportDocument,
     Table,
 )
-from iqcadence_desktop.services.reports.pdf import render_pdf
+from iqcadence_desktop.services.reports.render.fonts import CJK, markup, needs_fallback
+from iqcadence_desktop.services.reports.render.pdf import render_pdf
 from iqcadence_desktop.services.reports.service import DEFAULT_BRAND
 from tests.services.reports.helpers import pdf_pages
 

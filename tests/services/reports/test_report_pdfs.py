@@ -9,9 +9,9 @@ import pytest
 
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.services.customer_query import CustomerFilter
+from iqcadence_desktop.services.customers.query import CustomerFilter
 from iqcadence_desktop.services.reports import REPORT_KINDS, ReportRequest
-from iqcadence_desktop.services.reports.format import money
+from iqcadence_desktop.services.reports.render.format import money
 from tests.conftest import TODAY
 from tests.services.reports.helpers import pdf_pages, pdf_text
 
@@ -147,7 +147,7 @@ def test_branding_comes_from_settings_with_safe_fallbacks(portfolio: Services,
 
 def test_churn_pdf_list_is_capped_but_csv_has_everyone(portfolio: Services, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from iqcadence_desktop.services.reports import churn_risk
+    from iqcadence_desktop.services.reports.kinds import churn_risk
 
     monkeypatch.setattr(churn_risk, "PDF_ROWS", 5)
     doc = portfolio.reports.build(ReportRequest("churn-risk", TODAY))
@@ -176,7 +176,7 @@ def test_qbr_talking_points_start_from_alerts_when_wired(portfolio: Services,
 
 
 def test_scores_are_shown_and_exported_rounded_half_up() -> None:
-    from iqcadence_desktop.services.reports.format import csv_value, show
+    from iqcadence_desktop.services.reports.render.format import csv_value, show
 
     assert show(24.5, "score") == "25" and csv_value(24.5, "score") == "25"
     assert show(49.96, "score") == "50" and csv_value(49.4, "score") == "49"
@@ -185,7 +185,7 @@ def test_scores_are_shown_and_exported_rounded_half_up() -> None:
 
 def test_digest_prints_few_renewals_but_csv_has_all(portfolio: Services,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from iqcadence_desktop.services.reports import weekly_digest
+    from iqcadence_desktop.services.reports.kinds import weekly_digest
 
     monkeypatch.setattr(weekly_digest, "RENEWALS_SHOWN", 1)
     doc = portfolio.reports.build(ReportRequest("weekly-digest", TODAY))

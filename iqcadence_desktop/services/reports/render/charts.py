@@ -1,0 +1,163 @@
+"""Vector charts (reportlab.graphics) drawn from a report's `Chart` blocks.
+
+Bars and lines get axis labels and value labels; the donut gets a legend with counts and
+shares instead of slice labels, which collide when slices are thin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iqcadence_desktop.services.reports.model import Chart
+from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR
+
+PALETTE = ("#2f5bea", "#ef6c00", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#6d4c41")
+TITLE_SIZE = 10
+MAX_AXIS_LABELS = 12
+
+
+def _colors(chart: Chart, n: int) -> list[Any]:
+    from reportlab.lib.colors import HexColor
+
+    chosen = chart.colors or PALETTE
+    return [HexColor(chosen[i % len(chosen)]) for i in range(n)]
+
+
+def _title(chart: Chart, height: float) -> Any:
+    from reportlab.graphics.shapes import String
+
+    return String(0, height - TITLE_SIZE - 2, chart.title, fontName=BOLD, fontSize=TITLE_SIZE)
+
+
+def has_data(chart: Chart) -> bool:
+    """False when every value is zero, or a line has under two points (nothing to see)."""
+    enough = len(chart.labels) >= (2 if chart.kind == "line" else 1)
+    return enough and any(v for s in chart.series for v in s.values)
+
+
+def draw(chart: Chart, width: float, height: float) -> Any:
+    """A reportlab `Drawing` of the chart, `width` × `height` points."""
+    from reportlab.graphics.shapes import Drawing
+
+    drawing = Drawing(width, height)
+    drawing.add(_title(chart, height))
+    body = {"bar": _bar, "line": _line, "donut": _donut}[chart.kind]
+    for shape in body(chart, width, height - TITLE_SIZE - 10):
+        drawing.add(shape)
+    return drawing
+
+
+def _sparse_labels(labels: tuple[str, ...]) -> list[str]:
+    step = max(1, -(-len(labels) // MAX_AXIS_LABELS))
+    return [lab if i % step == 0 else "" for i, lab in enumerate(labels)]
+
+
+def _value_axis(axis: Any, values: list[float], fmt: str = "{:,.0f}") -> None:
+    axis.labelTextFormat = lambda v: fmt.format(v)
+    axis.labels.fontName = REGULAR
+    axis.labels.fontSize = 7
+    top = max(values, default=0.0)
+    axis.valueMin = min(0.0, min(values, default=0.0))
+    axis.valueMax = top * 1.15 if top > 0 else 1.0
+    axis.visibleGrid = True
+    axis.gridStrokeColor = _grey()
+    axis.gridStrokeWidth = 0.3
+
+
+def _grey() -> Any:
+    from reportlab.lib.colors import HexColor
+
+    return HexColor("#dde2ea")
+
+
+def _legend(chart: Chart, x: float, y: float, colors: list[Any], names: list[str]) -> Any:
+    from reportlab.graphics.charts.legends import Legend
+
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.fontName, legend.fontSize = REGULAR, 7
+    legend.alignment = "right"
+    legend.columnMaximum = 8
+    legend.colorNamePairs = list(zip(colors, names, strict=True))
+    return legend
+
+
+def _bar(chart: Chart, width: float, height: float) -> list[Any]:
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+
+    multi = len(chart.series) > 1
+    bc = VerticalBarChart()
+    bc.x, bc.y = 40, 28
+    bc.width, bc.height = width - (150 if multi else 50), height - 40
+    bc.data = [list(s.values) for s in chart.series]
+    bc.categoryAxis.categoryNames = list(chart.labels)
+    bc.categoryAxis.labels.fontName, bc.categoryAxis.labels.fontSize = REGULAR, 7
+    bc.categoryAxis.labels.boxAnchor = "n"
+    _value_axis(bc.valueAxis, [v for s in chart.series for v in s.values], chart.value_format)
+    colors = _colors(chart, len(chart.series) if multi else len(chart.labels))
+    for i in range(len(chart.series)):
+        bc.bars[i].fillColor = colors[i] if multi else colors[0]
+        bc.bars[i].strokeColor = None
+    if not multi and chart.colors:
+        for j in range(len(chart.labels)):
+            bc.bars[(0, j)].fillColor = colors[j]
+    bc.barLabelFormat = lambda v: chart.value_format.format(v)
+    bc.barLabels.fontName, bc.barLabels.fontSize = REGULAR, 7
+    bc.barLabels.nudge = 6
+    shapes: list[Any] = [bc]
+    if multi:
+        shapes.append(_legend(chart, width - 100, height - 10, colors,
+                              [s.name for s in chart.series]))
+    return shapes
+
+
+def _line(chart: Chart, width: float, height: float) -> list[Any]:
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+
+    multi = len(chart.series) > 1
+    lc = HorizontalLineChart()
+    lc.x, lc.y = 40, 30
+    lc.width, lc.height = width - (150 if multi else 50), height - 42
+    lc.data = [list(s.values) for s in chart.series]
+    lc.joinedLines = 1
+    lc.categoryAxis.categoryNames = _sparse_labels(chart.labels)
+    lc.categoryAxis.labels.fontName, lc.categoryAxis.labels.fontSize = REGULAR, 7
+    lc.categoryAxis.labels.angle = 30
+    lc.categoryAxis.labels.boxAnchor = "ne"
+    lc.categoryAxis.tickDown = 2
+    lc.categoryAxis.visibleTicks = 0
+    _value_axis(lc.valueAxis, [v for s in chart.series for v in s.values])
+    colors = _colors(chart, len(chart.series))
+    for i in range(len(chart.series)):
+        lc.lines[i].strokeColor = colors[i]
+        lc.lines[i].strokeWidth = 1.5
+    shapes: list[Any] = [lc]
+    if multi:
+        shapes.append(_legend(chart, width - 100, height - 10, colors,
+                              [s.name for s in chart.series]))
+    return shapes
+
+
+def _donut(chart: Chart, width: float, height: float) -> list[Any]:
+    from reportlab.graphics.charts.doughnut import Doughnut
+    from reportlab.graphics.shapes import String
+
+    values = list(chart.series[0].values)
+    total = sum(values)
+    size = min(height - 10, width / 2 - 20)
+    dn = Doughnut()
+    dn.x, dn.y, dn.width, dn.height = 10, (height - size) / 2, size, size
+    dn.data = values if total > 0 else [1.0]
+    dn.labels = None
+    dn.innerRadiusFraction = 0.55
+    colors = _colors(chart, len(values))
+    for i in range(len(dn.data)):
+        dn.slices[i].fillColor = colors[i] if total > 0 else _grey()
+        dn.slices[i].strokeColor = None
+    names = [f"{lab}: {chart.value_format.format(v)} ({v / total:.0%})" if total else
+             f"{lab}: 0" for lab, v in zip(chart.labels, values, strict=True)]
+    legend = _legend(chart, size + 40, dn.y + size - 8, colors, names)
+    legend.alignment = "right"
+    centre = String(dn.x + size / 2, dn.y + size / 2 - 4, chart.value_format.format(total),
+                    fontName=BOLD, fontSize=12, textAnchor="middle")
+    return [dn, legend, centre]

@@ -1,0 +1,80 @@
+"""Small settings kept with the data: the local user's identity, branding, and so on.
+
+UI state (window geometry, last page) is not here: it lives in QSettings.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from iqcadence_desktop.models import AppSetting
+from iqcadence_desktop.models.db import Database
+from iqcadence_desktop.services.system.audit import AuditLog
+from iqcadence_desktop.services.system.clock import Clock
+from iqcadence_desktop.services.system.events import SETTINGS_CHANGED, DomainEvent, EventBus
+
+
+@dataclass(frozen=True)
+class LocalUser:
+    """Who is using this copy of the app (written into the audit log)."""
+
+    name: str
+    email: str
+
+
+class SettingsService:
+    """Typed access to the `app_settings` table."""
+
+    def __init__(self, db: Database, clock: Clock, events: EventBus) -> None:
+        self._db = db
+        self._clock = clock
+        self._events = events
+        self._cache: dict[str, object] | None = None
+        # Set by the composition root: the audit log asks us who the user is.
+        self.audit: AuditLog | None = None
+
+    def invalidate(self) -> None:
+        """Forget cached settings (after a restore replaced the tables)."""
+        self._cache = None
+
+    def get(self, key: str, default: object = None) -> object:
+        if self._cache is None:
+            with self._db.session() as s:
+                self._cache = {r.key: r.value for r in s.scalars(select(AppSetting))}
+        return self._cache.get(key, default)
+
+    def set_many(self, values: dict[str, object], summary: str = "") -> None:
+        """Store values in one unit of work, with an audit entry."""
+        with self._db.session() as s:
+            if self.audit is not None:
+                self.audit.record(s, "settings_changed",
+                                  summary or "Changed " + ", ".join(sorted(values)),
+                                  details={"keys": sorted(values)})
+            for key, value in values.items():
+                row = s.get(AppSetting, key)
+                if row is None:
+                    s.add(AppSetting(key=key, value=value, updated_at=self._clock.now()))
+                else:
+                    row.value = value
+                    row.updated_at = self._clock.now()
+        self._cache = None
+        self._events.publish(DomainEvent(SETTINGS_CHANGED, detail={"keys": sorted(values)}))
+
+    def local_user(self) -> LocalUser:
+        name = self.get("user.name") or _login_name()
+        return LocalUser(str(name), str(self.get("user.email") or ""))
+
+    def actor(self) -> str:
+        """The label the audit log records: 'Name <email>' or just the name."""
+        user = self.local_user()
+        return f"{user.name} <{user.email}>" if user.email else user.name
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "local user"

@@ -1,0 +1,309 @@
+"""The detail window's Playbook, Notes, Sentiment and Contacts tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iqcadence_desktop.errors import UserFacingError
+from iqcadence_desktop.services.customers import (
+    SENTIMENT_VALUE,
+    SENTIMENTS,
+    ContactDTO,
+    NoteDTO,
+    PlaybookAction,
+    SentimentDTO,
+    sentiment_trend,
+)
+from iqcadence_desktop.views.pages.base import PageContext
+
+URGENCY_LABELS = {"now": "Do now", "soon": "Soon", "opportunity": "Opportunity"}
+URGENCY_COLORS = {"now": "#c62828", "soon": "#b38f00", "opportunity": "#1565c0"}
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _guard(parent: QWidget, work: Callable[[], object]) -> bool:
+    """Run a service call; show a user-facing error instead of raising. True on success."""
+    try:
+        work()
+    except UserFacingError as exc:
+        QMessageBox.warning(parent, "Customer", str(exc))
+        return False
+    return True
+
+
+def _table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class PlaybookTab(QWidget):
+    """Suggested next actions, most urgent first, one card each."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        intro = QLabel("Suggested next steps, worked out from this account's current state.")
+        intro.setProperty("role", "muted")
+        self.cards: list[QLabel] = []
+        holder = QWidget()
+        self._cards_layout = QVBoxLayout(holder)
+        self._cards_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+
+    def show_actions(self, actions: list[PlaybookAction]) -> None:
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = [self._card(a) for a in actions] or [QLabel(
+            "Nothing needs doing right now: signals, cadence and renewal all look fine.")]
+        for i, card in enumerate(self.cards):
+            self._cards_layout.insertWidget(i, card)
+
+    @staticmethod
+    def _card(a: PlaybookAction) -> QLabel:
+        card = QLabel(f"<span style='color:{URGENCY_COLORS[a.urgency]}; font-weight:600'>"
+                      f"{URGENCY_LABELS[a.urgency]}</span> · <b>{a.title}</b><br>{a.reason}")
+        card.setWordWrap(True)
+        card.setProperty("role", "card")
+        card.setStyleSheet("QLabel { background: white; border: 1px solid #dde2ea; "
+                           "border-radius: 6px; padding: 8px; }")
+        return card
+
+
+class NotesTab(QWidget):
+    """Timestamped notes, newest first; add, edit the selected one, delete it."""
+
+    def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.customer_id = ctx, customer_id
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Write a note…")
+        self.editor.setMaximumHeight(90)
+        self.add_button = QPushButton("Add note")
+        self.save_button = QPushButton("Save edit")
+        self.delete_button = QPushButton("Delete")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.add_button, self.save_button, self.delete_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.editor)
+        layout.addLayout(buttons)
+        self._on_list_current_changed(None)
+
+    def show_notes(self, notes: list[NoteDTO]) -> None:
+        self.list.clear()
+        for n in notes:
+            edited = " (edited)" if n.updated_at != n.created_at else ""
+            stamp = n.created_at.strftime("%Y-%m-%d %H:%M")
+            item = QListWidgetItem(f"{stamp} · {n.author or 'unknown'}{edited}\n{n.body}")
+            item.setData(ID_ROLE, n.id)
+            self.list.addItem(item)
+
+    def _selected_id(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(ID_ROLE))
+
+    def _on_list_current_changed(self, item: QListWidgetItem | None, *_: object) -> None:
+        chosen = item is not None and item.data(ID_ROLE) is not None
+        self.save_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+        if chosen and item is not None:
+            self.editor.setPlainText(item.text().split("\n", 1)[1])
+
+    def _on_add_clicked(self) -> None:
+        records = self.ctx.services.records
+        if _guard(self, lambda: records.add_note(self.customer_id, self.editor.toPlainText())):
+            self.editor.clear()
+
+    def _on_save_clicked(self) -> None:
+        note_id = self._selected_id()
+        if note_id is not None:
+            records = self.ctx.services.records
+            _guard(self, lambda: records.edit_note(note_id, self.editor.toPlainText()))
+
+    def _on_delete_clicked(self) -> None:
+        note_id = self._selected_id()
+        if note_id is None:
+            return
+        answer = QMessageBox.question(self, "Delete note", "Delete this note?")
+        if answer == QMessageBox.StandardButton.Yes:
+            records = self.ctx.services.records
+            _guard(self, lambda: records.delete_note(note_id))
+            self.editor.clear()
+
+
+class SentimentTab(QWidget):
+    """The sentiment log with its trend; logging a reading sets the current sentiment."""
+
+    def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.customer_id = ctx, customer_id
+        self.trend = QLabel()
+        self.trend.setObjectName("trend")
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("w")
+        self.plot.setYRange(-1.2, 1.2, padding=0)
+        left = self.plot.getPlotItem().getAxis("left")
+        left.setTicks([[(-1, "negative"), (0, "neutral"), (1, "positive")]])
+        left.setWidth(70)  # the auto width lags one paint and clips the labels at first
+        self.plot.setMaximumHeight(170)
+        self.table = _table(("Day", "Sentiment", "Comment"))
+        self.mood = QComboBox()
+        for s in SENTIMENTS:
+            self.mood.addItem(s.capitalize(), s)
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("What did you hear? (optional)")
+        self.log_button = QPushButton("Log sentiment")
+        self.log_button.clicked.connect(self._on_log_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.mood)
+        row.addWidget(self.comment, 1)
+        row.addWidget(self.log_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.trend)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+
+    def show_log(self, entries: list[SentimentDTO]) -> None:
+        trend = sentiment_trend(entries)
+        self.trend.setText(f"Trend: {trend}" + (f" over {len(entries)} readings" if entries
+                                                 else " (no readings yet)"))
+        self.plot.clear()
+        if entries:
+            self.plot.plot(list(range(1, len(entries) + 1)),
+                           [SENTIMENT_VALUE[e.sentiment] for e in entries],
+                           pen=pg.mkPen("#2f5bea", width=2), symbol="o", symbolSize=6)
+            step = max(1, len(entries) // 8)  # at most ~8 date labels
+            self.plot.getPlotItem().getAxis("bottom").setTicks([[
+                (i + 1, e.day.strftime("%b %d")) for i, e in enumerate(entries)
+                if i % step == 0]])
+            self.plot.setXRange(0.5, len(entries) + 0.5, padding=0)
+        rows = list(reversed(entries))
+        self.table.setRowCount(len(rows))
+        for r, e in enumerate(rows):
+            for c, text in enumerate((e.day.isoformat(), e.sentiment.capitalize(),
+                                      e.comment or "")):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def _on_log_clicked(self) -> None:
+        records = self.ctx.services.records
+        mood, text = str(self.mood.currentData()), self.comment.text()
+        if _guard(self, lambda: records.log_sentiment(self.customer_id, mood, text)):
+            self.comment.clear()
+
+
+class ContactsTab(QWidget):
+    """People at the customer: pick one to edit it, or fill the form and add."""
+
+    FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
+
+    def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.customer_id = ctx, customer_id
+        self.table = _table(tuple(label for _, label in self.FIELDS))
+        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        self.edits = {key: QLineEdit() for key, _ in self.FIELDS}
+        form = QFormLayout()
+        for key, label in self.FIELDS:
+            form.addRow(label, self.edits[key])
+        self.add_button = QPushButton("Add contact")
+        self.save_button = QPushButton("Save edit")
+        self.delete_button = QPushButton("Delete")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.add_button, self.save_button, self.delete_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        self._on_table_selection_changed()
+
+    def show_contacts(self, contacts: list[ContactDTO]) -> None:
+        self.table.setRowCount(len(contacts))
+        for r, c in enumerate(contacts):
+            for col, text in enumerate((c.name, c.role, c.email, c.phone)):
+                item = QTableWidgetItem(text or "")
+                item.setData(ID_ROLE, c.id)
+                self.table.setItem(r, col, item)
+
+    def _selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.table.item(rows[0].row(), 0).data(ID_ROLE))
+
+    def _values(self) -> dict[str, str]:
+        return {key: edit.text() for key, edit in self.edits.items()}
+
+    def _on_table_selection_changed(self) -> None:
+        chosen = self._selected_id() is not None
+        self.save_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+        if chosen:
+            row = self.table.selectionModel().selectedRows()[0].row()
+            for col, (key, _) in enumerate(self.FIELDS):
+                self.edits[key].setText(self.table.item(row, col).text())
+
+    def _on_add_clicked(self) -> None:
+        records, values = self.ctx.services.records, self._values()
+        if _guard(self, lambda: records.add_contact(self.customer_id, values)):
+            for edit in self.edits.values():
+                edit.clear()
+
+    def _on_save_clicked(self) -> None:
+        contact_id, values = self._selected_id(), self._values()
+        if contact_id is not None:
+            records = self.ctx.services.records
+            _guard(self, lambda: records.edit_contact(contact_id, values))
+
+    def _on_delete_clicked(self) -> None:
+        contact_id = self._selected_id()
+        if contact_id is None:
+            return
+        answer = QMessageBox.question(self, "Delete contact", "Delete this contact?")
+        if answer == QMessageBox.StandardButton.Yes:
+            records = self.ctx.services.records
+            _guard(self, lambda: records.delete_contact(contact_id))
