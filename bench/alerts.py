@@ -39,15 +39,47 @@ def synthetic(n: int, seed: int = 1) -> list[CustomerDTO]:
         status = next(s for edge, s in STATUSES if score < edge)
         days = rng.randint(0, 60)
         renewal = rng.randint(-10, 400)
-        out.append(CustomerDTO(
-            i + 1, f"Customer {i}", f"CSM {i % 9}", rng.randint(10_000, 5_000_000),
-            rng.randint(0, 40), float(rng.randint(5, 95)), rng.randint(0, 7), rng.randint(0, 10),
-            None, DAY - dt.timedelta(days=days), days, None, renewal, renewal // 30,
-            rng.choice(("strong", "mild", "none", None)), rng.choice(("enterprise", "mid", "smb")),
-            (), "active", None, None, None, None, None,
-            rng.choice(("positive", "neutral", "negative", None)), float(score), score, status,
-            1.0, False, rng.uniform(-15, 15), "ok", "none",
-            100_000 if status == "expansion" else 0, 40.0, NOW, NOW, None))
+        out.append(
+            CustomerDTO(
+                i + 1,
+                f"Customer {i}",
+                f"CSM {i % 9}",
+                rng.randint(10_000, 5_000_000),
+                rng.randint(0, 40),
+                float(rng.randint(5, 95)),
+                rng.randint(0, 7),
+                rng.randint(0, 10),
+                None,
+                DAY - dt.timedelta(days=days),
+                days,
+                None,
+                renewal,
+                renewal // 30,
+                rng.choice(("strong", "mild", "none", None)),
+                rng.choice(("enterprise", "mid", "smb")),
+                (),
+                "active",
+                None,
+                None,
+                None,
+                None,
+                None,
+                rng.choice(("positive", "neutral", "negative", None)),
+                float(score),
+                score,
+                status,
+                1.0,
+                False,
+                rng.uniform(-15, 15),
+                "ok",
+                "none",
+                100_000 if status == "expansion" else 0,
+                40.0,
+                NOW,
+                NOW,
+                None,
+            )
+        )
     return out
 
 
@@ -61,8 +93,13 @@ def bare_loop(rows: list[CustomerDTO], t: Thresholds) -> list[tuple[int, str, st
         if c.shown_score is not None and c.shown_score < t.watch_edge:
             add((c.id, "unhealthy", "critical" if c.shown_score < t.at_risk_edge else "warning"))
         if c.open_tickets is not None and c.open_tickets >= t.tickets_attention:
-            add((c.id, "open_tickets",
-                 "warning" if c.open_tickets >= t.tickets_warning else "attention"))
+            add(
+                (
+                    c.id,
+                    "open_tickets",
+                    "warning" if c.open_tickets >= t.tickets_warning else "attention",
+                )
+            )
         if c.logins_30d is not None and c.logins_30d < t.logins_warning:
             add((c.id, "low_logins", "warning"))
         if c.feature_adoption_pct is not None and c.feature_adoption_pct < t.adoption_attention:
@@ -92,8 +129,9 @@ def _bare_rest(c: CustomerDTO, t: Thresholds, add: Any) -> None:
         add((c.id, "expansion_ready", "opportunity"))
 
 
-def interleaved(ours: Callable[[], object], base: Callable[[], object],
-                runs: int) -> tuple[list[float], list[float]]:
+def interleaved(
+    ours: Callable[[], object], base: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
     """Alternate the two so a busy moment on a shared machine hits both alike."""
     a: list[float] = []
     b: list[float] = []
@@ -134,8 +172,10 @@ def main() -> None:
     report.add("baseline: bare loop, same comparisons", base)
     report.ratio("derive (alerts_rules.derive)", "baseline: bare loop, same comparisons", 3.0)
     report.limit("derive (alerts_rules.derive)", 1.0)
-    print(f"  alerts derived: {len(derive(rows, t, DAY)):,}; bare loop hits: "
-          f"{len(bare_loop(rows, t)):,}")
+    print(
+        f"  alerts derived: {len(derive(rows, t, DAY)):,}; bare loop hits: "
+        f"{len(bare_loop(rows, t)):,}"
+    )
     loaded, whole = load_time(300 if args.smoke else n)
     report.add("load customers as DTOs (SQLite, not in target)", [loaded])
     report.add("AlertService.current() incl. load (not in target)", [whole])

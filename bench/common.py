@@ -21,8 +21,9 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
-def measure(fn: Callable[[], Any], runs: int, setup: Callable[[], Any] | None = None,
-            warmup: bool = True) -> list[float]:
+def measure(
+    fn: Callable[[], Any], runs: int, setup: Callable[[], Any] | None = None, warmup: bool = True
+) -> list[float]:
     """Seconds per run of `fn` (setup untimed before each run)."""
     times = []
     for i in range(runs + (1 if warmup else 0)):
@@ -79,14 +80,25 @@ class Report:
 
     def print(self, as_json: bool = False) -> None:
         if as_json:
-            json.dump({"title": self.title, "cases": self.cases,
-                       "checks": [dict(zip(("check", "value", "target", "ok"), c, strict=True))
-                                  for c in self.checks]}, sys.stdout, indent=2)
+            json.dump(
+                {
+                    "title": self.title,
+                    "cases": self.cases,
+                    "checks": [
+                        dict(zip(("check", "value", "target", "ok"), c, strict=True))
+                        for c in self.checks
+                    ],
+                },
+                sys.stdout,
+                indent=2,
+            )
             print()
             return
         print(f"== {self.title}")
         for name, times in self.cases.items():
-            print(f"  {name:<44} median {statistics.median(times) * 1000:9.1f} ms  "
-                  f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={len(times)})")
+            print(
+                f"  {name:<44} median {statistics.median(times) * 1000:9.1f} ms  "
+                f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={len(times)})"
+            )
         for check, value, target, ok in self.checks:
             print(f"  {'OK  ' if ok else 'MISS'} {check:<44} {value:8.3f}  (target ≤ {target})")

@@ -22,23 +22,52 @@ from pathlib import Path
 from bench.common import Report, measure, measure_rounds, parser
 
 TODAY = dt.date(2026, 11, 26)
-HEADER = ("name", "manager", "mrr", "arr", "logins_30d", "feature_adoption_pct",
-          "open_tickets", "nps", "csat", "days_since_contact", "renewal_date", "growth_signal",
-          "tier", "tags", "lifecycle", "customer_since", "next_touch", "sentiment", "note")
+HEADER = (
+    "name",
+    "manager",
+    "mrr",
+    "arr",
+    "logins_30d",
+    "feature_adoption_pct",
+    "open_tickets",
+    "nps",
+    "csat",
+    "days_since_contact",
+    "renewal_date",
+    "growth_signal",
+    "tier",
+    "tags",
+    "lifecycle",
+    "customer_since",
+    "next_touch",
+    "sentiment",
+    "note",
+)
 
 
 def make_row(i: int, rng: random.Random, bump: int = 0) -> list[object]:
     mrr = rng.randint(50, 50_000) + bump
-    return [f"Account {i:06d}", f"CSM {i % 40}", mrr, mrr * 12, rng.randint(0, 60),
-            round(rng.uniform(0, 100), 1), rng.randint(0, 8), rng.randint(0, 10),
-            rng.randint(1, 5), rng.randint(0, 200),
-            (TODAY + dt.timedelta(days=rng.randint(1, 700))).isoformat(),
-            rng.choice(("strong", "mild", "none", "n/a")),
-            rng.choice(("enterprise", "mid", "smb")), rng.choice(("beta|emea", "apac", "")),
-            rng.choice(("onboarding", "active", "won")),
-            (TODAY - dt.timedelta(days=rng.randint(30, 2000))).isoformat(),
-            (TODAY + dt.timedelta(days=rng.randint(1, 60))).isoformat(),
-            rng.choice(("positive", "neutral", "negative")), f"note {i}"]
+    return [
+        f"Account {i:06d}",
+        f"CSM {i % 40}",
+        mrr,
+        mrr * 12,
+        rng.randint(0, 60),
+        round(rng.uniform(0, 100), 1),
+        rng.randint(0, 8),
+        rng.randint(0, 10),
+        rng.randint(1, 5),
+        rng.randint(0, 200),
+        (TODAY + dt.timedelta(days=rng.randint(1, 700))).isoformat(),
+        rng.choice(("strong", "mild", "none", "n/a")),
+        rng.choice(("enterprise", "mid", "smb")),
+        rng.choice(("beta|emea", "apac", "")),
+        rng.choice(("onboarding", "active", "won")),
+        (TODAY - dt.timedelta(days=rng.randint(30, 2000))).isoformat(),
+        (TODAY + dt.timedelta(days=rng.randint(1, 60))).isoformat(),
+        rng.choice(("positive", "neutral", "negative")),
+        f"note {i}",
+    ]
 
 
 def make_csv(path: Path, rows: int, seed: int = 1, change_every: int = 0) -> Path:
@@ -75,19 +104,49 @@ def floor_bare(csv_path: Path, db_path: Path) -> None:
 
 
 _CUSTOMER_COLUMNS = (
-    "name", "name_key", "manager", "mrr_cents", "logins_30d", "feature_adoption_pct",
-    "open_tickets", "nps", "csat", "last_contact_date", "renewal_date", "growth_signal",
-    "tier", "lifecycle", "customer_since", "next_touch", "sentiment", "note", "status",
-    "coverage", "scored_day", "created_at", "updated_at")
+    "name",
+    "name_key",
+    "manager",
+    "mrr_cents",
+    "logins_30d",
+    "feature_adoption_pct",
+    "open_tickets",
+    "nps",
+    "csat",
+    "last_contact_date",
+    "renewal_date",
+    "growth_signal",
+    "tier",
+    "lifecycle",
+    "customer_since",
+    "next_touch",
+    "sentiment",
+    "note",
+    "status",
+    "coverage",
+    "scored_day",
+    "created_at",
+    "updated_at",
+)
 _SNAPSHOT_COLUMNS = (
-    "customer_id", "day", "score", "status", "coverage", "logins_30d",
-    "feature_adoption_pct", "open_tickets", "nps", "csat", "days_since_contact",
-    "growth_signal", "mrr_cents")
+    "customer_id",
+    "day",
+    "score",
+    "status",
+    "coverage",
+    "logins_30d",
+    "feature_adoption_pct",
+    "open_tickets",
+    "nps",
+    "csat",
+    "days_since_contact",
+    "growth_signal",
+    "mrr_cents",
+)
 
 
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def floor(csv_path: Path, db_path: Path) -> None:
@@ -103,17 +162,47 @@ def floor(csv_path: Path, db_path: Path) -> None:
         reader = csv.reader(handle)
         next(reader)
         rows = list(reader)
-    customers = [(r[0], r[0].casefold(), r[1], int(r[2]) * 100, r[4], r[5], r[6], r[7], r[8],
-                  contact[int(r[9])], r[10], r[11], r[12], r[14], r[15], r[16], r[17], r[18],
-                  "unscored", 0.0, day, stamp, stamp) for r in rows]
+    customers = [
+        (
+            r[0],
+            r[0].casefold(),
+            r[1],
+            int(r[2]) * 100,
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            contact[int(r[9])],
+            r[10],
+            r[11],
+            r[12],
+            r[14],
+            r[15],
+            r[16],
+            r[17],
+            r[18],
+            "unscored",
+            0.0,
+            day,
+            stamp,
+            stamp,
+        )
+        for r in rows
+    ]
     con.executemany(_insert_sql("customers", _CUSTOMER_COLUMNS), customers)
     ids = [i for (i,) in con.execute("SELECT id FROM customers ORDER BY id")]  # file order
-    con.executemany(_insert_sql("customer_tags", ("customer_id", "tag")),
-                    [(i, t) for i, r in zip(ids, rows, strict=True)
-                     for t in r[13].split("|") if t])
-    con.executemany(_insert_sql("score_snapshots", _SNAPSHOT_COLUMNS),
-                    [(i, day, None, "unscored", 0.0, c[4], c[5], c[6], c[7], c[8], r[9],
-                      c[11], c[3]) for i, r, c in zip(ids, rows, customers, strict=True)])
+    con.executemany(
+        _insert_sql("customer_tags", ("customer_id", "tag")),
+        [(i, t) for i, r in zip(ids, rows, strict=True) for t in r[13].split("|") if t],
+    )
+    con.executemany(
+        _insert_sql("score_snapshots", _SNAPSHOT_COLUMNS),
+        [
+            (i, day, None, "unscored", 0.0, c[4], c[5], c[6], c[7], c[8], r[9], c[11], c[3])
+            for i, r, c in zip(ids, rows, customers, strict=True)
+        ],
+    )
     con.commit()
     con.close()
 
@@ -122,11 +211,13 @@ def pandas_script(csv_path: Path, db_path: Path) -> None:
     import pandas as pd  # only when installed; never a dependency
 
     frame = pd.read_csv(csv_path)
-    frame["score"] = (frame["logins_30d"].clip(upper=30) / 30 * 25
-                      + frame["feature_adoption_pct"] * 0.25
-                      + (1 - frame["open_tickets"] / 5).clip(lower=0) * 20
-                      + frame["nps"].map(lambda n: 100 if n >= 9 else 50 if n >= 7 else 0) * .15
-                      + (1 - frame["days_since_contact"] / 180).clip(lower=0) * 10)
+    frame["score"] = (
+        frame["logins_30d"].clip(upper=30) / 30 * 25
+        + frame["feature_adoption_pct"] * 0.25
+        + (1 - frame["open_tickets"] / 5).clip(lower=0) * 20
+        + frame["nps"].map(lambda n: 100 if n >= 9 else 50 if n >= 7 else 0) * 0.15
+        + (1 - frame["days_since_contact"] / 180).clip(lower=0) * 10
+    )
     con = sqlite3.connect(db_path)
     frame.to_sql("customers", con, if_exists="replace", index=False)
     con.close()
@@ -152,15 +243,21 @@ def fresh_db(path: Path, template: Path) -> None:
 
 
 def peak_memory_mib(csv_path: Path, db_path: Path) -> float:
-    code = ("import sys; from pathlib import Path; import importlib; "
-            "m = importlib.import_module('bench.import'); "
-            "m.service_import(Path(sys.argv[1]), Path(sys.argv[2])); "
-            # VmHWM: this program's own peak (ru_maxrss would add the forking parent's).
-            "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
-            "if l.startswith('VmHWM:')))")
-    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db_path)],
-                         check=True, capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys; from pathlib import Path; import importlib; "
+        "m = importlib.import_module('bench.import'); "
+        "m.service_import(Path(sys.argv[1]), Path(sys.argv[2])); "
+        # VmHWM: this program's own peak (ru_maxrss would add the forking parent's).
+        "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
+        "if l.startswith('VmHWM:')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(csv_path), str(db_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     return int(out.stdout.split()[-1]) / 1024  # Linux reports KiB
 
 
@@ -179,16 +276,20 @@ def main() -> int:
         empty, db, raw = base / "empty.sqlite3", base / "t.sqlite3", base / "raw.sqlite3"
         real = base / "floor.sqlite3"
         from iqcadence_desktop.models.db import open_database
+
         open_database(empty).close()
         loaded = base / "loaded.sqlite3"
         fresh_db(loaded, empty)
         service_import(src, loaded)
-        for name, times in measure_rounds({
-            BARE: (lambda: floor_bare(src, raw), None),
-            FLOOR: (lambda: floor(src, real), lambda: fresh_db(real, empty)),
-            NEW: (lambda: service_import(src, db), lambda: fresh_db(db, empty)),
-            AGAIN: (lambda: service_import(half, db), lambda: _copy_loaded(db, loaded)),
-        }, runs).items():
+        for name, times in measure_rounds(
+            {
+                BARE: (lambda: floor_bare(src, raw), None),
+                FLOOR: (lambda: floor(src, real), lambda: fresh_db(real, empty)),
+                NEW: (lambda: service_import(src, db), lambda: fresh_db(db, empty)),
+                AGAIN: (lambda: service_import(half, db), lambda: _copy_loaded(db, loaded)),
+            },
+            runs,
+        ).items():
             report.add(name, times)
         _pandas(report, src, base, runs)
         fresh_db(db, empty)
@@ -198,9 +299,11 @@ def main() -> int:
         report.checks.append(("peak memory of the import process (MiB)", mib, 400, mib <= 400))
     report.print(args.json)
     if not args.json:
-        print("  The targets compare with the like-for-like floor: the same rows into the same "
-              "tables\n  (customers, customer_tags, score_snapshots) and indexes. For "
-              "reference, against the bare table:")
+        print(
+            "  The targets compare with the like-for-like floor: the same rows into the same "
+            "tables\n  (customers, customer_tags, score_snapshots) and indexes. For "
+            "reference, against the bare table:"
+        )
         for name in (NEW, AGAIN):
             print(f"       {name} / bare floor {report.median(name) / report.median(BARE):8.3f}")
     return 0
@@ -218,8 +321,10 @@ def _pandas(report: Report, src: Path, base: Path, runs: int) -> None:
     except ImportError:
         print("  (pandas is not installed: the pandas read-score-to_sql line is skipped)")
         return
-    report.add("pandas read_csv + score + to_sql", measure(
-        lambda: pandas_script(src, base / "pandas.sqlite3"), runs))
+    report.add(
+        "pandas read_csv + score + to_sql",
+        measure(lambda: pandas_script(src, base / "pandas.sqlite3"), runs),
+    )
 
 
 if __name__ == "__main__":

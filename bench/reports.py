@@ -46,8 +46,13 @@ def request_for(services: Services, kind: str) -> ReportRequest:
 
 def all_at_risk(services: Services) -> ReportContext:
     """The portfolio with every account put in the At Risk band: a 10k-row At-Risk table."""
-    ctx = ReportContext.gather(ReportRequest("at-risk", TODAY), services.customers,
-                               services.portfolio, services.config, services.clock.now())
+    ctx = ReportContext.gather(
+        ReportRequest("at-risk", TODAY),
+        services.customers,
+        services.portfolio,
+        services.config,
+        services.clock.now(),
+    )
     rows = tuple(c._replace(status="at_risk", lifecycle="active") for c in ctx.customers)
     return dataclasses.replace(ctx, customers=rows)
 
@@ -63,17 +68,18 @@ def bare_longtable(doc: ReportDocument, out: Path) -> None:
     table = doc.tables()[0]
     width = A4[0] - 72
     total = sum(c.width for c in table.columns)
-    data = [[c.header for c in table.columns],
-            *[[show(v, c.fmt) for v, c in zip(r, table.columns, strict=True)]
-              for r in table.rows]]
-    lt = LongTable(data, colWidths=[width * c.width / total for c in table.columns],
-                   repeatRows=1)
+    data = [
+        [c.header for c in table.columns],
+        *[[show(v, c.fmt) for v, c in zip(r, table.columns, strict=True)] for r in table.rows],
+    ]
+    lt = LongTable(data, colWidths=[width * c.width / total for c in table.columns], repeatRows=1)
     lt.setStyle([("FONT", (0, 0), (-1, -1), REGULAR, 7.5)])
     SimpleDocTemplate(str(out), pagesize=A4, leftMargin=36, rightMargin=36).build([lt])
 
 
-def interleaved(ours: Callable[[], object], base: Callable[[], object],
-                runs: int) -> tuple[list[float], list[float]]:
+def interleaved(
+    ours: Callable[[], object], base: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
     """Alternate the two cases run by run, so load on a shared machine hits both alike."""
     a: list[float] = []
     b: list[float] = []
@@ -105,7 +111,9 @@ def main(argv: list[str]) -> int:
         ours, base = f"at-risk {rows} rows (build + PDF)", f"bare LongTable {rows} rows"
         ours_t, base_t = interleaved(
             lambda: write_document(at_risk_report.build(ctx), brand, work / "ours.pdf", "pdf"),
-            lambda: bare_longtable(doc, work / "bare.pdf"), runs)
+            lambda: bare_longtable(doc, work / "bare.pdf"),
+            runs,
+        )
         report.add(ours, ours_t)
         report.add(base, base_t)
         report.ratio(ours, base, 1.3)

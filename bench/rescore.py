@@ -35,8 +35,9 @@ def build_template(path: Path, customers: int) -> None:
 
 
 # -- the baseline: what a careful hand-written sqlite3 script would do -----------------
-def _points(logins: Any, adoption: Any, tickets: Any, nps: Any, days: Any,
-            growth: Any) -> dict[str, float | None]:
+def _points(
+    logins: Any, adoption: Any, tickets: Any, nps: Any, days: Any, growth: Any
+) -> dict[str, float | None]:
     return {
         "logins": None if logins is None else min(logins / 30, 1.0) * 100,
         "adoption": None if adoption is None else min(max(adoption, 0.0), 100.0),
@@ -94,11 +95,28 @@ def raw_rescore(conn: sqlite3.Connection, as_of: dt.date) -> int:
         score, coverage = _score(_points(logins, adoption, tickets, nps, days, growth))
         status = _band(score)
         updates.append((score, status, coverage, day, _lifecycle(lifecycle, status), cid))
-        snaps.append((cid, day, score, status, coverage, logins, adoption, tickets, nps, csat,
-                      days, growth, mrr))
+        snaps.append(
+            (
+                cid,
+                day,
+                score,
+                status,
+                coverage,
+                logins,
+                adoption,
+                tickets,
+                nps,
+                csat,
+                days,
+                growth,
+                mrr,
+            )
+        )
     conn.execute("BEGIN")
-    conn.executemany("UPDATE customers SET score=?, status=?, coverage=?, scored_day=?, "
-                     "lifecycle=? WHERE id=?", updates)
+    conn.executemany(
+        "UPDATE customers SET score=?, status=?, coverage=?, scored_day=?, lifecycle=? WHERE id=?",
+        updates,
+    )
     conn.executemany(
         "INSERT INTO score_snapshots (customer_id, day, score, status, coverage, logins_30d,"
         " feature_adoption_pct, open_tickets, nps, csat, days_since_contact, growth_signal,"
@@ -107,19 +125,29 @@ def raw_rescore(conn: sqlite3.Connection, as_of: dt.date) -> int:
         " logins_30d=excluded.logins_30d, feature_adoption_pct=excluded.feature_adoption_pct,"
         " open_tickets=excluded.open_tickets, nps=excluded.nps, csat=excluded.csat,"
         " days_since_contact=excluded.days_since_contact,"
-        " growth_signal=excluded.growth_signal, mrr_cents=excluded.mrr_cents", snaps)
+        " growth_signal=excluded.growth_signal, mrr_cents=excluded.mrr_cents",
+        snaps,
+    )
     conn.execute("DELETE FROM portfolio_daily WHERE day = ?", (day,))
     conn.execute(ROLLUP.format(key="''", group=""), (day,))
-    conn.execute(ROLLUP.format(key="coalesce(c.manager, '(unassigned)')",
-                               group=", coalesce(c.manager, '(unassigned)')"), (day,))
+    conn.execute(
+        ROLLUP.format(
+            key="coalesce(c.manager, '(unassigned)')", group=", coalesce(c.manager, '(unassigned)')"
+        ),
+        (day,),
+    )
     conn.execute("COMMIT")
     return len(rows)
 
 
 def _raw_connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
-                   "busy_timeout=5000"):
+    for pragma in (
+        "foreign_keys=ON",
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=5000",
+    ):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
@@ -157,8 +185,9 @@ def main() -> None:
         conn.close()
 
     report = Report(f"Bulk rescore of {n:,} customers (same DB file, same writes)")
-    report.add(f"ours: CustomerService.rescore_all ({n:,})",
-               measure(run_ours, runs, setup=setup_ours))
+    report.add(
+        f"ours: CustomerService.rescore_all ({n:,})", measure(run_ours, runs, setup=setup_ours)
+    )
     report.add(f"raw sqlite3 script ({n:,})", measure(run_raw, runs, setup=setup_raw))
     names = list(report.cases)
     report.ratio(names[0], names[1], 2.0)

@@ -79,8 +79,14 @@ print("painted", flush=True)
 def time_to_paint(script: str, db: Path, env: dict[str, str]) -> float:
     """Seconds from spawning the process to its 'painted' line (exit not timed)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - start
@@ -103,9 +109,14 @@ def main() -> None:
     db = work / "portfolio.sqlite3"
     build_template(db, n)
     # A private home: the app's window state and data folder stay out of the real one.
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(work),
-           "XDG_CONFIG_HOME": str(work / "config"), "IQCADENCE_DATA_DIR": str(work / "data"),
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(work),
+        "XDG_CONFIG_HOME": str(work / "config"),
+        "IQCADENCE_DATA_DIR": str(work / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
     report = Report(f"Start-up to first painted window ({n:,} customers)")
     ours = f"ours: app.build_window, {n:,} customers"
     bare = f"bare QMainWindow + QTableView, {n:,} rows"

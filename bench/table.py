@@ -79,8 +79,7 @@ def build_db(folder: Path, customers: int) -> Services:
 
 def plain_rows(services: Services) -> list[tuple[str, ...]]:
     rows = services.customer_rows.rows()
-    return [tuple(c.text(r) for c in COLUMNS) + (f"{r.name} {r.manager}".casefold(),)
-            for r in rows]
+    return [tuple(c.text(r) for c in COLUMNS) + (f"{r.name} {r.manager}".casefold(),) for r in rows]
 
 
 def bench_ours(app: QApplication, ctx: PageContext, report: Report, runs: int) -> None:
@@ -124,8 +123,7 @@ def _pump_until(app: QApplication, done: Any, seconds: float = 120.0) -> None:
         time.sleep(0.001)
 
 
-def bench_plain(app: QApplication, rows: list[tuple[str, ...]], report: Report,
-                runs: int) -> None:
+def bench_plain(app: QApplication, rows: list[tuple[str, ...]], report: Report, runs: int) -> None:
     holder: dict[str, Any] = {}
 
     def first_paint() -> None:
@@ -141,8 +139,9 @@ def bench_plain(app: QApplication, rows: list[tuple[str, ...]], report: Report,
     report.add("bare QTableView: first paint (list ready)", measure(first_paint, runs))
     model = holder["model"]
     report.add("bare QTableView: sort", sort_times(app, model, runs))
-    report.add("bare QTableView: filter per keystroke", keystroke_times(app, model.set_filter,
-                                                                        runs))
+    report.add(
+        "bare QTableView: filter per keystroke", keystroke_times(app, model.set_filter, runs)
+    )
 
 
 def sort_times(app: QApplication, model: Any, runs: int) -> list[float]:
@@ -150,9 +149,11 @@ def sort_times(app: QApplication, model: Any, runs: int) -> list[float]:
     columns = [i for i, c in enumerate(COLUMNS) if c.header in SORT_COLUMNS]
     for column in columns:
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+
             def sort(c: int = column, o: Qt.SortOrder = order) -> None:
                 model.sort(c, o)
                 app.processEvents()
+
             times += measure(sort, runs)
     return times
 
@@ -161,9 +162,11 @@ def keystroke_times(app: QApplication, set_text: Any, runs: int) -> list[float]:
     times: list[float] = []
     for _ in range(runs):
         for text in KEYSTROKES:
+
             def type_text(t: str = text) -> None:
                 set_text(t)
                 app.processEvents()
+
             times += measure(type_text, 1, warmup=False)
     return times
 

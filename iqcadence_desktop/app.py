@@ -33,26 +33,31 @@ Cleanup = Callable[[], None]
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="iqcadence", description="iQcadence Desktop")
-    parser.add_argument("--db", default=os.environ.get(DB_ENV),
-                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the "
-                        "app's own)")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV),
+        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)",
+    )
     parser.add_argument("--version", action="version", version=f"iqcadence {__version__}")
     return parser.parse_args(argv)
 
 
 def _lock_path(target: str) -> Path | None:
     from iqcadence_desktop.models.db import resolve_url, sqlite_path
+
     path = sqlite_path(resolve_url(target))
     return None if path is None else path.with_name(path.name + ".lock")
 
 
 def _message_box(title: str, text: str) -> None:
     from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(None, title, text)
 
 
 def install_crash_handler(log_path: Path, alert: Alert = _message_box) -> None:
     """Route uncaught exceptions (also from Qt slots) to the log and a dialog."""
+
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
@@ -61,10 +66,13 @@ def install_crash_handler(log_path: Path, alert: Alert = _message_box) -> None:
             alert(APP_NAME, str(exc))
         else:
             log.critical("Unexpected error", exc_info=(kind, exc, tb))
-            alert(f"{APP_NAME} hit a bug",
-                  f"Something went wrong that we did not expect: {exc!s:.300}\n\n"
-                  f"The details were written to {log_path}. Please send that file with a "
-                  "note of what you were doing. Your data was saved up to the last change.")
+            alert(
+                f"{APP_NAME} hit a bug",
+                f"Something went wrong that we did not expect: {exc!s:.300}\n\n"
+                f"The details were written to {log_path}. Please send that file with a "
+                "note of what you were doing. Your data was saved up to the last change.",
+            )
+
     sys.excepthook = hook
 
 
@@ -96,6 +104,7 @@ def create_application() -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from iqcadence_desktop.logging_setup import setup_logging
+
     log_path = setup_logging()
     # Qt is imported only now, so `--help` and `--version` stay instant.
     app = create_application()
@@ -123,7 +132,8 @@ def build_window(target: str) -> tuple[QMainWindow, Cleanup]:
         except Timeout:
             raise UserFacingError(
                 f"iQcadence is already open on {target}. Switch to that window, or start "
-                "this copy with another database (--db).") from None
+                "this copy with another database (--db)."
+            ) from None
     try:
         window, close = _assemble(target)
     except BaseException:

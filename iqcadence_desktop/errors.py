@@ -31,8 +31,7 @@ class DuplicateNameError(UserFacingError):
     """Another customer already has this name (case and spacing folded)."""
 
     def __init__(self, name: str, existing_id: int, in_trash: bool = False) -> None:
-        where = ("is in the trash. Restore it" if in_trash
-                 else "already exists. Open it and edit it")
+        where = "is in the trash. Restore it" if in_trash else "already exists. Open it and edit it"
         super().__init__(f'A customer named "{name}" {where} instead, or choose another name.')
         self.existing_id = existing_id
         self.in_trash = in_trash

@@ -17,8 +17,9 @@ def setup_logging(level: int = logging.INFO, folder: Path | None = None) -> Path
     path = (folder or log_dir()) / "iqcadence.log"
     root = logging.getLogger()
     root.setLevel(level)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     # Windowed frozen builds have no stderr at all.

@@ -33,8 +33,11 @@ _T_IMPORT = time.perf_counter()
 #: Qt messages that are harmless under the offscreen platform (it cannot size native windows).
 QT_ALLOWED = ("This plugin does not support propagateSizeHints()",)
 #: Files the packaged app must carry (relative to iqcadence_desktop/resources).
-REQUIRED_RESOURCES = (("icons", "iqcadence.png"), ("icons", "iqcadence.ico"),
-                      ("icons", "iqcadence.icns"))
+REQUIRED_RESOURCES = (
+    ("icons", "iqcadence.png"),
+    ("icons", "iqcadence.ico"),
+    ("icons", "iqcadence.icns"),
+)
 
 
 @dataclass
@@ -70,25 +73,48 @@ class Summary:
     problems: list[str] = field(default_factory=list)
 
 
-HELP = ("start the GUI offscreen on a temporary database and check every page "
-        "(exit 0 when all is well)")
+HELP = (
+    "start the GUI offscreen on a temporary database and check every page (exit 0 when all is well)"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The self-test's options, shared by `iqcadence self-test` and `iqcadence-cli self-test`."""
-    p.add_argument("--screenshots", metavar="DIR", type=Path,
-                   help="save one PNG per page (and per --size) into DIR")
-    p.add_argument("--size", action="append", metavar="WxH", type=_size,
-                   help="window size for screenshots (repeatable; default 1280x800)")
-    p.add_argument("--customers", type=_count, default=120,
-                   help="sample accounts to load (default 120; 0 = start empty)")
-    p.add_argument("--database", metavar="FILE", type=Path,
-                   help="use this SQLite file instead of a temporary one (created and "
-                        "filled on first use, kept afterwards: times a warm start)")
-    p.add_argument("--report", metavar="FILE", type=Path,
-                   help="also write the JSON summary to FILE (windowed builds have no stdout)")
-    p.add_argument("--json", dest="selftest_json", action="store_true",
-                   help="print the JSON summary")
+    p.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        type=Path,
+        help="save one PNG per page (and per --size) into DIR",
+    )
+    p.add_argument(
+        "--size",
+        action="append",
+        metavar="WxH",
+        type=_size,
+        help="window size for screenshots (repeatable; default 1280x800)",
+    )
+    p.add_argument(
+        "--customers",
+        type=_count,
+        default=120,
+        help="sample accounts to load (default 120; 0 = start empty)",
+    )
+    p.add_argument(
+        "--database",
+        metavar="FILE",
+        type=Path,
+        help="use this SQLite file instead of a temporary one (created and "
+        "filled on first use, kept afterwards: times a warm start)",
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        type=Path,
+        help="also write the JSON summary to FILE (windowed builds have no stdout)",
+    )
+    p.add_argument(
+        "--json", dest="selftest_json", action="store_true", help="print the JSON summary"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -142,8 +168,11 @@ def _collect_problems(problems: list[str]) -> Iterator[None]:
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
     def on_qt_message(kind: QtMsgType, _context: object, message: str) -> None:
-        if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg \
-                and not any(allowed in message for allowed in QT_ALLOWED):
+        if (
+            kind != QtMsgType.QtDebugMsg
+            and kind != QtMsgType.QtInfoMsg
+            and not any(allowed in message for allowed in QT_ALLOWED)
+        ):
             problems.append(f"qt {kind.name}: {message}")
 
     def on_exception(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
@@ -230,8 +259,9 @@ def _run_window(summary: Summary, scratch: Path, args: argparse.Namespace, app: 
         if fresh and args.customers > 0:  # the same call as Home's "Load a sample portfolio"
             window.ctx.services.customers.load_sample(args.customers, 30, 7)
             app.processEvents()
-        run = SelfTestRun(window, window.ctx.services, scratch, args.screenshots,
-                          summary.screenshots)
+        run = SelfTestRun(
+            window, window.ctx.services, scratch, args.screenshots, summary.screenshots
+        )
         _visit_pages(summary, run, app, args.screenshots, args.size or [(1280, 800)])
         _run_checks(summary, run)
     finally:
@@ -241,12 +271,14 @@ def _run_window(summary: Summary, scratch: Path, args: argparse.Namespace, app: 
         # processEvents() does not run deferred deletes; without this the window and its
         # pages' timers outlive the database they read from.
         from PySide6.QtCore import QEvent
+
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
 
 
-def _visit_pages(summary: Summary, run: SelfTestRun, app: Any, shots: Path | None,
-                 sizes: list[tuple[int, int]]) -> None:
+def _visit_pages(
+    summary: Summary, run: SelfTestRun, app: Any, shots: Path | None, sizes: list[tuple[int, int]]
+) -> None:
     from iqcadence_desktop.views.main_window import PAGE_CLASSES
 
     if shots is not None:
@@ -261,8 +293,12 @@ def _visit_pages(summary: Summary, run: SelfTestRun, app: Any, shots: Path | Non
             app.processEvents()
             run.window.ctx.tasks.wait()  # pages load in the background; picture them loaded
             app.processEvents()
-            entry = {"id": cls.PAGE_ID, "title": cls.TITLE, "size": f"{width}x{height}",
-                     "ms": round((time.perf_counter() - t0) * 1000, 1)}
+            entry = {
+                "id": cls.PAGE_ID,
+                "title": cls.TITLE,
+                "size": f"{width}x{height}",
+                "ms": round((time.perf_counter() - t0) * 1000, 1),
+            }
             if shots is not None:
                 path = shots / f"{index:02d}-{cls.PAGE_ID}-{width}x{height}.png"
                 if not run.window.grab().save(str(path)):
@@ -276,8 +312,11 @@ def _check_resources(_run: SelfTestRun) -> str:
 
     from iqcadence_desktop.paths import resource_path
 
-    missing = [str(resource_path(*parts)) for parts in REQUIRED_RESOURCES
-               if not resource_path(*parts).is_file()]
+    missing = [
+        str(resource_path(*parts))
+        for parts in REQUIRED_RESOURCES
+        if not resource_path(*parts).is_file()
+    ]
     if missing:
         raise FileNotFoundError("bundled resources missing: " + ", ".join(missing))
     if QIcon(str(resource_path("icons", "iqcadence.png"))).isNull():
@@ -329,8 +368,12 @@ def _check_chart(_run: SelfTestRun) -> str:
         plot.resize(320, 200)
         plot.plot(list(range(10)), [v * v for v in range(10)], pen=pg.mkPen("#2f5bea", width=4))
         image = plot.grab().toImage()
-        drawn = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
-                    if _near(image.pixelColor(x, y), QColor("#2f5bea")))
+        drawn = sum(
+            1
+            for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)
+            if _near(image.pixelColor(x, y), QColor("#2f5bea"))
+        )
     finally:
         plot.close()
         plot.deleteLater()
@@ -340,8 +383,11 @@ def _check_chart(_run: SelfTestRun) -> str:
 
 
 def _near(color: QColor, target: QColor) -> bool:
-    return (abs(color.red() - target.red()) + abs(color.green() - target.green())
-            + abs(color.blue() - target.blue())) < 60
+    return (
+        abs(color.red() - target.red())
+        + abs(color.green() - target.green())
+        + abs(color.blue() - target.blue())
+    ) < 60
 
 
 def _check_report_pdf(run: SelfTestRun) -> str:
@@ -366,6 +412,7 @@ def _check_detail_window(run: SelfTestRun) -> str | None:
     from PySide6.QtWidgets import QApplication
 
     from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
+
     windows = run.window.findChildren(CustomerDetailWindow)
     if not windows:
         raise RuntimeError("the customer detail window did not open")
@@ -384,9 +431,13 @@ def _check_detail_window(run: SelfTestRun) -> str | None:
 
 
 BUILTIN_CHECKS: tuple[tuple[str, Check], ...] = (
-    ("resources", _check_resources), ("migrations", _check_migrations),
-    ("keyring", _check_keyring), ("reportlab", _check_reportlab), ("chart", _check_chart),
-    ("report pdf", _check_report_pdf), ("customer detail window", _check_detail_window),
+    ("resources", _check_resources),
+    ("migrations", _check_migrations),
+    ("keyring", _check_keyring),
+    ("reportlab", _check_reportlab),
+    ("chart", _check_chart),
+    ("report pdf", _check_report_pdf),
+    ("customer detail window", _check_detail_window),
 )
 
 
@@ -416,8 +467,10 @@ def _report(summary: Summary, as_json: bool, report: Path | None) -> None:
         print(f"page {page['id']:<14} {page['size']:>9}  {page['ms']:7.1f} ms")
     for check in summary.checks:
         print(f"check {check['name']:<12} {check['status']:<8} {check['detail']}")
-    print(f"first window shown {summary.first_window_s} s after {summary.first_window_clock}"
-          f" ({summary.qt_platform}); total {summary.total_s} s")
+    print(
+        f"first window shown {summary.first_window_s} s after {summary.first_window_clock}"
+        f" ({summary.qt_platform}); total {summary.total_s} s"
+    )
     for problem in summary.problems:
         print(f"PROBLEM {problem}", file=sys.stderr)
     print("Self-test passed." if summary.ok else "Self-test FAILED.")

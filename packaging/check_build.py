@@ -31,30 +31,52 @@ MAX_START_S = 2.5
 #: stderr lines that are not problems (the offscreen plugin cannot size native windows).
 ALLOWED_STDERR = ("This plugin does not support propagateSizeHints()",)
 #: Libraries the target system provides; never bundled on purpose (see packaging/README.md).
-SYSTEM_LIBS = ("libc.so", "libm.so", "libdl.so", "libpthread.so", "librt.so", "libutil.so",
-               "ld-linux", "libxcb.so.1", "libGL.so", "libEGL.so", "libGLX.so",
-               "libOpenGL.so", "libwayland-", "libvulkan.so", "libresolv.so")
-DESKTOP_KEYS = {"Type": "Application", "Name": "iQcadence", "Exec": "iqcadence",
-                "Icon": "iqcadence"}
+SYSTEM_LIBS = (
+    "libc.so",
+    "libm.so",
+    "libdl.so",
+    "libpthread.so",
+    "librt.so",
+    "libutil.so",
+    "ld-linux",
+    "libxcb.so.1",
+    "libGL.so",
+    "libEGL.so",
+    "libGLX.so",
+    "libOpenGL.so",
+    "libwayland-",
+    "libvulkan.so",
+    "libresolv.so",
+)
+DESKTOP_KEYS = {
+    "Type": "Application",
+    "Name": "iQcadence",
+    "Exec": "iqcadence",
+    "Icon": "iqcadence",
+}
 
 
 def folder_size(folder: Path) -> int:
     """Bytes of every file, symlinks counted as links (what a tarball or dmg carries)."""
-    return sum(entry.lstat().st_size for entry in folder.rglob("*") if not entry.is_dir()
-               or entry.is_symlink())
+    return sum(
+        entry.lstat().st_size
+        for entry in folder.rglob("*")
+        if not entry.is_dir() or entry.is_symlink()
+    )
 
 
 def biggest(folder: Path, count: int = 8) -> list[tuple[str, float]]:
     inner = folder / "_internal"
-    sizes = [(p.name, folder_size(p) if p.is_dir() else p.lstat().st_size)
-             for p in inner.iterdir()]
-    return [(name, round(size / 1e6, 1)) for name, size in sorted(sizes, key=lambda s: -s[1])
-            [:count]]
+    sizes = [(p.name, folder_size(p) if p.is_dir() else p.lstat().st_size) for p in inner.iterdir()]
+    return [
+        (name, round(size / 1e6, 1)) for name, size in sorted(sizes, key=lambda s: -s[1])[:count]
+    ]
 
 
 def _needed(path: Path) -> list[str]:
-    out = subprocess.run(["objdump", "-p", str(path)], capture_output=True, text=True,
-                         check=False).stdout
+    out = subprocess.run(
+        ["objdump", "-p", str(path)], capture_output=True, text=True, check=False
+    ).stdout
     return [line.split()[1] for line in out.splitlines() if line.strip().startswith("NEEDED")]
 
 
@@ -74,8 +96,11 @@ def missing_libraries(folder: Path) -> list[str]:
 
 
 def _unexpected(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if line.strip() and not any(ok in line for ok in ALLOWED_STDERR)]
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not any(ok in line for ok in ALLOWED_STDERR)
+    ]
 
 
 def run_selftest(folder: Path, home: Path, extra: list[str], shots: Path | None) -> dict:
@@ -84,46 +109,72 @@ def run_selftest(folder: Path, home: Path, extra: list[str], shots: Path | None)
     user's everyday start. Returns the summary, wall time and problems."""
     report = home / "report.json"
     report.unlink(missing_ok=True)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
-           "IQCADENCE_DATA_DIR": str(home / "iqcadence")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "IQCADENCE_DATA_DIR": str(home / "iqcadence"),
+    }
     env.pop("IQCADENCE_DB", None)
-    args = [str(folder / EXE), "self-test", "--json", "--report", str(report),
-            "--database", str(home / "selftest.sqlite3"), *extra]
+    args = [
+        str(folder / EXE),
+        "self-test",
+        "--json",
+        "--report",
+        str(report),
+        "--database",
+        str(home / "selftest.sqlite3"),
+        *extra,
+    ]
     if shots is not None:
         args += ["--screenshots", str(shots)]
     t0 = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300,
-                          check=False, cwd=home)
+    done = subprocess.run(
+        args, capture_output=True, text=True, env=env, timeout=300, check=False, cwd=home
+    )
     wall = time.perf_counter() - t0
     summary = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     problems = [f"stderr: {line}" for line in _unexpected(done.stderr)]
     if done.returncode != 0 or not summary.get("ok"):
-        failed = [f"{c['name']}: {c['detail']}" for c in summary.get("checks", [])
-                  if c["status"] == "failed"]
-        problems.append(f"self-test exit {done.returncode}; failed checks {failed}; problems "
-                        f"{summary.get('problems')}" if summary else
-                        f"self-test exit {done.returncode} without a report:\n"
-                        f"{done.stdout[-1500:]}{done.stderr[-1500:]}")
+        failed = [
+            f"{c['name']}: {c['detail']}"
+            for c in summary.get("checks", [])
+            if c["status"] == "failed"
+        ]
+        problems.append(
+            f"self-test exit {done.returncode}; failed checks {failed}; problems "
+            f"{summary.get('problems')}"
+            if summary
+            else f"self-test exit {done.returncode} without a report:\n"
+            f"{done.stdout[-1500:]}{done.stderr[-1500:]}"
+        )
     return {"summary": summary, "wall_s": round(wall, 3), "problems": problems}
 
 
-def check_folder(folder: Path, runs: int, extra: list[str], shots: Path | None,
-                 timed: bool = True) -> dict:
+def check_folder(
+    folder: Path, runs: int, extra: list[str], shots: Path | None, timed: bool = True
+) -> dict:
     """One cold run, then `runs` warm ones (the start-up budget is the warm median)."""
     folder = folder.resolve()
     if not (folder / EXE).is_file():
         return {"problems": [f"{folder / EXE} does not exist: build with `make package`"]}
     with tempfile.TemporaryDirectory(prefix="iqcadence-check-") as tmp:
-        results = [run_selftest(folder, Path(tmp), extra, shots if i == 0 else None)
-                   for i in range(runs + 1)]
+        results = [
+            run_selftest(folder, Path(tmp), extra, shots if i == 0 else None)
+            for i in range(runs + 1)
+        ]
     starts = [r["summary"].get("first_window_s") for r in results]
     warm = [s for s in starts[1:] if s is not None]
     size = folder_size(folder)
     result = {
-        "folder": str(folder), "size_mb": round(size / 1e6, 1),
-        "size_mib": round(size / 2**20, 1), "biggest_mb": biggest(folder),
-        "first_window_cold_s": starts[0], "first_window_warm_s": warm,
+        "folder": str(folder),
+        "size_mb": round(size / 1e6, 1),
+        "size_mib": round(size / 2**20, 1),
+        "biggest_mb": biggest(folder),
+        "first_window_cold_s": starts[0],
+        "first_window_warm_s": warm,
         "first_window_warm_median_s": round(statistics.median(warm), 3) if warm else None,
         "selftest_wall_s": [r["wall_s"] for r in results],
         "pages": [p["id"] for p in results[0]["summary"].get("pages", [])],
@@ -138,12 +189,14 @@ def _budgets(result: dict, timed: bool) -> None:
     """Budget misses are measured facts, kept apart from defects (see `main --strict`)."""
     misses = result.setdefault("budget_misses", [])
     if result["size_mib"] > MAX_MIB:
-        misses.append(f"one-folder size {result['size_mib']} MiB is over the "
-                      f"{MAX_MIB:.0f} MiB budget")
+        misses.append(
+            f"one-folder size {result['size_mib']} MiB is over the {MAX_MIB:.0f} MiB budget"
+        )
     median = result["first_window_warm_median_s"]
     if timed and (median is None or median > MAX_START_S):
-        misses.append(f"start to first window {median} s (warm median) is over "
-                      f"the {MAX_START_S} s budget")
+        misses.append(
+            f"start to first window {median} s (warm median) is over the {MAX_START_S} s budget"
+        )
 
 
 def check_desktop_file(path: Path) -> list[str]:
@@ -153,8 +206,11 @@ def check_desktop_file(path: Path) -> list[str]:
     if not parser.has_section("Desktop Entry"):
         return [f"{path.name}: no [Desktop Entry] section"]
     entry = parser["Desktop Entry"]
-    return [f"{path.name}: {key}={entry.get(key)!r}, expected {value!r}"
-            for key, value in DESKTOP_KEYS.items() if entry.get(key) != value]
+    return [
+        f"{path.name}: {key}={entry.get(key)!r}, expected {value!r}"
+        for key, value in DESKTOP_KEYS.items()
+        if entry.get(key) != value
+    ]
 
 
 def check_tarball(tarball: Path, extra: list[str]) -> dict:
@@ -165,9 +221,11 @@ def check_tarball(tarball: Path, extra: list[str]) -> dict:
         if len(tops) != 1:
             return {"problems": [f"{tarball.name} should hold one folder, not {tops}"]}
         top = tops[0]
-        problems = [f"{tarball.name} lacks {name}" for name in
-                    (f"{EXE}/{EXE}", "iqcadence.desktop", "iqcadence.png", "install.sh")
-                    if not (top / name).exists()]
+        problems = [
+            f"{tarball.name} lacks {name}"
+            for name in (f"{EXE}/{EXE}", "iqcadence.desktop", "iqcadence.png", "install.sh")
+            if not (top / name).exists()
+        ]
         if (top / "iqcadence.desktop").exists():
             problems += check_desktop_file(top / "iqcadence.desktop")
         # The same binary was timed in the folder check; one warm run is no measurement.
@@ -181,14 +239,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, help="the one-folder build")
     parser.add_argument("--tarball", type=Path, help="check this Linux tarball instead")
-    parser.add_argument("--runs", type=int, default=3,
-                        help="warm self-test runs after the cold one (timing median)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="warm self-test runs after the cold one (timing median)"
+    )
     parser.add_argument("--screenshots", type=Path, help="keep the first run's page PNGs here")
     parser.add_argument("--report", type=Path, help="write the result as JSON here")
     parser.add_argument("--selftest-args", default="", help="extra self-test arguments")
-    parser.add_argument("--strict-budgets", action="store_true",
-                        help="fail when the size or start-time budget is missed (by default "
-                        "a miss is reported but only a broken build fails)")
+    parser.add_argument(
+        "--strict-budgets",
+        action="store_true",
+        help="fail when the size or start-time budget is missed (by default "
+        "a miss is reported but only a broken build fails)",
+    )
     args = parser.parse_args(argv)
     extra = args.selftest_args.split()
     if args.tarball is not None:
@@ -203,9 +265,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print(result: dict, strict_budgets: bool = False) -> int:
-    for key in ("folder", "size_mb", "size_mib", "tarball_mb", "first_window_cold_s",
-                "first_window_warm_s", "first_window_warm_median_s", "selftest_wall_s",
-                "pages", "biggest_mb"):
+    for key in (
+        "folder",
+        "size_mb",
+        "size_mib",
+        "tarball_mb",
+        "first_window_cold_s",
+        "first_window_warm_s",
+        "first_window_warm_median_s",
+        "selftest_wall_s",
+        "pages",
+        "biggest_mb",
+    ):
         if key in result:
             print(f"{key}: {result[key]}")
     for check in result.get("checks", []):
@@ -216,8 +287,11 @@ def _print(result: dict, strict_budgets: bool = False) -> int:
     for miss in misses:
         print(f"BUDGET MISS: {miss}", file=sys.stderr)
     failed = bool(result["problems"]) or (strict_budgets and bool(misses))
-    print("Build check FAILED." if failed else
-          "Build check passed" + (" (with budget misses above)." if misses else "."))
+    print(
+        "Build check FAILED."
+        if failed
+        else "Build check passed" + (" (with budget misses above)." if misses else ".")
+    )
     return 1 if failed else 0
 
 

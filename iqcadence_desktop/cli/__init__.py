@@ -24,9 +24,11 @@ COMMAND_MODULES = (core, data, alerts, report, self_test)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iqcadence-cli", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"iqcadence {__version__}")
-    parser.add_argument("--db", default=os.environ.get(DB_ENV),
-                        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the "
-                        "app's own)")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV),
+        help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     parser.add_argument("--today", type=iso_day, help="evaluate as of this day (YYYY-MM-DD)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

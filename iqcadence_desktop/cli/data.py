@@ -13,8 +13,15 @@ from iqcadence_desktop.paths import data_dir
 from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportResult
 from iqcadence_desktop.services.customers import CustomerFilter
 
-DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", ",": ",", ";": ";",
-                   "\\t": "\t", "\t": "\t"}
+DELIMITER_NAMES = {
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    ",": ",",
+    ";": ";",
+    "\\t": "\t",
+    "\t": "\t",
+}
 BINARY_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
@@ -23,31 +30,48 @@ def _delimiter(text: str) -> str:
         return DELIMITER_NAMES[text.lower()]
     except KeyError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a delimiter; use comma, semicolon or tab") from None
+            f"{text!r} is not a delimiter; use comma, semicolon or tab"
+        ) from None
 
 
 def _pair(text: str) -> tuple[str, str]:
     column, sep, field = text.rpartition("=")
     if not sep or not column or not field:
-        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=FIELD (e.g. \"Account=name\")")
+        raise argparse.ArgumentTypeError(f'{text!r} is not COLUMN=FIELD (e.g. "Account=name")')
     return column, field
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import customers from a CSV file")
     p.add_argument("file", type=Path)
-    p.add_argument("--map", type=_pair, action="append", default=[], metavar="COLUMN=FIELD",
-                   help="read COLUMN as FIELD (repeatable)")
-    p.add_argument("--ignore", action="append", default=[], metavar="COLUMN",
-                   help="do not import COLUMN (repeatable)")
+    p.add_argument(
+        "--map",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD (repeatable)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="do not import COLUMN (repeatable)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-    p.add_argument("--all-or-nothing", action="store_true",
-                   help="import nothing if any row has a problem")
-    p.add_argument("--date-order", choices=("dmy", "mdy"),
-                   help="how to read ambiguous dates like 03/04/2027 (default: the setting, mdy)")
+    p.add_argument(
+        "--all-or-nothing", action="store_true", help="import nothing if any row has a problem"
+    )
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="how to read ambiguous dates like 03/04/2027 (default: the setting, mdy)",
+    )
     p.add_argument("--encoding", help="text encoding (default: detected; e.g. utf-8, cp1252)")
-    p.add_argument("--delimiter", type=_delimiter,
-                   help="comma, semicolon or tab (default: detected)")
+    p.add_argument(
+        "--delimiter", type=_delimiter, help="comma, semicolon or tab (default: detected)"
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export customers as enriched CSV or a bulksheet")
@@ -85,9 +109,14 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
         return 2
     mapping: dict[str, str | None] = {c: None for c in args.ignore}
     mapping.update(dict(args.map))
-    options = ImportOptions(mapping=mapping, encoding=encoding, delimiter=args.delimiter,
-                            date_order=args.date_order, dry_run=args.dry_run,
-                            all_or_nothing=args.all_or_nothing)
+    options = ImportOptions(
+        mapping=mapping,
+        encoding=encoding,
+        delimiter=args.delimiter,
+        date_order=args.date_order,
+        dry_run=args.dry_run,
+        all_or_nothing=args.all_or_nothing,
+    )
     result = ctx.services.importer.run(args.file, options)
     for issue in result.errors[:50]:
         ctx.say(f"row {issue.row}, {issue.column or 'row'}: {issue.message}")
@@ -101,8 +130,10 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 def _import_text(r: ImportResult) -> str:
     verb = "Would import" if r.dry_run else ("Imported" if r.applied else "Imported nothing")
-    head = (f"{verb}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
-            f"{r.skipped} skipped")
+    head = (
+        f"{verb}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
+        f"{r.skipped} skipped"
+    )
     if not r.applied and not r.dry_run:
         head += " (--all-or-nothing: the file has problems, so no row was imported)"
     lines = [head + "."]
@@ -116,20 +147,23 @@ def _import_text(r: ImportResult) -> str:
 def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:
     flt = CustomerFilter(manager=args.manager, status=args.status, tier=args.tier)
     n = ctx.services.exporter.export(args.out, args.format, flt)
-    ctx.emit({"customers": n, "file": str(args.out), "format": args.format},
-             f"Wrote {n} customers to {args.out} ({args.format}).")
+    ctx.emit(
+        {"customers": n, "file": str(args.out), "format": args.format},
+        f"Wrote {n} customers to {args.out} ({args.format}).",
+    )
     return 0
 
 
 def cmd_backup(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.out.suffix.lower() in BINARY_SUFFIXES:
         ctx.services.backups.copy_database(args.out)
-        ctx.emit({"file": str(args.out), "binary": True},
-                 f"Copied the database to {args.out}.")
+        ctx.emit({"file": str(args.out), "binary": True}, f"Copied the database to {args.out}.")
         return 0
     summary = ctx.services.backups.backup(args.out)
-    ctx.emit({"file": str(args.out), "rows": summary.rows},
-             f"Backed up {summary.customers} customers and everything else to {args.out}.")
+    ctx.emit(
+        {"file": str(args.out), "rows": summary.rows},
+        f"Backed up {summary.customers} customers and everything else to {args.out}.",
+    )
     return 0
 
 
@@ -143,8 +177,9 @@ def cmd_restore(ctx: CommandContext, args: argparse.Namespace) -> int:
             ctx.say("Nothing was changed.")
             return 1
     summary = ctx.services.backups.restore(args.file, data_dir() / "backups")
-    ctx.emit({"file": str(args.file), "rows": summary.rows,
-              "safety_copy": str(summary.safety_copy)},
-             f"Restored {summary.customers} customers from {args.file}. The data before the "
-             f"restore was saved to {summary.safety_copy}.")
+    ctx.emit(
+        {"file": str(args.file), "rows": summary.rows, "safety_copy": str(summary.safety_copy)},
+        f"Restored {summary.customers} customers from {args.file}. The data before the "
+        f"restore was saved to {summary.safety_copy}.",
+    )
     return 0

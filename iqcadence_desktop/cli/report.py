@@ -12,18 +12,30 @@ from iqcadence_desktop.services.reports import REPORT_KINDS, ReportRequest
 
 def register(sub: Any) -> None:
     kinds = [k.id for k in REPORT_KINDS]
-    p = sub.add_parser("report", help="write a report as PDF or CSV",
-                       description="Kinds: " + ", ".join(kinds) + ".")
+    p = sub.add_parser(
+        "report",
+        help="write a report as PDF or CSV",
+        description="Kinds: " + ", ".join(kinds) + ".",
+    )
     p.add_argument("kind", choices=kinds, metavar="KIND", help="which report (see above)")
     p.add_argument("--out", required=True, type=Path, help="file to write")
-    p.add_argument("--format", choices=("pdf", "csv"),
-                   help="pdf or csv (default: from the --out suffix, else pdf)")
+    p.add_argument(
+        "--format",
+        choices=("pdf", "csv"),
+        help="pdf or csv (default: from the --out suffix, else pdf)",
+    )
     p.add_argument("--customer", metavar="NAME", help="the customer, for one-customer reports")
     p.add_argument("--manager", metavar="NAME", help="only this manager's accounts")
-    p.add_argument("--today", dest="report_today", type=iso_day, metavar="YYYY-MM-DD",
-                   help="as-of day (same as the global --today)")
-    p.add_argument("--qbr", action="store_true",
-                   help="customer-health as a multi-page business review")
+    p.add_argument(
+        "--today",
+        dest="report_today",
+        type=iso_day,
+        metavar="YYYY-MM-DD",
+        help="as-of day (same as the global --today)",
+    )
+    p.add_argument(
+        "--qbr", action="store_true", help="customer-health as a multi-page business review"
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -43,7 +55,16 @@ def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
     fmt = "csv" if _format(args) == "csv" else "pdf"
     done = svc.reports.render(request, args.out, fmt)
     size = f"{done.pages} pages" if fmt == "pdf" else f"{done.rows} rows"
-    ctx.emit({"kind": args.kind, "path": str(done.path), "format": fmt, "title": done.title,
-              "pages": done.pages, "rows": done.rows, "as_of": as_of},
-             f"Wrote {done.title} ({size}) to {done.path}.")
+    ctx.emit(
+        {
+            "kind": args.kind,
+            "path": str(done.path),
+            "format": fmt,
+            "title": done.title,
+            "pages": done.pages,
+            "rows": done.rows,
+            "as_of": as_of,
+        },
+        f"Wrote {done.title} ({size}) to {done.path}.",
+    )
     return 0

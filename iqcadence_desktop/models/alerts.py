@@ -28,7 +28,8 @@ class AlertState(Base):
 
     alert_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     customer_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("customers.id", ondelete="CASCADE"))
+        Integer, ForeignKey("customers.id", ondelete="CASCADE")
+    )
     category: Mapped[str] = mapped_column(String(30))
     rule: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean)

@@ -54,8 +54,19 @@ def sqlite_path(url: str) -> Path | None:
 
 
 #: Driver words that mean the file or disk is the problem (the user can act on these).
-_ENVIRONMENT_WORDS = ("locked", "busy", "readonly", "read-only", "attempt to write", "full",
-                      "not a database", "malformed", "corrupt", "unable to open", "disk i/o")
+_ENVIRONMENT_WORDS = (
+    "locked",
+    "busy",
+    "readonly",
+    "read-only",
+    "attempt to write",
+    "full",
+    "not a database",
+    "malformed",
+    "corrupt",
+    "unable to open",
+    "disk i/o",
+)
 
 
 def explain_db_error(exc: BaseException, where: str = "the database") -> DatabaseError:
@@ -63,16 +74,22 @@ def explain_db_error(exc: BaseException, where: str = "the database") -> Databas
     text = str(getattr(exc, "orig", exc)).lower()
     subject = where[:1].upper() + where[1:]
     if "locked" in text or "busy" in text:
-        msg = (f"{subject} is busy: another program is writing to it. "
-               "Wait a moment and try again, or close the other program.")
+        msg = (
+            f"{subject} is busy: another program is writing to it. "
+            "Wait a moment and try again, or close the other program."
+        )
     elif "readonly" in text or "read-only" in text or "attempt to write" in text:
-        msg = (f"{subject} is read-only. Check the file's permissions or copy it to a "
-               "folder you can write to.")
+        msg = (
+            f"{subject} is read-only. Check the file's permissions or copy it to a "
+            "folder you can write to."
+        )
     elif "full" in text:
         msg = f"The disk holding {where} is full. Free some space and try again."
     elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        msg = (f"{subject} is damaged or is not an iQcadence database. Restore it from a "
-               "backup, or open another file.")
+        msg = (
+            f"{subject} is damaged or is not an iQcadence database. Restore it from a "
+            "backup, or open another file."
+        )
     elif "unable to open" in text or "disk i/o" in text:
         msg = f"{subject} cannot be opened. Check that the folder exists and is writable."
     else:
@@ -92,8 +109,12 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # Driver-level transactions off, so the pragmas apply and SQLAlchemy's BEGIN rules.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
-                   f"busy_timeout={BUSY_TIMEOUT_MS}"):
+    for pragma in (
+        "foreign_keys=ON",
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+    ):
         cur.execute(f"PRAGMA {pragma}")
     cur.close()
 
@@ -111,14 +132,14 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         if not foreign_keys:
-            event.listen(engine, "connect",
-                         lambda c, _r: c.execute("PRAGMA foreign_keys=OFF"))
+            event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA foreign_keys=OFF"))
     return engine
 
 
 def _alembic_config() -> Config:
     # Alembic is imported only when it is needed: it costs ~0.5 s of start-up.
     from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -126,13 +147,15 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*['\"]?(\w+)['\"]?\s*$",
-                            re.MULTILINE)
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*['\"]?(\w+)['\"]?\s*$", re.MULTILINE
+)
 
 
 def quick_head() -> str | None:
@@ -169,22 +192,28 @@ def _has_tables(engine: Engine) -> bool:
 def _check_sqlite_file(path: Path) -> None:
     if not path.exists():
         if not path.parent.exists():
-            raise DatabaseError(f"The folder {path.parent} does not exist. "
-                                "Create it or choose another location for the database.")
+            raise DatabaseError(
+                f"The folder {path.parent} does not exist. "
+                "Create it or choose another location for the database."
+            )
         return
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
     with path.open("rb") as handle:
         header = handle.read(16)
     if header and header != b"SQLite format 3\x00":
-        raise DatabaseError(f"{path} is not an iQcadence database (it is not an SQLite "
-                            "file). Open another file, or restore from a backup.")
+        raise DatabaseError(
+            f"{path} is not an iQcadence database (it is not an SQLite "
+            "file). Open another file, or restore from a backup."
+        )
 
 
 def backup_sqlite(src: Path, dest: Path) -> None:
     """Consistent copy of a live SQLite file through the online backup API."""
-    with contextlib.closing(sqlite3.connect(src)) as source, \
-            contextlib.closing(sqlite3.connect(dest)) as target:
+    with (
+        contextlib.closing(sqlite3.connect(src)) as source,
+        contextlib.closing(sqlite3.connect(dest)) as target,
+    ):
         source.backup(target)
 
 
@@ -257,15 +286,19 @@ def _migrate(url: str, path: Path | None) -> None:
         if current == head_revision():
             return
         from alembic.script import ScriptDirectory
+
         scripts = ScriptDirectory.from_config(_alembic_config())
         known = {s.revision for s in scripts.walk_revisions()}
         if current is not None and current not in known:
             raise DatabaseError(
                 f"This database was written by a newer version of iQcadence (schema {current}). "
-                "Install the newer version of the app, or open another database.")
+                "Install the newer version of the app, or open another database."
+            )
         if current is None and _has_tables(engine):
-            raise DatabaseError(f"{path or url} holds tables that are not iQcadence's. "
-                                "Choose an empty file or an iQcadence database.")
+            raise DatabaseError(
+                f"{path or url} holds tables that are not iQcadence's. "
+                "Choose an empty file or an iQcadence database."
+            )
         copy = _copy_aside(path, current) if current is not None else None
         _upgrade(engine, url, path, copy)
     finally:
@@ -284,6 +317,7 @@ def _copy_aside(path: Path | None, revision: str) -> Path | None:
 
 def _upgrade(engine: Engine, url: str, path: Path | None, copy: Path | None) -> None:
     from alembic import command
+
     cfg = _alembic_config()
     try:
         with engine.begin() as conn:
@@ -295,7 +329,8 @@ def _upgrade(engine: Engine, url: str, path: Path | None, copy: Path | None) -> 
             backup_sqlite(copy, path)
             raise DatabaseError(
                 f"Upgrading the database failed ({exc}). It was put back as it was; "
-                f"a copy is also at {copy}.") from exc
+                f"a copy is also at {copy}."
+            ) from exc
         if isinstance(exc, OperationalError):
             raise explain_db_error(exc, f"The database {path or url}") from exc
         raise

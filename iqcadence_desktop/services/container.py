@@ -65,9 +65,12 @@ class Services:
     customer_rows: CustomerRowsService
 
 
-def build_services(db: Database, clock: Clock | None = None,
-                   events: EventBus | None = None,
-                   secrets: SecretStore | None = None) -> Services:
+def build_services(
+    db: Database,
+    clock: Clock | None = None,
+    events: EventBus | None = None,
+    secrets: SecretStore | None = None,
+) -> Services:
     clock = clock or SystemClock()
     events = events or EventBus()
     settings = SettingsService(db, clock, events)
@@ -81,8 +84,14 @@ def build_services(db: Database, clock: Clock | None = None,
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
     return Services(
-        db=db, clock=clock, events=events, settings=settings, audit=audit, config=config,
-        customers=customers, portfolio=portfolio,
+        db=db,
+        clock=clock,
+        events=events,
+        settings=settings,
+        audit=audit,
+        config=config,
+        customers=customers,
+        portfolio=portfolio,
         what_if=WhatIfService(db, clock, config),
         managers=ManagerService(db, clock, audit, events),
         data_health=DataHealthService(customers),
@@ -101,10 +110,17 @@ def build_services(db: Database, clock: Clock | None = None,
     )
 
 
-def _reports(customers: CustomerService, portfolio: PortfolioService, config: ConfigService,
-             settings: SettingsService, clock: Clock, alerts: AlertService) -> ReportService:
+def _reports(
+    customers: CustomerService,
+    portfolio: PortfolioService,
+    config: ConfigService,
+    settings: SettingsService,
+    clock: Clock,
+    alerts: AlertService,
+) -> ReportService:
     """The report service, with a customer's active alerts feeding QBR talking points."""
     reports = ReportService(customers, portfolio, config, settings, clock)
     reports.alerts_for = lambda customer_id: [
-        a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"]
+        a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"
+    ]
     return reports

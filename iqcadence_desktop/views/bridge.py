@@ -31,14 +31,18 @@ class EventBridge(QObject):
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._received.connect(self._on_event_received, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = [events.subscribe(name, self._received.emit)
-                             for name in (CUSTOMERS_CHANGED, CONFIG_CHANGED, SETTINGS_CHANGED,
-                                          ALERTS_CHANGED)]
+        self._unsubscribe = [
+            events.subscribe(name, self._received.emit)
+            for name in (CUSTOMERS_CHANGED, CONFIG_CHANGED, SETTINGS_CHANGED, ALERTS_CHANGED)
+        ]
 
     def _on_event_received(self, event: DomainEvent) -> None:
-        {CUSTOMERS_CHANGED: self.customers_changed, CONFIG_CHANGED: self.config_changed,
-         SETTINGS_CHANGED: self.settings_changed,
-         ALERTS_CHANGED: self.alerts_changed}[event.name].emit(event)
+        {
+            CUSTOMERS_CHANGED: self.customers_changed,
+            CONFIG_CHANGED: self.config_changed,
+            SETTINGS_CHANGED: self.settings_changed,
+            ALERTS_CHANGED: self.alerts_changed,
+        }[event.name].emit(event)
 
     def detach(self) -> None:
         for unsubscribe in self._unsubscribe:

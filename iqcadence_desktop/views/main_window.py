@@ -31,8 +31,14 @@ from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
 PAGE_CLASSES: tuple[type[Page], ...] = (
-    HomePage, AlertsPage, CustomersPage, ReportsPage, ScoreCustomerPage, ImportExportPage,
-    SettingsPage, AuditLogPage,
+    HomePage,
+    AlertsPage,
+    CustomersPage,
+    ReportsPage,
+    ScoreCustomerPage,
+    ImportExportPage,
+    SettingsPage,
+    AuditLogPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.

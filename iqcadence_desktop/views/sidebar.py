@@ -78,7 +78,8 @@ class Sidebar(QListWidget):
                 return self.item(row)
         return None
 
-    def _on_current_item_changed(self, item: QListWidgetItem | None,
-                                 _previous: QListWidgetItem | None) -> None:
+    def _on_current_item_changed(
+        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
         if item is not None and item.data(PAGE_ROLE):
             self.page_selected.emit(item.data(PAGE_ROLE))

@@ -66,9 +66,14 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(1)  # SQLite has one writer; keep work in order
         self._relays: set[_Relay] = set()
 
-    def run(self, fn: Callable[[CancelToken], T], *, on_success: Callable[[T], Any] | None = None,
-            on_error: Callable[[BaseException], Any] | None = None,
-            on_progress: Callable[[int, int], Any] | None = None) -> CancelToken:
+    def run(
+        self,
+        fn: Callable[[CancelToken], T],
+        *,
+        on_success: Callable[[T], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
+    ) -> CancelToken:
         token = CancelToken()
         relay = _Relay()
         self._relays.add(relay)
@@ -81,8 +86,9 @@ class TaskRunner(QObject):
         self._pool.start(_Job(fn, token, relay))
         return token
 
-    def _finish(self, relay: _Relay, callback: Callable[[Any], Any] | None, value: Any,
-                failed: bool = False) -> None:
+    def _finish(
+        self, relay: _Relay, callback: Callable[[Any], Any] | None, value: Any, failed: bool = False
+    ) -> None:
         self._relays.discard(relay)
         self.busy_changed.emit(bool(self._relays))
         if callback is not None:
@@ -98,9 +104,14 @@ class TaskRunner(QObject):
 class SyncTaskRunner(TaskRunner):
     """Runs tasks inline on the calling thread: deterministic view tests."""
 
-    def run(self, fn: Callable[[CancelToken], T], *, on_success: Callable[[T], Any] | None = None,
-            on_error: Callable[[BaseException], Any] | None = None,
-            on_progress: Callable[[int, int], Any] | None = None) -> CancelToken:
+    def run(
+        self,
+        fn: Callable[[CancelToken], T],
+        *,
+        on_success: Callable[[T], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
+    ) -> CancelToken:
         token = CancelToken()
         if on_progress is not None:
             token.progress = on_progress

@@ -5,8 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale
 
 BAND_COLORS: dict[str, str] = {
-    "critical": "#c62828", "at_risk": "#ef6c00", "watch": "#b38f00", "healthy": "#2e7d32",
-    "expansion": "#1565c0", "unscored": "#757575",
+    "critical": "#c62828",
+    "at_risk": "#ef6c00",
+    "watch": "#b38f00",
+    "healthy": "#2e7d32",
+    "expansion": "#1565c0",
+    "unscored": "#757575",
 }
 ACCENT = "#2f5bea"
 

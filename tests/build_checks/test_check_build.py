@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_build", ROOT / "packaging" /
-                                                  "check_build.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_build", ROOT / "packaging" / "check_build.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["check_build"] = module
@@ -28,17 +29,23 @@ check_build = _load()
 def test_the_shipped_desktop_file_passes_and_a_wrong_one_is_named(tmp_path: Path) -> None:
     assert check_build.check_desktop_file(ROOT / "packaging/linux/iqcadence.desktop") == []
     broken = tmp_path / "iqcadence.desktop"
-    broken.write_text("[Desktop Entry]\nType=Application\nName=iQcadence\n"
-                      "Exec=iqcadence %F\nIcon=iqcadence\n", encoding="utf-8")
+    broken.write_text(
+        "[Desktop Entry]\nType=Application\nName=iQcadence\nExec=iqcadence %F\nIcon=iqcadence\n",
+        encoding="utf-8",
+    )
     assert check_build.check_desktop_file(broken) == [
-        "iqcadence.desktop: Exec='iqcadence %F', expected 'iqcadence'"]
+        "iqcadence.desktop: Exec='iqcadence %F', expected 'iqcadence'"
+    ]
 
 
 def test_only_the_offscreen_notice_is_allowed_on_stderr() -> None:
-    stderr = ("This plugin does not support propagateSizeHints()\n\n"
-              "qt.qpa.plugin: Could not load the Qt platform plugin \"xcb\"\n")
+    stderr = (
+        "This plugin does not support propagateSizeHints()\n\n"
+        'qt.qpa.plugin: Could not load the Qt platform plugin "xcb"\n'
+    )
     assert check_build._unexpected(stderr) == [
-        'qt.qpa.plugin: Could not load the Qt platform plugin "xcb"']
+        'qt.qpa.plugin: Could not load the Qt platform plugin "xcb"'
+    ]
 
 
 def test_size_counts_symlinks_as_links(tmp_path: Path) -> None:
@@ -53,7 +60,8 @@ def test_budgets_name_what_is_over() -> None:
     check_build._budgets(result, timed=True)
     assert result["budget_misses"] == [
         "one-folder size 200.1 MiB is over the 200 MiB budget",
-        "start to first window 2.6 s (warm median) is over the 2.5 s budget"]
+        "start to first window 2.6 s (warm median) is over the 2.5 s budget",
+    ]
     assert result["problems"] == []
     untimed: dict = {"size_mib": 150.0, "first_window_warm_median_s": 9.0, "problems": []}
     check_build._budgets(untimed, timed=False)

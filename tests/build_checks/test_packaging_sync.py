@@ -44,8 +44,9 @@ def iss_defines() -> dict[str, str]:
 
 
 def shell_vars(path: Path) -> dict[str, str]:
-    return dict(re.findall(r'^([A-Z_]+)="([^"]*)"', path.read_text(encoding="utf-8"),
-                           flags=re.MULTILINE))
+    return dict(
+        re.findall(r'^([A-Z_]+)="([^"]*)"', path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
 
 
 def desktop_entry() -> configparser.SectionProxy:
@@ -70,8 +71,9 @@ def test_icons_named_in_the_spec_exist_and_are_the_ones_the_installers_use() -> 
         assert f'ICONS / "{name}"' in spec
         assert resource_path("icons", name).is_file()
     assert 'ICONS = ROOT / "iqcadence_desktop" / "resources" / "icons"' in spec
-    assert "SetupIconFile=iqcadence_desktop\\resources\\icons\\iqcadence.ico" in \
-        ISS.read_text(encoding="utf-8")
+    assert "SetupIconFile=iqcadence_desktop\\resources\\icons\\iqcadence.ico" in ISS.read_text(
+        encoding="utf-8"
+    )
     assert "iqcadence_desktop/resources/icons/iqcadence.png" in TARBALL.read_text("utf-8")
     assert resource_path("icons", "iqcadence.png").is_file()
 
@@ -84,7 +86,7 @@ def test_windows_installer_matches_the_spec() -> None:
     text = ISS.read_text(encoding="utf-8")
     assert f'Source: "dist\\{EXE_NAME}\\*"' in text  # the COLLECT folder
     assert "/DAppVersion=" in text and "__version__" in text  # version from the package
-    assert not re.search(r'^#define AppVersion', text, flags=re.MULTILINE)
+    assert not re.search(r"^#define AppVersion", text, flags=re.MULTILINE)
 
 
 def test_macos_dmg_script_matches_the_spec() -> None:
@@ -119,15 +121,23 @@ def test_makefile_builds_with_the_spec_and_checks_the_tarball() -> None:
 
 def test_readme_documents_every_recipe() -> None:
     readme = README.read_text(encoding="utf-8")
-    for needle in ("make package", "ISCC", "/DAppVersion", "make-dmg.sh", "hdiutil",
-                   "PYINSTALLER_DEBUG=1", "self-test"):
+    for needle in (
+        "make package",
+        "ISCC",
+        "/DAppVersion",
+        "make-dmg.sh",
+        "hdiutil",
+        "PYINSTALLER_DEBUG=1",
+        "self-test",
+    ):
         assert needle in readme, needle
 
 
 def test_shell_scripts_parse() -> None:
     for script in (TARBALL, INSTALL, DMG):
-        done = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["sh", "-n", str(script)], capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stderr
 
 

@@ -12,10 +12,30 @@ import pytest
 
 from iqcadence_desktop.cli import main
 
-S1_KEYS = {"name", "manager", "mrr", "arr", "logins_30d", "feature_adoption_pct",
-           "open_tickets", "nps", "csat", "days_since_contact", "last_contact_date",
-           "renewal_date", "months_to_renewal", "growth_signal", "tier", "tags", "lifecycle",
-           "customer_since", "next_touch", "scoring_profile", "note", "sentiment"}
+S1_KEYS = {
+    "name",
+    "manager",
+    "mrr",
+    "arr",
+    "logins_30d",
+    "feature_adoption_pct",
+    "open_tickets",
+    "nps",
+    "csat",
+    "days_since_contact",
+    "last_contact_date",
+    "renewal_date",
+    "months_to_renewal",
+    "growth_signal",
+    "tier",
+    "tags",
+    "lifecycle",
+    "customer_since",
+    "next_touch",
+    "scoring_profile",
+    "note",
+    "sentiment",
+}
 
 
 @pytest.fixture
@@ -24,20 +44,49 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-u
         code = main(["--db", str(db_path), "--today", today, *args])
         out = capsys.readouterr()
         return code, out.out, out.err
+
     return run
 
 
 def test_score_creates_then_updates_with_json(cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli("--json", "score", "Acme Corp", "--logins", "30", "--adoption", "80",
-                         "--tickets", "1", "--nps", "9", "--last-contact", "2026-11-16",
-                         "--growth", "na", "--arr", "120000", "--tier", "Mid-Market",
-                         "--manager", "Sarah Chen", "--tags", "vip|beta",
-                         "--renewal-date", "2027-01-15", "--next-touch", "2026-12-01",
-                         "--since", "2024-03-01", "--lifecycle", "active")
+    code, out, err = cli(
+        "--json",
+        "score",
+        "Acme Corp",
+        "--logins",
+        "30",
+        "--adoption",
+        "80",
+        "--tickets",
+        "1",
+        "--nps",
+        "9",
+        "--last-contact",
+        "2026-11-16",
+        "--growth",
+        "na",
+        "--arr",
+        "120000",
+        "--tier",
+        "Mid-Market",
+        "--manager",
+        "Sarah Chen",
+        "--tags",
+        "vip|beta",
+        "--renewal-date",
+        "2027-01-15",
+        "--next-touch",
+        "2026-12-01",
+        "--since",
+        "2024-03-01",
+        "--lifecycle",
+        "active",
+    )
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert {"id", "name", "score", "shown_score", "status", "coverage",
-            "contributions"} <= set(data)
+    assert {"id", "name", "score", "shown_score", "status", "coverage", "contributions"} <= set(
+        data
+    )
     assert data["created"] is True and data["mrr"] == 10000.0 and data["tier"] == "mid"
     assert data["days_since_contact"] == 10 and data["growth_signal"] == "na"
     assert data["coverage"] == pytest.approx(0.95)
@@ -67,18 +116,25 @@ def test_unscored_customer(cli) -> None:  # type: ignore[no-untyped-def]
     assert code == 0 and data["score"] is None and data["status"] == "unscored"
 
 
-@pytest.mark.parametrize(("flag", "value", "words"), [
-    ("--nps", "11", "NPS: '11' is not allowed; a whole number from 0 to 10."),
-    ("--adoption", "140", "a number from 0 to 100"),
-    ("--logins", "-1", "Logins: '-1'"),
-    ("--csat", "0", "from 1 to 5"),
-    ("--tier", "galactic", "one of enterprise"),
-    ("--renewal-date", "2026-02-30", "a real calendar date written YYYY-MM-DD"),
-    ("--growth", "huge", "strong, mild, none, na"),
-    ("--profile", "Nope", "no scoring profile named"),
-])
-def test_bad_input_exits_1_with_message_on_stderr(cli, flag: str, value: str,  # type: ignore[no-untyped-def]
-                                                  words: str) -> None:
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--nps", "11", "NPS: '11' is not allowed; a whole number from 0 to 10."),
+        ("--adoption", "140", "a number from 0 to 100"),
+        ("--logins", "-1", "Logins: '-1'"),
+        ("--csat", "0", "from 1 to 5"),
+        ("--tier", "galactic", "one of enterprise"),
+        ("--renewal-date", "2026-02-30", "a real calendar date written YYYY-MM-DD"),
+        ("--growth", "huge", "strong, mild, none, na"),
+        ("--profile", "Nope", "no scoring profile named"),
+    ],
+)
+def test_bad_input_exits_1_with_message_on_stderr(
+    cli,
+    flag: str,
+    value: str,  # type: ignore[no-untyped-def]
+    words: str,
+) -> None:
     code, out, err = cli("--json", "score", "Acme", flag, value)
     assert code == 1 and out == ""
     assert err.startswith("iqcadence-cli: ") and words in err
@@ -122,8 +178,9 @@ def test_today_moves_decay(cli) -> None:  # type: ignore[no-untyped-def]
     assert later["score"] < now["score"]
 
 
-def test_db_from_environment_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_from_environment_and_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     env_db = tmp_path / "env.sqlite3"
     monkeypatch.setenv("IQCADENCE_DB", str(env_db))
     assert main(["score", "From Env", "--logins", "3"]) == 0
@@ -136,8 +193,9 @@ def test_db_from_environment_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["From Url"]
 
 
-def test_bad_database_is_a_message_not_a_traceback(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_database_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_text("hello")
     assert main(["--db", str(junk), "customers"]) == 1
@@ -148,13 +206,15 @@ def test_bad_database_is_a_message_not_a_traceback(tmp_path: Path,
 def _run(*args: str, env_db: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "IQCADENCE_DB": str(env_db)}
     script = Path(sys.executable).with_name("iqcadence-cli")  # the installed entry point
-    return subprocess.run([str(script), *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(script), *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_as_a_real_process(db_path: Path) -> None:
-    done = _run("--json", "--today", "2026-11-26", "score", "Acme", "--logins", "30",
-                env_db=db_path)
+    done = _run(
+        "--json", "--today", "2026-11-26", "score", "Acme", "--logins", "30", env_db=db_path
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["shown_score"] == 100
     bad = _run("score", "Acme", "--nps", "11", env_db=db_path)

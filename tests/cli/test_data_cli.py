@@ -29,35 +29,61 @@ def test_import_json_and_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 0 and json.loads(out)["unchanged"] == 3
 
 
-def test_import_with_no_name_column_lists_the_columns(capsys: pytest.CaptureFixture[str],
-                                                     tmp_path: Path) -> None:
+def test_import_with_no_name_column_lists_the_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, _, err = run(capsys, tmp_path / "t.sqlite3", "import", str(FIXTURES / "no_name.csv"))
     assert code == 1 and '"Manager", "MRR", "PreferredLoginDevice"' in err
 
 
-def test_map_ignore_dry_run_all_or_nothing(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_map_ignore_dry_run_all_or_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     db = tmp_path / "t.sqlite3"
-    code, out, err = run(capsys, db, "--json", "import", str(FIXTURES / "no_name.csv"),
-                         "--map", "Manager=name", "--ignore", "MRR", "--dry-run")
+    code, out, err = run(
+        capsys,
+        db,
+        "--json",
+        "import",
+        str(FIXTURES / "no_name.csv"),
+        "--map",
+        "Manager=name",
+        "--ignore",
+        "MRR",
+        "--dry-run",
+    )
     data = json.loads(out)
     assert code == 0 and data["dry_run"] and data["created"] == 1
     assert data["mapping"] == {"Manager": "name"} and "MRR" in data["ignored"]
-    code, out, err = run(capsys, db, "import", str(FIXTURES / "malformed_values.csv"),
-                         "--all-or-nothing")
+    code, out, err = run(
+        capsys, db, "import", str(FIXTURES / "malformed_values.csv"), "--all-or-nothing"
+    )
     assert code == 1 and "row 3, mrr:" in err and out.startswith("Imported nothing")
     code, out, _ = run(capsys, db, "--json", "customers")
     assert json.loads(out) == []
 
 
-def test_encoding_delimiter_and_date_order_flags(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path) -> None:
+def test_encoding_delimiter_and_date_order_flags(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     db = tmp_path / "t.sqlite3"
-    code, out, _ = run(capsys, db, "--json", "import", str(FIXTURES / "european_cp1252.csv"),
-                       "--encoding", "cp1252", "--delimiter", "semicolon", "--date-order", "dmy")
+    code, out, _ = run(
+        capsys,
+        db,
+        "--json",
+        "import",
+        str(FIXTURES / "european_cp1252.csv"),
+        "--encoding",
+        "cp1252",
+        "--delimiter",
+        "semicolon",
+        "--date-order",
+        "dmy",
+    )
     assert code == 0 and json.loads(out)["created"] == 2
-    code, _, err = run(capsys, db, "import", str(FIXTURES / "european_cp1252.csv"),
-                       "--encoding", "klingon")
+    code, _, err = run(
+        capsys, db, "import", str(FIXTURES / "european_cp1252.csv"), "--encoding", "klingon"
+    )
     assert code == 2 and "not a known encoding" in err
 
 

@@ -15,16 +15,32 @@ from tests.services.reports.helpers import pdf_text
 @pytest.fixture
 def db_file(services: Services, db_path: Path) -> Path:
     services.customers.load_sample(customers=20, days=10, seed=5)
-    services.customers.save_by_name({"name": "Müller GmbH", "logins": 2, "nps": 1,
-                                     "manager": "Ana Ruiz"})
+    services.customers.save_by_name(
+        {"name": "Müller GmbH", "logins": 2, "nps": 1, "manager": "Ana Ruiz"}
+    )
     return db_path
 
 
-def test_report_writes_pdf_with_customer_and_today(db_file: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_writes_pdf_with_customer_and_today(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "qbr.pdf"
-    code = main(["--db", str(db_file), "--json", "report", "customer-health", "--customer",
-                 "MÜLLER gmbh", "--qbr", "--today", "2026-11-26", "--out", str(out)])
+    code = main(
+        [
+            "--db",
+            str(db_file),
+            "--json",
+            "report",
+            "customer-health",
+            "--customer",
+            "MÜLLER gmbh",
+            "--qbr",
+            "--today",
+            "2026-11-26",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["pages"] >= 3 and data["as_of"] == "2026-11-26"
@@ -33,19 +49,46 @@ def test_report_writes_pdf_with_customer_and_today(db_file: Path, tmp_path: Path
 
 def test_report_csv_from_suffix_and_manager(db_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "risk.csv"
-    assert main(["--db", str(db_file), "report", "churn-risk", "--manager", "Ana Ruiz",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db_file),
+                "report",
+                "churn-risk",
+                "--manager",
+                "Ana Ruiz",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8-sig")
     assert "Manager: Ana Ruiz" in text and "Müller GmbH" in text
 
 
-def test_report_bad_input_explains_and_fails(db_file: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_bad_input_explains_and_fails(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "x.pdf"
     assert main(["--db", str(db_file), "report", "customer-health", "--out", str(out)]) == 1
     assert "choose the customer" in capsys.readouterr().err
-    assert main(["--db", str(db_file), "report", "score-history", "--customer", "Nobody",
-                 "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(db_file),
+                "report",
+                "score-history",
+                "--customer",
+                "Nobody",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert 'No customer is named "Nobody"' in capsys.readouterr().err
     assert not out.exists()
     with pytest.raises(SystemExit) as exc:

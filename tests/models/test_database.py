@@ -16,7 +16,7 @@ from iqcadence_desktop.models.db import open_database, resolve_url, sqlite_path
 from iqcadence_desktop.services.container import build_services
 from iqcadence_desktop.services.system.clock import FixedClock
 
-BROKEN_MIGRATION = '''
+BROKEN_MIGRATION = """
 from alembic import op
 import sqlalchemy as sa
 
@@ -33,7 +33,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass
-'''
+"""
 
 
 def _revision(path: Path) -> str:
@@ -58,9 +58,18 @@ def test_new_database_is_migrated_to_head(db_path: Path) -> None:
     database = open_database(db_path)
     try:
         names = set(inspect(database.engine).get_table_names())
-        assert {"customers", "score_snapshots", "portfolio_daily", "config_versions",
-                "scoring_profiles", "audit_entries", "customer_tags", "contacts", "notes",
-                "sentiment_entries"} <= names
+        assert {
+            "customers",
+            "score_snapshots",
+            "portfolio_daily",
+            "config_versions",
+            "scoring_profiles",
+            "audit_entries",
+            "customer_tags",
+            "contacts",
+            "notes",
+            "sentiment_entries",
+        } <= names
         with database.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -77,13 +86,14 @@ def test_database_from_a_newer_version_is_refused(filled: Path) -> None:
         open_database(filled)
 
 
-def test_failed_upgrade_puts_the_copy_back(filled: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_upgrade_puts_the_copy_back(
+    filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     scripts = tmp_path / "migrations"
-    shutil.copytree(dbmod.MIGRATIONS_DIR, scripts,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(dbmod.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0999_broken.py").write_text(
-        BROKEN_MIGRATION.format(head=dbmod.head_revision()))
+        BROKEN_MIGRATION.format(head=dbmod.head_revision())
+    )
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", scripts)
     with pytest.raises(DatabaseError, match="put back as it was") as info:
         open_database(filled)
@@ -94,8 +104,7 @@ def test_failed_upgrade_puts_the_copy_back(filled: Path, tmp_path: Path,
     monkeypatch.undo()
     database = open_database(filled)  # still a good database with its data
     try:
-        assert [c.name for c in build_services(database).customers.list_customers()] == [
-            "Acme"]
+        assert [c.name for c in build_services(database).customers.list_customers()] == ["Acme"]
     finally:
         database.close()
 
@@ -144,8 +153,9 @@ def test_read_only_database_says_so(filled: Path, clock: FixedClock) -> None:
         database.engine.dispose()
 
 
-def test_locked_database_says_so(filled: Path, clock: FixedClock,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_database_says_so(
+    filled: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 50)
     database = open_database(filled)
     other = sqlite3.connect(filled, isolation_level=None)
@@ -170,16 +180,18 @@ def test_bugs_are_not_disguised_as_environment_errors(db_path: Path) -> None:
         database.close()
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
-    ("postgresql://u:p@host/db", "postgresql://u:p@host/db"),
-])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+        ("postgresql://u:p@host/db", "postgresql://u:p@host/db"),
+    ],
+)
 def test_urls_pass_through(target: str, expected: str) -> None:
     assert resolve_url(target) == expected
 
 
-def test_paths_become_absolute_sqlite_urls(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_become_absolute_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     url = resolve_url("data.sqlite3")
     assert url == f"sqlite:///{tmp_path / 'data.sqlite3'}"
@@ -194,6 +206,7 @@ def test_quick_head_agrees_with_alembic(tmp_path: Path, monkeypatch: pytest.Monk
     shutil.copytree(dbmod.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("0998_a.py", "0999_b.py"):  # two heads: not clear-cut, so ask Alembic
         (scripts / "versions" / name).write_text(
-            BROKEN_MIGRATION.format(head=dbmod.head_revision()).replace("0999", name[:4]))
+            BROKEN_MIGRATION.format(head=dbmod.head_revision()).replace("0999", name[:4])
+        )
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", scripts)
     assert dbmod.quick_head() is None

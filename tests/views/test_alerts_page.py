@@ -28,8 +28,15 @@ def ctx(services: Services) -> Iterator[PageContext]:
     bridge.detach()
 
 
-CALM = {"logins": 25, "adoption": 70, "nps": 9, "growth": "none", "tier": "mid",
-        "sentiment": "neutral", "days": 1}
+CALM = {
+    "logins": 25,
+    "adoption": 70,
+    "nps": 9,
+    "growth": "none",
+    "tier": "mid",
+    "sentiment": "neutral",
+    "days": 1,
+}
 
 
 def two_alerts(services: Services) -> tuple[int, int]:
@@ -48,12 +55,15 @@ def page_for(qtbot: QtBot, ctx: PageContext) -> AlertsPage:
 def select_rows(page: AlertsPage, rows: list[int]) -> None:
     sel = page.tree.selectionModel()
     for row in rows:
-        sel.select(page.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
-                   | QItemSelectionModel.SelectionFlag.Rows)
+        sel.select(
+            page.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
 
-def test_snooze_drops_the_badge_and_it_returns_next_day(qtbot: QtBot, ctx: PageContext,
-                                                        clock: FixedClock) -> None:
+def test_snooze_drops_the_badge_and_it_returns_next_day(
+    qtbot: QtBot, ctx: PageContext, clock: FixedClock
+) -> None:
     two_alerts(ctx.services)
     page = page_for(qtbot, ctx)
     with qtbot.waitSignal(page.badge_changed) as first:
@@ -86,8 +96,9 @@ def test_dismiss_and_wake_many(qtbot: QtBot, ctx: PageContext) -> None:
     assert woken.args == ["2"]
 
 
-def test_views_group_and_the_model_is_sound(qtbot: QtBot, ctx: PageContext,
-                                            qtmodeltester: ModelTester) -> None:
+def test_views_group_and_the_model_is_sound(
+    qtbot: QtBot, ctx: PageContext, qtmodeltester: ModelTester
+) -> None:
     two_alerts(ctx.services)
     page = page_for(qtbot, ctx)
     page.refresh()
@@ -128,8 +139,7 @@ def test_outcome_feeds_the_hit_rate_widget(qtbot: QtBot, ctx: PageContext) -> No
     assert widget.table.item(row, 6).text() == "100 %"
 
 
-def test_customer_alerts_widget(qtbot: QtBot, ctx: PageContext,
-                                qtmodeltester: ModelTester) -> None:
+def test_customer_alerts_widget(qtbot: QtBot, ctx: PageContext, qtmodeltester: ModelTester) -> None:
     a, _ = two_alerts(ctx.services)
     widget = CustomerAlertsWidget(ctx.services)
     qtbot.addWidget(widget)
@@ -137,8 +147,9 @@ def test_customer_alerts_widget(qtbot: QtBot, ctx: PageContext,
     assert widget.model.rowCount() == 1
     qtmodeltester.check(widget.model)
     widget.list.selectionModel().select(
-        widget.model.index(0, 0), QItemSelectionModel.SelectionFlag.Select
-        | QItemSelectionModel.SelectionFlag.Rows)
+        widget.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
     widget.actions_bar.snooze_requested.emit(7)
     assert "Snoozed until" in widget.model.index(0, 5).data()
 

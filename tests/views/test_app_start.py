@@ -29,8 +29,7 @@ def test_second_window_on_the_same_file_is_refused(qtbot: QtBot, db_path: Path) 
     cleanup_again()
 
 
-def test_bad_database_is_told_in_words_and_frees_the_lock(qtbot: QtBot,
-                                                           tmp_path: Path) -> None:
+def test_bad_database_is_told_in_words_and_frees_the_lock(qtbot: QtBot, tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_text("not a database")
     alerts: list[tuple[str, str]] = []
@@ -40,9 +39,9 @@ def test_bad_database_is_told_in_words_and_frees_the_lock(qtbot: QtBot,
         app.build_window(str(junk))  # the lock was released after the first failure
 
 
-def test_crash_handler_logs_and_shows_the_log_path(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_crash_handler_logs_and_shows_the_log_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     alerts: list[tuple[str, str]] = []
     log_path = tmp_path / "iqcadence.log"
@@ -61,12 +60,13 @@ def test_crash_handler_logs_and_shows_the_log_path(tmp_path: Path,
     assert alerts[1] == ("iQcadence", "The database is busy.")
 
 
-def test_fresh_database_is_one_click_from_a_sample_portfolio(qtbot: QtBot, db_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_fresh_database_is_one_click_from_a_sample_portfolio(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import Qt
 
     from iqcadence_desktop.views.pages.home import page as home
+
     monkeypatch.setattr(home, "SAMPLE_DAYS", 14)  # the full 90 days is slow on CI machines
     window, cleanup = app.build_window(str(db_path))
     qtbot.addWidget(window)
@@ -77,8 +77,9 @@ def test_fresh_database_is_one_click_from_a_sample_portfolio(qtbot: QtBot, db_pa
         with qtbot.waitSignal(page.sample_loaded, timeout=120_000):
             qtbot.mouseClick(page.sample_button, Qt.MouseButton.LeftButton)
         # Home reloads its figures in the background after the sample lands.
-        qtbot.waitUntil(lambda: page.kpis["mrr"].value.text() not in ("", "—", "$0"),
-                        timeout=60_000)
+        qtbot.waitUntil(
+            lambda: page.kpis["mrr"].value.text() not in ("", "—", "$0"), timeout=60_000
+        )
     finally:
         cleanup()
 
@@ -101,7 +102,12 @@ def test_start_up_leaves_heavy_libraries_unimported(db_path: Path) -> None:
     up-to-date database is opened without Alembic."""
     open_database(db_path).close()  # created and migrated: the next open is the common case
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", LAZY_CHECK, str(db_path)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_CHECK, str(db_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -26,8 +26,9 @@ def _summaries(page: AuditLogPage) -> list[str]:
     return [page.model.index(r, 4).data() for r in range(page.model.rowCount())]
 
 
-def test_filters_by_action_customer_text_and_dates(qtbot: QtBot, services: Services,
-                                                   window: MainWindow) -> None:
+def test_filters_by_action_customer_text_and_dates(
+    qtbot: QtBot, services: Services, window: MainWindow
+) -> None:
     services.settings.set_many({"user.name": "Ana"}, "Renamed the local user")
     acme = add(services, "Acme", logins=5)
     add(services, "Globex", logins=5)
@@ -61,17 +62,22 @@ def test_filters_by_action_customer_text_and_dates(qtbot: QtBot, services: Servi
     qtbot.waitUntil(lambda: page.model.rowCount() == 4)
 
 
-def test_config_history_lists_versions_with_their_diff(services: Services,
-                                                       window: MainWindow) -> None:
+def test_config_history_lists_versions_with_their_diff(
+    services: Services, window: MainWindow
+) -> None:
     current = services.config.current()
     services.config.save(dataclasses.replace(current, quiet_after_days=45))
-    services.config.save(dataclasses.replace(services.config.current(),
-                                             weights={**current.weights, "logins": 30,
-                                                      "adoption": 20}))
+    services.config.save(
+        dataclasses.replace(
+            services.config.current(), weights={**current.weights, "logins": 30, "adoption": 20}
+        )
+    )
     page = _page(window)
     history = page.history
     assert history.model.rowCount() == 2
     assert history.diff.toPlainText().splitlines() == [
-        "weights.adoption: 25 → 20", "weights.logins: 25 → 30"]
+        "weights.adoption: 25 → 20",
+        "weights.logins: 25 → 30",
+    ]
     history.select_version(1)
     assert "quiet_after_days" in history.diff.toPlainText()

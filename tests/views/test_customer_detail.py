@@ -14,13 +14,21 @@ from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.customer_detail.window import ALERTS_TAB_INDEX, CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
 
-SIGNALS = {"logins": 12, "adoption": 47.5, "tickets": 2, "nps": 7, "days": 20, "growth": "mild",
-           "tier": "mid"}
+SIGNALS = {
+    "logins": 12,
+    "adoption": 47.5,
+    "tickets": 2,
+    "nps": 7,
+    "days": 20,
+    "growth": "mild",
+    "tier": "mid",
+}
 
 
 @pytest.fixture
-def window(ctx: PageContext, qtbot: QtBot, services: Services,
-           clock: object) -> Iterator[CustomerDetailWindow]:
+def window(
+    ctx: PageContext, qtbot: QtBot, services: Services, clock: object
+) -> Iterator[CustomerDetailWindow]:
     cid = services.customers.create({"name": "Acme", **SIGNALS}).id
     clock.advance(1)  # type: ignore[attr-defined]
     services.customers.update(cid, {"logins": 3, "tickets": 4})
@@ -31,27 +39,32 @@ def window(ctx: PageContext, qtbot: QtBot, services: Services,
         w.close()
 
 
-def test_explanation_contributions_add_up_to_the_score(window: CustomerDetailWindow,
-                                                       services: Services) -> None:
+def test_explanation_contributions_add_up_to_the_score(
+    window: CustomerDetailWindow, services: Services
+) -> None:
     table = window.overview.explain_table
     contributions = [float(table.item(r, 5).text()) for r in range(table.rowCount() - 1)]
     score = services.customers.get(window.customer_id).score
     assert score is not None
     assert sum(contributions) == pytest.approx(score, abs=0.01 * len(contributions))
     assert float(table.item(table.rowCount() - 1, 5).text()) == pytest.approx(score, abs=0.005)
-    assert str(services.customers.get(window.customer_id).shown_score) in \
-        window.overview.headline.text()
+    assert (
+        str(services.customers.get(window.customer_id).shown_score)
+        in window.overview.headline.text()
+    )
 
 
-def test_change_since_previous_snapshot_is_shown(window: CustomerDetailWindow,
-                                                 services: Services) -> None:
+def test_change_since_previous_snapshot_is_shown(
+    window: CustomerDetailWindow, services: Services
+) -> None:
     text = services.customers.explain(window.customer_id).change_text()
     assert text.startswith("−") and "logins" in text and "tickets" in text
     assert text in window.overview.change.text()
 
 
-def test_save_edits_and_show_field_errors(window: CustomerDetailWindow, qtbot: QtBot,
-                                          services: Services) -> None:
+def test_save_edits_and_show_field_errors(
+    window: CustomerDetailWindow, qtbot: QtBot, services: Services
+) -> None:
     nps = window.overview.fields["nps"]
     assert isinstance(nps, QLineEdit)
     nps.setText("14")
@@ -70,7 +83,8 @@ def test_save_edits_and_show_field_errors(window: CustomerDetailWindow, qtbot: Q
 
 
 def test_renaming_onto_another_customer_is_refused_under_the_name(
-        window: CustomerDetailWindow, services: Services) -> None:
+    window: CustomerDetailWindow, services: Services
+) -> None:
     services.customers.create({"name": "Globex"})
     name = window.overview.fields["name"]
     assert isinstance(name, QLineEdit)
@@ -80,9 +94,9 @@ def test_renaming_onto_another_customer_is_refused_under_the_name(
     assert services.customers.get(window.customer_id).name == "Acme"
 
 
-def test_notes_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtbot: QtBot,
-                                               services: Services,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notes_crud_through_the_tab_is_audited(
+    window: CustomerDetailWindow, qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     notes = window.notes
     notes.editor.setPlainText("Renewal call booked")
     notes.add_button.click()
@@ -100,9 +114,9 @@ def test_notes_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtb
     assert {"note_added", "note_edited", "note_deleted"} <= set(actions)
 
 
-def test_contacts_crud_through_the_tab_is_audited(window: CustomerDetailWindow, qtbot: QtBot,
-                                                  services: Services,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_contacts_crud_through_the_tab_is_audited(
+    window: CustomerDetailWindow, qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tab = window.contacts
     tab.edits["name"].setText("Dana Lee")
     tab.edits["email"].setText("not-an-email")
@@ -124,8 +138,9 @@ def test_contacts_crud_through_the_tab_is_audited(window: CustomerDetailWindow, 
     assert {"contact_added", "contact_edited", "contact_deleted"} <= set(actions)
 
 
-def test_sentiment_and_playbook_and_history(window: CustomerDetailWindow, qtbot: QtBot,
-                                            services: Services) -> None:
+def test_sentiment_and_playbook_and_history(
+    window: CustomerDetailWindow, qtbot: QtBot, services: Services
+) -> None:
     window.sentiment.mood.setCurrentIndex(window.sentiment.mood.findData("negative"))
     window.sentiment.log_button.click()
     qtbot.waitUntil(lambda: window.sentiment.table.rowCount() == 1)
@@ -137,10 +152,18 @@ def test_sentiment_and_playbook_and_history(window: CustomerDetailWindow, qtbot:
     assert len(window.history.curve.getData()[0]) == 2
 
 
-def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: QtBot,
-                                          services: Services) -> None:
+def test_alerts_tab_slot_and_purge_closes(
+    window: CustomerDetailWindow, qtbot: QtBot, services: Services
+) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Overview", "Alerts", "Playbook", "Notes", "Sentiment", "History", "Contacts"]
+        "Overview",
+        "Alerts",
+        "Playbook",
+        "Notes",
+        "Sentiment",
+        "History",
+        "Contacts",
+    ]
     assert window.tabs.widget(ALERTS_TAB_INDEX) is window.alerts
     window.add_tab(QLabel("more here"), "More", 2)
     assert window.tabs.tabText(2) == "More"
@@ -149,12 +172,12 @@ def test_alerts_tab_slot_and_purge_closes(window: CustomerDetailWindow, qtbot: Q
     qtbot.waitUntil(lambda: "(in the trash)" in window.title.text(), timeout=20000)
     services.customers.purge([window.customer_id])
     # Closing deletes the window (WA_DeleteOnClose), possibly before the next check.
-    qtbot.waitUntil(lambda: not shiboken6.isValid(window) or not window.isVisible(),
-                    timeout=20000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window) or not window.isVisible(), timeout=20000)
 
 
-def test_alerts_tab_lists_this_customers_alerts(window: CustomerDetailWindow,
-                                                services: Services) -> None:
+def test_alerts_tab_lists_this_customers_alerts(
+    window: CustomerDetailWindow, services: Services
+) -> None:
     services.customers.update(window.customer_id, {"tickets": 7})
     window.reload()
     model = window.alerts.model
@@ -164,7 +187,8 @@ def test_alerts_tab_lists_this_customers_alerts(window: CustomerDetailWindow,
 
 
 def test_business_review_button_writes_and_opens_the_qbr_pdf(
-        window: CustomerDetailWindow, tmp_path: Path) -> None:
+    window: CustomerDetailWindow, tmp_path: Path
+) -> None:
     target = tmp_path / "qbr.pdf"
     opened: list[Path] = []
     window.qbr.choose_path = lambda: target  # type: ignore[method-assign]

@@ -85,7 +85,8 @@ def _select(page: CustomersPage, *wanted: str) -> None:
             page.table.frozen.selectionModel().select(
                 page.model.index(row, 0),
                 page.table.frozen.selectionModel().SelectionFlag.Select
-                | page.table.frozen.selectionModel().SelectionFlag.Rows)
+                | page.table.frozen.selectionModel().SelectionFlag.Rows,
+            )
 
 
 def test_bulk_trash_then_restore(page: CustomersPage, qtbot: QtBot) -> None:
@@ -106,8 +107,9 @@ def test_bulk_trash_then_restore(page: CustomersPage, qtbot: QtBot) -> None:
     assert actions.count("customer_trashed") == 2 and "customer_restored" in actions
 
 
-def test_purge_asks_first(page: CustomersPage, qtbot: QtBot,
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_purge_asks_first(
+    page: CustomersPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page.show()
     page.ctx.services.customers.trash([page.model.customer_at(0).id])
     qtbot.waitUntil(lambda: page.model.tab_counts()["trash"] == 1)
@@ -122,8 +124,9 @@ def test_purge_asks_first(page: CustomersPage, qtbot: QtBot,
     assert page.ctx.services.customers.find_id("Acme") is None
 
 
-def test_bulk_tags_lifecycle_and_rescore(page: CustomersPage, qtbot: QtBot,
-                                         services: Services) -> None:
+def test_bulk_tags_lifecycle_and_rescore(
+    page: CustomersPage, qtbot: QtBot, services: Services
+) -> None:
     page.show()
     _select(page, "Cargo", "Delta")
     page.bulk.change_tags(add="pilot, q3")
@@ -171,15 +174,15 @@ def test_header_menu_filters_a_column(page: CustomersPage) -> None:
     editor.setText("ben")
     editor.returnPressed.emit()
     assert names(page) == ["Bolt", "Delta"]
-    assert page.model.headerData(COLUMN_INDEX["Manager"], Qt.Orientation.Horizontal) == \
-        "Manager ▾"
+    assert page.model.headerData(COLUMN_INDEX["Manager"], Qt.Orientation.Horizontal) == "Manager ▾"
     assert page.clear_filters.isVisibleTo(page)
     page.clear_filters.click()
     assert len(names(page)) == 5
 
 
-def test_model_tester_in_the_trash_tab_with_filters(page: CustomersPage,
-                                                    qtmodeltester: object) -> None:
+def test_model_tester_in_the_trash_tab_with_filters(
+    page: CustomersPage, qtmodeltester: object
+) -> None:
     page.ctx.services.customers.trash([page.model.customer_at(0).id])
     page.refresh()
     page.tabs.setCurrentIndex(TAB_KEYS.index("trash"))
@@ -193,7 +196,9 @@ def test_selection_follows_its_customers_through_a_sort(page: CustomersPage) -> 
     page.model.sort(COLUMN_INDEX["Name"], Qt.SortOrder.DescendingOrder)
     assert page.table.selected_rows() == [2, 4]
     assert sorted(page.model.customer_at(r).name for r in page.table.selected_rows()) == [
-        "Acme", "Cargo"]
+        "Acme",
+        "Cargo",
+    ]
 
 
 def test_typing_on_and_back_gives_the_same_rows_as_a_fresh_search(page: CustomersPage) -> None:
@@ -212,10 +217,12 @@ def test_typing_on_and_back_gives_the_same_rows_as_a_fresh_search(page: Customer
     fresh.deleteLater()
 
 
-@pytest.mark.parametrize("header", ["Score", "Status", "Momentum", "MRR", "Priority", "Tier",
-                                    "Renewal", "Tags"])
-def test_every_sort_matches_a_stable_python_sort(ctx: PageContext, qtbot: QtBot,
-                                                 header: str) -> None:
+@pytest.mark.parametrize(
+    "header", ["Score", "Status", "Momentum", "MRR", "Priority", "Tier", "Renewal", "Tags"]
+)
+def test_every_sort_matches_a_stable_python_sort(
+    ctx: PageContext, qtbot: QtBot, header: str
+) -> None:
     ctx.services.customers.load_sample(80, 9)
     page = CustomersPage(ctx)
     qtbot.addWidget(page)
@@ -226,11 +233,13 @@ def test_every_sort_matches_a_stable_python_sort(ctx: PageContext, qtbot: QtBot,
         page.model.sort(COLUMN_INDEX[header], order)
         expected = sorted(rows, key=column.key, reverse=order == Qt.SortOrder.DescendingOrder)
         assert [page.model.customer_at(r).id for r in range(page.model.rowCount())] == [
-            c.id for c in expected]
+            c.id for c in expected
+        ]
 
 
 def test_remembered_searches_are_dropped_when_sort_or_filters_change(
-        page: CustomersPage, qtbot: QtBot) -> None:
+    page: CustomersPage, qtbot: QtBot
+) -> None:
     fresh = CustomersPage(page.ctx)
     qtbot.addWidget(fresh)
     fresh.refresh()
@@ -247,8 +256,9 @@ def test_remembered_searches_are_dropped_when_sort_or_filters_change(
     assert names(page) == ["Delta", "Bolt"]
 
 
-def test_navigation_subsets_from_other_pages_survive_a_reload(page: CustomersPage,
-                                                              ctx: PageContext) -> None:
+def test_navigation_subsets_from_other_pages_survive_a_reload(
+    page: CustomersPage, ctx: PageContext
+) -> None:
     acme = ctx.services.customers.find_id("Acme")
     page.apply_navigation({"statuses": ["critical", "at_risk"]})
     assert names(page) == ["Bolt"] and page.only_bar.isVisibleTo(page)
@@ -267,8 +277,9 @@ def test_navigation_to_upcoming_renewals(page: CustomersPage, ctx: PageContext) 
     import datetime as dt
 
     soon = ctx.services.clock.today() + dt.timedelta(days=30)
-    ctx.services.customers.update(ctx.services.customers.find_id("Cargo") or 0,
-                                  {"renewal_date": soon.isoformat()})
+    ctx.services.customers.update(
+        ctx.services.customers.find_id("Cargo") or 0, {"renewal_date": soon.isoformat()}
+    )
     page.refresh()
     page.apply_navigation({"renewal_within_days": 90})
     assert names(page) == ["Cargo"]
@@ -287,8 +298,9 @@ def test_export_view_writes_exactly_the_rows_shown(page: CustomersPage, tmp_path
     assert "Exported 3 customers" in page.count_label.text()
 
 
-def test_first_screenful_hides_counts_until_everything_is_in(ctx: PageContext,
-                                                            qtbot: QtBot) -> None:
+def test_first_screenful_hides_counts_until_everything_is_in(
+    ctx: PageContext, qtbot: QtBot
+) -> None:
     for name in ("Acme", "Bolt", "Cargo"):
         ctx.services.customers.create({"name": name, "logins": 10})
     page = CustomersPage(ctx)

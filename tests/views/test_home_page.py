@@ -27,8 +27,15 @@ def ctx(services: Services) -> Iterator[PageContext]:
 
 
 BAD = {"logins": 1, "adoption": 10, "tickets": 6, "nps": 2, "days": 100, "tier": "smb"}
-GOOD = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 10, "days": 1, "growth": "strong",
-        "tier": "enterprise"}
+GOOD = {
+    "logins": 30,
+    "adoption": 90,
+    "tickets": 0,
+    "nps": 10,
+    "days": 1,
+    "growth": "strong",
+    "tier": "enterprise",
+}
 
 
 def home(qtbot: QtBot, ctx: PageContext) -> HomePage:
@@ -41,15 +48,18 @@ def home(qtbot: QtBot, ctx: PageContext) -> HomePage:
 
 def fill(ctx: PageContext, clock: FixedClock) -> None:
     renew = (clock.today() + dt.timedelta(days=10)).isoformat()
-    ctx.services.customers.create({"name": "Bad Co", "manager": "Ann", "mrr": "3000",
-                                   "renewal_date": renew, **BAD})
+    ctx.services.customers.create(
+        {"name": "Bad Co", "manager": "Ann", "mrr": "3000", "renewal_date": renew, **BAD}
+    )
     ctx.services.customers.create({"name": "Good Co", "manager": "Ben", "mrr": "9000", **GOOD})
 
 
-@pytest.mark.parametrize(("button", "page_id"), [("start_import", "import_export"),
-                                                 ("start_score", "score_customer")])
-def test_empty_portfolio_offers_ways_to_start(qtbot: QtBot, ctx: PageContext, button: str,
-                                              page_id: str) -> None:
+@pytest.mark.parametrize(
+    ("button", "page_id"), [("start_import", "import_export"), ("start_score", "score_customer")]
+)
+def test_empty_portfolio_offers_ways_to_start(
+    qtbot: QtBot, ctx: PageContext, button: str, page_id: str
+) -> None:
     page = home(qtbot, ctx)
     assert page._stack.currentIndex() == 0
     with qtbot.waitSignal(page.navigation_requested) as nav:
@@ -57,8 +67,9 @@ def test_empty_portfolio_offers_ways_to_start(qtbot: QtBot, ctx: PageContext, bu
     assert nav.args == [page_id, {}]
 
 
-def test_sample_button_loads_and_shows_the_overview(qtbot: QtBot, ctx: PageContext,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_button_loads_and_shows_the_overview(
+    qtbot: QtBot, ctx: PageContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("iqcadence_desktop.views.pages.home.page.SAMPLE_CUSTOMERS", 30)
     monkeypatch.setattr("iqcadence_desktop.views.pages.home.page.SAMPLE_DAYS", 10)
     page = home(qtbot, ctx)
@@ -68,12 +79,19 @@ def test_sample_button_loads_and_shows_the_overview(qtbot: QtBot, ctx: PageConte
     assert page.summary is not None and page.summary.customers > 0
 
 
-@pytest.mark.parametrize(("kpi", "params"), [
-    ("risk", {"statuses": ["at_risk", "critical"]}), ("expansion", {"status": "expansion"}),
-    ("renewals", {"renewal_within_days": 90}), ("mrr", {}), ("health", {})])
-def test_kpi_cards_open_the_filtered_customers_list(qtbot: QtBot, ctx: PageContext,
-                                                    clock: FixedClock, kpi: str,
-                                                    params: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("kpi", "params"),
+    [
+        ("risk", {"statuses": ["at_risk", "critical"]}),
+        ("expansion", {"status": "expansion"}),
+        ("renewals", {"renewal_within_days": 90}),
+        ("mrr", {}),
+        ("health", {}),
+    ],
+)
+def test_kpi_cards_open_the_filtered_customers_list(
+    qtbot: QtBot, ctx: PageContext, clock: FixedClock, kpi: str, params: dict[str, object]
+) -> None:
     fill(ctx, clock)
     page = home(qtbot, ctx)
     with qtbot.waitSignal(page.navigation_requested) as nav:
@@ -81,8 +99,9 @@ def test_kpi_cards_open_the_filtered_customers_list(qtbot: QtBot, ctx: PageConte
     assert nav.args == ["customers", params]
 
 
-def test_overview_content_follows_the_manager_filter(qtbot: QtBot, ctx: PageContext,
-                                                     clock: FixedClock) -> None:
+def test_overview_content_follows_the_manager_filter(
+    qtbot: QtBot, ctx: PageContext, clock: FixedClock
+) -> None:
     fill(ctx, clock)
     page = home(qtbot, ctx)
     assert page.kpis["risk"].value.text() == "$3,000"
@@ -100,8 +119,7 @@ def test_overview_content_follows_the_manager_filter(qtbot: QtBot, ctx: PageCont
     assert nav.args == ["customers", {"status": "expansion", "manager": "Ben"}]
 
 
-def test_account_links_open_the_customer(qtbot: QtBot, ctx: PageContext,
-                                         clock: FixedClock) -> None:
+def test_account_links_open_the_customer(qtbot: QtBot, ctx: PageContext, clock: FixedClock) -> None:
     fill(ctx, clock)
     page = home(qtbot, ctx)
     bad = ctx.services.customers.find_id("Bad Co")

@@ -40,8 +40,9 @@ def shot(widget: ImportExportPage, name: str) -> None:
         widget.resize(1280, 800)
 
 
-def test_wizard_import_with_problems(page: ImportExportPage, services: Services,
-                                     qtmodeltester: object) -> None:
+def test_wizard_import_with_problems(
+    page: ImportExportPage, services: Services, qtmodeltester: object
+) -> None:
     wizard = page.wizard
     shot(page, "1-choose")
     wizard.load_file(FIXTURES / "crm_export.csv")
@@ -62,8 +63,9 @@ def test_wizard_import_with_problems(page: ImportExportPage, services: Services,
     assert len(services.customers.list_customers()) == 3
 
 
-def test_wizard_remap_and_ignore(page: ImportExportPage, services: Services,
-                                 tmp_path: Path) -> None:
+def test_wizard_remap_and_ignore(
+    page: ImportExportPage, services: Services, tmp_path: Path
+) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Org,Health Notes,Seats\nAcme,fine,4\n")
     wizard = page.wizard
@@ -95,7 +97,9 @@ def _cancelling(run: object) -> object:
         def cancelled_fn(token: object) -> object:
             token.cancel()  # type: ignore[attr-defined]
             return fn(token)  # type: ignore[operator]
+
         return run(cancelled_fn, **kw)  # type: ignore[operator]
+
     return wrapped
 
 
@@ -108,8 +112,9 @@ def test_problems_export(page: ImportExportPage, tmp_path: Path) -> None:
     assert lines[0] == "row,column,value,problem" and len(lines) == 16
 
 
-def test_exports_backup_and_restore(page: ImportExportPage, services: Services,
-                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exports_backup_and_restore(
+    page: ImportExportPage, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     services.customers.create({"name": "Acme", "manager": "Ann"})
     services.customers.create({"name": "Beta", "manager": "Bob"})
     page.ctx.manager = "Ann"
@@ -135,11 +140,12 @@ def test_exports_backup_and_restore(page: ImportExportPage, services: Services,
     assert "does not exist" in page.status.text()
 
 
-def test_import_runs_off_the_gui_thread_with_progress(qtbot: QtBot, services: Services,
-                                                      tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_runs_off_the_gui_thread_with_progress(
+    qtbot: QtBot, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import iqcadence_desktop.services.csv_io.importer as ci
     from iqcadence_desktop.views.tasks import TaskRunner
+
     monkeypatch.setattr(ci, "CHUNK_ROWS", 100)
     path = tmp_path / "x.csv"  # ~220 KB, so the reader's position moves chunk by chunk
     path.write_text("name,mrr,note\n" + "".join(f"C{i},{i},{'x' * 100}\n" for i in range(2000)))

@@ -24,8 +24,7 @@ def test_sidebar_has_sections_and_every_page_with_an_icon(window: MainWindow) ->
     assert "Database:" in window.statusBar().currentMessage()
 
 
-def test_manager_filter_narrows_pages(qtbot: QtBot, services: Services,
-                                      window: MainWindow) -> None:
+def test_manager_filter_narrows_pages(qtbot: QtBot, services: Services, window: MainWindow) -> None:
     add(services, "A1", manager="Ana", logins=10)
     add(services, "B1", manager="Ben", logins=10)
     add(services, "B2", manager="Ben", logins=10)
@@ -42,14 +41,16 @@ def test_manager_filter_narrows_pages(qtbot: QtBot, services: Services,
     assert customers.model.rowCount() == 2  # type: ignore[attr-defined]
     # Hidden pages reload when next shown; the Alerts page reloads at once because its
     # sidebar badge must stay current.
-    assert all(p.stale for p in window.pages.values()
-               if not p.isVisible() and p.PAGE_ID != "alerts")
+    assert all(
+        p.stale for p in window.pages.values() if not p.isVisible() and p.PAGE_ID != "alerts"
+    )
     window.set_manager(None)
     assert customers.model.rowCount() == 3  # type: ignore[attr-defined]
 
 
-def test_narrow_window_shows_hamburger_that_toggles_sidebar(qtbot: QtBot,
-                                                            window: MainWindow) -> None:
+def test_narrow_window_shows_hamburger_that_toggles_sidebar(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     assert not window.menu_button.isVisible() and window.sidebar.isVisible()
     window.resize(900, 700)
     qtbot.waitUntil(window.is_narrow)
@@ -63,8 +64,7 @@ def test_narrow_window_shows_hamburger_that_toggles_sidebar(qtbot: QtBot,
     assert window.sidebar.isVisible() and not window.menu_button.isVisible()
 
 
-def test_shortcuts_switch_pages_and_ctrl_f_focuses_search(qtbot: QtBot,
-                                                          window: MainWindow) -> None:
+def test_shortcuts_switch_pages_and_ctrl_f_focuses_search(qtbot: QtBot, window: MainWindow) -> None:
     order = window.sidebar.page_ids()
     assert order[0] == "home" and "customers" in order
     audit_key = Qt.Key(Qt.Key.Key_1.value + order.index("audit_log"))
@@ -79,8 +79,9 @@ def test_shortcuts_switch_pages_and_ctrl_f_focuses_search(qtbot: QtBot,
     qtbot.waitUntil(lambda: page.text_edit.hasFocus())  # type: ignore[attr-defined]
 
 
-def test_geometry_and_last_page_are_remembered(qtbot: QtBot, ctx: PageContext,
-                                               tmp_path: Path) -> None:
+def test_geometry_and_last_page_are_remembered(
+    qtbot: QtBot, ctx: PageContext, tmp_path: Path
+) -> None:
     state = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     first = MainWindow(ctx, state)
     qtbot.addWidget(first)
@@ -94,8 +95,9 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, ctx: PageContext,
     assert second.height() == 760 and state.value("window/geometry") is not None
 
 
-def test_every_page_open_request_goes_to_open_customer(window: MainWindow,
-                                                       services: Services) -> None:
+def test_every_page_open_request_goes_to_open_customer(
+    window: MainWindow, services: Services
+) -> None:
     from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
 
     cid = add(services, "Acme")

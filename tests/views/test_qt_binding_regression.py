@@ -35,11 +35,13 @@ print(json.dumps({{"before": before, "after": after}}))
 
 def test_void_qt_calls_do_not_leak_none() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
-                          env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, timeout=300
+    )
     assert done.returncode == 0, (
         f"the Qt binding crashed after void calls (exit {done.returncode}); check the "
-        f"PySide6 pin in constraints.txt.\n{done.stderr[-2000:]}")
+        f"PySide6 pin in constraints.txt.\n{done.stderr[-2000:]}"
+    )
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     # A healthy binding leaves None's count where it was (immortal on 3.12+); the broken
     # one loses one reference per call, i.e. ~100k here.

@@ -21,8 +21,9 @@ from iqcadence_desktop.views.tasks import SyncTaskRunner
 @pytest.fixture
 def page(services: Services, qtbot: QtBot) -> ReportsPage:
     services.customers.load_sample(customers=15, days=10, seed=2)
-    services.customers.save_by_name({"name": "株式会社サンプル", "logins": 9,
-                                     "manager": "Ana Ruiz"})
+    services.customers.save_by_name(
+        {"name": "株式会社サンプル", "logins": 9, "manager": "Ana Ruiz"}
+    )
     ctx = PageContext(services, SyncTaskRunner(), EventBridge(services.events))
     widget = ReportsPage(ctx)
     qtbot.addWidget(widget)
@@ -76,8 +77,7 @@ def test_customer_report_without_customer_says_what_to_do(page: ReportsPage) -> 
     assert "choose the customer" in page.status.text()
 
 
-def test_qbr_for_a_cjk_customer_and_a_bad_save_target(page: ReportsPage,
-                                                      tmp_path: Path) -> None:
+def test_qbr_for_a_cjk_customer_and_a_bad_save_target(page: ReportsPage, tmp_path: Path) -> None:
     _select(page, "customer-health")
     page.customer_box.setCurrentText("株式会社サンプル")
     page.qbr_check.setChecked(True)
@@ -113,15 +113,17 @@ def test_generates_on_a_worker_thread(services: Services, qtbot: QtBot) -> None:
     assert runner.wait(5000)
 
 
-def test_open_hands_the_pdf_to_the_system_viewer(page: ReportsPage,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_hands_the_pdf_to_the_system_viewer(
+    page: ReportsPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QUrl
 
     from iqcadence_desktop.views.pages.reports import page as reports_module
 
     opened: list[QUrl] = []
-    monkeypatch.setattr(reports_module.QDesktopServices, "openUrl",
-                        lambda url: opened.append(url) or True)
+    monkeypatch.setattr(
+        reports_module.QDesktopServices, "openUrl", lambda url: opened.append(url) or True
+    )
     _select(page, "segment-analysis")
     page.generate_button.click()
     page.open_button.click()

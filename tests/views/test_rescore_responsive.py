@@ -22,11 +22,24 @@ ACCOUNTS = 100_000
 def _bulk_accounts(services: Services, count: int) -> None:
     """Insert plain rows in one executemany: seconds, not minutes, for 100k."""
     now = dt.datetime(2026, 11, 26, 9)
-    rows = [{"name": f"Account {i:06d}", "name_key": f"account {i:06d}", "manager": f"M{i % 7}",
-             "mrr_cents": 10_000 + i, "logins_30d": i % 40, "feature_adoption_pct": i % 101,
-             "open_tickets": i % 6, "nps": i % 11, "lifecycle": "active",
-             "status": "unscored", "coverage": 0.0, "created_at": now, "updated_at": now}
-            for i in range(count)]
+    rows = [
+        {
+            "name": f"Account {i:06d}",
+            "name_key": f"account {i:06d}",
+            "manager": f"M{i % 7}",
+            "mrr_cents": 10_000 + i,
+            "logins_30d": i % 40,
+            "feature_adoption_pct": i % 101,
+            "open_tickets": i % 6,
+            "nps": i % 11,
+            "lifecycle": "active",
+            "status": "unscored",
+            "coverage": 0.0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(count)
+    ]
     with services.db.session() as s:
         s.execute(insert(Customer.__table__), rows)  # type: ignore[arg-type]
 

@@ -21,12 +21,12 @@ def page(ctx: PageContext, qtbot: QtBot) -> ScoreCustomerPage:
 
 
 def test_nps_labels_name_the_category() -> None:
-    assert [nps_text(v) for v in (3, 8, 10)] == ["3 — Detractor", "8 — Passive",
-                                                 "10 — Promoter"]
+    assert [nps_text(v) for v in (3, 8, 10)] == ["3 — Detractor", "8 — Passive", "10 — Promoter"]
 
 
 def test_fill_save_and_find_it_in_the_table_with_the_previewed_score(
-        page: ScoreCustomerPage, ctx: PageContext, qtbot: QtBot) -> None:
+    page: ScoreCustomerPage, ctx: PageContext, qtbot: QtBot
+) -> None:
     page.name.setText("Globex")
     page.sliders["logins"].slider.setValue(24)
     page.sliders["adoption"].slider.setValue(70)
@@ -73,8 +73,9 @@ def test_mrr_and_arr_fill_each_other(page: ScoreCustomerPage, services: Services
     assert services.customers.get(services.customers.find_id("Money Inc") or 0).mrr_cents == 250050
 
 
-def test_bad_money_shows_a_message_under_the_field(page: ScoreCustomerPage,
-                                                   services: Services) -> None:
+def test_bad_money_shows_a_message_under_the_field(
+    page: ScoreCustomerPage, services: Services
+) -> None:
     page.name.setText("Broke")
     page.mrr.setText("lots")
     page.mrr.textEdited.emit("lots")
@@ -85,7 +86,8 @@ def test_bad_money_shows_a_message_under_the_field(page: ScoreCustomerPage,
 
 
 def test_duplicate_name_is_flagged_as_you_type_and_refused(
-        page: ScoreCustomerPage, services: Services, ctx: PageContext) -> None:
+    page: ScoreCustomerPage, services: Services, ctx: PageContext
+) -> None:
     existing = services.customers.create({"name": "Initech"}).id
     page.name.setText("  initech ")
     assert page.duplicate.isVisibleTo(page)

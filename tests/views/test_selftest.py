@@ -28,10 +28,28 @@ def test_gui_entry_runs_the_self_test_as_a_subprocess(tmp_path: Path) -> None:
     shots, report = tmp_path / "shots", tmp_path / "report.json"
     env = {**os.environ, "QT_QPA_PLATFORM": ""}  # empty = unset: the self-test picks offscreen
     done = subprocess.run(
-        [sys.executable, "-m", "iqcadence_desktop", "self-test", *SAMPLE, "--json",
-         "--screenshots", str(shots), "--size", "1280x800", "--size", "900x700",
-         "--report", str(report)],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
+        [
+            sys.executable,
+            "-m",
+            "iqcadence_desktop",
+            "self-test",
+            *SAMPLE,
+            "--json",
+            "--screenshots",
+            str(shots),
+            "--size",
+            "1280x800",
+            "--size",
+            "900x700",
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     summary = json.loads(done.stdout)
     assert summary == json.loads(report.read_text(encoding="utf-8"))
@@ -42,12 +60,19 @@ def test_gui_entry_runs_the_self_test_as_a_subprocess(tmp_path: Path) -> None:
     expected = [(c.PAGE_ID, size) for size in ("1280x800", "900x700") for c in PAGE_CLASSES]
     assert visited == expected
     assert sorted(p.name for p in shots.iterdir()) == sorted(
-        Path(s).name for s in summary["screenshots"])
+        Path(s).name for s in summary["screenshots"]
+    )
     assert len(summary["screenshots"]) == 2 * len(PAGE_CLASSES) + 1  # + the detail window
     statuses = {c["name"]: c["status"] for c in summary["checks"]}
-    assert statuses == {"resources": "passed", "migrations": "passed", "keyring": "passed",
-                        "reportlab": "passed", "chart": "passed", "report pdf": "passed",
-                        "customer detail window": "passed"}
+    assert statuses == {
+        "resources": "passed",
+        "migrations": "passed",
+        "keyring": "passed",
+        "reportlab": "passed",
+        "chart": "passed",
+        "report pdf": "passed",
+        "customer detail window": "passed",
+    }
     assert "keyring.backends.null.Keyring" in summary["keyring"]["detail"]
 
 
@@ -64,8 +89,8 @@ def _run_in_process(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[in
 
 
 def test_a_warning_logged_anywhere_fails_the_run(
-        qtbot: QtBot, capsys: pytest.CaptureFixture[str],
-        extra_checks: list[tuple[str, selftest.Check]]) -> None:
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str], extra_checks: list[tuple[str, selftest.Check]]
+) -> None:
     def noisy(run: selftest.SelfTestRun) -> str:
         logging.getLogger("some.page").warning("could not load the chart")
         return "ran"
@@ -77,8 +102,8 @@ def test_a_warning_logged_anywhere_fails_the_run(
 
 
 def test_a_failing_extra_check_fails_the_run_and_sees_the_live_window(
-        qtbot: QtBot, capsys: pytest.CaptureFixture[str],
-        extra_checks: list[tuple[str, selftest.Check]]) -> None:
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str], extra_checks: list[tuple[str, selftest.Check]]
+) -> None:
     seen: list[str] = []
 
     def detail_window(run: selftest.SelfTestRun) -> str:
@@ -89,13 +114,18 @@ def test_a_failing_extra_check_fails_the_run_and_sees_the_live_window(
     code, summary = _run_in_process(capsys)
     assert code == 1 and seen == [PAGE_CLASSES[-1].PAGE_ID]
     failed = [c for c in summary["checks"] if c["status"] == "failed"]
-    assert failed == [{"name": "customer detail window", "status": "failed",
-                       "detail": "RuntimeError: the detail window did not open"}]
+    assert failed == [
+        {
+            "name": "customer detail window",
+            "status": "failed",
+            "detail": "RuntimeError: the detail window did not open",
+        }
+    ]
 
 
 def test_a_qt_warning_fails_the_run_but_the_offscreen_notice_does_not(
-        qtbot: QtBot, capsys: pytest.CaptureFixture[str],
-        extra_checks: list[tuple[str, selftest.Check]]) -> None:
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str], extra_checks: list[tuple[str, selftest.Check]]
+) -> None:
     from PySide6.QtCore import qWarning
 
     def qt_noise(run: selftest.SelfTestRun) -> str:
@@ -107,7 +137,8 @@ def test_a_qt_warning_fails_the_run_but_the_offscreen_notice_does_not(
     code, summary = _run_in_process(capsys)
     assert code == 1
     assert summary["problems"] == [
-        "qt QtWarningMsg: QPainter::begin: Paint device returned engine == 0"]
+        "qt QtWarningMsg: QPainter::begin: Paint device returned engine == 0"
+    ]
 
 
 def test_bad_size_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +149,8 @@ def test_bad_size_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[
 
 
 def test_database_option_keeps_the_file_for_a_warm_second_start(
-        qtbot: QtBot, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     database = tmp_path / "kept.sqlite3"
     for _ in range(2):  # cold (creates and migrates it), then warm on the same file
         code, summary = _run_in_process(capsys, "--database", str(database))

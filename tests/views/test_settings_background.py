@@ -35,8 +35,7 @@ def _merge_all(qtbot: QtBot, ctx: PageContext, target: str) -> ManagersSection:
     return section
 
 
-def test_merge_runs_in_the_background(qtbot: QtBot, services: Services,
-                                      ctx: PageContext) -> None:
+def test_merge_runs_in_the_background(qtbot: QtBot, services: Services, ctx: PageContext) -> None:
     add(services, "A1", manager="Ana")
     add(services, "B1", manager="Ben")
     section = _merge_all(qtbot, ctx, "Team")
@@ -47,8 +46,9 @@ def test_merge_runs_in_the_background(qtbot: QtBot, services: Services,
     assert [m.name for m in services.managers.managers()] == ["Team"]
 
 
-def test_a_refused_merge_reports_and_gives_the_buttons_back(qtbot: QtBot, services: Services,
-                                                           ctx: PageContext) -> None:
+def test_a_refused_merge_reports_and_gives_the_buttons_back(
+    qtbot: QtBot, services: Services, ctx: PageContext
+) -> None:
     add(services, "A1", manager="Ana")
     section = _merge_all(qtbot, ctx, "   ")
     qtbot.waitUntil(lambda: section.buttons[0].isEnabled(), timeout=10_000)
@@ -56,8 +56,9 @@ def test_a_refused_merge_reports_and_gives_the_buttons_back(qtbot: QtBot, servic
     assert [m.name for m in services.managers.managers()] == ["Ana"]
 
 
-def test_profile_assignment_runs_in_the_background(qtbot: QtBot, services: Services,
-                                                   ctx: PageContext) -> None:
+def test_profile_assignment_runs_in_the_background(
+    qtbot: QtBot, services: Services, ctx: PageContext
+) -> None:
     add(services, "Small", tier="smb", logins=30)
     services.config.save_profile("Usage", dict(services.config.current().weights))
     section = ProfilesSection(ctx)

@@ -18,8 +18,9 @@ def _settings(window: MainWindow) -> SettingsPage:
     return page
 
 
-def test_weights_what_if_save_and_rescore_change_bands(qtbot: QtBot, services: Services,
-                                                       window: MainWindow) -> None:
+def test_weights_what_if_save_and_rescore_change_bands(
+    qtbot: QtBot, services: Services, window: MainWindow
+) -> None:
     usage = add(services, "Usage Co", mrr=1000, logins=30, adoption=0)
     adopt = add(services, "Adopt Co", mrr=3000, logins=0, adoption=100)
     page = _settings(window)
@@ -46,8 +47,9 @@ def test_weights_what_if_save_and_rescore_change_bands(qtbot: QtBot, services: S
     assert services.audit.entries()[0].action == "bulk_rescore"
 
 
-def test_thresholds_out_of_order_show_error_next_to_bands(services: Services,
-                                                          window: MainWindow) -> None:
+def test_thresholds_out_of_order_show_error_next_to_bands(
+    services: Services, window: MainWindow
+) -> None:
     section = _settings(window).thresholds
     section.bands["watch"].setValue(20)  # below At Risk (25)
     assert not section.save()
@@ -67,8 +69,11 @@ def test_cadence_and_expansion_saved(services: Services, window: MainWindow) -> 
     section.flat.setValue(250.5)
     assert section.save()
     config = services.config.current()
-    assert (config.cadence["smb"].due_soon, config.expansion_method,
-            config.expansion_flat_cents) == (40, "flat", 25050)
+    assert (
+        config.cadence["smb"].due_soon,
+        config.expansion_method,
+        config.expansion_flat_cents,
+    ) == (40, "flat", 25050)
 
 
 def test_branding_validates_and_saves_keys(services: Services, window: MainWindow) -> None:
@@ -90,8 +95,14 @@ def test_profiles_create_clone_assign_delete(services: Services, window: MainWin
     add(services, "Small", tier="smb", logins=30, adoption=0)
     section = _settings(window).profiles
     section.name_edit.setText("Usage")
-    for signal, value in {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "days": 0,
-                          "growth": 0}.items():
+    for signal, value in {
+        "logins": 100,
+        "adoption": 0,
+        "tickets": 0,
+        "nps": 0,
+        "days": 0,
+        "growth": 0,
+    }.items():
         section.grid.spins[signal].setValue(value)
     section.save()
     assert [p.name for p in services.config.profiles()] == ["Usage"]
@@ -109,8 +120,9 @@ def test_profiles_create_clone_assign_delete(services: Services, window: MainWin
     assert services.customers.list_customers()[0].scoring_profile is None
 
 
-def test_csm_rename_merge_reassign_from_the_page(qtbot: QtBot, services: Services,
-                                                 window: MainWindow) -> None:
+def test_csm_rename_merge_reassign_from_the_page(
+    qtbot: QtBot, services: Services, window: MainWindow
+) -> None:
     a = add(services, "A1", manager="Ana")
     add(services, "B1", manager="Ben")
     section = _settings(window).managers
@@ -134,8 +146,9 @@ def test_csm_rename_merge_reassign_from_the_page(qtbot: QtBot, services: Service
     assert {"manager_renamed", "customer_reassigned", "managers_merged"} <= set(actions)
 
 
-def test_data_health_finding_opens_customers(qtbot: QtBot, services: Services,
-                                             window: MainWindow) -> None:
+def test_data_health_finding_opens_customers(
+    qtbot: QtBot, services: Services, window: MainWindow
+) -> None:
     empty = add(services, "Empty")
     page = _settings(window)
     page.health.refresh()
@@ -148,17 +161,26 @@ def test_data_health_finding_opens_customers(qtbot: QtBot, services: Services,
     assert seen == [{"ids": [empty]}]
 
 
-def test_item_models_pass_the_model_tester(qtmodeltester, services: Services,  # type: ignore[no-untyped-def]
-                                           window: MainWindow) -> None:
+def test_item_models_pass_the_model_tester(
+    qtmodeltester,
+    services: Services,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+) -> None:
     add(services, "Acme", manager="Ana")
     add(services, "ACME Inc", manager="Ben")
-    services.config.save_profile("P", {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0,
-                                       "csat": 0, "days": 0, "growth": 0})
+    services.config.save_profile(
+        "P",
+        {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "csat": 0, "days": 0, "growth": 0},
+    )
     page = _settings(window)
     page.refresh()
     page.managers.table.selectRow(0)
-    for model in (page.managers.model, page.managers.accounts_model, page.health.model,
-                  page.profiles.model):
+    for model in (
+        page.managers.model,
+        page.managers.accounts_model,
+        page.health.model,
+        page.profiles.model,
+    ):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
     window.show_page("audit_log")
@@ -166,7 +188,6 @@ def test_item_models_pass_the_model_tester(qtmodeltester, services: Services,  #
     audit.refresh()
     qtmodeltester.check(audit.model)  # type: ignore[attr-defined]
     qtmodeltester.check(audit.history.model)  # type: ignore[attr-defined]
-
 
 
 def test_alert_rules_and_system_sections_show_what_is_in_force(window: MainWindow) -> None:

@@ -46,23 +46,45 @@ def _require(ok: bool, field_name: str, message: str) -> None:
 
 def validate(c: AlertConfig, known_rules: tuple[str, ...]) -> None:
     """Refuse settings that cannot work, saying which and why."""
-    _require(1 <= c.tickets_attention < c.tickets_warning, "tickets_attention",
-             f"Ticket alerts: 'attention' ({c.tickets_attention}) must be at least 1 and "
-             f"below 'warning' ({c.tickets_warning}).")
-    _require(c.logins_warning >= 1, "logins_warning",
-             "The low-logins threshold must be at least 1 login in 30 days.")
-    _require(0 < c.adoption_attention <= 100, "adoption_attention",
-             "The low-adoption threshold must be between 0 and 100 %.")
-    _require(0 <= c.nps_detractor_max <= 9, "nps_detractor_max",
-             "The highest detractor NPS must be between 0 and 9.")
-    _require(0 <= c.margin_points <= 20, "margin_points",
-             "The hysteresis margin in points must be between 0 and 20.")
-    _require(0 <= c.margin_units <= 30, "margin_units",
-             "The hysteresis margin in units must be between 0 and 30.")
+    _require(
+        1 <= c.tickets_attention < c.tickets_warning,
+        "tickets_attention",
+        f"Ticket alerts: 'attention' ({c.tickets_attention}) must be at least 1 and "
+        f"below 'warning' ({c.tickets_warning}).",
+    )
+    _require(
+        c.logins_warning >= 1,
+        "logins_warning",
+        "The low-logins threshold must be at least 1 login in 30 days.",
+    )
+    _require(
+        0 < c.adoption_attention <= 100,
+        "adoption_attention",
+        "The low-adoption threshold must be between 0 and 100 %.",
+    )
+    _require(
+        0 <= c.nps_detractor_max <= 9,
+        "nps_detractor_max",
+        "The highest detractor NPS must be between 0 and 9.",
+    )
+    _require(
+        0 <= c.margin_points <= 20,
+        "margin_points",
+        "The hysteresis margin in points must be between 0 and 20.",
+    )
+    _require(
+        0 <= c.margin_units <= 30,
+        "margin_units",
+        "The hysteresis margin in units must be between 0 and 30.",
+    )
     unknown = [r for r in c.disabled_rules if r not in known_rules]
-    _require(not unknown, "disabled_rules",
-             f'"{unknown[0] if unknown else ""}" is not an alert rule; use one of '
-             + ", ".join(known_rules) + ".")
+    _require(
+        not unknown,
+        "disabled_rules",
+        f'"{unknown[0] if unknown else ""}" is not an alert rule; use one of '
+        + ", ".join(known_rules)
+        + ".",
+    )
 
 
 def to_payload(c: AlertConfig) -> dict[str, Any]:
@@ -74,8 +96,9 @@ def to_payload(c: AlertConfig) -> dict[str, Any]:
 def from_payload(payload: Mapping[str, Any]) -> AlertConfig:
     """Rebuild from the stored form; keys added later fall back to their defaults."""
     base = AlertConfig()
-    values = {f.name: payload.get(f.name, getattr(base, f.name))
-              for f in dataclasses.fields(AlertConfig)}
+    values = {
+        f.name: payload.get(f.name, getattr(base, f.name)) for f in dataclasses.fields(AlertConfig)
+    }
     values["disabled_rules"] = tuple(values["disabled_rules"])
     return AlertConfig(**values)
 
@@ -83,8 +106,14 @@ def from_payload(payload: Mapping[str, Any]) -> AlertConfig:
 class AlertConfigService:
     """Reads and saves the alert settings in force; every version stays in history."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus,
-                 known_rules: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        events: EventBus,
+        known_rules: tuple[str, ...],
+    ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
         self._known_rules = known_rules
         self._current: AlertConfig | None = None
@@ -92,8 +121,12 @@ class AlertConfigService:
     def current(self) -> AlertConfig:
         if self._current is None:
             with self._db.session() as s:
-                row = s.scalars(select(ConfigVersion).where(ConfigVersion.kind == ALERTS_KIND)
-                                .order_by(ConfigVersion.id.desc()).limit(1)).first()
+                row = s.scalars(
+                    select(ConfigVersion)
+                    .where(ConfigVersion.kind == ALERTS_KIND)
+                    .order_by(ConfigVersion.id.desc())
+                    .limit(1)
+                ).first()
             self._current = from_payload(row.payload) if row else AlertConfig()
         return self._current
 
@@ -105,9 +138,15 @@ class AlertConfigService:
             return []
         text = "Alert settings changed: " + "; ".join(changes[:6])
         with self._db.session() as s:
-            s.add(ConfigVersion(kind=ALERTS_KIND, payload=to_payload(config),
-                                created_at=self._clock.now(), user=self._audit.user(),
-                                summary=text))
+            s.add(
+                ConfigVersion(
+                    kind=ALERTS_KIND,
+                    payload=to_payload(config),
+                    created_at=self._clock.now(),
+                    user=self._audit.user(),
+                    summary=text,
+                )
+            )
             self._audit.record(s, "config_changed", text, details={"changes": changes})
         self._current = config
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": ALERTS_KIND}))

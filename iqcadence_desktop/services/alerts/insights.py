@@ -71,35 +71,55 @@ def exposure(alerts: Sequence[Alert]) -> tuple[Exposure, ...]:
     return tuple(Exposure(s, count[s], mrr[s]) for s in SEVERITIES)
 
 
-def overview(alerts: Sequence[Alert], customers: Sequence[CustomerDTO],
-             renewal_days: int) -> AlertOverview:
+def overview(
+    alerts: Sequence[Alert], customers: Sequence[CustomerDTO], renewal_days: int
+) -> AlertOverview:
     states = Counter(a.state for a in alerts)
     active = [a for a in alerts if a.state == "active"]
     by_category = Counter(a.category for a in active)
-    return AlertOverview(states["active"], states["snoozed"], states["dismissed"],
-                         exposure(alerts), {c: by_category[c] for c in CATEGORIES},
-                         tuple(insights(active, customers, renewal_days)))
+    return AlertOverview(
+        states["active"],
+        states["snoozed"],
+        states["dismissed"],
+        exposure(alerts),
+        {c: by_category[c] for c in CATEGORIES},
+        tuple(insights(active, customers, renewal_days)),
+    )
 
 
-def insights(active: Sequence[Alert], customers: Sequence[CustomerDTO],
-             renewal_days: int) -> list[str]:
+def insights(
+    active: Sequence[Alert], customers: Sequence[CustomerDTO], renewal_days: int
+) -> list[str]:
     """A few sentences a CSM can act on, most useful first."""
-    found = [_renewals(customers, renewal_days), _critical(active), _top_category(active),
-             _hotspot(active), _momentum(active), _expansion(active)]
+    found = [
+        _renewals(customers, renewal_days),
+        _critical(active),
+        _top_category(active),
+        _hotspot(active),
+        _momentum(active),
+        _expansion(active),
+    ]
     return [text for text in found if text]
 
 
 def _renewals(customers: Sequence[CustomerDTO], days: int) -> str:
-    soon = [c for c in customers if c.days_until_renewal is not None
-            and 0 <= c.days_until_renewal <= days and c.lifecycle != "churned"]
+    soon = [
+        c
+        for c in customers
+        if c.days_until_renewal is not None
+        and 0 <= c.days_until_renewal <= days
+        and c.lifecycle != "churned"
+    ]
     if not soon:
         return ""
     bad = [c for c in soon if is_at_risk(c.status)]
     if not bad:
         return f"All {len(soon)} renewals in the next {days} days look healthy enough."
     mrr = sum(c.mrr_cents or 0 for c in bad)
-    return (f"{len(bad)} of {len(soon)} renewals in the next {days} days are unhealthy, "
-            f"{compact_money(mrr)} MRR.")
+    return (
+        f"{len(bad)} of {len(soon)} renewals in the next {days} days are unhealthy, "
+        f"{compact_money(mrr)} MRR."
+    )
 
 
 def _critical(active: Sequence[Alert]) -> str:
@@ -107,8 +127,10 @@ def _critical(active: Sequence[Alert]) -> str:
     if not accounts:
         return ""
     n = len(accounts)
-    return (f"{n} account{'s' * (n != 1)} {'have' if n != 1 else 'has'} a critical alert, "
-            f"{compact_money(sum(accounts.values()))} MRR together.")
+    return (
+        f"{n} account{'s' * (n != 1)} {'have' if n != 1 else 'has'} a critical alert, "
+        f"{compact_money(sum(accounts.values()))} MRR together."
+    )
 
 
 def _top_category(active: Sequence[Alert]) -> str:
@@ -117,8 +139,9 @@ def _top_category(active: Sequence[Alert]) -> str:
         return ""
     category, n = risky.most_common(1)[0]
     total = sum(risky.values())
-    return (f"{CATEGORY_LABELS[category]} raises the most warnings: {n} of {total} "
-            "active risk alerts.")
+    return (
+        f"{CATEGORY_LABELS[category]} raises the most warnings: {n} of {total} active risk alerts."
+    )
 
 
 def _hotspot(active: Sequence[Alert]) -> str:
@@ -137,8 +160,9 @@ def _momentum(active: Sequence[Alert]) -> str:
     rises = sum(1 for a in active if a.rule == "score_rise")
     if not drops and not rises:
         return ""
-    return (f"This week {drops} account{'s' * (drops != 1)} fell sharply and "
-            f"{rises} climbed sharply.")
+    return (
+        f"This week {drops} account{'s' * (drops != 1)} fell sharply and {rises} climbed sharply."
+    )
 
 
 def _expansion(active: Sequence[Alert]) -> str:
@@ -147,5 +171,6 @@ def _expansion(active: Sequence[Alert]) -> str:
         return ""
     upside = sum(a.account.expansion_estimate_cents for a in ready)
     n = len(ready)
-    return (f"{n} healthy, growing account{'s' * (n != 1)} could add about "
-            f"{compact_money(upside)} MRR.")
+    return (
+        f"{n} healthy, growing account{'s' * (n != 1)} could add about {compact_money(upside)} MRR."
+    )

@@ -22,30 +22,59 @@ from iqcadence_desktop.services.alerts.config import AlertConfig
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS, ScoringConfig
 
-CATEGORIES: tuple[str, ...] = ("health", "tickets", "engagement", "renewal", "quiet_accounts",
-                               "momentum", "sentiment", "expansion")
+CATEGORIES: tuple[str, ...] = (
+    "health",
+    "tickets",
+    "engagement",
+    "renewal",
+    "quiet_accounts",
+    "momentum",
+    "sentiment",
+    "expansion",
+)
 CATEGORY_LABELS: dict[str, str] = {
-    "health": "Health", "tickets": "Tickets", "engagement": "Engagement",
-    "renewal": "Renewal", "quiet_accounts": "Quiet accounts", "momentum": "Momentum",
-    "sentiment": "Sentiment", "expansion": "Expansion",
+    "health": "Health",
+    "tickets": "Tickets",
+    "engagement": "Engagement",
+    "renewal": "Renewal",
+    "quiet_accounts": "Quiet accounts",
+    "momentum": "Momentum",
+    "sentiment": "Sentiment",
+    "expansion": "Expansion",
 }
 SEVERITIES: tuple[str, ...] = ("critical", "warning", "attention", "opportunity")
-SEVERITY_LABELS: dict[str, str] = {"critical": "Critical", "warning": "Warning",
-                                   "attention": "Attention", "opportunity": "Opportunity"}
+SEVERITY_LABELS: dict[str, str] = {
+    "critical": "Critical",
+    "warning": "Warning",
+    "attention": "Attention",
+    "opportunity": "Opportunity",
+}
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 #: Every rule id with its category (rule ids are unique across categories).
 RULES: dict[str, str] = {
-    "unhealthy": "health", "open_tickets": "tickets", "low_logins": "engagement",
-    "low_adoption": "engagement", "renewal_due": "renewal", "quiet": "quiet_accounts",
-    "score_drop": "momentum", "score_rise": "momentum", "nps_detractor": "sentiment",
-    "negative_sentiment": "sentiment", "expansion_ready": "expansion",
+    "unhealthy": "health",
+    "open_tickets": "tickets",
+    "low_logins": "engagement",
+    "low_adoption": "engagement",
+    "renewal_due": "renewal",
+    "quiet": "quiet_accounts",
+    "score_drop": "momentum",
+    "score_rise": "momentum",
+    "nps_detractor": "sentiment",
+    "negative_sentiment": "sentiment",
+    "expansion_ready": "expansion",
 }
 RULE_LABELS: dict[str, str] = {
-    "unhealthy": "Health in At Risk or Critical", "open_tickets": "Many open tickets",
-    "low_logins": "Few logins", "low_adoption": "Low feature adoption",
-    "renewal_due": "Renewal approaching", "quiet": "No recent contact",
-    "score_drop": "Score dropping", "score_rise": "Score rising",
-    "nps_detractor": "NPS detractor", "negative_sentiment": "Negative sentiment",
+    "unhealthy": "Health in At Risk or Critical",
+    "open_tickets": "Many open tickets",
+    "low_logins": "Few logins",
+    "low_adoption": "Low feature adoption",
+    "renewal_due": "Renewal approaching",
+    "quiet": "No recent contact",
+    "score_drop": "Score dropping",
+    "score_rise": "Score rising",
+    "nps_detractor": "NPS detractor",
+    "negative_sentiment": "Negative sentiment",
     "expansion_ready": "Ready to expand",
 }
 STATES: tuple[str, ...] = ("active", "snoozed", "dismissed")
@@ -105,12 +134,20 @@ class Alert(NamedTuple):
         return MESSAGES[self.rule](self.values)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "customer": self.customer, "customer_id": self.customer_id,
-                "manager": self.manager, "category": self.category,
-                "severity": self.severity, "rule": self.rule, "message": self.message,
-                "values": self.values, "state": self.state, "since": self.since.isoformat(),
-                "snoozed_until": None if self.snoozed_until is None
-                else self.snoozed_until.isoformat()}
+        return {
+            "id": self.id,
+            "customer": self.customer,
+            "customer_id": self.customer_id,
+            "manager": self.manager,
+            "category": self.category,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "values": self.values,
+            "state": self.state,
+            "since": self.since.isoformat(),
+            "snoozed_until": None if self.snoozed_until is None else self.snoozed_until.isoformat(),
+        }
 
 
 def _limit(a: Alert) -> float | int:
@@ -118,25 +155,34 @@ def _limit(a: Alert) -> float | int:
 
 
 VALUES: dict[str, Callable[[CustomerDTO, Alert], dict[str, Any]]] = {
-    "unhealthy": lambda c, a: {"score": c.shown_score, "status": c.status,
-                               "threshold": _limit(a)},
+    "unhealthy": lambda c, a: {"score": c.shown_score, "status": c.status, "threshold": _limit(a)},
     "open_tickets": lambda c, a: {"open_tickets": c.open_tickets, "threshold": _limit(a)},
     "low_logins": lambda c, a: {"logins_30d": c.logins_30d, "threshold": _limit(a)},
-    "low_adoption": lambda c, a: {"feature_adoption_pct": c.feature_adoption_pct,
-                                  "threshold": _limit(a)},
-    "renewal_due": lambda c, a: {"days_until_renewal": c.days_until_renewal,
-                                 "score": c.shown_score, "status": c.status,
-                                 "window_days": _limit(a)},
-    "quiet": lambda c, a: {"days_since_contact": c.days_since_contact, "tier": c.tier,
-                           "overdue": a.severity == "warning", "threshold": _limit(a)},
-    "score_drop": lambda c, a: {"momentum": round(c.momentum or 0.0, 1),
-                                "threshold": -_limit(a)},
-    "score_rise": lambda c, a: {"momentum": round(c.momentum or 0.0, 1),
-                                "threshold": _limit(a)},
+    "low_adoption": lambda c, a: {
+        "feature_adoption_pct": c.feature_adoption_pct,
+        "threshold": _limit(a),
+    },
+    "renewal_due": lambda c, a: {
+        "days_until_renewal": c.days_until_renewal,
+        "score": c.shown_score,
+        "status": c.status,
+        "window_days": _limit(a),
+    },
+    "quiet": lambda c, a: {
+        "days_since_contact": c.days_since_contact,
+        "tier": c.tier,
+        "overdue": a.severity == "warning",
+        "threshold": _limit(a),
+    },
+    "score_drop": lambda c, a: {"momentum": round(c.momentum or 0.0, 1), "threshold": -_limit(a)},
+    "score_rise": lambda c, a: {"momentum": round(c.momentum or 0.0, 1), "threshold": _limit(a)},
     "nps_detractor": lambda c, a: {"nps": c.nps, "threshold": _limit(a)},
     "negative_sentiment": lambda c, a: {"sentiment": c.sentiment},
-    "expansion_ready": lambda c, a: {"score": c.shown_score, "growth_signal": c.growth_signal,
-                                     "expansion_estimate_cents": c.expansion_estimate_cents},
+    "expansion_ready": lambda c, a: {
+        "score": c.shown_score,
+        "growth_signal": c.growth_signal,
+        "expansion_estimate_cents": c.expansion_estimate_cents,
+    },
 }
 
 
@@ -168,14 +214,17 @@ def _renewal_text(v: dict[str, Any]) -> str:
 def _quiet_text(v: dict[str, Any]) -> str:
     if v["overdue"]:
         tier = TIER_LABELS.get(v["tier"] or "mid", "Mid-Market")
-        return (f"No contact for {v['days_since_contact']} days ({tier}: overdue after "
-                f"{v['threshold']}).")
+        return (
+            f"No contact for {v['days_since_contact']} days ({tier}: overdue after "
+            f"{v['threshold']})."
+        )
     return f"No contact for {v['days_since_contact']} days."
 
 
 MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "unhealthy": lambda v: f"Health score {v['score']} puts the account in "
-                           f"{BAND_LABELS[v['status']]}.",
+    "unhealthy": lambda v: (
+        f"Health score {v['score']} puts the account in {BAND_LABELS[v['status']]}."
+    ),
     "open_tickets": lambda v: f"{v['open_tickets']} support tickets are open.",
     "low_logins": lambda v: f"Only {v['logins_30d']} logins in the last 30 days.",
     "low_adoption": lambda v: f"Uses {v['feature_adoption_pct']:g} % of the product's features.",
@@ -185,8 +234,10 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "score_rise": lambda v: f"Score rose {v['momentum']:.0f} points in 7 days.",
     "nps_detractor": lambda v: f"Gave an NPS of {v['nps']} (a detractor).",
     "negative_sentiment": lambda v: "The latest recorded sentiment is negative.",
-    "expansion_ready": lambda v: f"Strong health and {v['growth_signal']} growth: about "
-                                 f"{_money(v['expansion_estimate_cents'])} a month to expand.",
+    "expansion_ready": lambda v: (
+        f"Strong health and {v['growth_signal']} growth: about "
+        f"{_money(v['expansion_estimate_cents'])} a month to expand."
+    ),
 }
 
 
@@ -216,12 +267,25 @@ def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
     overdue: dict[str | None, int] = {t: c.overdue for t, c in scoring.cadence.items()}
     overdue[None] = scoring.cadence_for(None).overdue
     b, r = scoring.bands, scoring.renewal
-    return Thresholds(b.at_risk, b.watch, b.expansion, cfg.tickets_warning,
-                      cfg.tickets_attention, cfg.logins_warning, cfg.adoption_attention,
-                      cfg.nps_detractor_max, r.critical, r.warning, r.upcoming,
-                      scoring.quiet_after_days, overdue, scoring.momentum_points,
-                      cfg.margin_points, cfg.margin_units,
-                      frozenset(RULES) - frozenset(cfg.disabled_rules))
+    return Thresholds(
+        b.at_risk,
+        b.watch,
+        b.expansion,
+        cfg.tickets_warning,
+        cfg.tickets_attention,
+        cfg.logins_warning,
+        cfg.adoption_attention,
+        cfg.nps_detractor_max,
+        r.critical,
+        r.warning,
+        r.upcoming,
+        scoring.quiet_after_days,
+        overdue,
+        scoring.momentum_points,
+        cfg.margin_points,
+        cfg.margin_units,
+        frozenset(RULES) - frozenset(cfg.disabled_rules),
+    )
 
 
 Hit = tuple[CustomerDTO, str, str, dt.date, str, None, float]
@@ -231,8 +295,9 @@ _alert: Callable[[Hit], Alert] = partial(tuple.__new__, Alert)
 Cleared = frozenset[tuple[int, str]] | set[tuple[int, str]]
 
 
-def derive(customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date,
-           cleared: Cleared = frozenset()) -> list[Alert]:
+def derive(
+    customers: Iterable[CustomerDTO], t: Thresholds, as_of: dt.date, cleared: Cleared = frozenset()
+) -> list[Alert]:
     """Every alert the customers raise as of a day (all in state 'active')."""
     with gc_paused():
         return _scan(customers, t, as_of, cleared)
@@ -257,8 +322,9 @@ def gc_paused() -> Iterator[None]:
 _GROWING = frozenset(("strong", "mild"))
 
 
-def _scan(customers: Iterable[CustomerDTO], t: Thresholds, day: dt.date,
-          cleared: Cleared) -> list[Alert]:
+def _scan(
+    customers: Iterable[CustomerDTO], t: Thresholds, day: dt.date, cleared: Cleared
+) -> list[Alert]:
     """Every rule inline, for each customer, with thresholds in local variables.
 
     Deliberately one long loop: a function call per rule and customer costs more than
@@ -269,8 +335,13 @@ def _scan(customers: Iterable[CustomerDTO], t: Thresholds, day: dt.date,
     out: list[Alert] = []
     add, new, on = out.append, _alert, t.enabled
     watch, risk, grow_edge = t.watch_edge, t.at_risk_edge, t.expansion_edge
-    tw, ta, lw, aa, nmax = (t.tickets_warning, t.tickets_attention, t.logins_warning,
-                            t.adoption_attention, t.nps_max)
+    tw, ta, lw, aa, nmax = (
+        t.tickets_warning,
+        t.tickets_attention,
+        t.logins_warning,
+        t.adoption_attention,
+        t.nps_max,
+    )
     up, mom, quiet, mp, mu = t.renewal_upcoming, t.momentum, t.quiet_after, t.mp, t.mu
     overdue_after, default_overdue = t.overdue_after, t.overdue_after[None]
     for c in customers:
@@ -278,53 +349,122 @@ def _scan(customers: Iterable[CustomerDTO], t: Thresholds, day: dt.date,
             continue
         cid = c.id
         v = c.shown_score
-        if v is not None and v < watch and "unhealthy" in on and (
-                v < watch - mp or (cid, "unhealthy") not in cleared):
-            add(new((c, "unhealthy", "critical" if v < risk else "warning", day, "active",
-                     None, risk if v < risk else watch)))
+        if (
+            v is not None
+            and v < watch
+            and "unhealthy" in on
+            and (v < watch - mp or (cid, "unhealthy") not in cleared)
+        ):
+            add(
+                new(
+                    (
+                        c,
+                        "unhealthy",
+                        "critical" if v < risk else "warning",
+                        day,
+                        "active",
+                        None,
+                        risk if v < risk else watch,
+                    )
+                )
+            )
         v = c.open_tickets
-        if v is not None and v >= ta and "open_tickets" in on and (
-                v >= ta + mu or (cid, "open_tickets") not in cleared):
-            add(new((c, "open_tickets", "warning" if v >= tw else "attention", day, "active",
-                     None, tw if v >= tw else ta)))
+        if (
+            v is not None
+            and v >= ta
+            and "open_tickets" in on
+            and (v >= ta + mu or (cid, "open_tickets") not in cleared)
+        ):
+            add(
+                new(
+                    (
+                        c,
+                        "open_tickets",
+                        "warning" if v >= tw else "attention",
+                        day,
+                        "active",
+                        None,
+                        tw if v >= tw else ta,
+                    )
+                )
+            )
         v = c.logins_30d
-        if v is not None and v < lw and "low_logins" in on and (
-                v < lw - mu or (cid, "low_logins") not in cleared):
+        if (
+            v is not None
+            and v < lw
+            and "low_logins" in on
+            and (v < lw - mu or (cid, "low_logins") not in cleared)
+        ):
             add(new((c, "low_logins", "warning", day, "active", None, lw)))
         p = c.feature_adoption_pct
-        if p is not None and p < aa and "low_adoption" in on and (
-                p < aa - mp or (cid, "low_adoption") not in cleared):
+        if (
+            p is not None
+            and p < aa
+            and "low_adoption" in on
+            and (p < aa - mp or (cid, "low_adoption") not in cleared)
+        ):
             add(new((c, "low_adoption", "attention", day, "active", None, aa)))
         v = c.nps
-        if v is not None and v <= nmax and "nps_detractor" in on and (
-                v <= nmax - mu or (cid, "nps_detractor") not in cleared):
+        if (
+            v is not None
+            and v <= nmax
+            and "nps_detractor" in on
+            and (v <= nmax - mu or (cid, "nps_detractor") not in cleared)
+        ):
             add(new((c, "nps_detractor", "warning", day, "active", None, nmax)))
         if c.sentiment == "negative" and "negative_sentiment" in on:
             add(new((c, "negative_sentiment", "warning", day, "active", None, 0)))
         d = c.days_until_renewal
-        if d is not None and 0 <= d <= up and "renewal_due" in on and (
-                d <= up - mu or (cid, "renewal_due") not in cleared):
+        if (
+            d is not None
+            and 0 <= d <= up
+            and "renewal_due" in on
+            and (d <= up - mu or (cid, "renewal_due") not in cleared)
+        ):
             severity, window = _renewal_level(d, c.status, t)
             add(new((c, "renewal_due", severity, day, "active", None, window)))
         d = c.days_since_contact
         if d is not None:
             over = overdue_after.get(c.tier, default_overdue)
-            if (d >= over or d >= quiet) and "quiet" in on and (
-                    d - mu >= min(over, quiet) or (cid, "quiet") not in cleared):
+            if (
+                (d >= over or d >= quiet)
+                and "quiet" in on
+                and (d - mu >= min(over, quiet) or (cid, "quiet") not in cleared)
+            ):
                 late = d >= over
-                add(new((c, "quiet", "warning" if late else "attention", day, "active", None,
-                         over if late else quiet)))
+                add(
+                    new(
+                        (
+                            c,
+                            "quiet",
+                            "warning" if late else "attention",
+                            day,
+                            "active",
+                            None,
+                            over if late else quiet,
+                        )
+                    )
+                )
         m = c.momentum
         if m is not None:
-            if m <= -mom and "score_drop" in on and (
-                    m <= -mom - mp or (cid, "score_drop") not in cleared):
+            if (
+                m <= -mom
+                and "score_drop" in on
+                and (m <= -mom - mp or (cid, "score_drop") not in cleared)
+            ):
                 add(new((c, "score_drop", "warning", day, "active", None, mom)))
-            elif m >= mom and "score_rise" in on and (
-                    m >= mom + mp or (cid, "score_rise") not in cleared):
+            elif (
+                m >= mom
+                and "score_rise" in on
+                and (m >= mom + mp or (cid, "score_rise") not in cleared)
+            ):
                 add(new((c, "score_rise", "opportunity", day, "active", None, mom)))
-        if c.status == "expansion" and c.growth_signal in _GROWING and (
-                "expansion_ready" in on) and ((c.shown_score or 0) >= grow_edge + mp
-                                              or (cid, "expansion_ready") not in cleared):
+        if (
+            c.status == "expansion"
+            and c.growth_signal in _GROWING
+            and ("expansion_ready" in on)
+            and ((c.shown_score or 0) >= grow_edge + mp or (cid, "expansion_ready") not in cleared)
+        ):
             add(new((c, "expansion_ready", "opportunity", day, "active", None, grow_edge)))
     return out
 

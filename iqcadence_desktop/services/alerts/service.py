@@ -35,8 +35,11 @@ from iqcadence_desktop.services.scoring import ConfigService
 from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, EventBus
 
 ALERTS_CHANGED = "alerts_changed"
-OUTCOMES: dict[str, str] = {"acted_on": "Acted on", "false_alarm": "False alarm",
-                            "too_early": "Too early"}
+OUTCOMES: dict[str, str] = {
+    "acted_on": "Acted on",
+    "false_alarm": "False alarm",
+    "too_early": "Too early",
+}
 SNOOZE_CHOICES: tuple[int, ...] = (1, 7, 30)
 
 
@@ -80,15 +83,27 @@ def sort_alerts(alerts: list[Alert]) -> list[Alert]:
 class AlertService:
     """Derives alerts as of a day and records snooze / dismiss / wake / outcome."""
 
-    def __init__(self, db: Database, clock: Clock, customers: CustomerService,
-                 config: ConfigService, alert_config: AlertConfigService, audit: AuditLog,
-                 events: EventBus) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        customers: CustomerService,
+        config: ConfigService,
+        alert_config: AlertConfigService,
+        audit: AuditLog,
+        events: EventBus,
+    ) -> None:
         self._db, self._clock, self._customers = db, clock, customers
         self._config, self._alert_config = config, alert_config
         self._audit, self._events = audit, events
 
-    def current(self, as_of: dt.date | None = None, manager: str | None = None,
-                customer_id: int | None = None, record: bool = True) -> list[Alert]:
+    def current(
+        self,
+        as_of: dt.date | None = None,
+        manager: str | None = None,
+        customer_id: int | None = None,
+        record: bool = True,
+    ) -> list[Alert]:
         """Every alert (active, snoozed or dismissed), most serious first.
 
         `record=False` looks without recording episode starts and ends (a what-if look
@@ -102,9 +117,13 @@ class AlertService:
         days = self._config.current().renewal.critical
         return AlertBoard(alerts, overview(alerts, customers, days))
 
-    def evaluate(self, as_of: dt.date | None = None, manager: str | None = None,
-                 customer_id: int | None = None,
-                 record: bool = True) -> tuple[list[Alert], list[CustomerDTO]]:
+    def evaluate(
+        self,
+        as_of: dt.date | None = None,
+        manager: str | None = None,
+        customer_id: int | None = None,
+        record: bool = True,
+    ) -> tuple[list[Alert], list[CustomerDTO]]:
         """(alerts, the live customers they were derived from), both for the manager."""
         day = as_of or self._clock.today()
         ids = None if customer_id is None else (customer_id,)
@@ -130,8 +149,12 @@ class AlertService:
         if not 1 <= days <= 365:
             raise ValidationError("days", f"Snooze for 1 to 365 days, not {days}.")
         until = self._clock.today() + dt.timedelta(days=days)
-        return self._act(ids, "alert_snoozed", f"Snoozed for {days} d until {until:%Y-%m-%d}",
-                         snoozed_until=until)
+        return self._act(
+            ids,
+            "alert_snoozed",
+            f"Snoozed for {days} d until {until:%Y-%m-%d}",
+            snoozed_until=until,
+        )
 
     def dismiss(self, ids: Sequence[str]) -> int:
         """Hide these alerts until their condition clears and comes back."""
@@ -141,16 +164,28 @@ class AlertService:
         """Undo a snooze or a dismissal."""
         return self._act(ids, "alert_woken", "Woken")
 
-    def _act(self, ids: Sequence[str], action: str, verb: str, *,
-             snoozed_until: dt.date | None = None, dismissed: bool = False) -> int:
+    def _act(
+        self,
+        ids: Sequence[str],
+        action: str,
+        verb: str,
+        *,
+        snoozed_until: dt.date | None = None,
+        dismissed: bool = False,
+    ) -> int:
         found = self._find(ids)
         today = self._clock.today()
         with self._db.session() as s:
             store.set_action(s, found, today, snoozed_until=snoozed_until, dismissed=dismissed)
             for a in found:
-                self._audit.record(s, action, f"{verb}: {RULE_LABELS[a.rule]} — {a.message}",
-                                   customer_id=a.customer_id, customer_name=a.customer,
-                                   details={"alert_id": a.id})
+                self._audit.record(
+                    s,
+                    action,
+                    f"{verb}: {RULE_LABELS[a.rule]} — {a.message}",
+                    customer_id=a.customer_id,
+                    customer_name=a.customer,
+                    details={"alert_id": a.id},
+                )
         self._events.publish(DomainEvent(ALERTS_CHANGED, tuple({a.customer_id for a in found})))
         return len(found)
 
@@ -161,44 +196,72 @@ class AlertService:
             try:
                 wanted[text.strip()] = parse_alert_id(text)[0]
             except ValueError:
-                raise ValidationError("id", f'"{text}" is not an alert id; ids look like '
-                                      '"42:tickets:open_tickets".') from None
+                raise ValidationError(
+                    "id", f'"{text}" is not an alert id; ids look like "42:tickets:open_tickets".'
+                ) from None
         if not wanted:
             raise ValidationError("id", "Choose at least one alert.")
         by_id = {a.id: a for cid in set(wanted.values()) for a in self.current(customer_id=cid)}
         missing = [i for i in wanted if i not in by_id]
         if missing:
-            raise ValidationError("id", f'No current alert has the id "{missing[0]}"; its '
-                                  "condition may have cleared. List alerts to see the ids.")
+            raise ValidationError(
+                "id",
+                f'No current alert has the id "{missing[0]}"; its '
+                "condition may have cleared. List alerts to see the ids.",
+            )
         return [by_id[i] for i in wanted]
 
     def mark_outcome(self, alert_id: str, outcome: str) -> None:
         """Record whether this alert was worth it (feeds the rule's hit rate)."""
         if outcome not in OUTCOMES:
-            raise ValidationError("outcome", f'"{outcome}" is not an outcome; use one of '
-                                  + ", ".join(OUTCOMES) + ".")
+            raise ValidationError(
+                "outcome", f'"{outcome}" is not an outcome; use one of ' + ", ".join(OUTCOMES) + "."
+            )
         a = self._find([alert_id])[0]
         with self._db.session() as s:
-            row = s.scalars(select(AlertOutcome).where(
-                AlertOutcome.alert_id == a.id,
-                AlertOutcome.since_day == a.since.toordinal())).first()
+            row = s.scalars(
+                select(AlertOutcome).where(
+                    AlertOutcome.alert_id == a.id, AlertOutcome.since_day == a.since.toordinal()
+                )
+            ).first()
             if row is None:
-                row = AlertOutcome(alert_id=a.id, since_day=a.since.toordinal(),
-                                   customer_id=a.customer_id, category=a.category, rule=a.rule)
+                row = AlertOutcome(
+                    alert_id=a.id,
+                    since_day=a.since.toordinal(),
+                    customer_id=a.customer_id,
+                    category=a.category,
+                    rule=a.rule,
+                )
                 s.add(row)
             row.outcome, row.marked_at, row.user = outcome, self._clock.now(), self._audit.user()
-            self._audit.record(s, "alert_outcome", f"Marked {OUTCOMES[outcome].lower()}: "
-                               f"{RULE_LABELS[a.rule]} — {a.message}", customer_id=a.customer_id,
-                               customer_name=a.customer, details={"alert_id": a.id})
+            self._audit.record(
+                s,
+                "alert_outcome",
+                f"Marked {OUTCOMES[outcome].lower()}: {RULE_LABELS[a.rule]} — {a.message}",
+                customer_id=a.customer_id,
+                customer_name=a.customer,
+                details={"alert_id": a.id},
+            )
         self._events.publish(DomainEvent(ALERTS_CHANGED, (a.customer_id,)))
 
     def hit_rates(self) -> list[HitRate]:
         """Per rule: how many alerts were marked, and how."""
         with self._db.session() as s:
-            counts = s.execute(select(AlertOutcome.rule, AlertOutcome.outcome, func.count())
-                               .group_by(AlertOutcome.rule, AlertOutcome.outcome)).all()
+            counts = s.execute(
+                select(AlertOutcome.rule, AlertOutcome.outcome, func.count()).group_by(
+                    AlertOutcome.rule, AlertOutcome.outcome
+                )
+            ).all()
         by: dict[tuple[str, str], int] = {(r, o): int(n) for r, o, n in counts}
-        return [HitRate(rule, RULES[rule], RULE_LABELS[rule],
-                        sum(by.get((rule, o), 0) for o in OUTCOMES), by.get((rule, "acted_on"), 0),
-                        by.get((rule, "false_alarm"), 0), by.get((rule, "too_early"), 0))
-                for rule in RULES]
+        return [
+            HitRate(
+                rule,
+                RULES[rule],
+                RULE_LABELS[rule],
+                sum(by.get((rule, o), 0) for o in OUTCOMES),
+                by.get((rule, "acted_on"), 0),
+                by.get((rule, "false_alarm"), 0),
+                by.get((rule, "too_early"), 0),
+            )
+            for rule in RULES
+        ]

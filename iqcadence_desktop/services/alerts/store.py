@@ -51,8 +51,11 @@ def load_states(s: Session, customer_ids: Collection[int] | None = None) -> dict
 
 def cleared_pairs(states: dict[str, StateRow]) -> set[tuple[int, str]]:
     """(customer id, rule) of conditions that held once and have cleared (hysteresis)."""
-    return {(st.customer_id, st.rule) for st in states.values()
-            if not st.active and st.cleared_day is not None}
+    return {
+        (st.customer_id, st.rule)
+        for st in states.values()
+        if not st.active and st.cleared_day is not None
+    }
 
 
 def may_write(s: Session, day: dt.date) -> bool:
@@ -60,22 +63,46 @@ def may_write(s: Session, day: dt.date) -> bool:
     return newest is None or day.toordinal() >= newest
 
 
-def sync_states(s: Session, alerts: Iterable[Alert], states: dict[str, StateRow],
-                day: dt.date, evaluated: Collection[int] | None) -> None:
+def sync_states(
+    s: Session,
+    alerts: Iterable[Alert],
+    states: dict[str, StateRow],
+    day: dt.date,
+    evaluated: Collection[int] | None,
+) -> None:
     """Start episodes for new alerts, end them for conditions that cleared."""
     d = day.toordinal()
     holding = {a.id: a for a in alerts}
-    started = [{"alert_id": a.id, "customer_id": a.customer_id, "category": a.category,
-                "rule": a.rule, "active": True, "since_day": d, "seen_day": d,
-                "cleared_day": _cleared(states.get(a.id)),
-                "snoozed_until": _snooze(states.get(a.id)), "dismissed": False}
-               for aid, a in holding.items() if aid not in states or not states[aid].active]
+    started = [
+        {
+            "alert_id": a.id,
+            "customer_id": a.customer_id,
+            "category": a.category,
+            "rule": a.rule,
+            "active": True,
+            "since_day": d,
+            "seen_day": d,
+            "cleared_day": _cleared(states.get(a.id)),
+            "snoozed_until": _snooze(states.get(a.id)),
+            "dismissed": False,
+        }
+        for aid, a in holding.items()
+        if aid not in states or not states[aid].active
+    ]
     upsert(s, _TABLE, started, ["alert_id"])
-    ended = [st.alert_id for st in states.values() if st.active and st.alert_id not in holding
-             and (evaluated is None or st.customer_id in evaluated)]
+    ended = [
+        st.alert_id
+        for st in states.values()
+        if st.active
+        and st.alert_id not in holding
+        and (evaluated is None or st.customer_id in evaluated)
+    ]
     for start in range(0, len(ended), 500):
-        s.execute(update(AlertState).where(AlertState.alert_id.in_(ended[start:start + 500]))
-                  .values(active=False, cleared_day=d, seen_day=d, dismissed=False))
+        s.execute(
+            update(AlertState)
+            .where(AlertState.alert_id.in_(ended[start : start + 500]))
+            .values(active=False, cleared_day=d, seen_day=d, dismissed=False)
+        )
 
 
 def _cleared(st: StateRow | None) -> int | None:
@@ -96,30 +123,42 @@ def with_states(alerts: list[Alert], states: dict[str, StateRow], day: dt.date) 
         if st is None:
             out.append(a)
             continue
-        since = a.since if not st.active or st.since_day > d else dt.date.fromordinal(
-            st.since_day)
+        since = a.since if not st.active or st.since_day > d else dt.date.fromordinal(st.since_day)
         snoozed = st.snoozed_until is not None and st.snoozed_until > d
-        state = "dismissed" if st.dismissed and st.active else (
-            "snoozed" if snoozed else "active")
+        state = "dismissed" if st.dismissed and st.active else ("snoozed" if snoozed else "active")
         until = dt.date.fromordinal(st.snoozed_until) if snoozed and st.snoozed_until else None
         out.append(new(Alert, (a.account, a.rule, a.severity, since, state, until, a.limit)))
     return out
 
 
-def set_action(s: Session, alerts: Iterable[Alert], day: dt.date, *,
-               snoozed_until: dt.date | None = None, dismissed: bool = False) -> None:
+def set_action(
+    s: Session,
+    alerts: Iterable[Alert],
+    day: dt.date,
+    *,
+    snoozed_until: dt.date | None = None,
+    dismissed: bool = False,
+) -> None:
     """Write the user's action on these (current) alerts, creating rows when needed."""
     d = day.toordinal()
-    rows = [{"alert_id": a.id, "customer_id": a.customer_id, "category": a.category,
-             "rule": a.rule, "active": True, "since_day": a.since.toordinal(),
-             "seen_day": max(d, a.since.toordinal()),
-             "cleared_day": None,
-             "snoozed_until": None if snoozed_until is None else snoozed_until.toordinal(),
-             "dismissed": dismissed} for a in alerts]
+    rows = [
+        {
+            "alert_id": a.id,
+            "customer_id": a.customer_id,
+            "category": a.category,
+            "rule": a.rule,
+            "active": True,
+            "since_day": a.since.toordinal(),
+            "seen_day": max(d, a.since.toordinal()),
+            "cleared_day": None,
+            "snoozed_until": None if snoozed_until is None else snoozed_until.toordinal(),
+            "dismissed": dismissed,
+        }
+        for a in alerts
+    ]
     existing = load_states(s, {a.customer_id for a in alerts})
     for row in rows:
         st = existing.get(str(row["alert_id"]))
         if st is not None:
             row["cleared_day"], row["seen_day"] = st.cleared_day, max(st.seen_day, d)
     upsert(s, _TABLE, rows, ["alert_id"])
-

@@ -91,8 +91,9 @@ def insert_columns(s: Session, table: Table, names: Sequence[str], columns: Colu
     s.connection().exec_driver_sql(sql, _driver_rows(table, names, columns))
 
 
-def upsert_columns(s: Session, table: Table, names: Sequence[str], columns: Columns,
-                   keys: Sequence[str]) -> None:
+def upsert_columns(
+    s: Session, table: Table, names: Sequence[str], columns: Columns, keys: Sequence[str]
+) -> None:
     """INSERT … ON CONFLICT (keys) DO UPDATE the other columns."""
     if not columns or not len(columns[0]):
         return
@@ -100,13 +101,16 @@ def upsert_columns(s: Session, table: Table, names: Sequence[str], columns: Colu
         upsert(s, table, _dicts(names, columns), keys)
         return
     sets = ", ".join(f"{c} = excluded.{c}" for c in names if c not in keys)
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(len(names))}) "
-           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(len(names))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
     s.connection().exec_driver_sql(sql, _driver_rows(table, names, columns))
 
 
-def update_rows(s: Session, table: Table, names: Sequence[str],
-                rows: Sequence[tuple[Any, ...]], key: str) -> None:
+def update_rows(
+    s: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]], key: str
+) -> None:
     """UPDATE table SET the other columns WHERE key = the row's key; `key` comes last."""
     if not rows:
         return
@@ -114,18 +118,22 @@ def update_rows(s: Session, table: Table, names: Sequence[str],
     sets = names[:-1]
     if not _is_sqlite(s):
         # Bind names may not equal column names in an UPDATE's SET clause.
-        stmt = update(table).where(table.c[key] == bindparam("_k")).values(
-            {c: bindparam("_v_" + c) for c in sets})
-        s.connection().execute(stmt, _dicts([*("_v_" + c for c in sets), "_k"],
-                                            list(zip(*rows, strict=True))))
+        stmt = (
+            update(table)
+            .where(table.c[key] == bindparam("_k"))
+            .values({c: bindparam("_v_" + c) for c in sets})
+        )
+        s.connection().execute(
+            stmt, _dicts([*("_v_" + c for c in sets), "_k"], list(zip(*rows, strict=True)))
+        )
         return
     sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in sets)} WHERE {key} = ?"
-    s.connection().exec_driver_sql(
-        sql, _driver_rows(table, names, list(zip(*rows, strict=True))))
+    s.connection().exec_driver_sql(sql, _driver_rows(table, names, list(zip(*rows, strict=True))))
 
 
-def insert_returning_ids(s: Session, table: Table, names: Sequence[str], columns: Columns,
-                         key: str) -> list[int]:
+def insert_returning_ids(
+    s: Session, table: Table, names: Sequence[str], columns: Columns, key: str
+) -> list[int]:
     """INSERT the rows and return their new ids in row order; `key` is a unique column.
 
     On SQLite a row gets the largest id so far plus one, and nobody else can write inside
@@ -150,21 +158,29 @@ def insert_returning_ids(s: Session, table: Table, names: Sequence[str], columns
     return [ids[k] for k in keys]
 
 
-def rows_where_in(s: Session, table: Table, names: Sequence[str], key: str,
-                  values: Sequence[Any], order_by: str | None = None) -> list[tuple[Any, ...]]:
+def rows_where_in(
+    s: Session,
+    table: Table,
+    names: Sequence[str],
+    key: str,
+    values: Sequence[Any],
+    order_by: str | None = None,
+) -> list[tuple[Any, ...]]:
     """SELECT columns FROM table WHERE key IN values, as tuples with dates as dates."""
     out: list[tuple[Any, ...]] = []
     dates = [i for i, c in enumerate(names) if isinstance(table.c[c].type, Date)]
     for start in range(0, len(values), IN_CHUNK):
-        part = list(values[start:start + IN_CHUNK])
+        part = list(values[start : start + IN_CHUNK])
         if not _is_sqlite(s):
             stmt = select(*(table.c[c] for c in names)).where(table.c[key].in_(part))
             if order_by is not None:
                 stmt = stmt.order_by(table.c[order_by])
             out.extend(tuple(r) for r in s.connection().execute(stmt))
             continue
-        sql = (f"SELECT {', '.join(names)} FROM {table.name} WHERE {key} IN "
-               f"({_marks(len(part))})" + (f" ORDER BY {order_by}" if order_by else ""))
+        sql = (
+            f"SELECT {', '.join(names)} FROM {table.name} WHERE {key} IN "
+            f"({_marks(len(part))})" + (f" ORDER BY {order_by}" if order_by else "")
+        )
         rows = _driver(s).execute(sql, part).fetchall()
         if dates and rows:
             columns = list(zip(*rows, strict=True))
@@ -178,12 +194,13 @@ def rows_where_in(s: Session, table: Table, names: Sequence[str], key: str,
 def delete_where_in(s: Session, table: Table, key: str, values: Sequence[Any]) -> None:
     """DELETE FROM table WHERE key IN values."""
     for start in range(0, len(values), IN_CHUNK):
-        part = list(values[start:start + IN_CHUNK])
+        part = list(values[start : start + IN_CHUNK])
         if not _is_sqlite(s):
             s.connection().execute(delete(table).where(table.c[key].in_(part)))
             continue
         s.connection().exec_driver_sql(
-            f"DELETE FROM {table.name} WHERE {key} IN ({_marks(len(part))})", tuple(part))
+            f"DELETE FROM {table.name} WHERE {key} IN ({_marks(len(part))})", tuple(part)
+        )
 
 
 @contextmanager

@@ -47,15 +47,22 @@ def _growth(c: CustomerDTO) -> str | None:
 
 #: Every editable field plus the stable id; importing it unedited changes nothing.
 BULKSHEET: tuple[Column, ...] = (
-    ("id", lambda c: c.display_id), ("name", lambda c: _text(c.name)),
-    ("manager", lambda c: _text(c.manager)), ("mrr", lambda c: amount(c.mrr_cents)),
+    ("id", lambda c: c.display_id),
+    ("name", lambda c: _text(c.name)),
+    ("manager", lambda c: _text(c.manager)),
+    ("mrr", lambda c: amount(c.mrr_cents)),
     ("logins_30d", lambda c: c.logins_30d),
     ("feature_adoption_pct", lambda c: c.feature_adoption_pct),
-    ("open_tickets", lambda c: c.open_tickets), ("nps", lambda c: c.nps),
-    ("csat", lambda c: c.csat), ("last_contact_date", lambda c: _iso(c.last_contact_date)),
-    ("renewal_date", lambda c: _iso(c.renewal_date)), ("growth_signal", _growth),
-    ("tier", lambda c: c.tier), ("tags", lambda c: _text("|".join(c.tags))),
-    ("lifecycle", lambda c: c.lifecycle), ("customer_since", lambda c: _iso(c.customer_since)),
+    ("open_tickets", lambda c: c.open_tickets),
+    ("nps", lambda c: c.nps),
+    ("csat", lambda c: c.csat),
+    ("last_contact_date", lambda c: _iso(c.last_contact_date)),
+    ("renewal_date", lambda c: _iso(c.renewal_date)),
+    ("growth_signal", _growth),
+    ("tier", lambda c: c.tier),
+    ("tags", lambda c: _text("|".join(c.tags))),
+    ("lifecycle", lambda c: c.lifecycle),
+    ("customer_since", lambda c: _iso(c.customer_since)),
     ("next_touch", lambda c: _iso(c.next_touch)),
     ("scoring_profile", lambda c: _text(c.scoring_profile)),
     ("sentiment", lambda c: c.sentiment),
@@ -65,32 +72,44 @@ BULKSHEET: tuple[Column, ...] = (
 
 #: The view as a CSM reads it: stored fields, live score and everything derived.
 ENRICHED: tuple[Column, ...] = (
-    ("id", lambda c: c.display_id), ("name", lambda c: _text(c.name)),
-    ("manager", lambda c: _text(c.manager)), ("tier", lambda c: c.tier),
-    ("lifecycle", lambda c: c.lifecycle), ("score", lambda c: c.shown_score),
-    ("status", lambda c: c.status), ("coverage_pct", lambda c: round(c.coverage * 100)),
+    ("id", lambda c: c.display_id),
+    ("name", lambda c: _text(c.name)),
+    ("manager", lambda c: _text(c.manager)),
+    ("tier", lambda c: c.tier),
+    ("lifecycle", lambda c: c.lifecycle),
+    ("score", lambda c: c.shown_score),
+    ("status", lambda c: c.status),
+    ("coverage_pct", lambda c: round(c.coverage * 100)),
     ("score_is_manual", lambda c: "yes" if c.manual_score else "no"),
     ("momentum_7d", lambda c: None if c.momentum is None else round(c.momentum, 1)),
     ("priority_score", lambda c: round(c.priority, 1)),
     ("cadence_status", lambda c: c.cadence_status),
-    ("mrr", lambda c: amount(c.mrr_cents)), ("arr", lambda c: amount(c.arr_cents)),
+    ("mrr", lambda c: amount(c.mrr_cents)),
+    ("arr", lambda c: amount(c.arr_cents)),
     ("logins_30d", lambda c: c.logins_30d),
     ("feature_adoption_pct", lambda c: c.feature_adoption_pct),
-    ("open_tickets", lambda c: c.open_tickets), ("nps", lambda c: c.nps),
-    ("nps_group", lambda c: nps_category(c.nps)), ("csat", lambda c: c.csat),
+    ("open_tickets", lambda c: c.open_tickets),
+    ("nps", lambda c: c.nps),
+    ("nps_group", lambda c: nps_category(c.nps)),
+    ("csat", lambda c: c.csat),
     ("days_since_contact", lambda c: c.days_since_contact),
     ("last_contact_date", lambda c: _iso(c.last_contact_date)),
     ("renewal_date", lambda c: _iso(c.renewal_date)),
     ("days_until_renewal", lambda c: c.days_until_renewal),
     ("months_to_renewal", lambda c: c.months_to_renewal),
-    ("renewal_window", lambda c: c.renewal_window), ("growth_signal", _growth),
-    ("expansion_estimate", lambda c: amount(c.expansion_estimate_cents) if
-     c.expansion_estimate_cents else None),
-    ("tags", lambda c: _text("|".join(c.tags))), ("sentiment", lambda c: c.sentiment),
+    ("renewal_window", lambda c: c.renewal_window),
+    ("growth_signal", _growth),
+    (
+        "expansion_estimate",
+        lambda c: amount(c.expansion_estimate_cents) if c.expansion_estimate_cents else None,
+    ),
+    ("tags", lambda c: _text("|".join(c.tags))),
+    ("sentiment", lambda c: c.sentiment),
     ("next_touch", lambda c: _iso(c.next_touch)),
     ("customer_since", lambda c: _iso(c.customer_since)),
     ("scoring_profile", lambda c: _text(c.scoring_profile)),
-    ("note", lambda c: _text(c.note)), ("updated_at", lambda c: _iso(c.updated_at)),
+    ("note", lambda c: _text(c.note)),
+    ("updated_at", lambda c: _iso(c.updated_at)),
 )
 
 
@@ -105,15 +124,22 @@ class ExportService:
             return self._customers.list_customers(selection)
         return self._customers.list_customers(CustomerFilter(ids=tuple(selection)))
 
-    def export(self, path: Path, kind: str = "enriched",
-               selection: CustomerFilter | Sequence[int] = CustomerFilter()) -> int:
+    def export(
+        self,
+        path: Path,
+        kind: str = "enriched",
+        selection: CustomerFilter | Sequence[int] = CustomerFilter(),
+    ) -> int:
         """Write the file; returns how many customers it holds."""
         if kind not in FORMATS:
             raise UserFacingError(f'"{kind}" is not an export format; use enriched or bulksheet.')
         columns = ENRICHED if kind == "enriched" else BULKSHEET
         customers = self.rows(selection)
-        write_csv(Path(path), [name for name, _ in columns],
-                  ([fn(c) for _, fn in columns] for c in customers))
+        write_csv(
+            Path(path),
+            [name for name, _ in columns],
+            ([fn(c) for _, fn in columns] for c in customers),
+        )
         return len(customers)
 
 

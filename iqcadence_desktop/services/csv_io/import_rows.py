@@ -35,8 +35,12 @@ class ImportIssue:
     message: str
 
     def to_json(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 CACHE_LIMIT = 50_000
@@ -80,11 +84,17 @@ def _money_column(raw: Sequence[str]) -> list[Any] | None:
 #: so each has a specialised converter for the common spelling (anything else, or an
 #: error, falls back to the generic rules, which give the same value or message).
 _FAST: dict[str, Callable[[str], Any]] = {
-    "name": _fast_name, "note": _fast_note, "mrr": _fast_money, "arr": _fast_money}
+    "name": _fast_name,
+    "note": _fast_note,
+    "mrr": _fast_money,
+    "arr": _fast_money,
+}
 _UNCACHED = frozenset(_FAST)
 #: Whole-column shortcuts tried before the per-cell ones.
 _FAST_COLUMN: dict[str, Callable[[Sequence[str]], list[Any] | None]] = {
-    "mrr": _money_column, "arr": _money_column}
+    "mrr": _money_column,
+    "arr": _money_column,
+}
 
 
 class _Bad:
@@ -98,17 +108,36 @@ def parse_id(text: str) -> int:
     """'CUS-000042' (or a bare 42) → 42."""
     body = text.strip().upper().removeprefix("CUS-").removeprefix("CUS")
     if not body.isdigit():
-        raise ValidationError("id", f"Customer id: {text!r} is not an id like "
-                              f"{display_id(42)}; leave it blank for a new customer.")
+        raise ValidationError(
+            "id",
+            f"Customer id: {text!r} is not an id like "
+            f"{display_id(42)}; leave it blank for a new customer.",
+        )
     return int(body)
 
 
 #: The customers columns an import can write, in the order of ParsedRow.edit.
 EDIT_COLUMNS: tuple[str, ...] = (
-    "name", "manager", "mrr_cents", "logins_30d", "feature_adoption_pct", "open_tickets",
-    "nps", "csat", "last_contact_date", "renewal_date", "growth_signal", "tier", "lifecycle",
-    "customer_since", "next_touch", "scoring_profile_id", "note", "sentiment",
-    "score_override")
+    "name",
+    "manager",
+    "mrr_cents",
+    "logins_30d",
+    "feature_adoption_pct",
+    "open_tickets",
+    "nps",
+    "csat",
+    "last_contact_date",
+    "renewal_date",
+    "growth_signal",
+    "tier",
+    "lifecycle",
+    "customer_since",
+    "next_touch",
+    "scoring_profile_id",
+    "note",
+    "sentiment",
+    "score_override",
+)
 
 
 class ParsedRow(NamedTuple):
@@ -132,15 +161,22 @@ class RowParser:
     the rest), which is several times faster than walking cells row by row.
     """
 
-    def __init__(self, columns: Sequence[tuple[int, str, str]], width: int, today: dt.date,
-                 day_first: bool, profiles: dict[str, int]) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[int, str, str]],
+        width: int,
+        today: dt.date,
+        day_first: bool,
+        profiles: dict[str, int],
+    ) -> None:
         self.columns = list(columns)
         self.width = width
         self.today = today
         self.day_first = day_first
         self.profiles = profiles
         self._caches: dict[str, dict[str, Any]] = {
-            f: {} for _, _, f in columns if f not in _UNCACHED}
+            f: {} for _, _, f in columns if f not in _UNCACHED
+        }
         self._bad: dict[str, set[str]] = {f: set() for _, _, f in columns}
         fields = {f for _, _, f in columns}
         derived = {"days": "last_contact", "arr": "mrr"}
@@ -148,15 +184,19 @@ class RowParser:
         #: The EDIT_COLUMNS the file gives values for (ParsedRow.edit has None elsewhere).
         self.written = frozenset(FIELD_COLUMN[f] for f in fields if f in FIELD_COLUMN)
 
-    def parse_chunk(self, lines: Sequence[int], rows: Sequence[Sequence[str]],
-                    issues: list[ImportIssue]) -> list[ParsedRow]:
+    def parse_chunk(
+        self, lines: Sequence[int], rows: Sequence[Sequence[str]], issues: list[ImportIssue]
+    ) -> list[ParsedRow]:
         """The rows (at these file lines) that pass, in file order; each problem is added
         to `issues`, ordered by line and then column."""
         shape: list[ImportIssue] = []
         width = self.width
         if any(len(r) != width for r in rows):
-            kept = [i for i, r in enumerate(rows)
-                    if len(r) == width or self._shape_ok(r, lines[i], shape)]
+            kept = [
+                i
+                for i, r in enumerate(rows)
+                if len(r) == width or self._shape_ok(r, lines[i], shape)
+            ]
             lines, rows = [lines[i] for i in kept], [rows[i] for i in kept]
         if not rows:
             issues.extend(shape)
@@ -169,26 +209,33 @@ class RowParser:
         issues.extend(sorted([*shape, *(issue for _, issue in found)], key=_line))
         return self._rows(values, lines, {i for i, _ in found})
 
-    def _values(self, cells: Sequence[Sequence[str]], lines: Sequence[int]
-                ) -> tuple[dict[str, list[Any]], list[tuple[int, ImportIssue]]]:
+    def _values(
+        self, cells: Sequence[Sequence[str]], lines: Sequence[int]
+    ) -> tuple[dict[str, list[Any]], list[tuple[int, ImportIssue]]]:
         """Each mapped column's values, and the (row, problem) pairs of its bad cells."""
         values: dict[str, list[Any]] = {}
         found: list[tuple[int, ImportIssue]] = []
         for index, header, field in self.columns:
             raw = cells[index]
             values[field], bad = self._column(field, raw)
-            found.extend((i, ImportIssue(lines[i], header, raw[i], values[field][i].message))
-                         for i in bad)
+            found.extend(
+                (i, ImportIssue(lines[i], header, raw[i], values[field][i].message)) for i in bad
+            )
         return values, found
 
     def _shape_ok(self, cells: Sequence[str], line: int, issues: list[ImportIssue]) -> bool:
-        extra = [c for c in cells[self.width:] if c.strip()]
+        extra = [c for c in cells[self.width :] if c.strip()]
         if extra or len(cells) < self.width:
-            issues.append(ImportIssue(
-                line, "", ", ".join(cells)[:120],
-                f"This row has {len(cells)} values but the header has {self.width} columns, "
-                "so its values cannot be matched to columns safely. Check for a missing or "
-                "extra delimiter (or an unquoted delimiter inside a value)."))
+            issues.append(
+                ImportIssue(
+                    line,
+                    "",
+                    ", ".join(cells)[:120],
+                    f"This row has {len(cells)} values but the header has {self.width} columns, "
+                    "so its values cannot be matched to columns safely. Check for a missing or "
+                    "extra delimiter (or an unquoted delimiter inside a value).",
+                )
+            )
             return False
         return True
 
@@ -241,13 +288,19 @@ class RowParser:
         found = self.profiles.get(text.strip().casefold())
         if found is None:
             names = ", ".join(sorted(self.profiles)) or "none yet"
-            raise ValidationError("profile", f'There is no scoring profile named "{text}". '
-                                  f"Profiles: {names}.")
+            raise ValidationError(
+                "profile", f'There is no scoring profile named "{text}". Profiles: {names}.'
+            )
         return found
 
-    def _derive(self, values: dict[str, list[Any]], cells: Sequence[Sequence[str]],
-                lines: Sequence[int], failed: set[int],
-                found: list[tuple[int, ImportIssue]]) -> None:
+    def _derive(
+        self,
+        values: dict[str, list[Any]],
+        cells: Sequence[Sequence[str]],
+        lines: Sequence[int],
+        failed: set[int],
+        found: list[tuple[int, ImportIssue]],
+    ) -> None:
         """Days since contact → last contact date; ARR → MRR (and their agreement)."""
         n = len(lines)
         pairs = (("days", "last_contact", self._days_fine), ("arr", "mrr", self._arr_fine))
@@ -291,16 +344,21 @@ class RowParser:
                 return header, cells[index][row]
         return field, ""
 
-    def _rows(self, values: dict[str, list[Any]], lines: Sequence[int],
-              skip: set[int]) -> list[ParsedRow]:
+    def _rows(
+        self, values: dict[str, list[Any]], lines: Sequence[int], skip: set[int]
+    ) -> list[ParsedRow]:
         n = len(lines)
         tags, ids = (values.pop(f) if f in values else [None] * n for f in _SIDE_FIELDS)
         by_column = {FIELD_COLUMN[f]: v for f, v in values.items()}
-        edits = zip(*(by_column[c] if c in by_column else repeat(None) for c in EDIT_COLUMNS),
-                    strict=False)  # the `repeat` fillers are endless on purpose
+        edits = zip(
+            *(by_column[c] if c in by_column else repeat(None) for c in EDIT_COLUMNS), strict=False
+        )  # the `repeat` fillers are endless on purpose
         # Names arrive whitespace-folded (parse_name), so casefold alone gives name_key.
-        return [ParsedRow(line, edit[0].casefold(), edit, tag, cid) for i, (line, edit, tag, cid)
-                in enumerate(zip(lines, edits, tags, ids, strict=True)) if i not in skip]
+        return [
+            ParsedRow(line, edit[0].casefold(), edit, tag, cid)
+            for i, (line, edit, tag, cid) in enumerate(zip(lines, edits, tags, ids, strict=True))
+            if i not in skip
+        ]
 
 
 def _line(issue: ImportIssue) -> int:

@@ -43,8 +43,17 @@ _INSERT_COLUMNS = (*EDIT_COLUMNS, "name_key", *_SCORE_COLUMNS, "created_at")
 _READ_COLUMNS = ("id", "name_key", "status", *EDIT_COLUMNS)
 _FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ_COLUMNS row
 _SNAPSHOT_METRICS = ("logins_30d", "feature_adoption_pct", "open_tickets", "nps", "csat")
-_SNAPSHOT_COLUMNS = ("customer_id", "day", "score", "status", "coverage", *_SNAPSHOT_METRICS,
-                     "days_since_contact", "growth_signal", "mrr_cents")
+_SNAPSHOT_COLUMNS = (
+    "customer_id",
+    "day",
+    "score",
+    "status",
+    "coverage",
+    *_SNAPSHOT_METRICS,
+    "days_since_contact",
+    "growth_signal",
+    "mrr_cents",
+)
 _POS = {c: i for i, c in enumerate(EDIT_COLUMNS)}
 _LIFE, _OVERRIDE = _POS["lifecycle"], _POS["score_override"]
 _SIGNAL_POS = tuple(_POS[c.key] for c in SIGNAL_COLUMNS)
@@ -73,16 +82,23 @@ class _Change(NamedTuple):
 
 
 def _replace(values: tuple[Any, ...], index: int, value: Any) -> tuple[Any, ...]:
-    return (*values[:index], value, *values[index + 1:])
+    return (*values[:index], value, *values[index + 1 :])
 
 
 class ChunkWriter:
     """Writes chunks of parsed rows. `written` holds the EDIT_COLUMNS the file gives and
     `mapped` the fields its columns feed (API names)."""
 
-    def __init__(self, session: Session, written: frozenset[str], mapped: set[str],
-                 now: dt.datetime, today: dt.date, config: ScoringConfig,
-                 weights_for: WeightsFor) -> None:
+    def __init__(
+        self,
+        session: Session,
+        written: frozenset[str],
+        mapped: set[str],
+        now: dt.datetime,
+        today: dt.date,
+        config: ScoringConfig,
+        weights_for: WeightsFor,
+    ) -> None:
         self.s = session
         self.now = now
         self.today = today
@@ -136,18 +152,31 @@ class ChunkWriter:
         if not self.with_tags:
             return {}
         out: dict[int, list[str]] = {i: [] for i in ids}
-        for cid, tag in rows_where_in(self.s, _TAGS, ("customer_id", "tag"), "customer_id",
-                                      ids, order_by="tag"):
+        for cid, tag in rows_where_in(
+            self.s, _TAGS, ("customer_id", "tag"), "customer_id", ids, order_by="tag"
+        ):
             out[cid].append(tag)
         return out
 
-    def _compare(self, row: ParsedRow, found: tuple[Any, ...], tags: dict[int, list[str]],
-                 issues: list[ImportIssue]) -> _Change | None:
+    def _compare(
+        self,
+        row: ParsedRow,
+        found: tuple[Any, ...],
+        tags: dict[int, list[str]],
+        issues: list[ImportIssue],
+    ) -> _Change | None:
         cid, key, old = found[0], found[1], found[_FIRST_EDIT:]
         if row.key != key and self._taken(row.key, cid):
-            issues.append(ImportIssue(row.line, "name", row.edit[0], "Another customer "
-                                      "already has this name; a renamed customer needs a "
-                                      "name of its own."))
+            issues.append(
+                ImportIssue(
+                    row.line,
+                    "name",
+                    row.edit[0],
+                    "Another customer "
+                    "already has this name; a renamed customer needs a "
+                    "name of its own.",
+                )
+            )
             return None
         merged = self._merge(old + row.edit)
         if merged[_LIFE] is None:  # a blank lifecycle cell keeps the stored stage
@@ -157,8 +186,11 @@ class ChunkWriter:
         if merged == old and (new_tags is None or new_tags == old_tags):
             self.tally.unchanged += 1
             return None
-        if (not self.keep_override and merged[_OVERRIDE] is not None
-                and _SIGNALS(merged) != _SIGNALS(old)):
+        if (
+            not self.keep_override
+            and merged[_OVERRIDE] is not None
+            and _SIGNALS(merged) != _SIGNALS(old)
+        ):
             merged = _replace(merged, _OVERRIDE, None)  # a manual score ends on new signals
         return _Change(row, cid, merged, old, new_tags, old_tags)
 
@@ -168,12 +200,16 @@ class ChunkWriter:
 
     def _score(self, columns: list[Sequence[Any]]) -> Scored:
         """Score the rows given column by column and settle their lifecycle stage."""
-        scored = score_columns([columns[i] for i in _SIGNAL_POS], self.today, self.config,
-                               self.weights_for)
+        scored = score_columns(
+            [columns[i] for i in _SIGNAL_POS], self.today, self.config, self.weights_for
+        )
         stages = columns[_LIFE]
-        columns[_LIFE] = [auto_lifecycle(stage or "active", status)
-                          if self.auto_lifecycle or stage is None else stage
-                          for stage, status in zip(stages, scored.statuses, strict=True)]
+        columns[_LIFE] = [
+            auto_lifecycle(stage or "active", status)
+            if self.auto_lifecycle or stage is None
+            else stage
+            for stage, status in zip(stages, scored.statuses, strict=True)
+        ]
         return scored
 
     def _insert(self, new: list[ParsedRow]) -> None:
@@ -181,12 +217,26 @@ class ChunkWriter:
         scored = self._score(columns)
         n = len(new)
         stamp = [self.now] * n
-        ids = insert_returning_ids(self.s, _CUSTOMERS, _INSERT_COLUMNS, [
-            *columns, [r.key for r in new], scored.scores, scored.statuses, scored.coverage,
-            [self.day] * n, stamp, stamp], "name_key")
+        ids = insert_returning_ids(
+            self.s,
+            _CUSTOMERS,
+            _INSERT_COLUMNS,
+            [
+                *columns,
+                [r.key for r in new],
+                scored.scores,
+                scored.statuses,
+                scored.coverage,
+                [self.day] * n,
+                stamp,
+                stamp,
+            ],
+            "name_key",
+        )
         self._snapshots(ids, columns, scored)
-        self._write_tags([(cid, r.tags) for cid, r in zip(ids, new, strict=True)
-                          if r.tags], replace=[])
+        self._write_tags(
+            [(cid, r.tags) for cid, r in zip(ids, new, strict=True) if r.tags], replace=[]
+        )
         self.tally.created += n
 
     def _update(self, changed: list[_Change]) -> None:
@@ -195,35 +245,45 @@ class ChunkWriter:
         scored = self._score(columns)
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         scores = zip(scored.scores, scored.statuses, scored.coverage, strict=True)
-        for change, values, score in zip(changed, zip(*columns, strict=True), scores,
-                                         strict=True):
+        for change, values, score in zip(changed, zip(*columns, strict=True), scores, strict=True):
             old = change.old
             cols = [i for i in self._may_change if values[i] != old[i]]
             names = tuple(EDIT_COLUMNS[i] for i in cols)
             row = tuple(values[i] for i in cols)
             if cols and cols[0] == 0:  # the name changed: so may its folded key
                 names, row = (*names, "name_key"), (*row, change.row.key)
-            groups.setdefault(names, []).append(
-                (*row, *score, self.day, self.now, change.id))
+            groups.setdefault(names, []).append((*row, *score, self.day, self.now, change.id))
         for names, rows in groups.items():
             update_rows(self.s, _CUSTOMERS, (*names, *_SCORE_COLUMNS, "id"), rows, "id")
         self._snapshots([c.id for c in changed], columns, scored)
-        retagged = [(c.id, c.tags) for c in changed
-                    if c.tags is not None and c.tags != c.old_tags]
+        retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])
         self.tally.updated += len(changed)
 
     def _snapshots(self, ids: list[int], columns: list[Sequence[Any]], scored: Scored) -> None:
         n = len(ids)
-        upsert_columns(self.s, _SNAPSHOTS, _SNAPSHOT_COLUMNS, [
-            ids, [self.day] * n, scored.scores, scored.statuses, scored.coverage,
-            *(columns[_POS[c]] for c in _SNAPSHOT_METRICS), scored.days,
-            columns[_POS["growth_signal"]], columns[_POS["mrr_cents"]]], ("customer_id", "day"))
+        upsert_columns(
+            self.s,
+            _SNAPSHOTS,
+            _SNAPSHOT_COLUMNS,
+            [
+                ids,
+                [self.day] * n,
+                scored.scores,
+                scored.statuses,
+                scored.coverage,
+                *(columns[_POS[c]] for c in _SNAPSHOT_METRICS),
+                scored.days,
+                columns[_POS["growth_signal"]],
+                columns[_POS["mrr_cents"]],
+            ],
+            ("customer_id", "day"),
+        )
 
-    def _write_tags(self, items: Sequence[tuple[int, list[str] | None]],
-                    replace: list[int]) -> None:
+    def _write_tags(
+        self, items: Sequence[tuple[int, list[str] | None]], replace: list[int]
+    ) -> None:
         delete_where_in(self.s, _TAGS, "customer_id", replace)
         pairs = [(cid, tag) for cid, tags in items for tag in tags or ()]
         if pairs:
-            insert_columns(self.s, _TAGS, ("customer_id", "tag"),
-                           list(zip(*pairs, strict=True)))
+            insert_columns(self.s, _TAGS, ("customer_id", "tag"), list(zip(*pairs, strict=True)))

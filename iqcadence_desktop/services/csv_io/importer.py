@@ -100,13 +100,21 @@ class ImportResult:
         return self.created + self.updated
 
     def to_json(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "skipped": self.skipped, "rows": self.rows,
-                "errors": [e.to_json() for e in self.errors],
-                "duplicates": [n.to_json() for n in self.notices],
-                "mapping": self.mapping, "ignored": list(self.ignored),
-                "encoding": self.format.encoding, "delimiter": self.format.delimiter,
-                "dry_run": self.dry_run, "applied": self.applied}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "rows": self.rows,
+            "errors": [e.to_json() for e in self.errors],
+            "duplicates": [n.to_json() for n in self.notices],
+            "mapping": self.mapping,
+            "ignored": list(self.ignored),
+            "encoding": self.format.encoding,
+            "delimiter": self.format.delimiter,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+        }
 
 
 class _Rollback(Exception):
@@ -129,8 +137,16 @@ class _Run:
 class ImportService:
     """Previews and imports customer CSV files."""
 
-    def __init__(self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog,
-                 events: EventBus, settings: SettingsService, mappings: MappingService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        config: ConfigService,
+        audit: AuditLog,
+        events: EventBus,
+        settings: SettingsService,
+        mappings: MappingService,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._config = config
@@ -151,15 +167,21 @@ class ImportService:
     def date_order(self) -> str:
         return str(self._settings.get(DATE_ORDER_KEY, "mdy"))
 
-    def run(self, path: Path, options: ImportOptions = ImportOptions(),
-            progress: ProgressFn | None = None,
-            cancelled: CancelFn | None = None) -> ImportResult:
+    def run(
+        self,
+        path: Path,
+        options: ImportOptions = ImportOptions(),
+        progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None,
+    ) -> ImportResult:
         """Import (or dry-run) a file in one transaction; see the module docstring."""
         preview = self.preview(path, options)
         sniffed = preview.sniffed
         if not sniffed.rows:
-            raise ImportFileError(f"{sniffed.path.name} holds only a header row and no "
-                                  "customers; nothing was imported.")
+            raise ImportFileError(
+                f"{sniffed.path.name} holds only a header row and no "
+                "customers; nothing was imported."
+            )
         before = file_state(sniffed.path)
         mapped, ignored = M.as_dict(sniffed.headers, preview.fields)
         holder: list[ImportResult] = []
@@ -172,10 +194,19 @@ class ImportService:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
                         "so nothing was imported. Wait until the file is saved, then import "
-                        "it again.")
+                        "it again."
+                    )
                 refused = options.all_or_nothing and bool(run.errors)
-                holder.append(self._result(run, sniffed.format, mapped, ignored, options,
-                                           applied=not (options.dry_run or refused)))
+                holder.append(
+                    self._result(
+                        run,
+                        sniffed.format,
+                        mapped,
+                        ignored,
+                        options,
+                        applied=not (options.dry_run or refused),
+                    )
+                )
                 if options.dry_run or refused:
                     raise _Rollback
                 self._finish(s, run, holder[0], sniffed, options)
@@ -185,21 +216,34 @@ class ImportService:
             self._events.publish(DomainEvent(CUSTOMERS_CHANGED, ()))
         return holder[0]
 
-    def _start(self, s: Session, sniffed: Sniffed, fields: Sequence[str | None],
-               options: ImportOptions) -> _Run:
-        columns = [(i, h, f) for i, (h, f) in enumerate(zip(sniffed.headers, fields,
-                                                             strict=True)) if f is not None]
-        profiles = {n.casefold(): i for i, n in s.execute(
-            select(ScoringProfile.id, ScoringProfile.name))}
+    def _start(
+        self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
+    ) -> _Run:
+        columns = [
+            (i, h, f)
+            for i, (h, f) in enumerate(zip(sniffed.headers, fields, strict=True))
+            if f is not None
+        ]
+        profiles = {
+            n.casefold(): i for i, n in s.execute(select(ScoringProfile.id, ScoringProfile.name))
+        }
         day_first = (options.date_order or self.date_order()) == "dmy"
         today = self._clock.today()
         parser = RowParser(columns, len(sniffed.headers), today, day_first, profiles)
-        writer = ChunkWriter(s, parser.written, {f for _, _, f in columns}, self._clock.now(),
-                             today, self._config.current(), self._config.weights_for)
+        writer = ChunkWriter(
+            s,
+            parser.written,
+            {f for _, _, f in columns},
+            self._clock.now(),
+            today,
+            self._config.current(),
+            self._config.weights_for,
+        )
         return _Run(writer, parser)
 
-    def _stream(self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None,
-                cancelled: CancelFn | None) -> None:
+    def _stream(
+        self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None, cancelled: CancelFn | None
+    ) -> None:
         with open_rows(sniffed.path, sniffed.format) as reader:
             for chunk in _chunks(reader, run, CHUNK_ROWS):
                 if cancelled is not None and cancelled():
@@ -208,36 +252,67 @@ class ImportService:
                 if progress is not None:
                     progress(min(reader.position(), sniffed.size), sniffed.size)
 
-    def _result(self, run: _Run, fmt: FileFormat, mapped: dict[str, str], ignored: list[str],
-                options: ImportOptions, applied: bool) -> ImportResult:
+    def _result(
+        self,
+        run: _Run,
+        fmt: FileFormat,
+        mapped: dict[str, str],
+        ignored: list[str],
+        options: ImportOptions,
+        applied: bool,
+    ) -> ImportResult:
         t: Tally = run.writer.tally
         skipped = run.rows - t.created - t.updated - t.unchanged - run.superseded
-        return ImportResult(t.created, t.updated, t.unchanged, skipped, run.rows,
-                            tuple(run.errors[:MAX_REPORTED]), tuple(run.notices[:MAX_REPORTED]),
-                            mapped, tuple(ignored), fmt, options.dry_run, applied)
+        return ImportResult(
+            t.created,
+            t.updated,
+            t.unchanged,
+            skipped,
+            run.rows,
+            tuple(run.errors[:MAX_REPORTED]),
+            tuple(run.notices[:MAX_REPORTED]),
+            mapped,
+            tuple(ignored),
+            fmt,
+            options.dry_run,
+            applied,
+        )
 
-    def _finish(self, s: Session, run: _Run, result: ImportResult, sniffed: Sniffed,
-                options: ImportOptions) -> None:
+    def _finish(
+        self, s: Session, run: _Run, result: ImportResult, sniffed: Sniffed, options: ImportOptions
+    ) -> None:
         if options.mapping and M.differs_from_recognised(sniffed.headers, result.mapping):
             self._mappings.remember(s, sniffed.headers, result.mapping, result.ignored)
         if not result.changed:
             return
         today = self._clock.today()
-        stale = s.scalar(select(func.count()).select_from(Customer).where(
-            Customer.deleted_at.is_(None),
-            Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal())))
+        stale = s.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(
+                Customer.deleted_at.is_(None),
+                Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal()),
+            )
+        )
         if stale:  # keep history and rollups complete for everyone, as the daily refresh does
             rescore_all(s, self._config.current(), self._config.weights_for, today)
         else:
             rebuild_portfolio_day(s, today.toordinal())
         self._audit.record(
-            s, "customers_imported",
+            s,
+            "customers_imported",
             f"Imported {sniffed.path.name}: {result.created} created, {result.updated} "
             f"updated, {result.unchanged} unchanged, {result.skipped} skipped",
-            details={"file": sniffed.path.name, "created": result.created,
-                     "updated": result.updated, "unchanged": result.unchanged,
-                     "skipped": result.skipped, "errors": len(run.errors),
-                     "mapping": dict(result.mapping)})
+            details={
+                "file": sniffed.path.name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+                "errors": len(run.errors),
+                "mapping": dict(result.mapping),
+            },
+        )
 
 
 def _chunks(reader: RowReader, run: _Run, size: int) -> Iterator[list[ParsedRow]]:
@@ -274,9 +349,14 @@ def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
     seen = run.seen
     for row in parsed:
         if row.key in seen:
-            run.notices.append(ImportIssue(
-                row.line, "name", row.edit[0], f"Same customer as row {seen[row.key]}; "
-                "this later row wins."))
+            run.notices.append(
+                ImportIssue(
+                    row.line,
+                    "name",
+                    row.edit[0],
+                    f"Same customer as row {seen[row.key]}; this later row wins.",
+                )
+            )
             if chunk.pop(row.key, None) is not None:
                 run.superseded += 1
         seen[row.key] = row.line

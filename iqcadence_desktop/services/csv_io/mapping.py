@@ -9,11 +9,35 @@ from iqcadence_desktop.services.customers import CUSTOMER_FIELD_LABELS
 
 #: Fields a column may feed (API names; `id` is the bulksheet's stable id).
 IMPORT_FIELDS: tuple[str, ...] = (
-    "id", "name", "manager", "mrr", "arr", "logins", "adoption", "tickets", "nps", "csat",
-    "days", "last_contact", "renewal_date", "growth", "tier", "tags", "lifecycle", "since",
-    "next_touch", "profile", "note", "sentiment", "score")
+    "id",
+    "name",
+    "manager",
+    "mrr",
+    "arr",
+    "logins",
+    "adoption",
+    "tickets",
+    "nps",
+    "csat",
+    "days",
+    "last_contact",
+    "renewal_date",
+    "growth",
+    "tier",
+    "tags",
+    "lifecycle",
+    "since",
+    "next_touch",
+    "profile",
+    "note",
+    "sentiment",
+    "score",
+)
 FIELD_LABELS: dict[str, str] = {
-    **CUSTOMER_FIELD_LABELS, "id": "Customer id", "score": "Manual score"}
+    **CUSTOMER_FIELD_LABELS,
+    "id": "Customer id",
+    "score": "Manual score",
+}
 
 
 class NoNameColumnError(ImportFileError):
@@ -21,9 +45,11 @@ class NoNameColumnError(ImportFileError):
 
     def __init__(self, headers: Sequence[str]) -> None:
         found = ", ".join(f'"{h}"' for h in headers if h) or "none"
-        super().__init__("No column holds the customer name (looked for name, company, "
-                         f"customer, account). Columns found: {found}. Map one with "
-                         "--map COLUMN=name, or pick it in the mapping table.")
+        super().__init__(
+            "No column holds the customer name (looked for name, company, "
+            f"customer, account). Columns found: {found}. Map one with "
+            "--map COLUMN=name, or pick it in the mapping table."
+        )
         self.headers = tuple(headers)
 
 
@@ -34,8 +60,9 @@ def field_for(text: str) -> str:
         return key
     guessed = guess_field(text)
     if guessed is None:
-        raise ImportFileError(f'"{text}" is not a customer field. Fields: '
-                              + ", ".join(IMPORT_FIELDS) + ".")
+        raise ImportFileError(
+            f'"{text}" is not a customer field. Fields: ' + ", ".join(IMPORT_FIELDS) + "."
+        )
     return guessed
 
 
@@ -48,8 +75,11 @@ def _column_index(headers: Sequence[str], column: str) -> int:
     raise ImportFileError(f'The file has no column "{column}". Columns found: {found}.')
 
 
-def resolve(headers: Sequence[str], saved: Mapping[str, str | None] | None = None,
-            overrides: Mapping[str, str | None] | None = None) -> list[str | None]:
+def resolve(
+    headers: Sequence[str],
+    saved: Mapping[str, str | None] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+) -> list[str | None]:
     """The field of each column: recognised, then the saved mapping, then the user's choices."""
     fields: list[str | None] = [guess_field(h) if h else None for h in headers]
     for source in (saved or {}), (overrides or {}):
@@ -70,14 +100,16 @@ def check(headers: Sequence[str], fields: Sequence[str | None]) -> None:
             raise ImportFileError(
                 f'Columns "{headers[j]}" (column {j + 1}) and "{headers[i]}" (column {i + 1}) '
                 f"both hold {FIELD_LABELS.get(field, field)}. Ignore one of them "
-                f"(--ignore COLUMN) or map it to another field.")
+                f"(--ignore COLUMN) or map it to another field."
+            )
         first[field] = i
     if "name" not in first:
         raise NoNameColumnError(headers)
 
 
-def as_dict(headers: Sequence[str], fields: Sequence[str | None]) -> tuple[dict[str, str],
-                                                                           list[str]]:
+def as_dict(
+    headers: Sequence[str], fields: Sequence[str | None]
+) -> tuple[dict[str, str], list[str]]:
     """({column: field} for mapped columns, [ignored columns])."""
     mapped = {h: f for h, f in zip(headers, fields, strict=True) if f is not None}
     ignored = [h for h, f in zip(headers, fields, strict=True) if f is None and h]

@@ -33,23 +33,58 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SYNONYMS: dict[str, str] = {}
 _SYNONYM_LISTS: dict[str, tuple[str, ...]] = {
     "id": ("id", "customerid", "displayid"),
-    "name": ("name", "company", "customer", "account", "companyname", "customername",
-             "accountname", "client", "clientname"),
-    "manager": ("manager", "csm", "owner", "rep", "accountowner", "accountmanager", "csmname",
-                "customersuccessmanager"),
+    "name": (
+        "name",
+        "company",
+        "customer",
+        "account",
+        "companyname",
+        "customername",
+        "accountname",
+        "client",
+        "clientname",
+    ),
+    "manager": (
+        "manager",
+        "csm",
+        "owner",
+        "rep",
+        "accountowner",
+        "accountmanager",
+        "csmname",
+        "customersuccessmanager",
+    ),
     "mrr": ("mrr", "revenue", "monthlyrecurringrevenue", "monthlyrevenue", "mrrusd"),
     "arr": ("arr", "annualrecurringrevenue", "arrusd"),
-    "logins": ("logins", "logins30d", "loginfrequency", "loginsinlast30days", "logins30days",
-               "monthlylogins"),
-    "adoption": ("adoption", "featureadoptionpct", "featureadoption", "featureadoptionpercent",
-                 "adoptionpct", "adoptionpercent"),
+    "logins": (
+        "logins",
+        "logins30d",
+        "loginfrequency",
+        "loginsinlast30days",
+        "logins30days",
+        "monthlylogins",
+    ),
+    "adoption": (
+        "adoption",
+        "featureadoptionpct",
+        "featureadoption",
+        "featureadoptionpercent",
+        "adoptionpct",
+        "adoptionpercent",
+    ),
     "tickets": ("tickets", "opentickets", "supporttickets", "opensupporttickets"),
     "nps": ("nps", "npscategory", "npsscore", "netpromoterscore"),
     "csat": ("csat", "csatscore", "customersatisfaction"),
     "days": ("days", "dayssincecontact", "dayssincelastcontact"),
     "last_contact": ("lastcontactdate", "lastcontact", "lastcontacted", "lasttouch"),
-    "renewal_date": ("renewaldate", "renewson", "renewal", "contractrenewal", "contractend",
-                     "contractenddate"),
+    "renewal_date": (
+        "renewaldate",
+        "renewson",
+        "renewal",
+        "contractrenewal",
+        "contractend",
+        "contractenddate",
+    ),
     "growth": ("growth", "growthsignal"),
     "tier": ("tier", "customertier", "accounttier"),
     "tags": ("tags", "tag", "labels"),
@@ -119,12 +154,16 @@ def _read_sample(path: Path) -> bytes:
 
 def refuse_binary(path: Path, sample: bytes) -> None:
     if sample.startswith(_ZIP_MAGIC) or sample.startswith(_OLE_MAGIC):
-        raise ImportFileError(f"{path.name} looks like an Excel workbook, not a CSV file. "
-                              "Open it in Excel and save it as CSV (File › Save As › CSV), "
-                              "then import the CSV.")
+        raise ImportFileError(
+            f"{path.name} looks like an Excel workbook, not a CSV file. "
+            "Open it in Excel and save it as CSV (File › Save As › CSV), "
+            "then import the CSV."
+        )
     if _looks_binary(sample[:8192]):
-        raise ImportFileError(f"{path.name} is not a text file (it holds binary data). "
-                              "Export your data as CSV and import that file.")
+        raise ImportFileError(
+            f"{path.name} is not a text file (it holds binary data). "
+            "Export your data as CSV and import that file."
+        )
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
@@ -172,8 +211,9 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     """Detect the format (unless given) and read the header and preview rows."""
     sample = _read_sample(path)
     if not sample.strip():
-        raise ImportFileError(f"{path.name} is empty. Choose a CSV file with a header row "
-                              "and at least one customer.")
+        raise ImportFileError(
+            f"{path.name} is empty. Choose a CSV file with a header row and at least one customer."
+        )
     refuse_binary(path, sample)
     enc = encoding or detect_encoding(sample)
     text = sample.decode(enc, errors="replace")
@@ -218,10 +258,12 @@ class RowReader:
             raise ImportFileError(
                 f"The file is not valid {self.fmt.encoding} near byte {self.position():,} "
                 f"({exc.reason}). Choose another encoding (for example cp1252) and try "
-                "again.") from None
+                "again."
+            ) from None
         except csv.Error as exc:
-            raise ImportFileError(f"The file cannot be read as CSV near line "
-                                  f"{self.csv.line_num}: {exc}.") from None
+            raise ImportFileError(
+                f"The file cannot be read as CSV near line {self.csv.line_num}: {exc}."
+            ) from None
 
     def position(self) -> int:
         return self._binary.tell()

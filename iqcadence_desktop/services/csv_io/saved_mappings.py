@@ -24,12 +24,14 @@ class MappingService:
     def find(self, headers: Sequence[str]) -> dict[str, str | None] | None:
         """The saved mapping for exactly this header row, if any."""
         with self._db.session() as s:
-            row = s.scalars(select(SavedMapping).where(
-                SavedMapping.signature == header_signature(headers))).first()
+            row = s.scalars(
+                select(SavedMapping).where(SavedMapping.signature == header_signature(headers))
+            ).first()
             return None if row is None else dict(row.mapping)
 
-    def remember(self, s: Session, headers: Sequence[str], mapped: Mapping[str, str],
-                 ignored: Sequence[str]) -> None:
+    def remember(
+        self, s: Session, headers: Sequence[str], mapped: Mapping[str, str], ignored: Sequence[str]
+    ) -> None:
         """Save (or replace) the mapping in the caller's unit of work, with an audit entry."""
         mapping: dict[str, str | None] = {**dict.fromkeys(ignored), **mapped}
         signature = header_signature(headers)
@@ -38,10 +40,20 @@ class MappingService:
             return
         now = self._clock.now()
         if row is None:
-            s.add(SavedMapping(signature=signature, headers=list(headers), mapping=mapping,
-                               created_at=now, updated_at=now))
+            s.add(
+                SavedMapping(
+                    signature=signature,
+                    headers=list(headers),
+                    mapping=mapping,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         else:
             row.mapping, row.updated_at = mapping, now
-        self._audit.record(s, "import_mapping_saved",
-                           f"Saved an import mapping for {len(headers)} columns",
-                           details={"mapping": dict(mapping)})
+        self._audit.record(
+            s,
+            "import_mapping_saved",
+            f"Saved an import mapping for {len(headers)} columns",
+            details={"mapping": dict(mapping)},
+        )

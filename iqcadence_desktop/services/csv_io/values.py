@@ -12,13 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-MISSING = frozenset({"", "#n/a", "n/a", "na", "null", "none", "nil", "-", "--", "#value!",
-                     "#ref!", "nan"})
+MISSING = frozenset(
+    {"", "#n/a", "n/a", "na", "null", "none", "nil", "-", "--", "#value!", "#ref!", "nan"}
+)
 #: Characters a spreadsheet reads as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: A category stands for the lowest score inside it, so the band never flatters.
-NPS_CATEGORIES = {"promoter": "9", "promoters": "9", "passive": "7", "passives": "7",
-                  "neutral": "7", "detractor": "0", "detractors": "0"}
+NPS_CATEGORIES = {
+    "promoter": "9",
+    "promoters": "9",
+    "passive": "7",
+    "passives": "7",
+    "neutral": "7",
+    "detractor": "0",
+    "detractors": "0",
+}
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
 MONEY_FIELDS = frozenset({"mrr", "arr"})
@@ -29,8 +37,15 @@ _CURRENCY = re.compile(r"[$€£¥]|\b(?:usd|eur|gbp|chf)\b", re.IGNORECASE)
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
-_TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y",
-                      "%d-%b-%Y", "%d-%b-%y")
+_TEXT_DATE_FORMATS = (
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+)
 
 
 def _needs_guard(body: str) -> bool:

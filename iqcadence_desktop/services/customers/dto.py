@@ -73,24 +73,42 @@ class CustomerDTO(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         """The S1 field names plus id, score, shown_score and status (CLI/API)."""
         return {
-            "id": self.id, "display_id": self.display_id, "name": self.name,
-            "manager": self.manager, "mrr": cents_to_amount(self.mrr_cents),
-            "arr": cents_to_amount(self.arr_cents), "logins_30d": self.logins_30d,
+            "id": self.id,
+            "display_id": self.display_id,
+            "name": self.name,
+            "manager": self.manager,
+            "mrr": cents_to_amount(self.mrr_cents),
+            "arr": cents_to_amount(self.arr_cents),
+            "logins_30d": self.logins_30d,
             "feature_adoption_pct": self.feature_adoption_pct,
-            "open_tickets": self.open_tickets, "nps": self.nps, "csat": self.csat,
+            "open_tickets": self.open_tickets,
+            "nps": self.nps,
+            "csat": self.csat,
             "days_since_contact": self.days_since_contact,
             "last_contact_date": _iso(self.last_contact_date),
-            "renewal_date": _iso(self.renewal_date), "months_to_renewal": self.months_to_renewal,
-            "growth_signal": self.growth_signal, "tier": self.tier, "tags": list(self.tags),
-            "lifecycle": self.lifecycle, "customer_since": _iso(self.customer_since),
-            "next_touch": _iso(self.next_touch), "scoring_profile": self.scoring_profile,
-            "note": self.note, "sentiment": self.sentiment, "score": self.score,
-            "shown_score": self.shown_score, "status": self.status, "coverage": self.coverage,
-            "manual_score": self.manual_score, "momentum": self.momentum,
-            "cadence_status": self.cadence_status, "renewal_window": self.renewal_window,
+            "renewal_date": _iso(self.renewal_date),
+            "months_to_renewal": self.months_to_renewal,
+            "growth_signal": self.growth_signal,
+            "tier": self.tier,
+            "tags": list(self.tags),
+            "lifecycle": self.lifecycle,
+            "customer_since": _iso(self.customer_since),
+            "next_touch": _iso(self.next_touch),
+            "scoring_profile": self.scoring_profile,
+            "note": self.note,
+            "sentiment": self.sentiment,
+            "score": self.score,
+            "shown_score": self.shown_score,
+            "status": self.status,
+            "coverage": self.coverage,
+            "manual_score": self.manual_score,
+            "momentum": self.momentum,
+            "cadence_status": self.cadence_status,
+            "renewal_window": self.renewal_window,
             "days_until_renewal": self.days_until_renewal,
             "expansion_estimate": cents_to_amount(self.expansion_estimate_cents),
-            "priority_score": self.priority, "deleted": self.deleted_at is not None,
+            "priority_score": self.priority,
+            "deleted": self.deleted_at is not None,
         }
 
 
@@ -117,8 +135,11 @@ class Explanation(NamedTuple):
         # The total is the change in the shown (rounded) score, so it matches what the
         # user sees; parts are rounded half away from zero.
         total = (shown_score(self.result.score) or 0) - (shown_score(self.previous_score) or 0)
-        parts = [f"{c.signal} {_signed(_round_half_away(c.delta))}" for c in self.changes
-                 if _round_half_away(c.delta) != 0]
+        parts = [
+            f"{c.signal} {_signed(_round_half_away(c.delta))}"
+            for c in self.changes
+            if _round_half_away(c.delta) != 0
+        ]
         head = _signed(total)
         return f"{head}: {', '.join(parts)}" if parts else head
 

@@ -17,29 +17,64 @@ from iqcadence_desktop.errors import ValidationError
 LIFECYCLES: tuple[str, ...] = ("onboarding", "active", "atrisk", "won", "churned")
 SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative")
 GROWTHS: tuple[str, ...] = ("strong", "mild", "none", "na")
-SIGNAL_FIELDS = frozenset({"logins", "adoption", "tickets", "nps", "csat", "days",
-                           "last_contact", "growth"})
+SIGNAL_FIELDS = frozenset(
+    {"logins", "adoption", "tickets", "nps", "csat", "days", "last_contact", "growth"}
+)
 #: API field name -> Customer column it writes.
 CUSTOMER_FIELD_COLUMNS: dict[str, str] = {
-    "name": "name", "manager": "manager", "mrr": "mrr_cents", "logins": "logins_30d",
-    "adoption": "feature_adoption_pct", "tickets": "open_tickets", "nps": "nps", "csat": "csat",
-    "last_contact": "last_contact_date", "renewal_date": "renewal_date",
-    "growth": "growth_signal", "tier": "tier", "lifecycle": "lifecycle",
-    "since": "customer_since", "next_touch": "next_touch", "note": "note",
-    "sentiment": "sentiment", "score": "score_override",
+    "name": "name",
+    "manager": "manager",
+    "mrr": "mrr_cents",
+    "logins": "logins_30d",
+    "adoption": "feature_adoption_pct",
+    "tickets": "open_tickets",
+    "nps": "nps",
+    "csat": "csat",
+    "last_contact": "last_contact_date",
+    "renewal_date": "renewal_date",
+    "growth": "growth_signal",
+    "tier": "tier",
+    "lifecycle": "lifecycle",
+    "since": "customer_since",
+    "next_touch": "next_touch",
+    "note": "note",
+    "sentiment": "sentiment",
+    "score": "score_override",
 }
 CUSTOMER_FIELD_LABELS: dict[str, str] = {
-    "name": "Name", "manager": "Manager", "mrr": "MRR", "arr": "ARR", "logins": "Logins",
-    "adoption": "Feature adoption", "tickets": "Open tickets", "nps": "NPS", "csat": "CSAT",
-    "days": "Days since contact", "last_contact": "Last contact date",
-    "renewal_date": "Renewal date", "growth": "Growth", "tier": "Tier",
-    "lifecycle": "Lifecycle", "since": "Customer since", "next_touch": "Next touch",
-    "note": "Note", "sentiment": "Sentiment", "score": "Score", "tags": "Tags",
+    "name": "Name",
+    "manager": "Manager",
+    "mrr": "MRR",
+    "arr": "ARR",
+    "logins": "Logins",
+    "adoption": "Feature adoption",
+    "tickets": "Open tickets",
+    "nps": "NPS",
+    "csat": "CSAT",
+    "days": "Days since contact",
+    "last_contact": "Last contact date",
+    "renewal_date": "Renewal date",
+    "growth": "Growth",
+    "tier": "Tier",
+    "lifecycle": "Lifecycle",
+    "since": "Customer since",
+    "next_touch": "Next touch",
+    "note": "Note",
+    "sentiment": "Sentiment",
+    "score": "Score",
+    "tags": "Tags",
     "profile": "Scoring profile",
 }
 TIER_ALIASES: dict[str, str] = {
-    "enterprise": "enterprise", "ent": "enterprise", "mid": "mid", "midmarket": "mid",
-    "mm": "mid", "mid-market": "mid", "mid market": "mid", "smb": "smb", "small": "smb",
+    "enterprise": "enterprise",
+    "ent": "enterprise",
+    "mid": "mid",
+    "midmarket": "mid",
+    "mm": "mid",
+    "mid-market": "mid",
+    "mid market": "mid",
+    "smb": "smb",
+    "small": "smb",
     "small business": "smb",
 }
 MAX_MONEY_CENTS = 10**13
@@ -193,8 +228,11 @@ def parse_fields(raw: Mapping[str, object], today: dt.date) -> dict[str, Any]:
     """
     unknown = sorted(set(raw) - KNOWN_FIELDS)
     if unknown:
-        raise ValidationError(unknown[0], f'"{unknown[0]}" is not a customer field. Known '
-                              "fields: " + ", ".join(sorted(KNOWN_FIELDS)) + ".")
+        raise ValidationError(
+            unknown[0],
+            f'"{unknown[0]}" is not a customer field. Known '
+            "fields: " + ", ".join(sorted(KNOWN_FIELDS)) + ".",
+        )
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "name" or not is_blank(value):
@@ -213,9 +251,12 @@ def _merge_days(out: dict[str, Any], today: dt.date) -> None:
     days = out.pop("days")
     contact = out.get("last_contact")
     if contact is not None and days is not None and (today - contact).days != days:
-        raise ValidationError("days", f"Days since contact ({days}) and last contact date "
-                              f"({contact.isoformat()}) disagree as of {today.isoformat()}; "
-                              "give only one of them.")
+        raise ValidationError(
+            "days",
+            f"Days since contact ({days}) and last contact date "
+            f"({contact.isoformat()}) disagree as of {today.isoformat()}; "
+            "give only one of them.",
+        )
     if days is not None:
         out["last_contact"] = today - dt.timedelta(days=days)
     else:
@@ -229,11 +270,17 @@ def _merge_arr(out: dict[str, Any]) -> None:
     mrr = out.get("mrr")
     # ARR ÷ 12 rounds to the cent, so 12 × MRR may differ from ARR by up to 6 cents.
     if mrr is not None and arr is not None and abs(mrr * 12 - arr) > 6:
-        raise ValidationError("arr", f"MRR ({money_text(mrr)}) and ARR ({money_text(arr)}) "
-                              "disagree (ARR must be 12 × MRR); give only one of them.")
+        raise ValidationError(
+            "arr",
+            f"MRR ({money_text(mrr)}) and ARR ({money_text(arr)}) "
+            "disagree (ARR must be 12 × MRR); give only one of them.",
+        )
     if mrr is None:  # derived only when needed: Decimal per imported row is costly
-        out["mrr"] = None if arr is None else int(
-            (Decimal(arr) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        out["mrr"] = (
+            None
+            if arr is None
+            else int((Decimal(arr) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        )
 
 
 def money_text(cents: int | None) -> str:

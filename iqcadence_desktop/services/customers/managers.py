@@ -43,8 +43,10 @@ def clean_name(name: str) -> str:
     if not cleaned:
         raise ValidationError("manager", "Enter the manager's name; it cannot be empty.")
     if len(cleaned) > MAX_NAME:
-        raise ValidationError("manager", f"A manager's name can be at most {MAX_NAME} "
-                              f"characters; this one has {len(cleaned)}.")
+        raise ValidationError(
+            "manager",
+            f"A manager's name can be at most {MAX_NAME} characters; this one has {len(cleaned)}.",
+        )
     return cleaned
 
 
@@ -60,12 +62,14 @@ class ManagerService:
     def managers(self) -> list[ManagerDTO]:
         """Every manager with at least one live account, by name."""
         mrr = func.coalesce(func.sum(Customer.mrr_cents), 0)
-        stmt = (select(Customer.manager, func.count(), mrr)
-                .where(Customer.deleted_at.is_(None), Customer.manager.is_not(None))
-                .group_by(Customer.manager).order_by(Customer.manager))
+        stmt = (
+            select(Customer.manager, func.count(), mrr)
+            .where(Customer.deleted_at.is_(None), Customer.manager.is_not(None))
+            .group_by(Customer.manager)
+            .order_by(Customer.manager)
+        )
         with self._db.session() as s:
-            return [ManagerDTO(str(m), int(n), int(cents or 0))
-                    for m, n, cents in s.execute(stmt)]
+            return [ManagerDTO(str(m), int(n), int(cents or 0)) for m, n, cents in s.execute(stmt)]
 
     def rename(self, old: str, new: str) -> int:
         """Give a manager a new name on all their accounts (trashed ones too)."""
@@ -73,13 +77,21 @@ class ManagerService:
         with self._db.session() as s:
             self._require_known(s, old)
             if new != old and self._exists(s, new):
-                raise ValidationError("manager", f'"{new}" is already a manager. To combine '
-                                      f'the two books, merge "{old}" into "{new}" instead.')
+                raise ValidationError(
+                    "manager",
+                    f'"{new}" is already a manager. To combine '
+                    f'the two books, merge "{old}" into "{new}" instead.',
+                )
             count = self._move(s, [old], new)
-            s.execute(update(PortfolioDaily).where(PortfolioDaily.manager == old)
-                      .values(manager=new))
-            self._audit.record(s, "manager_renamed", f'Renamed manager "{old}" to "{new}" '
-                               f"({count} accounts)", details={"from": old, "to": new})
+            s.execute(
+                update(PortfolioDaily).where(PortfolioDaily.manager == old).values(manager=new)
+            )
+            self._audit.record(
+                s,
+                "manager_renamed",
+                f'Renamed manager "{old}" to "{new}" ({count} accounts)',
+                details={"from": old, "to": new},
+            )
         self._publish()
         return count
 
@@ -88,16 +100,18 @@ class ManagerService:
         target = clean_name(target)
         sources = [m for m in dict.fromkeys(sources) if m != target]
         if not sources:
-            raise ValidationError("manager", "Choose at least one other manager to merge "
-                                  f'into "{target}".')
+            raise ValidationError(
+                "manager", f'Choose at least one other manager to merge into "{target}".'
+            )
         with self._db.session() as s:
             for name in sources:
                 self._require_known(s, name)
             count = self._move(s, sources, target)
             self._rebuild_rollup(s)
             text = f'Merged {", ".join(sources)} into "{target}" ({count} accounts)'
-            self._audit.record(s, "managers_merged", text,
-                               details={"from": list(sources), "to": target})
+            self._audit.record(
+                s, "managers_merged", text, details={"from": list(sources), "to": target}
+            )
         self._publish()
         return count
 
@@ -105,19 +119,30 @@ class ManagerService:
         """Give the chosen accounts to a manager (None = unassigned); one entry each."""
         target = None if manager is None else clean_name(manager)
         with self._db.session() as s:
-            rows = s.execute(select(Customer.id, Customer.name, Customer.manager)
-                             .where(Customer.id.in_(customer_ids))).all()
+            rows = s.execute(
+                select(Customer.id, Customer.name, Customer.manager).where(
+                    Customer.id.in_(customer_ids)
+                )
+            ).all()
             if len(rows) != len(set(customer_ids)):
-                raise NotFoundError("Some of the chosen accounts no longer exist; "
-                                    "refresh the list and try again.")
+                raise NotFoundError(
+                    "Some of the chosen accounts no longer exist; refresh the list and try again."
+                )
             moved = [r for r in rows if r[2] != target]
             for cid, name, old in moved:
-                self._audit.record(s, "customer_reassigned", f'Manager of "{name}": '
-                                   f'{old or "none"} → {target or "none"}',
-                                   customer_id=cid, customer_name=name,
-                                   details={"from": old, "to": target})
-            s.execute(update(Customer).where(Customer.id.in_([r[0] for r in moved]))
-                      .values(manager=target, updated_at=self._clock.now()))
+                self._audit.record(
+                    s,
+                    "customer_reassigned",
+                    f'Manager of "{name}": {old or "none"} → {target or "none"}',
+                    customer_id=cid,
+                    customer_name=name,
+                    details={"from": old, "to": target},
+                )
+            s.execute(
+                update(Customer)
+                .where(Customer.id.in_([r[0] for r in moved]))
+                .values(manager=target, updated_at=self._clock.now())
+            )
             if moved:
                 self._rebuild_rollup(s)
         if moved:
@@ -125,21 +150,27 @@ class ManagerService:
         return len(moved)
 
     def _move(self, s: Session, sources: Sequence[str], target: str) -> int:
-        result = s.execute(update(Customer).where(Customer.manager.in_(sources))
-                           .values(manager=target, updated_at=self._clock.now()))
+        result = s.execute(
+            update(Customer)
+            .where(Customer.manager.in_(sources))
+            .values(manager=target, updated_at=self._clock.now())
+        )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def _rebuild_rollup(self, s: Session) -> None:
         # The rollup groups history by each account's current manager; recompute it all.
-        first, last = s.execute(select(func.min(ScoreSnapshot.day),
-                                       func.max(ScoreSnapshot.day))).one()
+        first, last = s.execute(
+            select(func.min(ScoreSnapshot.day), func.max(ScoreSnapshot.day))
+        ).one()
         if first is not None:
             rebuild_portfolio_days(s, int(first), int(last))
 
     @staticmethod
     def _exists(s: Session, name: str) -> bool:
-        return s.scalar(select(func.count()).select_from(Customer)
-                        .where(Customer.manager == name)) != 0
+        return (
+            s.scalar(select(func.count()).select_from(Customer).where(Customer.manager == name))
+            != 0
+        )
 
     def _require_known(self, s: Session, name: str) -> None:
         if not self._exists(s, name):

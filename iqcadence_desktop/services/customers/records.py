@@ -99,8 +99,14 @@ def sentiment_trend(entries: list[SentimentDTO], last: int = 3) -> str:
 class CustomerRecordsService:
     """Create, edit and delete a customer's notes and contacts; log its sentiment."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus,
-                 customers: CustomerService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        events: EventBus,
+        customers: CustomerService,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
@@ -111,8 +117,11 @@ class CustomerRecordsService:
     def notes(self, customer_id: int) -> list[NoteDTO]:
         """Newest first."""
         with self._db.session() as s:
-            rows = s.scalars(select(Note).where(Note.customer_id == customer_id)
-                             .order_by(Note.created_at.desc(), Note.id.desc()))
+            rows = s.scalars(
+                select(Note)
+                .where(Note.customer_id == customer_id)
+                .order_by(Note.created_at.desc(), Note.id.desc())
+            )
             return [_note(r) for r in rows]
 
     def add_note(self, customer_id: int, body: str) -> NoteDTO:
@@ -120,12 +129,22 @@ class CustomerRecordsService:
         with self._db.session() as s:
             name = self._customer_name(s, customer_id)
             now = self._clock.now()
-            row = Note(customer_id=customer_id, body=text, author=self._audit.user(),
-                       created_at=now, updated_at=now)
+            row = Note(
+                customer_id=customer_id,
+                body=text,
+                author=self._audit.user(),
+                created_at=now,
+                updated_at=now,
+            )
             s.add(row)
             s.flush()
-            self._audit.record(s, "note_added", f'Note added to "{name}": {_short(text)}',
-                               customer_id=customer_id, customer_name=name)
+            self._audit.record(
+                s,
+                "note_added",
+                f'Note added to "{name}": {_short(text)}',
+                customer_id=customer_id,
+                customer_name=name,
+            )
             dto = _note(row)
         self._publish(customer_id)
         return dto
@@ -136,8 +155,13 @@ class CustomerRecordsService:
             row = _get(s, Note, note_id, "note")
             name = self._customer_name(s, row.customer_id)
             row.body, row.updated_at = text, self._clock.now()
-            self._audit.record(s, "note_edited", f'Note on "{name}" edited: {_short(text)}',
-                               customer_id=row.customer_id, customer_name=name)
+            self._audit.record(
+                s,
+                "note_edited",
+                f'Note on "{name}" edited: {_short(text)}',
+                customer_id=row.customer_id,
+                customer_name=name,
+            )
             dto = _note(row)
         self._publish(dto.customer_id)
         return dto
@@ -146,16 +170,24 @@ class CustomerRecordsService:
         with self._db.session() as s:
             row = _get(s, Note, note_id, "note")
             cid, name = row.customer_id, self._customer_name(s, row.customer_id)
-            self._audit.record(s, "note_deleted", f'Note on "{name}" deleted: {_short(row.body)}',
-                               customer_id=cid, customer_name=name)
+            self._audit.record(
+                s,
+                "note_deleted",
+                f'Note on "{name}" deleted: {_short(row.body)}',
+                customer_id=cid,
+                customer_name=name,
+            )
             s.delete(row)
         self._publish(cid)
 
     # -- contacts ---------------------------------------------------------------------
     def contacts(self, customer_id: int) -> list[ContactDTO]:
         with self._db.session() as s:
-            rows = s.scalars(select(Contact).where(Contact.customer_id == customer_id)
-                             .order_by(Contact.name, Contact.id))
+            rows = s.scalars(
+                select(Contact)
+                .where(Contact.customer_id == customer_id)
+                .order_by(Contact.name, Contact.id)
+            )
             return [_contact(r) for r in rows]
 
     def add_contact(self, customer_id: int, raw: Mapping[str, str]) -> ContactDTO:
@@ -165,8 +197,13 @@ class CustomerRecordsService:
             row = Contact(customer_id=customer_id, **values)
             s.add(row)
             s.flush()
-            self._audit.record(s, "contact_added", f'Contact {row.name} added to "{name}"',
-                               customer_id=customer_id, customer_name=name)
+            self._audit.record(
+                s,
+                "contact_added",
+                f'Contact {row.name} added to "{name}"',
+                customer_id=customer_id,
+                customer_name=name,
+            )
             dto = _contact(row)
         self._publish(customer_id)
         return dto
@@ -178,8 +215,13 @@ class CustomerRecordsService:
             name = self._customer_name(s, row.customer_id)
             for key, value in values.items():
                 setattr(row, key, value)
-            self._audit.record(s, "contact_edited", f'Contact {row.name} of "{name}" edited',
-                               customer_id=row.customer_id, customer_name=name)
+            self._audit.record(
+                s,
+                "contact_edited",
+                f'Contact {row.name} of "{name}" edited',
+                customer_id=row.customer_id,
+                customer_name=name,
+            )
             dto = _contact(row)
         self._publish(dto.customer_id)
         return dto
@@ -188,8 +230,13 @@ class CustomerRecordsService:
         with self._db.session() as s:
             row = _get(s, Contact, contact_id, "contact")
             cid, name = row.customer_id, self._customer_name(s, row.customer_id)
-            self._audit.record(s, "contact_deleted", f'Contact {row.name} of "{name}" deleted',
-                               customer_id=cid, customer_name=name)
+            self._audit.record(
+                s,
+                "contact_deleted",
+                f'Contact {row.name} of "{name}" deleted',
+                customer_id=cid,
+                customer_name=name,
+            )
             s.delete(row)
         self._publish(cid)
 
@@ -197,26 +244,41 @@ class CustomerRecordsService:
     def sentiment_log(self, customer_id: int) -> list[SentimentDTO]:
         """Oldest first."""
         with self._db.session() as s:
-            rows = s.scalars(select(SentimentEntry).where(SentimentEntry.customer_id == customer_id)
-                             .order_by(SentimentEntry.day, SentimentEntry.id))
+            rows = s.scalars(
+                select(SentimentEntry)
+                .where(SentimentEntry.customer_id == customer_id)
+                .order_by(SentimentEntry.day, SentimentEntry.id)
+            )
             return [SentimentDTO(r.id, r.customer_id, r.day, r.sentiment, r.comment) for r in rows]
 
-    def log_sentiment(self, customer_id: int, sentiment: str, comment: str = "",
-                      day: dt.date | None = None) -> SentimentDTO:
+    def log_sentiment(
+        self, customer_id: int, sentiment: str, comment: str = "", day: dt.date | None = None
+    ) -> SentimentDTO:
         """Add a reading and make it the customer's current sentiment."""
         mood = sentiment.strip().lower()
         if mood not in SENTIMENTS:
-            raise ValidationError("sentiment", f"Sentiment: {sentiment!r} is not allowed; "
-                                  "choose positive, neutral or negative.")
+            raise ValidationError(
+                "sentiment",
+                f"Sentiment: {sentiment!r} is not allowed; choose positive, neutral or negative.",
+            )
         with self._db.session() as s:
             name = self._customer_name(s, customer_id)
-            row = SentimentEntry(customer_id=customer_id, day=day or self._clock.today(),
-                                 sentiment=mood, comment=comment.strip() or None,
-                                 created_at=self._clock.now())
+            row = SentimentEntry(
+                customer_id=customer_id,
+                day=day or self._clock.today(),
+                sentiment=mood,
+                comment=comment.strip() or None,
+                created_at=self._clock.now(),
+            )
             s.add(row)
             s.flush()
-            self._audit.record(s, "sentiment_logged", f'Sentiment of "{name}": {mood}',
-                               customer_id=customer_id, customer_name=name)
+            self._audit.record(
+                s,
+                "sentiment_logged",
+                f'Sentiment of "{name}": {mood}',
+                customer_id=customer_id,
+                customer_name=name,
+            )
             dto = SentimentDTO(row.id, customer_id, row.day, mood, row.comment)
         self._customers.update(customer_id, {"sentiment": mood})
         self._publish(customer_id)
@@ -225,10 +287,20 @@ class CustomerRecordsService:
     # -- history ----------------------------------------------------------------------
     def history(self, customer_id: int, days: int | None = None) -> list[SnapshotDTO]:
         """Daily snapshots oldest first, as DTOs (views never hold ORM rows)."""
-        return [SnapshotDTO(dt.date.fromordinal(r.day), r.score, r.status, r.coverage,
-                            r.logins_30d, r.feature_adoption_pct, r.open_tickets, r.nps,
-                            r.days_since_contact)
-                for r in self._customers.history(customer_id, days)]
+        return [
+            SnapshotDTO(
+                dt.date.fromordinal(r.day),
+                r.score,
+                r.status,
+                r.coverage,
+                r.logins_30d,
+                r.feature_adoption_pct,
+                r.open_tickets,
+                r.nps,
+                r.days_since_contact,
+            )
+            for r in self._customers.history(customer_id, days)
+        ]
 
     # -- helpers ----------------------------------------------------------------------
     def _customer_name(self, s: Session, customer_id: int) -> str:
@@ -259,10 +331,17 @@ def _contact_fields(raw: Mapping[str, str]) -> dict[str, str | None]:
     name = _required("name", raw.get("name", ""), "Contact name: a contact needs a name.")
     email = raw.get("email", "").strip() or None
     if email is not None and not EMAIL.match(email):
-        raise ValidationError("email", f"Email: {email!r} is not an email address; write it "
-                              "like name@example.com or leave it empty.")
-    return {"name": name[:200], "role": raw.get("role", "").strip()[:120] or None,
-            "email": email, "phone": raw.get("phone", "").strip()[:60] or None}
+        raise ValidationError(
+            "email",
+            f"Email: {email!r} is not an email address; write it "
+            "like name@example.com or leave it empty.",
+        )
+    return {
+        "name": name[:200],
+        "role": raw.get("role", "").strip()[:120] or None,
+        "email": email,
+        "phone": raw.get("phone", "").strip()[:60] or None,
+    }
 
 
 def _short(text: str, width: int = 60) -> str:

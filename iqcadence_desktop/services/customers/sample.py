@@ -31,20 +31,86 @@ from iqcadence_desktop.services.scoring import (
     snapshot_row,
 )
 
-MANAGERS = ("Sarah Chen", "Marcus Webb", "Priya Nair", "Jonas Müller", "Aiko Tanaka",
-            "Lena García")
-SPECIAL_NAMES = ("Müller GmbH", "株式会社サンプル", "Zürich Energy, B.V.", "Smith & Söhne",
-                 "Ελληνική Λογιστική", "Café Lumière SARL")
-PREFIXES = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay",
-            "Soylent", "Cyberdyne", "Wonka", "Tyrell", "Oscorp", "Nakatomi", "Massive",
-            "Blue Sun", "Aperture", "Gringotts", "Monarch", "Pied Piper", "Northwind",
-            "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum", "Proseware", "Wingtip",
-            "Lucerne", "Margie's", "Alpine", "Coho", "Fourth Coffee", "Humongous", "Trey")
-SUFFIXES = ("Corp", "Inc", "Labs", "Systems", "Group", "Partners", "Analytics", "Logistics",
-            "Health", "Retail", "Foods", "Media", "Energy", "Capital", "Robotics", "Studios",
-            "Networks", "Holdings", "Cloud", "Works")
-TAGS = ("vip", "beta", "upsell", "champion-left", "migration", "emea", "apac", "na",
-        "pilot", "reference")
+MANAGERS = ("Sarah Chen", "Marcus Webb", "Priya Nair", "Jonas Müller", "Aiko Tanaka", "Lena García")
+SPECIAL_NAMES = (
+    "Müller GmbH",
+    "株式会社サンプル",
+    "Zürich Energy, B.V.",
+    "Smith & Söhne",
+    "Ελληνική Λογιστική",
+    "Café Lumière SARL",
+)
+PREFIXES = (
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Hooli",
+    "Vandelay",
+    "Soylent",
+    "Cyberdyne",
+    "Wonka",
+    "Tyrell",
+    "Oscorp",
+    "Nakatomi",
+    "Massive",
+    "Blue Sun",
+    "Aperture",
+    "Gringotts",
+    "Monarch",
+    "Pied Piper",
+    "Northwind",
+    "Contoso",
+    "Fabrikam",
+    "Tailspin",
+    "Litware",
+    "Adatum",
+    "Proseware",
+    "Wingtip",
+    "Lucerne",
+    "Margie's",
+    "Alpine",
+    "Coho",
+    "Fourth Coffee",
+    "Humongous",
+    "Trey",
+)
+SUFFIXES = (
+    "Corp",
+    "Inc",
+    "Labs",
+    "Systems",
+    "Group",
+    "Partners",
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Retail",
+    "Foods",
+    "Media",
+    "Energy",
+    "Capital",
+    "Robotics",
+    "Studios",
+    "Networks",
+    "Holdings",
+    "Cloud",
+    "Works",
+)
+TAGS = (
+    "vip",
+    "beta",
+    "upsell",
+    "champion-left",
+    "migration",
+    "emea",
+    "apac",
+    "na",
+    "pilot",
+    "reference",
+)
 TIER_MRR = {"enterprise": (8_000, 60_000), "mid": (1_500, 9_000), "smb": (150, 1_800)}
 
 
@@ -82,12 +148,20 @@ def _clip(x: float) -> float:
 def _traits(rng: random.Random, end: float) -> dict[str, Any]:
     """What stays fixed for an account: signal offsets, missing data, contact rhythm."""
     return {
-        "offsets": {s: rng.gauss(0, OFFSET_SPREAD) for s in ("logins", "adoption", "tickets",
-                                                             "nps", "csat")},
-        "no_nps": rng.random() < 0.12, "no_csat": rng.random() < 0.3,
-        "growth": "na" if rng.random() < 0.08 else
-        "strong" if end > 0.78 else "mild" if end > 0.55 else "none",
-        "contact_phase": rng.randrange(1000), "wiggle_phase": rng.uniform(0, 6.283),
+        "offsets": {
+            s: rng.gauss(0, OFFSET_SPREAD) for s in ("logins", "adoption", "tickets", "nps", "csat")
+        },
+        "no_nps": rng.random() < 0.12,
+        "no_csat": rng.random() < 0.3,
+        "growth": "na"
+        if rng.random() < 0.08
+        else "strong"
+        if end > 0.78
+        else "mild"
+        if end > 0.55
+        else "none",
+        "contact_phase": rng.randrange(1000),
+        "wiggle_phase": rng.uniform(0, 6.283),
     }
 
 
@@ -99,13 +173,15 @@ def _health_on(plan: dict[str, Any], frac: float) -> float:
     return min(0.98, max(0.02, start + (end - start) * eased + wave))
 
 
-def _signals_for(traits: dict[str, Any], health: float, day: dt.date,
-                 rng: random.Random) -> dict[str, Any]:
+def _signals_for(
+    traits: dict[str, Any], health: float, day: dt.date, rng: random.Random
+) -> dict[str, Any]:
     """Signals on one day for a latent health in [0, 1]: offsets plus a little jitter."""
     off = traits["offsets"]
 
     def level(signal: str) -> float:
         return _clip(health + off[signal] + rng.gauss(0, DAILY_JITTER))
+
     # Healthy accounts are touched every ~10 days, neglected ones every ~60.
     interval = 8 + round((1 - health) * 52)
     since = (day.toordinal() + traits["contact_phase"]) % interval
@@ -124,18 +200,28 @@ def _day_rng(plan: dict[str, Any], day: dt.date) -> random.Random:
     return random.Random(f"{plan['seed']}-{day.toordinal()}")
 
 
-def generate(session: Session, *, customers: int, days: int, today: dt.date,
-             config: ScoringConfig, weights_for: WeightsFor, seed: int = 7,
-             now: dt.datetime | None = None,
-             progress: Callable[[int, int], None] | None = None) -> SampleResult:
+def generate(
+    session: Session,
+    *,
+    customers: int,
+    days: int,
+    today: dt.date,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    seed: int = 7,
+    now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SampleResult:
     """Insert `customers` accounts with `days` days of snapshots ending today."""
     rng = random.Random(seed)
     now = now or dt.datetime.combine(today, dt.time(9))
     start_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
     # A second sample (or a sample beside real accounts) must not reuse a name.
     taken = set(session.scalars(select(Customer.name_key)))
-    plans = [_plan(rng, i + start_id, name, today, now)
-             for i, name in enumerate(_names(rng, customers, taken))]
+    plans = [
+        _plan(rng, i + start_id, name, today, now)
+        for i, name in enumerate(_names(rng, customers, taken))
+    ]
     session.execute(insert(Customer), [p["row"] for p in plans])
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:
@@ -144,53 +230,94 @@ def generate(session: Session, *, customers: int, days: int, today: dt.date,
     return SampleResult(customers, days)
 
 
-def _plan(rng: random.Random, cid: int, name: str, today: dt.date,
-          now: dt.datetime) -> dict[str, Any]:
+def _plan(
+    rng: random.Random, cid: int, name: str, today: dt.date, now: dt.datetime
+) -> dict[str, Any]:
     tier = rng.choices(("enterprise", "mid", "smb"), (0.15, 0.35, 0.5))[0]
     low, high = TIER_MRR[tier]
     mrr = int(low * (high / low) ** (rng.random() ** 2.2)) * 100  # skewed towards low
     trend = rng.choices(("improving", "declining", "flat"), (0.3, 0.3, 0.4))[0]
     end = min(0.97, max(0.03, rng.betavariate(2.6, 1.8)))
-    start = {"improving": end - rng.uniform(0.15, 0.35),
-             "declining": end + rng.uniform(0.15, 0.35),
-             "flat": end + rng.uniform(-0.03, 0.03)}[trend]
-    plan: dict[str, Any] = {"start": start, "end": end, "trend": trend, "seed": rng.random(),
-                            "traits": _traits(rng, end)}
+    start = {
+        "improving": end - rng.uniform(0.15, 0.35),
+        "declining": end + rng.uniform(0.15, 0.35),
+        "flat": end + rng.uniform(-0.03, 0.03),
+    }[trend]
+    plan: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "trend": trend,
+        "seed": rng.random(),
+        "traits": _traits(rng, end),
+    }
     sig = _signals_for(plan["traits"], _health_on(plan, 1.0), today, _day_rng(plan, today))
-    lifecycle = rng.choices(("active", "onboarding", "won", "churned"),
-                            (0.86, 0.07, 0.04, 0.03))[0]
+    lifecycle = rng.choices(("active", "onboarding", "won", "churned"), (0.86, 0.07, 0.04, 0.03))[0]
     plan["row"] = {
-        "id": cid, "name": name, "name_key": name_key(name), "manager": rng.choice(MANAGERS),
-        "mrr_cents": mrr, "logins_30d": sig["logins"], "feature_adoption_pct": sig["adoption"],
-        "open_tickets": sig["tickets"], "nps": sig["nps"], "csat": sig["csat"],
+        "id": cid,
+        "name": name,
+        "name_key": name_key(name),
+        "manager": rng.choice(MANAGERS),
+        "mrr_cents": mrr,
+        "logins_30d": sig["logins"],
+        "feature_adoption_pct": sig["adoption"],
+        "open_tickets": sig["tickets"],
+        "nps": sig["nps"],
+        "csat": sig["csat"],
         "last_contact_date": sig["last_contact"],
         "renewal_date": today + dt.timedelta(days=rng.randint(-20, 365)),
-        "growth_signal": sig["growth"], "tier": tier, "lifecycle": lifecycle,
+        "growth_signal": sig["growth"],
+        "tier": tier,
+        "lifecycle": lifecycle,
         "customer_since": today - dt.timedelta(days=rng.randint(60, 2400)),
-        "next_touch": (today + dt.timedelta(days=rng.randint(-5, 40))
-                       if rng.random() < 0.6 else None),
-        "scoring_profile_id": None, "note": None,
-        "sentiment": rng.choices(("positive", "neutral", "negative", None),
-                                 (0.3, 0.4, 0.15, 0.15))[0],
-        "score_override": None, "score": None, "status": "unscored", "coverage": 0.0,
-        "scored_day": None, "created_at": now, "updated_at": now, "deleted_at": None,
+        "next_touch": (
+            today + dt.timedelta(days=rng.randint(-5, 40)) if rng.random() < 0.6 else None
+        ),
+        "scoring_profile_id": None,
+        "note": None,
+        "sentiment": rng.choices(("positive", "neutral", "negative", None), (0.3, 0.4, 0.15, 0.15))[
+            0
+        ],
+        "score_override": None,
+        "score": None,
+        "status": "unscored",
+        "coverage": 0.0,
+        "scored_day": None,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
     }
     plan["tags"] = rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3)))
     return plan
 
 
-def _history(session: Session, plans: list[dict[str, Any]], days: int, today: dt.date,
-             config: ScoringConfig, weights_for: WeightsFor,
-             progress: Callable[[int, int], None] | None) -> None:
+def _history(
+    session: Session,
+    plans: list[dict[str, Any]],
+    days: int,
+    today: dt.date,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     first = today.toordinal() - max(days, 1) + 1
     for step, ordinal in enumerate(range(first, today.toordinal() + 1)):
         day = dt.date.fromordinal(ordinal)
         frac = 1.0 if days <= 1 else step / (days - 1)
         signal_rows = [_signals_on(p, frac, day, ordinal == today.toordinal()) for p in plans]
         scored = score_rows(signal_rows, day, config, weights_for)
-        snaps = [snapshot_row(p["row"]["id"], ordinal, scored.scores[i], scored.statuses[i],
-                              scored.coverage[i], signal_rows[i], scored.days[i],
-                              p["row"]["mrr_cents"]) for i, p in enumerate(plans)]
+        snaps = [
+            snapshot_row(
+                p["row"]["id"],
+                ordinal,
+                scored.scores[i],
+                scored.statuses[i],
+                scored.coverage[i],
+                signal_rows[i],
+                scored.days[i],
+                p["row"]["mrr_cents"],
+            )
+            for i, p in enumerate(plans)
+        ]
         session.execute(insert(ScoreSnapshot), snaps)
         if ordinal == today.toordinal():
             _finalise(session, plans, scored.scores, scored.statuses, scored.coverage, ordinal)
@@ -203,20 +330,61 @@ def _signals_on(plan: dict[str, Any], frac: float, day: dt.date, last: bool) -> 
     """A row shaped like SIGNAL_COLUMNS for one day of this account's history."""
     if last:
         row = plan["row"]
-        return (None, row["logins_30d"], row["feature_adoption_pct"], row["open_tickets"],
-                row["nps"], row["csat"], row["last_contact_date"], row["growth_signal"], None)
+        return (
+            None,
+            row["logins_30d"],
+            row["feature_adoption_pct"],
+            row["open_tickets"],
+            row["nps"],
+            row["csat"],
+            row["last_contact_date"],
+            row["growth_signal"],
+            None,
+        )
     sig = _signals_for(plan["traits"], _health_on(plan, frac), day, _day_rng(plan, day))
-    return (None, sig["logins"], sig["adoption"], sig["tickets"], sig["nps"], sig["csat"],
-            sig["last_contact"], sig["growth"], None)
+    return (
+        None,
+        sig["logins"],
+        sig["adoption"],
+        sig["tickets"],
+        sig["nps"],
+        sig["csat"],
+        sig["last_contact"],
+        sig["growth"],
+        None,
+    )
 
 
-def _finalise(session: Session, plans: list[dict[str, Any]], scores: list[float | None],
-              statuses: list[str], coverage: list[float], ordinal: int) -> None:
+def _finalise(
+    session: Session,
+    plans: list[dict[str, Any]],
+    scores: list[float | None],
+    statuses: list[str],
+    coverage: list[float],
+    ordinal: int,
+) -> None:
     table = cast(Table, Customer.__table__)
-    stmt = (update(table).where(table.c.id == bindparam("_id"))
-            .values(score=bindparam("_s"), status=bindparam("_st"), coverage=bindparam("_c"),
-                    scored_day=ordinal, lifecycle=bindparam("_l")))
-    session.connection().execute(stmt, [{"_id": p["row"]["id"], "_s": scores[i], "_st": statuses[i],
-                            "_c": coverage[i],
-                            "_l": auto_lifecycle(p["row"]["lifecycle"], statuses[i])}
-                           for i, p in enumerate(plans)])
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values(
+            score=bindparam("_s"),
+            status=bindparam("_st"),
+            coverage=bindparam("_c"),
+            scored_day=ordinal,
+            lifecycle=bindparam("_l"),
+        )
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {
+                "_id": p["row"]["id"],
+                "_s": scores[i],
+                "_st": statuses[i],
+                "_c": coverage[i],
+                "_l": auto_lifecycle(p["row"]["lifecycle"], statuses[i]),
+            }
+            for i, p in enumerate(plans)
+        ],
+    )

@@ -15,9 +15,11 @@ from iqcadence_desktop.services.customers import CustomerDTO
 
 #: Log-odds of an average account with nothing notable: about 8 % churn probability.
 BASE_LOG_ODDS = -2.5
-METHOD_NOTE = ("Churn risk is estimated with the documented heuristic in docs/churn-risk.md "
-               "(score, momentum, renewal proximity, tickets, NPS, sentiment, contact), "
-               "not with a model fitted on this portfolio's own history.")
+METHOD_NOTE = (
+    "Churn risk is estimated with the documented heuristic in docs/churn-risk.md "
+    "(score, momentum, renewal proximity, tickets, NPS, sentiment, contact), "
+    "not with a model fitted on this portfolio's own history."
+)
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,19 @@ def _renewal(c: CustomerDTO) -> ChurnFactor | None:
     weak = c.shown_score is None or c.shown_score < 65
     if not weak:
         return None
-    return ChurnFactor("Renewal close", 1.2 if days <= 30 else 0.8,
-                       f"renews in {days} days without a healthy score")
+    return ChurnFactor(
+        "Renewal close",
+        1.2 if days <= 30 else 0.8,
+        f"renews in {days} days without a healthy score",
+    )
 
 
 def _tickets(c: CustomerDTO) -> ChurnFactor | None:
     if c.open_tickets is None or c.open_tickets < 3:
         return None
-    return ChurnFactor("Open tickets", min(1.0, 0.3 * (c.open_tickets - 2)),
-                       f"{c.open_tickets} open tickets")
+    return ChurnFactor(
+        "Open tickets", min(1.0, 0.3 * (c.open_tickets - 2)), f"{c.open_tickets} open tickets"
+    )
 
 
 def _nps(c: CustomerDTO) -> ChurnFactor | None:

@@ -18,8 +18,25 @@ from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, Cu
 STALE_CONTACT_DAYS = 90
 #: Similarity above which two folded names are reported as probably the same account.
 NEAR_DUPLICATE_RATIO = 0.92
-_SUFFIXES = {"inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co",
-             "company", "gmbh", "ag", "sa", "sas", "bv", "plc", "pty", "the"}
+_SUFFIXES = {
+    "inc",
+    "incorporated",
+    "llc",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "bv",
+    "plc",
+    "pty",
+    "the",
+}
 
 
 @dataclass(frozen=True)
@@ -36,8 +53,9 @@ class Finding:
 def fold_name(name: str) -> str:
     """Name without accents, punctuation, case or legal suffixes ('Acmé, Inc.' -> 'acme')."""
     # Drop accents but keep every script's letters (Greek or Japanese names stay distinct).
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name)
-                    if not unicodedata.combining(ch)).casefold()
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    ).casefold()
     words = re.sub(r"[\W_]+", " ", plain).split()
     return " ".join(w for w in words if w not in _SUFFIXES) or " ".join(words)
 
@@ -48,16 +66,31 @@ def _digits(text: str) -> str:
 
 def _simple_checks(rows: Sequence[CustomerDTO]) -> list[Finding]:
     checks: tuple[tuple[str, str, str, Callable[[CustomerDTO], bool]], ...] = (
-        ("unscored", "Unscored accounts", "No signal to score them with yet.",
-         lambda c: c.status == "unscored"),
-        ("no_contact", "No last-contact date", "Days since contact cannot be scored.",
-         lambda c: c.last_contact_date is None),
-        ("stale_contact", f"No contact for over {STALE_CONTACT_DAYS} days",
-         "The contact signal is stale; log a touch or check the date.",
-         lambda c: (c.days_since_contact or 0) > STALE_CONTACT_DAYS),
+        (
+            "unscored",
+            "Unscored accounts",
+            "No signal to score them with yet.",
+            lambda c: c.status == "unscored",
+        ),
+        (
+            "no_contact",
+            "No last-contact date",
+            "Days since contact cannot be scored.",
+            lambda c: c.last_contact_date is None,
+        ),
+        (
+            "stale_contact",
+            f"No contact for over {STALE_CONTACT_DAYS} days",
+            "The contact signal is stale; log a touch or check the date.",
+            lambda c: (c.days_since_contact or 0) > STALE_CONTACT_DAYS,
+        ),
         ("no_manager", "No manager", "Nobody owns these accounts.", lambda c: not c.manager),
-        ("no_renewal", "No renewal date", "Renewal windows and forecasts skip them.",
-         lambda c: c.renewal_date is None),
+        (
+            "no_renewal",
+            "No renewal date",
+            "Renewal windows and forecasts skip them.",
+            lambda c: c.renewal_date is None,
+        ),
     )
     out = []
     for kind, title, detail, test in checks:
@@ -77,16 +110,26 @@ def near_duplicates(rows: Sequence[CustomerDTO]) -> list[Finding]:
     for a, b in zip(keys, keys[1:], strict=False):
         # Comparing sorted neighbours only keeps this linear at 100k accounts.
         # Names that differ in their numbers ("Store 12" / "Store 14") are different accounts.
-        if min(len(a), len(b)) >= 5 and _digits(a) == _digits(b) and (
-                difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_DUPLICATE_RATIO):
+        if (
+            min(len(a), len(b)) >= 5
+            and _digits(a) == _digits(b)
+            and (difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_DUPLICATE_RATIO)
+        ):
             parent[b] = parent[a]
     merged: dict[str, list[CustomerDTO]] = defaultdict(list)
     for k in keys:
         merged[parent[k]].extend(groups[k])
-    return [Finding("duplicate", "Possible duplicates: " + " / ".join(c.name for c in g[:3]),
-                    "These names differ only in case, spacing, punctuation or a legal suffix.",
-                    tuple(c.id for c in g), tuple(c.name for c in g))
-            for g in merged.values() if len(g) > 1]
+    return [
+        Finding(
+            "duplicate",
+            "Possible duplicates: " + " / ".join(c.name for c in g[:3]),
+            "These names differ only in case, spacing, punctuation or a legal suffix.",
+            tuple(c.id for c in g),
+            tuple(c.name for c in g),
+        )
+        for g in merged.values()
+        if len(g) > 1
+    ]
 
 
 class DataHealthService:

@@ -102,21 +102,32 @@ class HomeSummary:
 class HomeSummaryService:
     """Builds the Home Base summary for the manager filter in force."""
 
-    def __init__(self, clock: Clock, customers: CustomerService, config: ConfigService,
-                 alerts: AlertService) -> None:
+    def __init__(
+        self, clock: Clock, customers: CustomerService, config: ConfigService, alerts: AlertService
+    ) -> None:
         self._clock, self._customers, self._config, self._alerts = (
-            clock, customers, config, alerts)
+            clock,
+            customers,
+            config,
+            alerts,
+        )
 
     def summary(self, manager: str | None = None, as_of: dt.date | None = None) -> HomeSummary:
         day = as_of or self._clock.today()
         alerts, book = self._alerts.evaluate(day, manager)  # one load serves both
-        empty = not book and (manager is None or not self._customers.list_customers(
-            CustomerFilter(), day))
+        empty = not book and (
+            manager is None or not self._customers.list_customers(CustomerFilter(), day)
+        )
         return build(book, alerts, self._config.current().renewal, day, empty)
 
 
-def build(book: Sequence[CustomerDTO], alerts: Sequence[Alert], windows: RenewalWindows,
-          day: dt.date, empty: bool) -> HomeSummary:
+def build(
+    book: Sequence[CustomerDTO],
+    alerts: Sequence[Alert],
+    windows: RenewalWindows,
+    day: dt.date,
+    empty: bool,
+) -> HomeSummary:
     """The summary from already-loaded customers and alerts (pure; tested directly)."""
     live = [c for c in book if c.lifecycle != "churned"]
     scored = [c for c in live if c.score is not None]
@@ -125,38 +136,79 @@ def build(book: Sequence[CustomerDTO], alerts: Sequence[Alert], windows: Renewal
     healthy = sum(1 for c in scored if c.status in ("healthy", "expansion"))
     moves = [c.momentum for c in live if c.momentum is not None]
     return HomeSummary(
-        day, empty, len(live), avg, {b: bands[b] for b in (*BANDS, "unscored")},
+        day,
+        empty,
+        len(live),
+        avg,
+        {b: bands[b] for b in (*BANDS, "unscored")},
         None if not scored else 100.0 * healthy / len(scored),
         sum(1 for c in live if is_at_risk(c.status)),
-        sum(1 for m in moves if m >= MOVE_POINTS), sum(1 for m in moves if m <= -MOVE_POINTS),
-        _kpis(live, avg, windows), _pipeline(live, windows), _priority(live), _drops(live),
-        _heatmap(live, lambda c: TIER_LABELS.get(c.tier or "", "No tier"),
-                 [TIER_LABELS[t] for t in TIERS] + ["No tier"]),
-        _heatmap(live, lambda c: c.manager or "Unassigned", None), _tiers(live),
-        _action_items(alerts))
+        sum(1 for m in moves if m >= MOVE_POINTS),
+        sum(1 for m in moves if m <= -MOVE_POINTS),
+        _kpis(live, avg, windows),
+        _pipeline(live, windows),
+        _priority(live),
+        _drops(live),
+        _heatmap(
+            live,
+            lambda c: TIER_LABELS.get(c.tier or "", "No tier"),
+            [TIER_LABELS[t] for t in TIERS] + ["No tier"],
+        ),
+        _heatmap(live, lambda c: c.manager or "Unassigned", None),
+        _tiers(live),
+        _action_items(alerts),
+    )
 
 
 def _windows(windows: RenewalWindows) -> tuple[int, int, int]:
     return windows.critical, windows.warning, windows.upcoming
 
 
-def _kpis(live: Sequence[CustomerDTO], avg: float | None,
-          windows: RenewalWindows) -> tuple[Kpi, ...]:
+def _kpis(
+    live: Sequence[CustomerDTO], avg: float | None, windows: RenewalWindows
+) -> tuple[Kpi, ...]:
     upcoming = _windows(windows)[2]
     risk = [c for c in live if is_at_risk(c.status)]
-    soon = [c for c in live if c.days_until_renewal is not None
-            and 0 <= c.days_until_renewal <= upcoming]
+    soon = [
+        c
+        for c in live
+        if c.days_until_renewal is not None and 0 <= c.days_until_renewal <= upcoming
+    ]
     grow = [c for c in live if c.expansion_estimate_cents > 0]
     mrr = sum(c.mrr_cents or 0 for c in live)
     return (
-        Kpi("health", "Portfolio health", None if avg is None else int(avg + 0.5), False,
-            f"{sum(1 for c in live if c.score is not None):,} accounts scored", {}),
-        Kpi("risk", "Revenue at risk", sum(c.mrr_cents or 0 for c in risk), True,
-            f"{len(risk):,} accounts At Risk or Critical", {"statuses": ["at_risk", "critical"]}),
-        Kpi("renewals", "Upcoming renewals", len(soon), False,
-            f"in the next {upcoming} days", {"renewal_within_days": upcoming}),
-        Kpi("expansion", "Expansion opportunity", sum(c.expansion_estimate_cents for c in grow),
-            True, f"{len(grow):,} accounts in Expansion", {"status": "expansion"}),
+        Kpi(
+            "health",
+            "Portfolio health",
+            None if avg is None else int(avg + 0.5),
+            False,
+            f"{sum(1 for c in live if c.score is not None):,} accounts scored",
+            {},
+        ),
+        Kpi(
+            "risk",
+            "Revenue at risk",
+            sum(c.mrr_cents or 0 for c in risk),
+            True,
+            f"{len(risk):,} accounts At Risk or Critical",
+            {"statuses": ["at_risk", "critical"]},
+        ),
+        Kpi(
+            "renewals",
+            "Upcoming renewals",
+            len(soon),
+            False,
+            f"in the next {upcoming} days",
+            {"renewal_within_days": upcoming},
+        ),
+        Kpi(
+            "expansion",
+            "Expansion opportunity",
+            sum(c.expansion_estimate_cents for c in grow),
+            True,
+            f"{len(grow):,} accounts in Expansion",
+            {"status": "expansion"},
+        ),
         Kpi("mrr", "Total MRR", mrr, True, f"{len(live):,} accounts", {}),
     )
 
@@ -164,18 +216,25 @@ def _kpis(live: Sequence[CustomerDTO], avg: float | None,
 def _pipeline(live: Sequence[CustomerDTO], windows: RenewalWindows) -> tuple[RenewalBucket, ...]:
     out, low = [], 0
     for high in _windows(windows):
-        rows = [c for c in live if c.days_until_renewal is not None
-                and low <= c.days_until_renewal <= high]
-        out.append(RenewalBucket(f"{low}–{high} days", len(rows),
-                                 sum(c.mrr_cents or 0 for c in rows),
-                                 sum(1 for c in rows if is_at_risk(c.status))))
+        rows = [
+            c
+            for c in live
+            if c.days_until_renewal is not None and low <= c.days_until_renewal <= high
+        ]
+        out.append(
+            RenewalBucket(
+                f"{low}–{high} days",
+                len(rows),
+                sum(c.mrr_cents or 0 for c in rows),
+                sum(1 for c in rows if is_at_risk(c.status)),
+            )
+        )
         low = high + 1
     return tuple(out)
 
 
 def _line(c: CustomerDTO) -> AccountLine:
-    return AccountLine(c.id, c.name, c.shown_score, c.status, c.mrr_cents, c.momentum,
-                       c.priority)
+    return AccountLine(c.id, c.name, c.shown_score, c.status, c.mrr_cents, c.momentum, c.priority)
 
 
 def _priority(live: Sequence[CustomerDTO]) -> tuple[AccountLine, ...]:
@@ -189,8 +248,9 @@ def _drops(live: Sequence[CustomerDTO]) -> tuple[AccountLine, ...]:
     return tuple(_line(c) for c in falling[:TOP])
 
 
-def _heatmap(live: Sequence[CustomerDTO], key: Callable[[CustomerDTO], str],
-             order: list[str] | None) -> Heatmap:
+def _heatmap(
+    live: Sequence[CustomerDTO], key: Callable[[CustomerDTO], str], order: list[str] | None
+) -> Heatmap:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for c in live:
         if c.status in BANDS:
@@ -204,10 +264,16 @@ def _tiers(live: Sequence[CustomerDTO]) -> tuple[TierCard, ...]:
     for tier in TIERS:
         rows = [c for c in live if c.tier == tier]
         scores = [c.score for c in rows if c.score is not None]
-        out.append(TierCard(tier, TIER_LABELS[tier], len(rows),
-                            sum(scores) / len(scores) if scores else None,
-                            sum(c.mrr_cents or 0 for c in rows),
-                            sum(1 for c in rows if is_at_risk(c.status))))
+        out.append(
+            TierCard(
+                tier,
+                TIER_LABELS[tier],
+                len(rows),
+                sum(scores) / len(scores) if scores else None,
+                sum(c.mrr_cents or 0 for c in rows),
+                sum(1 for c in rows if is_at_risk(c.status)),
+            )
+        )
     return tuple(out)
 
 

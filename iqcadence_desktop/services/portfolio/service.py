@@ -56,24 +56,46 @@ class PortfolioService:
         scored = [r.score for r in rows if r.score is not None]
         config = self._customers.config()
         return PortfolioSummary(
-            day, len(rows), len(scored), sum(scored) / len(scored) if scored else None,
-            dict(Counter(r.status for r in rows)), sum(r.mrr_cents or 0 for r in rows),
+            day,
+            len(rows),
+            len(scored),
+            sum(scored) / len(scored) if scored else None,
+            dict(Counter(r.status for r in rows)),
+            sum(r.mrr_cents or 0 for r in rows),
             sum(r.mrr_cents or 0 for r in rows if is_at_risk(r.status)),
-            sum(expansion_estimate_cents(r.status, r.mrr_cents, config) for r in rows))
+            sum(expansion_estimate_cents(r.status, r.mrr_cents, config) for r in rows),
+        )
 
-    def daily(self, days: int, manager: str | None = None,
-              as_of: dt.date | None = None) -> list[DailyPoint]:
+    def daily(
+        self, days: int, manager: str | None = None, as_of: dt.date | None = None
+    ) -> list[DailyPoint]:
         """The rollup for the last `days` days, oldest first (only days with data)."""
         end = (as_of or self._clock.today()).toordinal()
         key = ALL_MANAGERS if manager is None else manager
-        stmt = (select(PortfolioDaily).where(PortfolioDaily.manager == key,
-                                             PortfolioDaily.day > end - days,
-                                             PortfolioDaily.day <= end)
-                .order_by(PortfolioDaily.day))
+        stmt = (
+            select(PortfolioDaily)
+            .where(
+                PortfolioDaily.manager == key,
+                PortfolioDaily.day > end - days,
+                PortfolioDaily.day <= end,
+            )
+            .order_by(PortfolioDaily.day)
+        )
         with self._db.session() as s:
-            return [DailyPoint(dt.date.fromordinal(r.day), r.customers, r.avg_score, r.mrr_cents,
-                               r.at_risk_mrr_cents,
-                               {"critical": r.n_critical, "at_risk": r.n_at_risk,
-                                "watch": r.n_watch, "healthy": r.n_healthy,
-                                "expansion": r.n_expansion})
-                    for r in s.scalars(stmt)]
+            return [
+                DailyPoint(
+                    dt.date.fromordinal(r.day),
+                    r.customers,
+                    r.avg_score,
+                    r.mrr_cents,
+                    r.at_risk_mrr_cents,
+                    {
+                        "critical": r.n_critical,
+                        "at_risk": r.n_at_risk,
+                        "watch": r.n_watch,
+                        "healthy": r.n_healthy,
+                        "expansion": r.n_expansion,
+                    },
+                )
+                for r in s.scalars(stmt)
+            ]

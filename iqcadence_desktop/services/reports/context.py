@@ -40,12 +40,26 @@ class ReportContext:
     alerts_for: AlertsFor | None = None
 
     @classmethod
-    def gather(cls, request: ReportRequest, customers: CustomerService,
-               portfolio: PortfolioService, config: ConfigService,
-               now: dt.datetime, alerts_for: AlertsFor | None = None) -> ReportContext:
+    def gather(
+        cls,
+        request: ReportRequest,
+        customers: CustomerService,
+        portfolio: PortfolioService,
+        config: ConfigService,
+        now: dt.datetime,
+        alerts_for: AlertsFor | None = None,
+    ) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
-        return cls(request, tuple(rows), config.current(), tuple(config.profiles()), now,
-                   customers, portfolio, alerts_for)
+        return cls(
+            request,
+            tuple(rows),
+            config.current(),
+            tuple(config.profiles()),
+            now,
+            customers,
+            portfolio,
+            alerts_for,
+        )
 
     def alerts(self, customer_id: int) -> tuple[AlertLike, ...]:
         """The customer's alerts for talking points; none until an alerts source is wired."""
@@ -68,8 +82,14 @@ class ReportContext:
         return f"{who} · Customer: {customer}" if customer else who
 
     def methodology(self, *notes: str) -> Methodology:
-        return Methodology(self._weights(), self._thresholds(), self._profiles(),
-                           self._freshness(), self._coverage(), notes)
+        return Methodology(
+            self._weights(),
+            self._thresholds(),
+            self._profiles(),
+            self._freshness(),
+            self._coverage(),
+            notes,
+        )
 
     def _weights(self) -> tuple[tuple[str, str], ...]:
         weights = self.config.effective_weights()
@@ -77,27 +97,36 @@ class ReportContext:
 
     def _thresholds(self) -> str:
         b = self.config.bands
-        return (f"{BAND_LABELS['critical']} 0–{b.at_risk - 1}, {BAND_LABELS['at_risk']} "
-                f"{b.at_risk}–{b.watch - 1}, {BAND_LABELS['watch']} {b.watch}–{b.healthy - 1}, "
-                f"{BAND_LABELS['healthy']} {b.healthy}–{b.expansion - 1}, "
-                f"{BAND_LABELS['expansion']} {b.expansion}–100 (on the score rounded half up)")
+        return (
+            f"{BAND_LABELS['critical']} 0–{b.at_risk - 1}, {BAND_LABELS['at_risk']} "
+            f"{b.at_risk}–{b.watch - 1}, {BAND_LABELS['watch']} {b.watch}–{b.healthy - 1}, "
+            f"{BAND_LABELS['healthy']} {b.healthy}–{b.expansion - 1}, "
+            f"{BAND_LABELS['expansion']} {b.expansion}–100 (on the score rounded half up)"
+        )
 
     def _profiles(self) -> tuple[str, ...]:
-        return tuple(f"{p.name} ({p.customers} accounts: " + ", ".join(
-            f"{SIGNAL_LABELS.get(k, k)} {v:g}" for k, v in p.weights.items() if v) + ")"
-            for p in self.profiles)
+        return tuple(
+            f"{p.name} ({p.customers} accounts: "
+            + ", ".join(f"{SIGNAL_LABELS.get(k, k)} {v:g}" for k, v in p.weights.items() if v)
+            + ")"
+            for p in self.profiles
+        )
 
     def _freshness(self) -> str:
         points = self.portfolio_service.daily(400, self.request.manager, self.as_of)
         last = points[-1].day.isoformat() if points else "none stored"
-        return (f"scores computed live as of {self.as_of.isoformat()} from the stored signals; "
-                f"newest daily snapshot {last}; {len(points)} days of history in the last "
-                f"400 days; generated {self.generated_at:%Y-%m-%d %H:%M} UTC")
+        return (
+            f"scores computed live as of {self.as_of.isoformat()} from the stored signals; "
+            f"newest daily snapshot {last}; {len(points)} days of history in the last "
+            f"400 days; generated {self.generated_at:%Y-%m-%d %H:%M} UTC"
+        )
 
     def _coverage(self) -> str:
         live = self.live()
         scored = [c for c in live if c.score is not None]
         avg = sum(c.coverage for c in scored) / len(scored) if scored else 0.0
-        return (f"{len(scored)} of {len(live)} live accounts scored "
-                f"({len(live) - len(scored)} unscored); average coverage {avg:.0%} of the "
-                "configured weight")
+        return (
+            f"{len(scored)} of {len(live)} live accounts scored "
+            f"({len(live) - len(scored)} unscored); average coverage {avg:.0%} of the "
+            "configured weight"
+        )

@@ -41,8 +41,14 @@ class RenderedReport:
 class ReportService:
     """Ten report kinds over the customer, portfolio and config services."""
 
-    def __init__(self, customers: CustomerService, portfolio: PortfolioService,
-                 config: ConfigService, settings: SettingsService, clock: Clock) -> None:
+    def __init__(
+        self,
+        customers: CustomerService,
+        portfolio: PortfolioService,
+        config: ConfigService,
+        settings: SettingsService,
+        clock: Clock,
+    ) -> None:
         self._customers = customers
         self._portfolio = portfolio
         self._config = config
@@ -58,16 +64,21 @@ class ReportService:
     def kind(self, kind_id: str) -> ReportKind:
         found = KINDS_BY_ID.get(kind_id)
         if found is None:
-            raise ValidationError("kind", f'"{kind_id}" is not a report; choose one of '
-                                  + ", ".join(KINDS_BY_ID) + ".")
+            raise ValidationError(
+                "kind",
+                f'"{kind_id}" is not a report; choose one of ' + ", ".join(KINDS_BY_ID) + ".",
+            )
         return found
 
     def brand(self) -> Brand:
         """Branding from Settings, each missing or unusable value replaced by the default."""
         company = str(self._settings.get("brand.company") or "").strip()
-        return Brand(company or DEFAULT_BRAND.company, self._logo(),
-                     self._colour("brand.primary_color", DEFAULT_BRAND.primary_color),
-                     self._colour("brand.accent_color", DEFAULT_BRAND.accent_color))
+        return Brand(
+            company or DEFAULT_BRAND.company,
+            self._logo(),
+            self._colour("brand.primary_color", DEFAULT_BRAND.primary_color),
+            self._colour("brand.accent_color", DEFAULT_BRAND.accent_color),
+        )
 
     def _colour(self, key: str, default: str) -> str:
         value = str(self._settings.get(key) or "").strip()
@@ -87,37 +98,54 @@ class ReportService:
         """The report's data, as a typed document (what both PDF and CSV are drawn from)."""
         kind = self.kind(request.kind)
         self._check_customer(kind, request)
-        ctx = ReportContext.gather(request, self._customers, self._portfolio, self._config,
-                                   self._clock.now(), self.alerts_for)
+        ctx = ReportContext.gather(
+            request,
+            self._customers,
+            self._portfolio,
+            self._config,
+            self._clock.now(),
+            self.alerts_for,
+        )
         return kind.build(ctx)
 
     def _check_customer(self, kind: ReportKind, request: ReportRequest) -> None:
         if kind.customer == "required" and request.customer_id is None:
-            raise ValidationError("customer", f"The {kind.title} report is about one customer: "
-                                  "choose the customer first.")
+            raise ValidationError(
+                "customer",
+                f"The {kind.title} report is about one customer: choose the customer first.",
+            )
         if kind.customer == "none" and request.customer_id is not None:
-            raise ValidationError("customer", f"The {kind.title} report covers the portfolio; "
-                                  "leave the customer out.")
+            raise ValidationError(
+                "customer", f"The {kind.title} report covers the portfolio; leave the customer out."
+            )
         if request.qbr and kind.id != "customer-health":
-            raise ValidationError("qbr", "A business review is made from the Customer Health "
-                                  "report only.")
+            raise ValidationError(
+                "qbr", "A business review is made from the Customer Health report only."
+            )
         if request.customer_id is not None and request.manager:
             customer = self._customers.get(request.customer_id, request.as_of)
             if customer.manager != request.manager:
-                raise ValidationError("customer", f'"{customer.name}" is not in '
-                                      f"{request.manager}'s portfolio; clear the manager filter "
-                                      "or pick one of their customers.")
+                raise ValidationError(
+                    "customer",
+                    f'"{customer.name}" is not in '
+                    f"{request.manager}'s portfolio; clear the manager filter "
+                    "or pick one of their customers.",
+                )
 
     def customer_id(self, name: str) -> int:
         """The id of a customer by name, or a message saying it does not exist."""
         found = self._customers.find_id(name)
         if found is None:
-            raise ValidationError("customer", f'No customer is named "{name}"; check the '
-                                  "spelling (case and extra spaces do not matter).")
+            raise ValidationError(
+                "customer",
+                f'No customer is named "{name}"; check the '
+                "spelling (case and extra spaces do not matter).",
+            )
         return found
 
-    def render(self, request: ReportRequest, out: Path,
-               fmt: ReportFormat = "pdf") -> RenderedReport:
+    def render(
+        self, request: ReportRequest, out: Path, fmt: ReportFormat = "pdf"
+    ) -> RenderedReport:
         """Build and write the report; the file appears whole or not at all."""
         if fmt not in FORMATS:
             raise ValidationError("format", f'"{fmt}" is not a report format; use pdf or csv.')
@@ -125,8 +153,9 @@ class ReportService:
         return write_document(doc, self.brand(), out, fmt)
 
 
-def write_document(doc: ReportDocument, brand: Brand, out: Path,
-                   fmt: ReportFormat) -> RenderedReport:
+def write_document(
+    doc: ReportDocument, brand: Brand, out: Path, fmt: ReportFormat
+) -> RenderedReport:
     """Write to a temporary file beside `out`, then move it into place."""
     from iqcadence_desktop.services.reports.render.csv_out import render_csv
     from iqcadence_desktop.services.reports.render.pdf import render_pdf
@@ -136,17 +165,22 @@ def write_document(doc: ReportDocument, brand: Brand, out: Path,
         fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=f".{fmt}", dir=folder)
         os.close(fd)
     except OSError as exc:
-        raise UserFacingError(f"Cannot write the report into {folder}: {exc.strerror}. "
-                              "Choose a folder you can write to.") from exc
+        raise UserFacingError(
+            f"Cannot write the report into {folder}: {exc.strerror}. "
+            "Choose a folder you can write to."
+        ) from exc
     tmp = Path(tmp_name)
     try:
-        pages, rows = ((render_pdf(doc, brand, tmp), 0) if fmt == "pdf"
-                       else (0, render_csv(doc, tmp)))
+        pages, rows = (
+            (render_pdf(doc, brand, tmp), 0) if fmt == "pdf" else (0, render_csv(doc, tmp))
+        )
         os.replace(tmp, out)
     except OSError as exc:
-        raise UserFacingError(f"Cannot write the report to {out}: {exc.strerror}. Check that "
-                              "the file is not open in another program and the disk has "
-                              "space.") from exc
+        raise UserFacingError(
+            f"Cannot write the report to {out}: {exc.strerror}. Check that "
+            "the file is not open in another program and the disk has "
+            "space."
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return RenderedReport(out, fmt, doc.title, pages, rows)

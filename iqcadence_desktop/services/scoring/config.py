@@ -18,7 +18,13 @@ from iqcadence_desktop.services.scoring.engine import SIGNALS, BandThresholds, S
 TIERS: tuple[str, ...] = ("enterprise", "mid", "smb")
 TIER_LABELS: dict[str, str] = {"enterprise": "Enterprise", "mid": "Mid-Market", "smb": "SMB"}
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "logins": 25, "adoption": 25, "tickets": 20, "nps": 15, "csat": 0, "days": 10, "growth": 5,
+    "logins": 25,
+    "adoption": 25,
+    "tickets": 20,
+    "nps": 15,
+    "csat": 0,
+    "days": 10,
+    "growth": 5,
 }
 
 
@@ -31,7 +37,9 @@ class Cadence:
 
 
 DEFAULT_CADENCE: dict[str, Cadence] = {
-    "enterprise": Cadence(14, 21), "mid": Cadence(21, 30), "smb": Cadence(30, 45),
+    "enterprise": Cadence(14, 21),
+    "mid": Cadence(21, 30),
+    "smb": Cadence(30, 45),
 }
 
 
@@ -75,11 +83,14 @@ def validate_weights(weights: Mapping[str, float], csat_enabled: bool) -> None:
     """Each weight 0-100 and the enabled ones totalling exactly 100 %."""
     for signal, value in weights.items():
         if signal not in SIGNALS:
-            raise ValidationError("weights", f'"{signal}" is not a signal; use one of '
-                                  + ", ".join(SIGNALS) + ".")
+            raise ValidationError(
+                "weights", f'"{signal}" is not a signal; use one of ' + ", ".join(SIGNALS) + "."
+            )
         if not 0 <= float(value) <= 100:
-            raise ValidationError("weights", f"The weight of {signal} is {value:g} %; "
-                                  "each weight must be between 0 and 100 %.")
+            raise ValidationError(
+                "weights",
+                f"The weight of {signal} is {value:g} %; each weight must be between 0 and 100 %.",
+            )
     total = sum(float(v) for s, v in weights.items() if csat_enabled or s != "csat")
     if abs(total - 100.0) > 0.001:
         raise ValidationError("weights", f"weights total {total:g} %; they must total 100 %.")
@@ -93,16 +104,27 @@ def validate(config: ScoringConfig) -> None:
     _check_cadence(config.cadence)
     _check_renewal(config.renewal)
     if config.expansion_method not in ("percent", "flat"):
-        raise ValidationError("expansion_method", 'The expansion estimate method must be '
-                              '"percent" or "flat".')
-    _require(0 <= config.expansion_percent <= 1000, "expansion_percent",
-             "The expansion percentage must be between 0 and 1000 %.")
-    _require(config.expansion_flat_cents >= 0, "expansion_flat_cents",
-             "The flat expansion amount cannot be negative.")
-    _require(config.quiet_after_days >= 1, "quiet_after_days",
-             "'Quiet after' must be at least 1 day.")
-    _require(config.momentum_points > 0, "momentum_points",
-             "The momentum threshold must be more than 0 points.")
+        raise ValidationError(
+            "expansion_method", 'The expansion estimate method must be "percent" or "flat".'
+        )
+    _require(
+        0 <= config.expansion_percent <= 1000,
+        "expansion_percent",
+        "The expansion percentage must be between 0 and 1000 %.",
+    )
+    _require(
+        config.expansion_flat_cents >= 0,
+        "expansion_flat_cents",
+        "The flat expansion amount cannot be negative.",
+    )
+    _require(
+        config.quiet_after_days >= 1, "quiet_after_days", "'Quiet after' must be at least 1 day."
+    )
+    _require(
+        config.momentum_points > 0,
+        "momentum_points",
+        "The momentum threshold must be more than 0 points.",
+    )
 
 
 def _require(ok: bool, field_name: str, message: str) -> None:
@@ -111,41 +133,66 @@ def _require(ok: bool, field_name: str, message: str) -> None:
 
 
 def _check_bands(b: BandThresholds) -> None:
-    edges = [("At Risk", b.at_risk), ("Watch", b.watch), ("Healthy", b.healthy),
-             ("Expansion", b.expansion)]
+    edges = [
+        ("At Risk", b.at_risk),
+        ("Watch", b.watch),
+        ("Healthy", b.healthy),
+        ("Expansion", b.expansion),
+    ]
     previous_name, previous = "Critical", 0
     for name, value in edges:
-        _require(previous < value <= 100, "bands",
-                 f"The {name} band starts at {value}; it must be above {previous_name} "
-                 f"({previous}) and at most 100, so the bands stay in order.")
+        _require(
+            previous < value <= 100,
+            "bands",
+            f"The {name} band starts at {value}; it must be above {previous_name} "
+            f"({previous}) and at most 100, so the bands stay in order.",
+        )
         previous_name, previous = name, value
 
 
 def _check_params(p: SignalParams) -> None:
-    for name, label in (("login_saturation", "Logins for full points"),
-                        ("ticket_saturation", "Tickets for zero points"),
-                        ("contact_saturation", "Days since contact for zero points")):
+    for name, label in (
+        ("login_saturation", "Logins for full points"),
+        ("ticket_saturation", "Tickets for zero points"),
+        ("contact_saturation", "Days since contact for zero points"),
+    ):
         _require(getattr(p, name) >= 1, name, f"{label} must be at least 1.")
-    for name in ("nps_promoter", "nps_passive", "nps_detractor", "growth_strong",
-                 "growth_mild", "growth_none"):
-        _require(0 <= getattr(p, name) <= 100, name,
-                 f"{name.replace('_', ' ').capitalize()} must be between 0 and 100 points.")
+    for name in (
+        "nps_promoter",
+        "nps_passive",
+        "nps_detractor",
+        "growth_strong",
+        "growth_mild",
+        "growth_none",
+    ):
+        _require(
+            0 <= getattr(p, name) <= 100,
+            name,
+            f"{name.replace('_', ' ').capitalize()} must be between 0 and 100 points.",
+        )
 
 
 def _check_cadence(cadence: Mapping[str, Cadence]) -> None:
     for tier in TIERS:
-        _require(tier in cadence, "cadence", f"The contact cadence for {TIER_LABELS[tier]} "
-                 "is missing.")
+        _require(
+            tier in cadence, "cadence", f"The contact cadence for {TIER_LABELS[tier]} is missing."
+        )
         c = cadence[tier]
-        _require(1 <= c.due_soon < c.overdue, "cadence",
-                 f"{TIER_LABELS[tier]} cadence: 'due soon' ({c.due_soon} d) must be at least "
-                 f"1 and less than 'overdue' ({c.overdue} d).")
+        _require(
+            1 <= c.due_soon < c.overdue,
+            "cadence",
+            f"{TIER_LABELS[tier]} cadence: 'due soon' ({c.due_soon} d) must be at least "
+            f"1 and less than 'overdue' ({c.overdue} d).",
+        )
 
 
 def _check_renewal(r: RenewalWindows) -> None:
-    _require(1 <= r.critical < r.warning < r.upcoming, "renewal",
-             f"Renewal windows must grow: critical ({r.critical} d) < warning "
-             f"({r.warning} d) < upcoming ({r.upcoming} d), all at least 1 day.")
+    _require(
+        1 <= r.critical < r.warning < r.upcoming,
+        "renewal",
+        f"Renewal windows must grow: critical ({r.critical} d) < warning "
+        f"({r.warning} d) < upcoming ({r.upcoming} d), all at least 1 day.",
+    )
 
 
 def to_payload(config: ScoringConfig) -> dict[str, Any]:

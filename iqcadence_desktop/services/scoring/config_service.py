@@ -62,8 +62,12 @@ class ConfigService:
     def current(self) -> cfg.ScoringConfig:
         if self._current is None:
             with self._db.session() as s:
-                row = s.scalars(select(ConfigVersion).where(ConfigVersion.kind == SCORING_KIND)
-                                .order_by(ConfigVersion.id.desc()).limit(1)).first()
+                row = s.scalars(
+                    select(ConfigVersion)
+                    .where(ConfigVersion.kind == SCORING_KIND)
+                    .order_by(ConfigVersion.id.desc())
+                    .limit(1)
+                ).first()
             self._current = cfg.from_payload(row.payload) if row else cfg.ScoringConfig()
         return self._current
 
@@ -84,8 +88,15 @@ class ConfigService:
         return changes
 
     def _add_version(self, s: Session, kind: str, payload: dict[str, Any], text: str) -> None:
-        s.add(ConfigVersion(kind=kind, payload=payload, created_at=self._clock.now(),
-                            user=self._audit_user(), summary=text))
+        s.add(
+            ConfigVersion(
+                kind=kind,
+                payload=payload,
+                created_at=self._clock.now(),
+                user=self._audit_user(),
+                summary=text,
+            )
+        )
 
     def _audit_user(self) -> str:
         return self._audit.user()
@@ -102,20 +113,27 @@ class ConfigService:
         for r in rows:
             changes = cfg.diff_payloads(previous.get(r.kind, {}), r.payload)
             previous[r.kind] = r.payload
-            out.append(ConfigVersionDTO(r.id, r.kind, r.created_at, r.user, r.summary,
-                                        r.payload, tuple(changes)))
+            out.append(
+                ConfigVersionDTO(
+                    r.id, r.kind, r.created_at, r.user, r.summary, r.payload, tuple(changes)
+                )
+            )
         return out[::-1]
 
     # -- scoring profiles ------------------------------------------------------------
     def profiles(self) -> list[ProfileDTO]:
         with self._db.session() as s:
-            counts = dict(s.execute(
-                select(Customer.scoring_profile_id, func.count())
-                .where(Customer.deleted_at.is_(None))
-                .group_by(Customer.scoring_profile_id)).all())
-            return [ProfileDTO(p.id, p.name, dict(p.weights), p.description,
-                               int(counts.get(p.id, 0)))
-                    for p in s.scalars(select(ScoringProfile).order_by(ScoringProfile.name))]
+            counts = dict(
+                s.execute(
+                    select(Customer.scoring_profile_id, func.count())
+                    .where(Customer.deleted_at.is_(None))
+                    .group_by(Customer.scoring_profile_id)
+                ).all()
+            )
+            return [
+                ProfileDTO(p.id, p.name, dict(p.weights), p.description, int(counts.get(p.id, 0)))
+                for p in s.scalars(select(ScoringProfile).order_by(ScoringProfile.name))
+            ]
 
     def profile_weights(self) -> dict[int, dict[str, float]]:
         """Weights of every profile by id (cached; refreshed on change)."""
@@ -133,16 +151,23 @@ class ConfigService:
     def profile_id_by_name(self, name: str) -> int:
         with self._db.session() as s:
             wanted = " ".join(name.split()).lower()
-            found = s.scalars(select(ScoringProfile.id)
-                              .where(func.lower(ScoringProfile.name) == wanted)).first()
+            found = s.scalars(
+                select(ScoringProfile.id).where(func.lower(ScoringProfile.name) == wanted)
+            ).first()
         if found is None:
             names = ", ".join(p.name for p in self.profiles()) or "none yet"
-            raise ValidationError("profile", f'There is no scoring profile named "{name}". '
-                                  f"Profiles: {names}.")
+            raise ValidationError(
+                "profile", f'There is no scoring profile named "{name}". Profiles: {names}.'
+            )
         return found
 
-    def save_profile(self, name: str, weights: dict[str, float], description: str = "",
-                     profile_id: int | None = None) -> ProfileDTO:
+    def save_profile(
+        self,
+        name: str,
+        weights: dict[str, float],
+        description: str = "",
+        profile_id: int | None = None,
+    ) -> ProfileDTO:
         """Create (no id) or update a profile; weights must total 100 %."""
         name = " ".join(name.split())
         if not name:
@@ -150,20 +175,30 @@ class ConfigService:
         cfg.validate_weights(weights, self.current().csat_enabled)
         now = self._clock.now()
         with self._db.session() as s:
-            clash = s.scalars(select(ScoringProfile).where(
-                func.lower(ScoringProfile.name) == name.lower())).first()
+            clash = s.scalars(
+                select(ScoringProfile).where(func.lower(ScoringProfile.name) == name.lower())
+            ).first()
             if clash is not None and clash.id != profile_id:
                 raise ValidationError("name", f'A profile named "{name}" already exists.')
             row = s.get(ScoringProfile, profile_id) if profile_id else None
             if profile_id and row is None:
                 raise NotFoundError(f"Scoring profile {profile_id} no longer exists.")
             if row is None:
-                row = ScoringProfile(name=name, weights=weights, description=description,
-                                     created_at=now, updated_at=now)
+                row = ScoringProfile(
+                    name=name,
+                    weights=weights,
+                    description=description,
+                    created_at=now,
+                    updated_at=now,
+                )
                 s.add(row)
             else:
                 row.name, row.weights, row.description, row.updated_at = (
-                    name, dict(weights), description, now)
+                    name,
+                    dict(weights),
+                    description,
+                    now,
+                )
             s.flush()
             verb = "updated" if profile_id else "created"
             text = f'Scoring profile "{name}" {verb}'
@@ -182,7 +217,8 @@ class ConfigService:
                 raise NotFoundError(f"Scoring profile {profile_id} no longer exists.")
             text = f'Scoring profile "{row.name}" deleted'
             s.query(Customer).filter(Customer.scoring_profile_id == profile_id).update(
-                {Customer.scoring_profile_id: None})
+                {Customer.scoring_profile_id: None}
+            )
             s.delete(row)
             self._add_version(s, f"profile:{profile_id}", {"name": row.name, "deleted": True}, text)
             self._audit.record(s, "profile_deleted", text)

@@ -27,8 +27,7 @@ def days_until(day: dt.date | None, as_of: dt.date) -> int | None:
     return None if day is None else (day - as_of).days
 
 
-def cadence_status(tier: str | None, days_since_contact: int | None,
-                   config: ScoringConfig) -> str:
+def cadence_status(tier: str | None, days_since_contact: int | None, config: ScoringConfig) -> str:
     """'ok', 'due_soon', 'overdue' against the tier's cadence, or 'unknown' (no contact date)."""
     if days_since_contact is None:
         return "unknown"
@@ -78,8 +77,13 @@ def is_at_risk(status: str) -> bool:
     return status in ("at_risk", "critical")
 
 
-def priority_score(score: float | None, mrr_cents: int | None, days_to_renewal: int | None,
-                   momentum: float | None, lifecycle: str) -> float:
+def priority_score(
+    score: float | None,
+    mrr_cents: int | None,
+    days_to_renewal: int | None,
+    momentum: float | None,
+    lifecycle: str,
+) -> float:
     """0-100: how much this account needs attention now (see docs/scoring.md)."""
     if lifecycle == "churned":
         return 0.0

@@ -21,12 +21,21 @@ BANDS: tuple[str, ...] = ("critical", "at_risk", "watch", "healthy", "expansion"
 UNSCORED = "unscored"
 GROWTH_VALUES: tuple[str, ...] = ("strong", "mild", "none", "na")
 SIGNAL_LABELS: dict[str, str] = {
-    "logins": "Logins (30 d)", "adoption": "Feature adoption", "tickets": "Open tickets",
-    "nps": "NPS", "csat": "CSAT", "days": "Days since contact", "growth": "Growth",
+    "logins": "Logins (30 d)",
+    "adoption": "Feature adoption",
+    "tickets": "Open tickets",
+    "nps": "NPS",
+    "csat": "CSAT",
+    "days": "Days since contact",
+    "growth": "Growth",
 }
 BAND_LABELS: dict[str, str] = {
-    "critical": "Critical", "at_risk": "At Risk", "watch": "Watch", "healthy": "Healthy",
-    "expansion": "Expansion", UNSCORED: "Unscored",
+    "critical": "Critical",
+    "at_risk": "At Risk",
+    "watch": "Watch",
+    "healthy": "Healthy",
+    "expansion": "Expansion",
+    UNSCORED: "Unscored",
 }
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,14 +145,18 @@ def nps_category(nps: int | None) -> str | None:
     return "passive" if nps >= 7 else "detractor"
 
 
-def signal_points(signal: str, value: int | float | str | None,
-                  params: SignalParams = SignalParams()) -> float | None:
+def signal_points(
+    signal: str, value: int | float | str | None, params: SignalParams = SignalParams()
+) -> float | None:
     """Points (0-100) for one signal value, or None when it is missing or excluded."""
     if value is None:
         return None
     if signal == "growth":
-        return {"strong": params.growth_strong, "mild": params.growth_mild,
-                "none": params.growth_none}.get(str(value))
+        return {
+            "strong": params.growth_strong,
+            "mild": params.growth_mild,
+            "none": params.growth_none,
+        }.get(str(value))
     number = float(value)
     if signal == "logins":
         return min(number / params.login_saturation, 1.0) * 100.0
@@ -154,7 +167,8 @@ def signal_points(signal: str, value: int | float | str | None,
     if signal == "nps":
         category = nps_category(int(number))
         return {"promoter": params.nps_promoter, "passive": params.nps_passive}.get(
-            str(category), params.nps_detractor)
+            str(category), params.nps_detractor
+        )
     if signal == "csat":
         return (number - 1.0) / 4.0 * 100.0
     if signal == "days":
@@ -162,8 +176,9 @@ def signal_points(signal: str, value: int | float | str | None,
     raise ValueError(f"unknown signal {signal!r}")
 
 
-def explain(values: SignalValues, weights: Mapping[str, float],
-            params: SignalParams = SignalParams()) -> ScoreResult:
+def explain(
+    values: SignalValues, weights: Mapping[str, float], params: SignalParams = SignalParams()
+) -> ScoreResult:
     """Score one customer and say how each signal contributed."""
     points = {s: signal_points(s, values.get(s), params) for s in SIGNALS}
     configured = {s: float(weights.get(s, 0.0)) for s in SIGNALS}
@@ -173,8 +188,9 @@ def explain(values: SignalValues, weights: Mapping[str, float],
     for s in SIGNALS:
         counted = present and points[s] is not None and configured[s] > 0
         eff = configured[s] / present if counted else 0.0
-        parts.append(Contribution(s, values.get(s), points[s], configured[s], eff,
-                                  (points[s] or 0.0) * eff))
+        parts.append(
+            Contribution(s, values.get(s), points[s], configured[s], eff, (points[s] or 0.0) * eff)
+        )
     score = sum(p.contribution for p in parts) if present else None
     coverage = present / total if total else 0.0
     return ScoreResult(score, coverage, tuple(parts))
@@ -212,19 +228,30 @@ def points_arrays(columns: Mapping[str, FloatArray], params: SignalParams) -> di
             "logins": np.minimum(columns["logins"] / params.login_saturation, 1.0) * 100.0,
             "adoption": np.clip(columns["adoption"], 0.0, 100.0),
             "tickets": np.maximum(0.0, 1.0 - columns["tickets"] / params.ticket_saturation) * 100.0,
-            "nps": np.where(np.isnan(nps), np.nan, np.where(
-                nps >= 9, params.nps_promoter,
-                np.where(nps >= 7, params.nps_passive, params.nps_detractor))),
+            "nps": np.where(
+                np.isnan(nps),
+                np.nan,
+                np.where(
+                    nps >= 9,
+                    params.nps_promoter,
+                    np.where(nps >= 7, params.nps_passive, params.nps_detractor),
+                ),
+            ),
             "csat": (columns["csat"] - 1.0) / 4.0 * 100.0,
             "days": np.maximum(0.0, 1.0 - columns["days"] / params.contact_saturation) * 100.0,
-            "growth": np.select([growth == 2, growth == 1, growth == 0],
-                                [params.growth_strong, params.growth_mild, params.growth_none],
-                                np.nan),
+            "growth": np.select(
+                [growth == 2, growth == 1, growth == 0],
+                [params.growth_strong, params.growth_mild, params.growth_none],
+                np.nan,
+            ),
         }
 
 
-def score_arrays(columns: Mapping[str, FloatArray], weights: Mapping[str, float],
-                 params: SignalParams = SignalParams()) -> tuple[FloatArray, FloatArray]:
+def score_arrays(
+    columns: Mapping[str, FloatArray],
+    weights: Mapping[str, float],
+    params: SignalParams = SignalParams(),
+) -> tuple[FloatArray, FloatArray]:
     """Scores (NaN when unscored) and coverages for many customers at once."""
     pts = points_arrays(columns, params)
     n = len(columns["logins"])

@@ -27,35 +27,61 @@ from iqcadence_desktop.services.system import (
 class ProfileAssignmentService:
     """Points accounts at a scoring profile (or back to the global weights)."""
 
-    def __init__(self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog,
-                 events: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog, events: EventBus
+    ) -> None:
         self._db = db
         self._clock = clock
         self._config = config
         self._audit = audit
         self._events = events
 
-    def assign(self, profile_id: int | None, *, customer_ids: Sequence[int] = (),
-               managers: Sequence[str] = (), tiers: Sequence[str] = ()) -> int:
+    def assign(
+        self,
+        profile_id: int | None,
+        *,
+        customer_ids: Sequence[int] = (),
+        managers: Sequence[str] = (),
+        tiers: Sequence[str] = (),
+    ) -> int:
         """Assign live accounts matching any of the selectors; returns how many changed."""
         if not (customer_ids or managers or tiers):
-            raise ValidationError("selection", "Choose accounts, managers or tiers to assign "
-                                  "the profile to.")
-        picked = or_(Customer.id.in_(customer_ids), Customer.manager.in_(managers),
-                     Customer.tier.in_(tiers))
+            raise ValidationError(
+                "selection", "Choose accounts, managers or tiers to assign the profile to."
+            )
+        picked = or_(
+            Customer.id.in_(customer_ids), Customer.manager.in_(managers), Customer.tier.in_(tiers)
+        )
         with self._db.session() as s:
             label = self._label(s, profile_id)
-            ids = list(s.scalars(select(Customer.id).where(
-                Customer.deleted_at.is_(None), picked,
-                Customer.scoring_profile_id.is_distinct_from(profile_id))))
+            ids = list(
+                s.scalars(
+                    select(Customer.id).where(
+                        Customer.deleted_at.is_(None),
+                        picked,
+                        Customer.scoring_profile_id.is_distinct_from(profile_id),
+                    )
+                )
+            )
             if not ids:
                 return 0
-            s.execute(update(Customer).where(Customer.id.in_(ids))
-                      .values(scoring_profile_id=profile_id, updated_at=self._clock.now()))
+            s.execute(
+                update(Customer)
+                .where(Customer.id.in_(ids))
+                .values(scoring_profile_id=profile_id, updated_at=self._clock.now())
+            )
             rescore_all(s, self._config.current(), self._config.weights_for, self._clock.today())
-            self._audit.record(s, "profile_assigned", f"Assigned {label} to {len(ids)} accounts",
-                               details={"profile_id": profile_id, "customers": len(ids),
-                                        "managers": list(managers), "tiers": list(tiers)})
+            self._audit.record(
+                s,
+                "profile_assigned",
+                f"Assigned {label} to {len(ids)} accounts",
+                details={
+                    "profile_id": profile_id,
+                    "customers": len(ids),
+                    "managers": list(managers),
+                    "tiers": list(tiers),
+                },
+            )
         self._events.publish(DomainEvent(CUSTOMERS_CHANGED, tuple(ids)))
         return len(ids)
 

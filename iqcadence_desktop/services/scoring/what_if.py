@@ -42,9 +42,11 @@ class WhatIfResult:
 
 def weights_lookup(config: ScoringConfig, profiles: Mapping[int, dict[str, float]]) -> WeightsFor:
     """Effective weights per profile id under `config` (None = the global weights)."""
+
     def weights_for(profile_id: int | None) -> dict[str, float]:
         chosen = profiles.get(profile_id) if profile_id is not None else None
         return config.effective_weights(chosen)
+
     return weights_for
 
 
@@ -56,23 +58,33 @@ class WhatIfService:
         self._clock = clock
         self._config = config
 
-    def preview(self, candidate: ScoringConfig,
-                profile_weights: Mapping[int, dict[str, float]] | None = None,
-                manager: str | None = None, as_of: dt.date | None = None) -> WhatIfResult:
+    def preview(
+        self,
+        candidate: ScoringConfig,
+        profile_weights: Mapping[int, dict[str, float]] | None = None,
+        manager: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> WhatIfResult:
         """Score every live account both ways; `profile_weights` overrides stored profiles."""
         day = as_of or self._clock.today()
         stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS).where(
-            Customer.deleted_at.is_(None))
+            Customer.deleted_at.is_(None)
+        )
         if manager:
             stmt = stmt.where(Customer.manager == manager)
         with self._db.session() as s:
             rows = s.execute(stmt).all()
         stored = self._config.profile_weights()
         new_profiles = {**stored, **(profile_weights or {})}
-        before = score_rows([r[2:] for r in rows], day, self._config.current(),
-                            weights_lookup(self._config.current(), stored))
-        after = score_rows([r[2:] for r in rows], day, candidate,
-                           weights_lookup(candidate, new_profiles))
+        before = score_rows(
+            [r[2:] for r in rows],
+            day,
+            self._config.current(),
+            weights_lookup(self._config.current(), stored),
+        )
+        after = score_rows(
+            [r[2:] for r in rows], day, candidate, weights_lookup(candidate, new_profiles)
+        )
         return _compare(rows, before.statuses, after.statuses)
 
 
@@ -86,5 +98,12 @@ def _compare(rows: Sequence[Any], before: list[str], after: list[str]) -> WhatIf
         if lifecycle != "churned":
             risk_before += (mrr or 0) if is_at_risk(old) else 0
             risk_after += (mrr or 0) if is_at_risk(new) else 0
-    return WhatIfResult(len(rows), sum(moves.values()), dict(moves), dict(Counter(before)),
-                        dict(Counter(after)), risk_before, risk_after)
+    return WhatIfResult(
+        len(rows),
+        sum(moves.values()),
+        dict(moves),
+        dict(Counter(before)),
+        dict(Counter(after)),
+        risk_before,
+        risk_after,
+    )

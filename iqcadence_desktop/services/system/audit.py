@@ -53,13 +53,28 @@ class AuditLog:
         """Who is acting now."""
         return self._user()
 
-    def record(self, session: Session, action: str, summary: str, *,
-               customer_id: int | None = None, customer_name: str | None = None,
-               details: dict[str, object] | None = None) -> None:
+    def record(
+        self,
+        session: Session,
+        action: str,
+        summary: str,
+        *,
+        customer_id: int | None = None,
+        customer_name: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
         """Add an entry to the caller's unit of work (it commits with the change)."""
-        session.add(AuditEntry(at=self._clock.now(), user=self._user(), action=action,
-                               customer_id=customer_id, customer_name=customer_name,
-                               summary=summary, details=details))
+        session.add(
+            AuditEntry(
+                at=self._clock.now(),
+                user=self._user(),
+                action=action,
+                customer_id=customer_id,
+                customer_name=customer_name,
+                summary=summary,
+                details=details,
+            )
+        )
 
     def distinct(self, column: str) -> list[str]:
         """Values seen in the `action` or `user` column, sorted (for filter pickers)."""
@@ -84,5 +99,16 @@ class AuditLog:
             stmt = stmt.where(AuditEntry.summary.ilike(like) | AuditEntry.customer_name.ilike(like))
         with self._db.session() as s:
             rows = s.scalars(stmt.limit(flt.limit)).all()
-            return [AuditEntryDTO(r.id, r.at, r.user, r.action, r.customer_id,
-                                  r.customer_name, r.summary, r.details) for r in rows]
+            return [
+                AuditEntryDTO(
+                    r.id,
+                    r.at,
+                    r.user,
+                    r.action,
+                    r.customer_id,
+                    r.customer_name,
+                    r.summary,
+                    r.details,
+                )
+                for r in rows
+            ]

@@ -87,8 +87,14 @@ def _dump(value: Any) -> Any:
 class BackupService:
     """Writes and restores JSON backups; copies the SQLite file."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus,
-                 caches: Sequence[Callable[[], None]] = ()) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        events: EventBus,
+        caches: Sequence[Callable[[], None]] = (),
+    ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
@@ -102,10 +108,19 @@ class BackupService:
             for table in Base.metadata.sorted_tables:
                 names = [c.name for c in table.columns]
                 rows = [dict(r._mapping) for r in s.execute(select(table))]
-                tables[table.name] = {"columns": names, "rows": [
-                    [_dump(r[n]) for n in names] for r in rows if not _is_secret(table.name, r)]}
-        return {"format": FORMAT, "version": VERSION, "schema": head_revision(),
-                "created_at": self._clock.now().isoformat(), "tables": tables}
+                tables[table.name] = {
+                    "columns": names,
+                    "rows": [
+                        [_dump(r[n]) for n in names] for r in rows if not _is_secret(table.name, r)
+                    ],
+                }
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "schema": head_revision(),
+            "created_at": self._clock.now().isoformat(),
+            "tables": tables,
+        }
 
     def backup(self, path: Path) -> BackupSummary:
         """Write a JSON backup of everything (atomically)."""
@@ -116,8 +131,10 @@ class BackupService:
     def copy_database(self, dest: Path) -> Path:
         """A binary copy of the SQLite file through the online backup API."""
         if self._db.path is None:
-            raise UserFacingError("A binary copy is only possible for a local SQLite "
-                                  "database; use the JSON backup instead.")
+            raise UserFacingError(
+                "A binary copy is only possible for a local SQLite "
+                "database; use the JSON backup instead."
+            )
         if not Path(dest).parent.is_dir():
             raise UserFacingError(f"The folder {Path(dest).parent} does not exist.")
         backup_sqlite(self._db.path, Path(dest))
@@ -131,10 +148,13 @@ class BackupService:
         self.backup(safety)
         with self._db.session() as s:
             counts = _replace_all(s, tables)
-            self._audit.record(s, "backup_restored",
-                               f"Restored {Path(path).name}: {counts.get('customers', 0)} "
-                               f"customers (previous data saved to {safety.name})",
-                               details={"file": Path(path).name, "rows": dict(counts)})
+            self._audit.record(
+                s,
+                "backup_restored",
+                f"Restored {Path(path).name}: {counts.get('customers', 0)} "
+                f"customers (previous data saved to {safety.name})",
+                details={"file": Path(path).name, "rows": dict(counts)},
+            )
         for forget in self._caches:
             forget()
         for name in (CUSTOMERS_CHANGED, CONFIG_CHANGED, SETTINGS_CHANGED):
@@ -149,7 +169,7 @@ def _replace_all(s: Session, tables: dict[Table, list[dict[str, Any]]]) -> dict[
     for table in ordered:
         rows = tables.get(table, [])
         for start in range(0, len(rows), CHUNK):
-            s.execute(insert(table), rows[start:start + CHUNK])
+            s.execute(insert(table), rows[start : start + CHUNK])
     return {t.name: len(tables.get(t, [])) for t in ordered}
 
 
@@ -174,35 +194,46 @@ def read_backup(path: Path) -> dict[Table, list[dict[str, Any]]]:
     except FileNotFoundError:
         raise BackupError(f"{path} does not exist.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(f"{path.name} is not a readable iQcadence backup (not valid JSON: "
-                          f"{exc}). Nothing was changed.") from None
+        raise BackupError(
+            f"{path.name} is not a readable iQcadence backup (not valid JSON: "
+            f"{exc}). Nothing was changed."
+        ) from None
     _check_header(path, data)
     known = {t.name: t for t in Base.metadata.sorted_tables}
     out: dict[Table, list[dict[str, Any]]] = {}
     for name, body in data["tables"].items():
         if name not in known:
-            raise BackupError(f'{path.name} holds a table "{name}" this version does not '
-                              "know; it was made by a newer version of iQcadence.")
+            raise BackupError(
+                f'{path.name} holds a table "{name}" this version does not '
+                "know; it was made by a newer version of iQcadence."
+            )
         out[known[name]] = _check_table(path, known[name], body)
     return out
 
 
 def _check_header(path: Path, data: Any) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BackupError(f"{path.name} is not an iQcadence backup (its format is not "
-                          f'"{FORMAT}"). Nothing was changed.')
+        raise BackupError(
+            f"{path.name} is not an iQcadence backup (its format is not "
+            f'"{FORMAT}"). Nothing was changed.'
+        )
     version = data.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise BackupError(f"{path.name} is a backup format version {version!r}; this app "
-                          f"reads up to version {VERSION}. Update the app to restore it.")
+        raise BackupError(
+            f"{path.name} is a backup format version {version!r}; this app "
+            f"reads up to version {VERSION}. Update the app to restore it."
+        )
     if not isinstance(data.get("tables"), dict):
         raise BackupError(f"{path.name} has no tables section; the file is damaged.")
 
 
 def _check_table(path: Path, table: Table, body: Any) -> list[dict[str, Any]]:
     where = f'{path.name}, table "{table.name}"'
-    if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
-            or not isinstance(body.get("rows"), list):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("columns"), list)
+        or not isinstance(body.get("rows"), list)
+    ):
         raise BackupError(f"{where}: expected columns and rows; the file is damaged.")
     names = body["columns"]
     unknown = [n for n in names if n not in table.columns]
@@ -215,8 +246,9 @@ def _check_table(path: Path, table: Table, body: Any) -> list[dict[str, Any]]:
     for number, raw in enumerate(body["rows"], start=1):
         if not isinstance(raw, list) or len(raw) != len(names):
             raise BackupError(f"{where}, row {number}: expected {len(names)} values.")
-        rows.append({n: _load(where, number, table.columns[n], v)
-                     for n, v in zip(names, raw, strict=True)})
+        rows.append(
+            {n: _load(where, number, table.columns[n], v) for n, v in zip(names, raw, strict=True)}
+        )
     return rows
 
 
@@ -240,6 +272,8 @@ def _load(where: str, number: int, column: Column[Any], value: Any) -> Any:
         if isinstance(kind, String | Text) and not isinstance(value, str):
             raise TypeError
     except (TypeError, ValueError):
-        raise BackupError(f'{where}, row {number}: "{column.name}" has the value {value!r}, '
-                          f"which is not a valid {kind}.") from None
+        raise BackupError(
+            f'{where}, row {number}: "{column.name}" has the value {value!r}, '
+            f"which is not a valid {kind}."
+        ) from None
     return value

@@ -21,10 +21,11 @@ from iqcadence_desktop.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
-NO_KEYRING_MESSAGE = ("No keyring is available: secrets cannot be saved; everything else "
-                      "works.")
-SESSION_ONLY_MESSAGE = ("No keyring is available: secrets are kept in memory for this "
-                        "session only and are forgotten when the app quits.")
+NO_KEYRING_MESSAGE = "No keyring is available: secrets cannot be saved; everything else works."
+SESSION_ONLY_MESSAGE = (
+    "No keyring is available: secrets are kept in memory for this "
+    "session only and are forgotten when the app quits."
+)
 # keyring's stand-ins that store nothing: "fail" raises on every call, "null" drops values.
 # Old keyrings raised a bare RuntimeError; NoKeyringError is both; KeyringLocked only the latter.
 _ERRORS = (RuntimeError, KeyringError)
@@ -121,8 +122,9 @@ class KeyringSecretStore:
         """The user agreed to keep secrets in memory until the app quits."""
         if self._session is None:
             self._session = InMemorySecretStore()
-            log.info("No usable keyring (%s): keeping secrets for this session only",
-                     self.backend_name)
+            log.info(
+                "No usable keyring (%s): keeping secrets for this session only", self.backend_name
+            )
 
     def get(self, key: str) -> str | None:
         if self._session is not None:
@@ -140,8 +142,10 @@ class KeyringSecretStore:
             self._session.set(key, value)
             return
         if not self.usable:
-            raise SecretStoreError(f"{NO_KEYRING_MESSAGE} To use {key!r} now, choose "
-                                   "'Keep secrets for this session' in Settings.")
+            raise SecretStoreError(
+                f"{NO_KEYRING_MESSAGE} To use {key!r} now, choose "
+                "'Keep secrets for this session' in Settings."
+            )
         try:
             self._keyring().set_password(self._service, key, value)
         except _ERRORS as exc:
@@ -163,4 +167,5 @@ class KeyringSecretStore:
         log.warning("Keyring could not %s %r: %s", verb, key, exc)
         return SecretStoreError(
             f"The system keyring ({self.backend_name}) could not {verb} {key!r}: {exc}. "
-            "Unlock your keyring (or sign in again) and try once more.")
+            "Unlock your keyring (or sign in again) and try once more."
+        )

@@ -50,9 +50,12 @@ class SettingsService:
         """Store values in one unit of work, with an audit entry."""
         with self._db.session() as s:
             if self.audit is not None:
-                self.audit.record(s, "settings_changed",
-                                  summary or "Changed " + ", ".join(sorted(values)),
-                                  details={"keys": sorted(values)})
+                self.audit.record(
+                    s,
+                    "settings_changed",
+                    summary or "Changed " + ", ".join(sorted(values)),
+                    details={"keys": sorted(values)},
+                )
             for key, value in values.items():
                 row = s.get(AppSetting, key)
                 if row is None:

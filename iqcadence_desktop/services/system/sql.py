@@ -12,8 +12,13 @@ from sqlalchemy.orm import Session
 CHUNK = 5000
 
 
-def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]],
-           keys: Iterable[str], chunk: int = CHUNK) -> None:
+def upsert(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Iterable[str],
+    chunk: int = CHUNK,
+) -> None:
     """INSERT ... ON CONFLICT (keys) DO UPDATE every other column, in chunks."""
     if not rows:
         return
@@ -24,4 +29,4 @@ def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in key_list}
     stmt = stmt.on_conflict_do_update(index_elements=key_list, set_=updates)
     for start in range(0, len(rows), chunk):
-        session.execute(stmt, list(rows[start:start + chunk]))
+        session.execute(stmt, list(rows[start : start + chunk]))

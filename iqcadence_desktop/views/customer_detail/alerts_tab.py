@@ -48,7 +48,8 @@ class CustomerAlertsWidget(QWidget):
         bar.dismiss_requested.connect(lambda: self._act(alerts.dismiss))
         bar.wake_requested.connect(lambda: self._act(alerts.wake))
         bar.outcome_requested.connect(
-            lambda outcome: self._act(lambda ids: alerts.mark_outcome(ids[0], outcome)))
+            lambda outcome: self._act(lambda ids: alerts.mark_outcome(ids[0], outcome))
+        )
 
     def set_customer(self, customer_id: int) -> None:
         self._customer_id = customer_id
@@ -68,8 +69,11 @@ class CustomerAlertsWidget(QWidget):
         self.list.setColumnHidden(6, True)  # MRR: the same on every row
         self.actions_bar.set_selection(0)
         active = sum(1 for a in found if a.state == "active")
-        self.status.setText("No alerts for this customer today." if not found else
-                            f"{active} active of {len(found)}. Hover an alert for its id.")
+        self.status.setText(
+            "No alerts for this customer today."
+            if not found
+            else f"{active} active of {len(found)}. Hover an alert for its id."
+        )
 
     def selected(self) -> list[Alert]:
         rows = self.list.selectionModel().selectedRows()

@@ -21,15 +21,28 @@ from iqcadence_desktop.services.customers import SnapshotDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, BandThresholds
 from iqcadence_desktop.views.theme import BAND_COLORS
 
-HEADERS = ("Day", "Score", "Band", "Coverage", "Logins", "Adoption %", "Tickets", "NPS",
-           "Since contact (d)")
+HEADERS = (
+    "Day",
+    "Score",
+    "Band",
+    "Coverage",
+    "Logins",
+    "Adoption %",
+    "Tickets",
+    "NPS",
+    "Since contact (d)",
+)
 
 
 def band_ranges(t: BandThresholds) -> list[tuple[str, float, float]]:
     """(band, low, high) on the 0-100 axis, for the coloured background."""
-    return [("critical", 0, t.at_risk), ("at_risk", t.at_risk, t.watch),
-            ("watch", t.watch, t.healthy), ("healthy", t.healthy, t.expansion),
-            ("expansion", t.expansion, 100)]
+    return [
+        ("critical", 0, t.at_risk),
+        ("at_risk", t.at_risk, t.watch),
+        ("watch", t.watch, t.healthy),
+        ("healthy", t.healthy, t.expansion),
+        ("expansion", t.expansion, 100),
+    ]
 
 
 class HistoryTab(QWidget):
@@ -66,15 +79,26 @@ class HistoryTab(QWidget):
         for band, low, high in band_ranges(bands):
             color = QColor(BAND_COLORS[band])
             color.setAlpha(40)
-            region = pg.LinearRegionItem((low, high), orientation="horizontal", movable=False,
-                                         brush=color, pen=pg.mkPen(None))
+            region = pg.LinearRegionItem(
+                (low, high),
+                orientation="horizontal",
+                movable=False,
+                brush=color,
+                pen=pg.mkPen(None),
+            )
             region.setZValue(-10)
             self.plot.addItem(region)
         scored = [s for s in snaps if s.score is not None]
         xs = [_epoch(s.day) for s in scored]
         ys = [float(s.score) for s in scored if s.score is not None]
-        self.curve = self.plot.plot(xs, ys, pen=pg.mkPen("#1f2430", width=2), symbol="o",
-                                    symbolSize=4, symbolBrush="#1f2430")
+        self.curve = self.plot.plot(
+            xs,
+            ys,
+            pen=pg.mkPen("#1f2430", width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush="#1f2430",
+        )
         if xs:
             pad = 43200.0 if len(xs) == 1 else 0.0
             self.plot.setXRange(xs[0] - pad, xs[-1] + pad, padding=0.02)
@@ -83,11 +107,17 @@ class HistoryTab(QWidget):
         rows = list(reversed(snaps))
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            cells = (s.day.isoformat(),
-                     "—" if s.score is None else str(int(s.score + 0.5)),
-                     BAND_LABELS.get(s.status, s.status), f"{s.coverage:.0%}",
-                     _opt(s.logins_30d), _opt(s.feature_adoption_pct), _opt(s.open_tickets),
-                     _opt(s.nps), _opt(s.days_since_contact))
+            cells = (
+                s.day.isoformat(),
+                "—" if s.score is None else str(int(s.score + 0.5)),
+                BAND_LABELS.get(s.status, s.status),
+                f"{s.coverage:.0%}",
+                _opt(s.logins_30d),
+                _opt(s.feature_adoption_pct),
+                _opt(s.open_tickets),
+                _opt(s.nps),
+                _opt(s.days_since_contact),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 2:

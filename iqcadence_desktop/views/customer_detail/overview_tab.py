@@ -41,16 +41,29 @@ from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
-TEXT_FIELDS = (("name", "Name"), ("manager", "Manager"), ("mrr", "MRR ($)"),
-               ("logins", "Logins (30 d)"), ("adoption", "Feature adoption %"),
-               ("tickets", "Open tickets"), ("nps", "NPS (0–10)"), ("csat", "CSAT (1–5)"),
-               ("tags", "Tags (comma separated)"), ("note", "Note"))
-CHOICE_FIELDS = (("tier", "Tier", ("",) + tuple(TIER_LABELS)),
-                 ("growth", "Growth", ("",) + GROWTHS),
-                 ("lifecycle", "Lifecycle", LIFECYCLES),
-                 ("sentiment", "Sentiment", ("",) + SENTIMENTS))
-DATE_FIELDS = (("last_contact", "Last contact"), ("renewal_date", "Renewal date"),
-               ("next_touch", "Next touch"))
+TEXT_FIELDS = (
+    ("name", "Name"),
+    ("manager", "Manager"),
+    ("mrr", "MRR ($)"),
+    ("logins", "Logins (30 d)"),
+    ("adoption", "Feature adoption %"),
+    ("tickets", "Open tickets"),
+    ("nps", "NPS (0–10)"),
+    ("csat", "CSAT (1–5)"),
+    ("tags", "Tags (comma separated)"),
+    ("note", "Note"),
+)
+CHOICE_FIELDS = (
+    ("tier", "Tier", ("",) + tuple(TIER_LABELS)),
+    ("growth", "Growth", ("",) + GROWTHS),
+    ("lifecycle", "Lifecycle", LIFECYCLES),
+    ("sentiment", "Sentiment", ("",) + SENTIMENTS),
+)
+DATE_FIELDS = (
+    ("last_contact", "Last contact"),
+    ("renewal_date", "Renewal date"),
+    ("next_touch", "Next touch"),
+)
 
 
 def value_text(value: object) -> str:
@@ -143,15 +156,20 @@ class OverviewTab(QWidget):
         c = ex.customer
         color = BAND_COLORS[c.status]
         score = "—" if c.shown_score is None else str(c.shown_score)
-        manual = "  <span style='color:#5f6b7a'>(score set by hand)</span>" if c.manual_score \
-            else ""
-        self.headline.setText(f"<span style='font-size:28px; font-weight:600; color:{color}'>"
-                              f"{score}</span>&nbsp;&nbsp;<span style='font-size:16px; "
-                              f"color:{color}'>{BAND_LABELS[c.status]}</span>{manual}")
+        manual = (
+            "  <span style='color:#5f6b7a'>(score set by hand)</span>" if c.manual_score else ""
+        )
+        self.headline.setText(
+            f"<span style='font-size:28px; font-weight:600; color:{color}'>"
+            f"{score}</span>&nbsp;&nbsp;<span style='font-size:16px; "
+            f"color:{color}'>{BAND_LABELS[c.status]}</span>{manual}"
+        )
         self.facts.setText(_facts(c))
-        self.change.setText(f"Since {ex.previous_day.isoformat()}: {ex.change_text()}"
-                            if ex.previous_day and ex.change_text() else
-                            "No earlier snapshot to compare with.")
+        self.change.setText(
+            f"Since {ex.previous_day.isoformat()}: {ex.change_text()}"
+            if ex.previous_day and ex.change_text()
+            else "No earlier snapshot to compare with."
+        )
         self._fill_explanation(ex)
 
     def _fill_explanation(self, ex: Explanation) -> None:
@@ -159,9 +177,14 @@ class OverviewTab(QWidget):
         table = self.explain_table
         table.setRowCount(len(parts) + 1)
         for row, p in enumerate(parts):
-            cells = (SIGNAL_LABELS[p.signal], value_text(p.value),
-                     "—" if p.points is None else f"{p.points:.1f}", f"{p.weight:g}",
-                     f"{p.effective_weight:.1%}", f"{p.contribution:.2f}")
+            cells = (
+                SIGNAL_LABELS[p.signal],
+                value_text(p.value),
+                "—" if p.points is None else f"{p.points:.1f}",
+                f"{p.weight:g}",
+                f"{p.effective_weight:.1%}",
+                f"{p.contribution:.2f}",
+            )
             for col, text in enumerate(cells):
                 table.setItem(row, col, _item(text, col > 0))
         total = ex.result.score
@@ -170,19 +193,30 @@ class OverviewTab(QWidget):
         for col in range(1, 5):
             table.setItem(last, col, _item("", True))
         computed = sum(p.contribution for p in parts) if total is not None else None
-        table.setItem(last, 5, _item("—" if computed is None else f"{computed:.2f}", True,
-                                     bold=True))
+        table.setItem(
+            last, 5, _item("—" if computed is None else f"{computed:.2f}", True, bold=True)
+        )
 
     def load_fields(self, c: CustomerDTO) -> None:
-        values = {"name": c.name, "manager": c.manager or "",
-                  "mrr": "" if c.mrr_cents is None else f"{c.mrr_cents / 100:g}",
-                  "logins": _opt(c.logins_30d), "adoption": _opt(c.feature_adoption_pct),
-                  "tickets": _opt(c.open_tickets), "nps": _opt(c.nps), "csat": _opt(c.csat),
-                  "tags": ", ".join(c.tags), "note": c.note or "", "tier": c.tier or "",
-                  "growth": c.growth_signal or "", "lifecycle": c.lifecycle,
-                  "sentiment": c.sentiment or "",
-                  "last_contact": _iso(c.last_contact_date), "renewal_date": _iso(c.renewal_date),
-                  "next_touch": _iso(c.next_touch)}
+        values = {
+            "name": c.name,
+            "manager": c.manager or "",
+            "mrr": "" if c.mrr_cents is None else f"{c.mrr_cents / 100:g}",
+            "logins": _opt(c.logins_30d),
+            "adoption": _opt(c.feature_adoption_pct),
+            "tickets": _opt(c.open_tickets),
+            "nps": _opt(c.nps),
+            "csat": _opt(c.csat),
+            "tags": ", ".join(c.tags),
+            "note": c.note or "",
+            "tier": c.tier or "",
+            "growth": c.growth_signal or "",
+            "lifecycle": c.lifecycle,
+            "sentiment": c.sentiment or "",
+            "last_contact": _iso(c.last_contact_date),
+            "renewal_date": _iso(c.renewal_date),
+            "next_touch": _iso(c.next_touch),
+        }
         for key, value in values.items():
             _set_field(self.fields[key], value)
         self._original = self.current_values()
@@ -214,12 +248,20 @@ class OverviewTab(QWidget):
 
 def _facts(c: CustomerDTO) -> str:
     momentum = "—" if c.momentum is None else f"{signed(c.momentum)} in 7 days"
-    renewal = (f"{c.renewal_date.isoformat()} ({c.days_until_renewal} days, "
-               f"{WINDOW_LABELS[c.renewal_window] or 'later'})") if c.renewal_date else "not set"
-    return (f"Coverage {c.coverage:.0%} · Momentum {momentum} · MRR {money(c.mrr_cents)} · "
-            f"Priority {c.priority:.0f}<br>Cadence: {CADENCE_LABELS[c.cadence_status]} · "
-            f"Renewal: {renewal} · Lifecycle: {LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle)}"
-            f"{' · in the trash' if c.deleted_at else ''}")
+    renewal = (
+        (
+            f"{c.renewal_date.isoformat()} ({c.days_until_renewal} days, "
+            f"{WINDOW_LABELS[c.renewal_window] or 'later'})"
+        )
+        if c.renewal_date
+        else "not set"
+    )
+    return (
+        f"Coverage {c.coverage:.0%} · Momentum {momentum} · MRR {money(c.mrr_cents)} · "
+        f"Priority {c.priority:.0f}<br>Cadence: {CADENCE_LABELS[c.cadence_status]} · "
+        f"Renewal: {renewal} · Lifecycle: {LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle)}"
+        f"{' · in the trash' if c.deleted_at else ''}"
+    )
 
 
 def _choice_label(key: str, choice: str) -> str:

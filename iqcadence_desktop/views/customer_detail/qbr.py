@@ -21,8 +21,10 @@ class QbrButton(QWidget):
         self.customer_id = customer_id
         self.customer_name = ""
         self.button = QPushButton("Business review (PDF)…")
-        self.button.setToolTip("A multi-page QBR pack: health trend, what changed, usage, "
-                               "renewal outlook, agenda and talking points")
+        self.button.setToolTip(
+            "A multi-page QBR pack: health trend, what changed, usage, "
+            "renewal outlook, agenda and talking points"
+        )
         self.button.clicked.connect(self._on_button_clicked)
         self.status = QLabel()
         self.status.setProperty("role", "muted")
@@ -33,12 +35,12 @@ class QbrButton(QWidget):
 
     def choose_path(self) -> Path | None:
         """Where to save (a dialog; tests replace this)."""
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         today = self.ctx.services.clock.today().isoformat()
         suggested = str(Path(folder) / f"{self.customer_name} business review {today}.pdf")
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the business review", suggested,
-                                                "PDF files (*.pdf)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the business review", suggested, "PDF files (*.pdf)"
+        )
         return Path(chosen) if chosen else None
 
     def open_file(self, path: Path) -> None:
@@ -53,8 +55,11 @@ class QbrButton(QWidget):
         request = ReportRequest("customer-health", day, customer_id=self.customer_id, qbr=True)
         self.button.setEnabled(False)
         self.status.setText("Preparing the business review…")
-        self.ctx.tasks.run(lambda _token: reports.render(request, path, "pdf"),
-                           on_success=self._on_rendered, on_error=self._on_failed)
+        self.ctx.tasks.run(
+            lambda _token: reports.render(request, path, "pdf"),
+            on_success=self._on_rendered,
+            on_error=self._on_failed,
+        )
 
     def _on_rendered(self, rendered: RenderedReport) -> None:
         self.button.setEnabled(True)

@@ -84,19 +84,24 @@ class PlaybookTab(QWidget):
     def show_actions(self, actions: list[PlaybookAction]) -> None:
         for card in self.cards:
             card.deleteLater()
-        self.cards = [self._card(a) for a in actions] or [QLabel(
-            "Nothing needs doing right now: signals, cadence and renewal all look fine.")]
+        self.cards = [self._card(a) for a in actions] or [
+            QLabel("Nothing needs doing right now: signals, cadence and renewal all look fine.")
+        ]
         for i, card in enumerate(self.cards):
             self._cards_layout.insertWidget(i, card)
 
     @staticmethod
     def _card(a: PlaybookAction) -> QLabel:
-        card = QLabel(f"<span style='color:{URGENCY_COLORS[a.urgency]}; font-weight:600'>"
-                      f"{URGENCY_LABELS[a.urgency]}</span> · <b>{a.title}</b><br>{a.reason}")
+        card = QLabel(
+            f"<span style='color:{URGENCY_COLORS[a.urgency]}; font-weight:600'>"
+            f"{URGENCY_LABELS[a.urgency]}</span> · <b>{a.title}</b><br>{a.reason}"
+        )
         card.setWordWrap(True)
         card.setProperty("role", "card")
-        card.setStyleSheet("QLabel { background: white; border: 1px solid #dde2ea; "
-                           "border-radius: 6px; padding: 8px; }")
+        card.setStyleSheet(
+            "QLabel { background: white; border: 1px solid #dde2ea; "
+            "border-radius: 6px; padding: 8px; }"
+        )
         return card
 
 
@@ -205,23 +210,30 @@ class SentimentTab(QWidget):
 
     def show_log(self, entries: list[SentimentDTO]) -> None:
         trend = sentiment_trend(entries)
-        self.trend.setText(f"Trend: {trend}" + (f" over {len(entries)} readings" if entries
-                                                 else " (no readings yet)"))
+        self.trend.setText(
+            f"Trend: {trend}"
+            + (f" over {len(entries)} readings" if entries else " (no readings yet)")
+        )
         self.plot.clear()
         if entries:
-            self.plot.plot(list(range(1, len(entries) + 1)),
-                           [SENTIMENT_VALUE[e.sentiment] for e in entries],
-                           pen=pg.mkPen("#2f5bea", width=2), symbol="o", symbolSize=6)
+            self.plot.plot(
+                list(range(1, len(entries) + 1)),
+                [SENTIMENT_VALUE[e.sentiment] for e in entries],
+                pen=pg.mkPen("#2f5bea", width=2),
+                symbol="o",
+                symbolSize=6,
+            )
             step = max(1, len(entries) // 8)  # at most ~8 date labels
-            self.plot.getPlotItem().getAxis("bottom").setTicks([[
-                (i + 1, e.day.strftime("%b %d")) for i, e in enumerate(entries)
-                if i % step == 0]])
+            self.plot.getPlotItem().getAxis("bottom").setTicks(
+                [[(i + 1, e.day.strftime("%b %d")) for i, e in enumerate(entries) if i % step == 0]]
+            )
             self.plot.setXRange(0.5, len(entries) + 0.5, padding=0)
         rows = list(reversed(entries))
         self.table.setRowCount(len(rows))
         for r, e in enumerate(rows):
-            for c, text in enumerate((e.day.isoformat(), e.sentiment.capitalize(),
-                                      e.comment or "")):
+            for c, text in enumerate(
+                (e.day.isoformat(), e.sentiment.capitalize(), e.comment or "")
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def _on_log_clicked(self) -> None:

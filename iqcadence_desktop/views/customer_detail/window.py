@@ -49,9 +49,14 @@ class CustomerDetailWindow(QWidget):
         self.sentiment = SentimentTab(ctx, customer_id)
         self.history = HistoryTab()
         self.contacts = ContactsTab(ctx, customer_id)
-        for widget, label in ((self.overview, "Overview"), (self.playbook, "Playbook"),
-                              (self.notes, "Notes"), (self.sentiment, "Sentiment"),
-                              (self.history, "History"), (self.contacts, "Contacts")):
+        for widget, label in (
+            (self.overview, "Overview"),
+            (self.playbook, "Playbook"),
+            (self.notes, "Notes"),
+            (self.sentiment, "Sentiment"),
+            (self.history, "History"),
+            (self.contacts, "Contacts"),
+        ):
             self.tabs.addTab(widget, label)
         self.alerts = CustomerAlertsWidget(ctx.services)
         self.add_tab(self.alerts, "Alerts", ALERTS_TAB_INDEX)
@@ -104,8 +109,9 @@ class CustomerDetailWindow(QWidget):
         super().closeEvent(event)
 
 
-def open_customer_detail(ctx: PageContext, customer_id: int,
-                         parent: QWidget | None = None) -> CustomerDetailWindow:
+def open_customer_detail(
+    ctx: PageContext, customer_id: int, parent: QWidget | None = None
+) -> CustomerDetailWindow:
     """Show the customer's window, reusing one already open under the same parent."""
     if parent is not None:
         for window in parent.findChildren(CustomerDetailWindow):

@@ -25,9 +25,14 @@ from iqcadence_desktop.views.widgets.alert_style import SEVERITY_COLORS, STATE_L
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Severity", "Customer", "Alert", "Category", "Since", "State", "MRR")
 SORT_KEYS: tuple[Callable[[Alert], Any], ...] = (
-    lambda a: (SEVERITY_RANK[a.severity], -a.priority), lambda a: a.customer.casefold(),
-    lambda a: a.message, lambda a: a.category, lambda a: a.since, lambda a: a.state,
-    lambda a: a.mrr_cents or 0)
+    lambda a: (SEVERITY_RANK[a.severity], -a.priority),
+    lambda a: a.customer.casefold(),
+    lambda a: a.message,
+    lambda a: a.category,
+    lambda a: a.since,
+    lambda a: a.state,
+    lambda a: a.mrr_cents or 0,
+)
 GROUPINGS: dict[str, Callable[[Alert], str]] = {
     "category": lambda a: CATEGORY_LABELS[a.category],
     "customer": lambda a: a.customer,
@@ -88,8 +93,12 @@ class AlertTreeModel(QAbstractItemModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
         return len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802 (Qt API)
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None

@@ -20,15 +20,36 @@ NONE_KEY = float("-inf")
 Row = CustomerRow | CustomerDTO
 NO_DATE_KEY = "9999-12-31"  # sorts after every real ISO date
 
-CADENCE_LABELS = {"ok": "On track", "due_soon": "Due soon", "overdue": "Overdue",
-                  "unknown": "No contact date"}
-WINDOW_LABELS = {"lapsed": "Lapsed", "critical": "≤ 30 days", "warning": "≤ 60 days",
-                 "upcoming": "≤ 90 days", "later": "Later", "none": ""}
+CADENCE_LABELS = {
+    "ok": "On track",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "unknown": "No contact date",
+}
+WINDOW_LABELS = {
+    "lapsed": "Lapsed",
+    "critical": "≤ 30 days",
+    "warning": "≤ 60 days",
+    "upcoming": "≤ 90 days",
+    "later": "Later",
+    "none": "",
+}
 WINDOW_ORDER = {"lapsed": 0, "critical": 1, "warning": 2, "upcoming": 3, "later": 4, "none": 5}
-LIFECYCLE_LABELS = {"onboarding": "Onboarding", "active": "Active", "atrisk": "At risk",
-                    "won": "Won", "churned": "Churned"}
-STATUS_ORDER = {"unscored": -1, "critical": 0, "at_risk": 1, "watch": 2, "healthy": 3,
-                "expansion": 4}
+LIFECYCLE_LABELS = {
+    "onboarding": "Onboarding",
+    "active": "Active",
+    "atrisk": "At risk",
+    "won": "Won",
+    "churned": "Churned",
+}
+STATUS_ORDER = {
+    "unscored": -1,
+    "critical": 0,
+    "at_risk": 1,
+    "watch": 2,
+    "healthy": 3,
+    "expansion": 4,
+}
 
 
 @dataclass(frozen=True)
@@ -68,33 +89,86 @@ def _days(v: int | None) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("Name", lambda c: c.name, lambda c: c.name.casefold(), width=240),
-    Column("Score", _score_text, lambda c: _num(c.shown_score), True, 60,
-           "Health score 0–100 (* = set by hand)"),
+    Column(
+        "Score",
+        _score_text,
+        lambda c: _num(c.shown_score),
+        True,
+        60,
+        "Health score 0–100 (* = set by hand)",
+    ),
     Column("Status", lambda c: BAND_LABELS[c.status], lambda c: STATUS_ORDER[c.status], width=80),
-    Column("Momentum", lambda c: signed(c.momentum), lambda c: _num(c.momentum), True, 80,
-           "Score change over the last 7 days"),
-    Column("Coverage", lambda c: f"{c.coverage:.0%}", lambda c: c.coverage, True, 72,
-           "Share of the configured weight that had data"),
-    Column("Manager", lambda c: c.manager or "", lambda c: (c.manager or "").casefold(),
-           width=130),
-    Column("Tier", lambda c: TIER_LABELS.get(c.tier or "", ""), lambda c: c.tier or "",
-           width=90),
-    Column("MRR", lambda c: money(c.mrr_cents), lambda c: _num(c.mrr_cents), True, 90,
-           "Monthly recurring revenue", 100.0),
-    Column("Last contact", lambda c: _days(c.days_since_contact),
-           lambda c: _num(c.days_since_contact), True, 90, "Days since the last contact"),
-    Column("Cadence", lambda c: CADENCE_LABELS[c.cadence_status], lambda c: c.cadence_status,
-           width=100),
-    Column("Renewal", lambda c: str(c.renewal_date or ""),  # a date or ISO text
-           lambda c: str(c.renewal_date) if c.renewal_date else NO_DATE_KEY, width=90),
-    Column("Window", lambda c: WINDOW_LABELS[c.renewal_window],
-           lambda c: WINDOW_ORDER[c.renewal_window], width=80, tip="Renewal window"),
-    Column("Priority", lambda c: f"{c.priority:.0f}", lambda c: c.priority, True, 70,
-           "How much the account needs attention now (0–100)"),
-    Column("Lifecycle", lambda c: LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle),
-           lambda c: c.lifecycle, width=90),
-    Column("Sentiment", lambda c: (c.sentiment or "").capitalize(), lambda c: c.sentiment or "",
-           width=80),
+    Column(
+        "Momentum",
+        lambda c: signed(c.momentum),
+        lambda c: _num(c.momentum),
+        True,
+        80,
+        "Score change over the last 7 days",
+    ),
+    Column(
+        "Coverage",
+        lambda c: f"{c.coverage:.0%}",
+        lambda c: c.coverage,
+        True,
+        72,
+        "Share of the configured weight that had data",
+    ),
+    Column("Manager", lambda c: c.manager or "", lambda c: (c.manager or "").casefold(), width=130),
+    Column("Tier", lambda c: TIER_LABELS.get(c.tier or "", ""), lambda c: c.tier or "", width=90),
+    Column(
+        "MRR",
+        lambda c: money(c.mrr_cents),
+        lambda c: _num(c.mrr_cents),
+        True,
+        90,
+        "Monthly recurring revenue",
+        100.0,
+    ),
+    Column(
+        "Last contact",
+        lambda c: _days(c.days_since_contact),
+        lambda c: _num(c.days_since_contact),
+        True,
+        90,
+        "Days since the last contact",
+    ),
+    Column(
+        "Cadence", lambda c: CADENCE_LABELS[c.cadence_status], lambda c: c.cadence_status, width=100
+    ),
+    Column(
+        "Renewal",
+        lambda c: str(c.renewal_date or ""),  # a date or ISO text
+        lambda c: str(c.renewal_date) if c.renewal_date else NO_DATE_KEY,
+        width=90,
+    ),
+    Column(
+        "Window",
+        lambda c: WINDOW_LABELS[c.renewal_window],
+        lambda c: WINDOW_ORDER[c.renewal_window],
+        width=80,
+        tip="Renewal window",
+    ),
+    Column(
+        "Priority",
+        lambda c: f"{c.priority:.0f}",
+        lambda c: c.priority,
+        True,
+        70,
+        "How much the account needs attention now (0–100)",
+    ),
+    Column(
+        "Lifecycle",
+        lambda c: LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle),
+        lambda c: c.lifecycle,
+        width=90,
+    ),
+    Column(
+        "Sentiment",
+        lambda c: (c.sentiment or "").capitalize(),
+        lambda c: c.sentiment or "",
+        width=80,
+    ),
     Column("Tags", lambda c: ", ".join(c.tags), lambda c: ",".join(c.tags).casefold(), width=160),
 )
 NAME, SCORE, STATUS, MOMENTUM = 0, 1, 2, 3
@@ -102,9 +176,15 @@ COLUMN_INDEX = {c.header: i for i, c in enumerate(COLUMNS)}
 
 #: Status tabs: (key, label). "all" is every live account; "trash" only trashed ones.
 TABS: tuple[tuple[str, str], ...] = (
-    ("all", "All"), ("healthy", "Healthy"), ("watch", "Watch"), ("at_risk", "At Risk"),
-    ("critical", "Critical"), ("expansion", "Expansion"), ("unscored", "Unscored"),
-    ("churned", "Churned"), ("trash", "Trash"),
+    ("all", "All"),
+    ("healthy", "Healthy"),
+    ("watch", "Watch"),
+    ("at_risk", "At Risk"),
+    ("critical", "Critical"),
+    ("expansion", "Expansion"),
+    ("unscored", "Unscored"),
+    ("churned", "Churned"),
+    ("trash", "Trash"),
 )
 
 
@@ -126,7 +206,7 @@ def numeric_test(expr: str, scale: float = 1.0) -> Callable[[float], bool] | Non
     text = expr.replace(" ", "").replace("$", "").replace(",", "")
     for op in (">=", "<=", ">", "<", "="):
         if text.startswith(op):
-            text, oper = text[len(op):], op
+            text, oper = text[len(op) :], op
             break
     else:
         oper = "="
@@ -135,6 +215,10 @@ def numeric_test(expr: str, scale: float = 1.0) -> Callable[[float], bool] | Non
     except ValueError:
         return None
     tests: dict[str, Callable[[float], bool]] = {
-        ">=": lambda v: v >= bound, "<=": lambda v: v <= bound, ">": lambda v: v > bound,
-        "<": lambda v: v < bound, "=": lambda v: abs(v - bound) < 0.5 * scale}
+        ">=": lambda v: v >= bound,
+        "<=": lambda v: v <= bound,
+        ">": lambda v: v > bound,
+        "<": lambda v: v < bound,
+        "=": lambda v: abs(v - bound) < 0.5 * scale,
+    }
     return lambda v: v != NONE_KEY and tests[oper](v)

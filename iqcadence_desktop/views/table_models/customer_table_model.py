@@ -217,7 +217,9 @@ class CustomerTableModel(QAbstractTableModel):
         if self._search_text is None:
             self._search_text = [
                 f"{c.name} {c.manager or ''} {BAND_LABELS[c.status]} {c.tier or ''} "
-                f"{' '.join(c.tags)} {c.lifecycle}".casefold() for c in self._all]
+                f"{' '.join(c.tags)} {c.lifecycle}".casefold()
+                for c in self._all
+            ]
         return self._search_text
 
     def _key_list(self, column: int) -> list[Any]:
@@ -272,8 +274,9 @@ class CustomerTableModel(QAbstractTableModel):
         else:
             position = {customer: row for row, customer in enumerate(self._rows)}
             rows = [position[c] for c in held]
-        self.changePersistentIndexList(old, [self.index(r, i.column())
-                                             for r, i in zip(rows, old, strict=True)])
+        self.changePersistentIndexList(
+            old, [self.index(r, i.column()) for r, i in zip(rows, old, strict=True)]
+        )
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort
@@ -309,16 +312,23 @@ class CustomerTableModel(QAbstractTableModel):
             return UP if c.momentum > 0 else DOWN
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         col = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return col.header + (" ▾" if section in self._column_filters else "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            hint = f"Filter: {self._column_filters[section]}" if section in \
-                self._column_filters else "Right-click to filter this column"
+            hint = (
+                f"Filter: {self._column_filters[section]}"
+                if section in self._column_filters
+                else "Right-click to filter this column"
+            )
             return f"{col.tip}\n{hint}" if col.tip else hint
         if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
             return RIGHT

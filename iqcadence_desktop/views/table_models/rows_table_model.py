@@ -21,8 +21,12 @@ class RowsTableModel(QAbstractTableModel):
         self._keys: list[object] = []
         self._tips: list[str] = []
 
-    def set_rows(self, rows: Sequence[Sequence[str]], keys: Sequence[object],
-                 tips: Sequence[str] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[str]],
+        keys: Sequence[object],
+        tips: Sequence[str] | None = None,
+    ) -> None:
         self.beginResetModel()
         self._rows = [tuple(r) for r in rows]
         self._keys = list(keys)
@@ -49,8 +53,12 @@ class RowsTableModel(QAbstractTableModel):
             return self._keys[index.row()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802 (Qt API)
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
         return None

@@ -39,8 +39,7 @@ class AlertActionBar(QWidget):
         layout.addWidget(self.dismiss_button)
         layout.addWidget(self.wake_button)
         layout.addWidget(self._outcome_button())
-        self.open_button = self._button("Open customer", "open_customer",
-                                        self.open_requested.emit)
+        self.open_button = self._button("Open customer", "open_customer", self.open_requested.emit)
         self.open_button.setVisible(with_open)
         layout.addWidget(self.open_button)
         layout.addStretch(1)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 SEVERITY_COLORS: dict[str, str] = {
-    "critical": "#c62828", "warning": "#ef6c00", "attention": "#b38f00",
+    "critical": "#c62828",
+    "warning": "#ef6c00",
+    "attention": "#b38f00",
     "opportunity": "#1565c0",
 }
-STATE_LABELS: dict[str, str] = {"active": "Active", "snoozed": "Snoozed",
-                                "dismissed": "Dismissed"}
+STATE_LABELS: dict[str, str] = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed"}

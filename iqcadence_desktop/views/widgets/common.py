@@ -25,8 +25,9 @@ def show_message(label: QLabel, text: str, error: bool = False) -> None:
     label.setText(text)
 
 
-def button_row(actions: Iterable[tuple[str, Callable[[], object]]],
-               parent: QWidget | None = None) -> QHBoxLayout:
+def button_row(
+    actions: Iterable[tuple[str, Callable[[], object]]], parent: QWidget | None = None
+) -> QHBoxLayout:
     """Push buttons left to right (text, slot), then stretch; on `parent` when given."""
     row = QHBoxLayout(parent) if parent is not None else QHBoxLayout()
     for text, slot in actions:

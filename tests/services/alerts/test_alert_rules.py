@@ -19,21 +19,51 @@ NOW = dt.datetime(2026, 11, 26, 12)
 def customer(**over: Any) -> CustomerDTO:
     """A calm, healthy account that raises nothing; override what a test needs."""
     base: dict[str, Any] = dict(
-        id=7, name="Acme", manager="Dana", mrr_cents=500_000, logins_30d=20,
-        feature_adoption_pct=60.0, open_tickets=0, nps=9, csat=None,
-        last_contact_date=DAY, days_since_contact=2, renewal_date=None,
-        days_until_renewal=None, months_to_renewal=None, growth_signal="none", tier="mid",
-        tags=(), lifecycle="active", customer_since=None, next_touch=None,
-        scoring_profile_id=None, scoring_profile=None, note=None, sentiment="neutral",
-        score=70.0, shown_score=70, status="healthy", coverage=1.0, manual_score=False,
-        momentum=0.0, cadence_status="ok", renewal_window="none", expansion_estimate_cents=0,
-        priority=10.0, created_at=NOW, updated_at=NOW, deleted_at=None)
+        id=7,
+        name="Acme",
+        manager="Dana",
+        mrr_cents=500_000,
+        logins_30d=20,
+        feature_adoption_pct=60.0,
+        open_tickets=0,
+        nps=9,
+        csat=None,
+        last_contact_date=DAY,
+        days_since_contact=2,
+        renewal_date=None,
+        days_until_renewal=None,
+        months_to_renewal=None,
+        growth_signal="none",
+        tier="mid",
+        tags=(),
+        lifecycle="active",
+        customer_since=None,
+        next_touch=None,
+        scoring_profile_id=None,
+        scoring_profile=None,
+        note=None,
+        sentiment="neutral",
+        score=70.0,
+        shown_score=70,
+        status="healthy",
+        coverage=1.0,
+        manual_score=False,
+        momentum=0.0,
+        cadence_status="ok",
+        renewal_window="none",
+        expansion_estimate_cents=0,
+        priority=10.0,
+        created_at=NOW,
+        updated_at=NOW,
+        deleted_at=None,
+    )
     base.update(over)
     return CustomerDTO(**base)
 
 
-def alerts(cleared: set[tuple[int, str]] | None = None,
-           cfg: AlertConfig = AlertConfig(), **over: Any) -> dict[str, Alert]:
+def alerts(
+    cleared: set[tuple[int, str]] | None = None, cfg: AlertConfig = AlertConfig(), **over: Any
+) -> dict[str, Alert]:
     t = thresholds(ScoringConfig(), cfg)
     return {a.rule: a for a in derive([customer(**over)], t, DAY, cleared or set())}
 
@@ -47,15 +77,24 @@ def test_calm_account_raises_nothing() -> None:
     assert alerts() == {}
 
 
-@pytest.mark.parametrize(("score", "status", "expected"), [
-    (24, "critical", "critical"), (25, "at_risk", "warning"), (49, "at_risk", "warning"),
-    (50, "watch", None), (0, "critical", "critical")])
+@pytest.mark.parametrize(
+    ("score", "status", "expected"),
+    [
+        (24, "critical", "critical"),
+        (25, "at_risk", "warning"),
+        (49, "at_risk", "warning"),
+        (50, "watch", None),
+        (0, "critical", "critical"),
+    ],
+)
 def test_health_band(score: int, status: str, expected: str | None) -> None:
     assert severity("unhealthy", shown_score=score, score=float(score), status=status) == expected
 
 
-@pytest.mark.parametrize(("tickets", "expected"), [
-    (2, None), (3, "attention"), (4, "attention"), (5, "warning"), (9, "warning")])
+@pytest.mark.parametrize(
+    ("tickets", "expected"),
+    [(2, None), (3, "attention"), (4, "attention"), (5, "warning"), (9, "warning")],
+)
 def test_open_tickets(tickets: int, expected: str | None) -> None:
     assert severity("open_tickets", open_tickets=tickets) == expected
 
@@ -70,26 +109,55 @@ def test_low_adoption(pct: float, expected: str | None) -> None:
     assert severity("low_adoption", feature_adoption_pct=pct) == expected
 
 
-@pytest.mark.parametrize(("days", "status", "expected"), [
-    (30, "at_risk", "critical"), (30, "critical", "critical"), (30, "healthy", "warning"),
-    (31, "at_risk", "warning"), (60, "critical", "warning"), (31, "watch", "attention"),
-    (60, "healthy", "attention"), (61, "at_risk", "attention"), (90, "healthy", "attention"),
-    (91, "critical", None), (0, "healthy", "warning"), (-1, "critical", None)])
+@pytest.mark.parametrize(
+    ("days", "status", "expected"),
+    [
+        (30, "at_risk", "critical"),
+        (30, "critical", "critical"),
+        (30, "healthy", "warning"),
+        (31, "at_risk", "warning"),
+        (60, "critical", "warning"),
+        (31, "watch", "attention"),
+        (60, "healthy", "attention"),
+        (61, "at_risk", "attention"),
+        (90, "healthy", "attention"),
+        (91, "critical", None),
+        (0, "healthy", "warning"),
+        (-1, "critical", None),
+    ],
+)
 def test_renewal_windows(days: int, status: str, expected: str | None) -> None:
     assert severity("renewal_due", days_until_renewal=days, status=status) == expected
 
 
-@pytest.mark.parametrize(("tier", "days", "expected"), [
-    ("enterprise", 20, None), ("enterprise", 21, "warning"), ("mid", 29, None),
-    ("mid", 30, "warning"), ("smb", 29, None), ("smb", 30, "attention"),
-    ("smb", 44, "attention"), ("smb", 45, "warning")])
+@pytest.mark.parametrize(
+    ("tier", "days", "expected"),
+    [
+        ("enterprise", 20, None),
+        ("enterprise", 21, "warning"),
+        ("mid", 29, None),
+        ("mid", 30, "warning"),
+        ("smb", 29, None),
+        ("smb", 30, "attention"),
+        ("smb", 44, "attention"),
+        ("smb", 45, "warning"),
+    ],
+)
 def test_quiet_and_cadence(tier: str, days: int, expected: str | None) -> None:
     assert severity("quiet", tier=tier, days_since_contact=days) == expected
 
 
-@pytest.mark.parametrize(("momentum", "drop", "rise"), [
-    (-9.9, None, None), (-10.0, "warning", None), (-25.0, "warning", None),
-    (9.9, None, None), (10.0, None, "opportunity"), (0.0, None, None)])
+@pytest.mark.parametrize(
+    ("momentum", "drop", "rise"),
+    [
+        (-9.9, None, None),
+        (-10.0, "warning", None),
+        (-25.0, "warning", None),
+        (9.9, None, None),
+        (10.0, None, "opportunity"),
+        (0.0, None, None),
+    ],
+)
 def test_momentum(momentum: float, drop: str | None, rise: str | None) -> None:
     assert severity("score_drop", momentum=momentum) == drop
     assert severity("score_rise", momentum=momentum) == rise
@@ -100,26 +168,47 @@ def test_nps_detractor(nps: int, expected: str | None) -> None:
     assert severity("nps_detractor", nps=nps) == expected
 
 
-@pytest.mark.parametrize(("sentiment", "expected"), [
-    ("negative", "warning"), ("neutral", None), ("positive", None), (None, None)])
+@pytest.mark.parametrize(
+    ("sentiment", "expected"),
+    [("negative", "warning"), ("neutral", None), ("positive", None), (None, None)],
+)
 def test_negative_sentiment(sentiment: str | None, expected: str | None) -> None:
     assert severity("negative_sentiment", sentiment=sentiment) == expected
 
 
-@pytest.mark.parametrize(("status", "growth", "expected"), [
-    ("expansion", "strong", "opportunity"), ("expansion", "mild", "opportunity"),
-    ("expansion", "none", None), ("expansion", None, None), ("healthy", "strong", None)])
+@pytest.mark.parametrize(
+    ("status", "growth", "expected"),
+    [
+        ("expansion", "strong", "opportunity"),
+        ("expansion", "mild", "opportunity"),
+        ("expansion", "none", None),
+        ("expansion", None, None),
+        ("healthy", "strong", None),
+    ],
+)
 def test_expansion(status: str, growth: str | None, expected: str | None) -> None:
-    found = alerts(status=status, growth_signal=growth, shown_score=85, score=85.0,
-                   expansion_estimate_cents=100_000).get("expansion_ready")
+    found = alerts(
+        status=status,
+        growth_signal=growth,
+        shown_score=85,
+        score=85.0,
+        expansion_estimate_cents=100_000,
+    ).get("expansion_ready")
     assert (None if found is None else found.severity) == expected
     if found is not None:
         assert "$1,000 a month" in found.message
 
 
 def test_hysteresis_needs_the_margin_after_a_clear() -> None:
-    cleared = {(7, "unhealthy"), (7, "open_tickets"), (7, "low_logins"), (7, "nps_detractor"),
-               (7, "score_drop"), (7, "quiet"), (7, "low_adoption")}
+    cleared = {
+        (7, "unhealthy"),
+        (7, "open_tickets"),
+        (7, "low_logins"),
+        (7, "nps_detractor"),
+        (7, "score_drop"),
+        (7, "quiet"),
+        (7, "low_adoption"),
+    }
     assert severity("unhealthy", cleared, shown_score=48, status="at_risk") is None
     assert severity("unhealthy", cleared, shown_score=47, status="at_risk") == "warning"
     assert severity("open_tickets", cleared, open_tickets=3) is None

@@ -15,13 +15,20 @@ from iqcadence_desktop.services.system.audit import AuditFilter
 from iqcadence_desktop.services.system.clock import FixedClock
 from iqcadence_desktop.services.system.events import DomainEvent
 
-CALM = {"logins": 25, "adoption": 70, "nps": 9, "growth": "none", "tier": "mid",
-        "sentiment": "neutral"}
+CALM = {
+    "logins": 25,
+    "adoption": 70,
+    "nps": 9,
+    "growth": "none",
+    "tier": "mid",
+    "sentiment": "neutral",
+}
 
 
 def make(services: Services, tickets: int, name: str = "Acme") -> int:
-    return services.customers.create({"name": name, "tickets": tickets, "days": 1,
-                                      "manager": "Dana", **CALM}).id
+    return services.customers.create(
+        {"name": name, "tickets": tickets, "days": 1, "manager": "Dana", **CALM}
+    ).id
 
 
 def ticket_alert(services: Services, cid: int) -> Alert | None:
@@ -29,8 +36,7 @@ def ticket_alert(services: Services, cid: int) -> Alert | None:
     return found[0] if found else None
 
 
-def test_since_is_the_first_day_the_condition_held(services: Services,
-                                                   clock: FixedClock) -> None:
+def test_since_is_the_first_day_the_condition_held(services: Services, clock: FixedClock) -> None:
     cid = make(services, 4)
     first = ticket_alert(services, cid)
     assert first is not None and first.since == clock.today()
@@ -39,8 +45,7 @@ def test_since_is_the_first_day_the_condition_held(services: Services,
     assert later is not None and later.since == clock.today() - dt.timedelta(days=3)
 
 
-def test_hysteresis_blocks_flapping_until_the_margin(services: Services,
-                                                     clock: FixedClock) -> None:
+def test_hysteresis_blocks_flapping_until_the_margin(services: Services, clock: FixedClock) -> None:
     cid = make(services, 3)
     assert ticket_alert(services, cid) is not None
     services.customers.update(cid, {"tickets": 2})
@@ -67,8 +72,9 @@ def test_snooze_hides_until_the_day_it_ends(services: Services, clock: FixedCloc
     assert found is not None and found.state == "active"
 
 
-def test_dismiss_lasts_until_the_condition_clears_and_returns(services: Services,
-                                                              clock: FixedClock) -> None:
+def test_dismiss_lasts_until_the_condition_clears_and_returns(
+    services: Services, clock: FixedClock
+) -> None:
     cid = make(services, 5)
     services.alerts.dismiss([f"{cid}:tickets:open_tickets"])
     clock.advance()
@@ -103,11 +109,17 @@ def test_actions_are_audited_and_published(services: Services) -> None:
     assert [e.customer_ids for e in seen] == [(cid,)]
 
 
-@pytest.mark.parametrize(("ids", "words"), [
-    (["nonsense"], "not an alert id"), (["999:tickets:open_tickets"], "No current alert"),
-    ([], "at least one")])
-def test_bad_ids_are_refused_with_a_clear_message(services: Services, ids: list[str],
-                                                  words: str) -> None:
+@pytest.mark.parametrize(
+    ("ids", "words"),
+    [
+        (["nonsense"], "not an alert id"),
+        (["999:tickets:open_tickets"], "No current alert"),
+        ([], "at least one"),
+    ],
+)
+def test_bad_ids_are_refused_with_a_clear_message(
+    services: Services, ids: list[str], words: str
+) -> None:
     make(services, 5)
     with pytest.raises(ValidationError, match=words):
         services.alerts.snooze(ids, 1)

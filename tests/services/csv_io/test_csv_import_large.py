@@ -45,8 +45,14 @@ def test_hundred_megabyte_file_streams_with_bounded_memory(tmp_path: Path) -> No
             handle.write(f'Big {i},{i % 900 + 100},{i % 40},"{i} {filler}"\n')
     size = path.stat().st_size
     assert size >= 100_000_000
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(tmp_path / "t.sqlite3")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(tmp_path / "t.sqlite3")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     report = json.loads(out.stdout)
     assert report["created"] == ROWS
     progress = report["progress"]

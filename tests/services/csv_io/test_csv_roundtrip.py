@@ -18,15 +18,33 @@ from tests.services.csv_io.test_csv_import import state
 
 
 def _seed(services: Services) -> None:
-    services.config.save_profile("Strategic", {"logins": 50, "adoption": 50, "tickets": 0,
-                                               "nps": 0, "days": 0, "growth": 0, "csat": 0})
-    services.customers.create({
-        "name": "=Formula & Co", "manager": "+Plus Person", "mrr": "5000.50", "logins": "12",
-        "adoption": "33.3", "tickets": "2", "nps": "9", "csat": "4", "days": "12",
-        "renewal_date": "2027-03-01", "growth": "na", "tier": "mid", "tags": ["-neg", "b c"],
-        "lifecycle": "onboarding", "since": "2020-01-02", "next_touch": "2026-12-01",
-        "profile": "Strategic", "note": "line one\r\nline, two \"quoted\"\n@end",
-        "sentiment": "negative"})
+    services.config.save_profile(
+        "Strategic",
+        {"logins": 50, "adoption": 50, "tickets": 0, "nps": 0, "days": 0, "growth": 0, "csat": 0},
+    )
+    services.customers.create(
+        {
+            "name": "=Formula & Co",
+            "manager": "+Plus Person",
+            "mrr": "5000.50",
+            "logins": "12",
+            "adoption": "33.3",
+            "tickets": "2",
+            "nps": "9",
+            "csat": "4",
+            "days": "12",
+            "renewal_date": "2027-03-01",
+            "growth": "na",
+            "tier": "mid",
+            "tags": ["-neg", "b c"],
+            "lifecycle": "onboarding",
+            "since": "2020-01-02",
+            "next_touch": "2026-12-01",
+            "profile": "Strategic",
+            "note": 'line one\r\nline, two "quoted"\n@end',
+            "sentiment": "negative",
+        }
+    )
     services.customers.create({"name": "Plain", "score": "42"})
     services.customers.create({"name": "Ünïcødé ☃"})
 
@@ -43,8 +61,9 @@ def test_unedited_bulksheet_changes_nothing(services: Services, tmp_path: Path) 
     assert state(services) == before  # no timestamps, snapshots, audit or mapping rows
 
 
-def test_bulksheet_neutralises_formulas_and_keeps_numbers(services: Services,
-                                                          tmp_path: Path) -> None:
+def test_bulksheet_neutralises_formulas_and_keeps_numbers(
+    services: Services, tmp_path: Path
+) -> None:
     _seed(services)
     path = tmp_path / "bulk.csv"
     services.exporter.export(path, "bulksheet")
@@ -79,8 +98,15 @@ def test_enriched_export_has_the_derived_columns(services: Services, tmp_path: P
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(ENRICHED) >= 20 and len(BULKSHEET) >= 20
-    assert {"score", "status", "coverage_pct", "priority_score", "cadence_status",
-            "days_until_renewal", "momentum_7d"} <= set(rows[0])
+    assert {
+        "score",
+        "status",
+        "coverage_pct",
+        "priority_score",
+        "cadence_status",
+        "days_until_renewal",
+        "momentum_7d",
+    } <= set(rows[0])
     assert rows[0]["name"] == "Plain" and rows[0]["score"] == "42"
     # the enriched file re-imports cleanly: derived columns are ignored, nothing changes
     result = services.importer.run(path)
@@ -92,14 +118,21 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @example(name="0", note="\x00", mrr=0, adoption=0.0, manager=None)  # a stray NUL is still text
 @example(name="-1", note="=1+1", mrr=1, adoption=100.0, manager="@x")
-@given(name=names, note=notes, mrr=st.integers(0, 10**9), adoption=st.floats(0, 100),
-       manager=st.one_of(st.none(), names))
-def test_round_trip_property(services: Services, name: str, note: str, mrr: int,
-                             adoption: float, manager: str | None) -> None:
+@given(
+    name=names,
+    note=notes,
+    mrr=st.integers(0, 10**9),
+    adoption=st.floats(0, 100),
+    manager=st.one_of(st.none(), names),
+)
+def test_round_trip_property(
+    services: Services, name: str, note: str, mrr: int, adoption: float, manager: str | None
+) -> None:
     if not " ".join(name.split()) or note.strip().casefold() in ("#n/a", "null"):
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,19 +140,25 @@ def test_round_trip_property(services: Services, name: str, note: str, mrr: int,
         for c in services.customers.list_customers():
             services.customers.trash([c.id])
             services.customers.purge([c.id])
-        created = services.customers.create({"name": name, "note": note, "mrr": mrr / 100,
-                                             "adoption": adoption, "manager": manager})
+        created = services.customers.create(
+            {"name": name, "note": note, "mrr": mrr / 100, "adoption": adoption, "manager": manager}
+        )
         services.exporter.export(path, "bulksheet")
         result = services.importer.run(path)
         assert (result.unchanged, result.errors) == (1, ())
         after = services.customers.get(created.id)
         assert (after.name, after.note, after.mrr_cents, after.manager) == (
-            created.name, created.note, created.mrr_cents, created.manager)
+            created.name,
+            created.note,
+            created.mrr_cents,
+            created.manager,
+        )
         assert after.updated_at == created.updated_at == dt.datetime(2026, 11, 26, 12, 0)
 
 
-def test_confirmed_but_unchanged_mapping_still_writes_nothing(services: Services,
-                                                              tmp_path: Path) -> None:
+def test_confirmed_but_unchanged_mapping_still_writes_nothing(
+    services: Services, tmp_path: Path
+) -> None:
     """The wizard always sends its full mapping; if it is what recognition chose, no
     mapping row (and no audit entry) is written by an unchanged import."""
     _seed(services)

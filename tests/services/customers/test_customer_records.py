@@ -46,8 +46,9 @@ def test_empty_note_and_missing_rows_are_refused(services: Services, cid: int) -
 
 
 def test_contact_crud_is_audited(services: Services, cid: int) -> None:
-    contact = services.records.add_contact(cid, {"name": "Dana Lee", "role": "VP Ops",
-                                                 "email": "dana@acme.example"})
+    contact = services.records.add_contact(
+        cid, {"name": "Dana Lee", "role": "VP Ops", "email": "dana@acme.example"}
+    )
     services.records.edit_contact(contact.id, {"name": "Dana Lee", "phone": "+1 555 0100"})
     (after,) = services.records.contacts(cid)
     assert (after.role, after.email, after.phone) == (None, None, "+1 555 0100")
@@ -67,8 +68,11 @@ def test_sentiment_log_sets_current_sentiment(services: Services, cid: int) -> N
     services.records.log_sentiment(cid, "Negative", "Unhappy with outage")
     assert services.customers.get(cid).sentiment == "negative"
     (entry,) = services.records.sentiment_log(cid)
-    assert (entry.sentiment, entry.comment, entry.day) == ("negative", "Unhappy with outage",
-                                                           services.clock.today())
+    assert (entry.sentiment, entry.comment, entry.day) == (
+        "negative",
+        "Unhappy with outage",
+        services.clock.today(),
+    )
     assert "sentiment_logged" in _actions(services)
     with pytest.raises(ValidationError):
         services.records.log_sentiment(cid, "furious")
@@ -79,12 +83,15 @@ def _entries(*moods: str) -> list[SentimentDTO]:
     return [SentimentDTO(i, 1, start + dt.timedelta(days=i), m, None) for i, m in enumerate(moods)]
 
 
-@pytest.mark.parametrize(("moods", "trend"), [
-    (("negative", "negative", "neutral", "positive", "positive"), "improving"),
-    (("positive", "positive", "neutral", "negative", "negative"), "declining"),
-    (("neutral", "neutral", "neutral", "neutral"), "steady"),
-    (("positive",), "steady"),
-])
+@pytest.mark.parametrize(
+    ("moods", "trend"),
+    [
+        (("negative", "negative", "neutral", "positive", "positive"), "improving"),
+        (("positive", "positive", "neutral", "negative", "negative"), "declining"),
+        (("neutral", "neutral", "neutral", "neutral"), "steady"),
+        (("positive",), "steady"),
+    ],
+)
 def test_sentiment_trend(moods: tuple[str, ...], trend: str) -> None:
     assert sentiment_trend(_entries(*moods)) == trend
 

@@ -14,8 +14,9 @@ def test_rows_match_dtos_for_a_sample_portfolio(services: Services) -> None:
     first = services.customers.list_customers()[0]
     services.customers.update(first.id, {"score": 12.5})  # a manual override
     services.customers.trash([services.customers.list_customers()[1].id])
-    dtos = (services.customers.list_customers()
-            + services.customers.list_customers(CustomerFilter(trash=True)))
+    dtos = services.customers.list_customers() + services.customers.list_customers(
+        CustomerFilter(trash=True)
+    )
     by_id = {d.id: d for d in dtos}
     rows = services.customer_rows.rows()
     assert len(rows) == len(dtos) == 150

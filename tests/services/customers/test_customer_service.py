@@ -34,7 +34,8 @@ def test_create_publishes_event_and_writes_snapshot(services: Services) -> None:
     assert [e.customer_ids for e in seen] == [(dto.id,)]
     snaps = _snapshots(services, dto.id)
     assert [(s.day, s.score, s.status) for s in snaps] == [
-        (services.clock.today().toordinal(), pytest.approx(100.0), "expansion")]
+        (services.clock.today().toordinal(), pytest.approx(100.0), "expansion")
+    ]
     entry = services.audit.entries()[0]
     assert entry.action == "customer_created" and "MRR $5,000/mo" in entry.summary
 
@@ -85,8 +86,15 @@ def test_save_by_name_creates_then_updates(services: Services) -> None:
 def test_bad_input_writes_nothing(services: Services) -> None:
     dto = services.customers.create({"name": "Acme", **FULL})
     before = (_count(services, ScoreSnapshot), len(services.audit.entries()))
-    for bad in ({"nps": 11}, {"adoption": 140}, {"logins": -1}, {"csat": 0},
-                {"tier": "unknown"}, {"renewal_date": "2026-02-30"}, {"profile": "Nope"}):
+    for bad in (
+        {"nps": 11},
+        {"adoption": 140},
+        {"logins": -1},
+        {"csat": 0},
+        {"tier": "unknown"},
+        {"renewal_date": "2026-02-30"},
+        {"profile": "Nope"},
+    ):
         with pytest.raises(ValidationError):
             services.customers.update(dto.id, {"logins": 1, **bad})
     assert services.customers.get(dto.id).logins_30d == 30
@@ -100,7 +108,8 @@ def test_trash_restore_purge(services: Services) -> None:
     assert services.customers.trash([a.id]) == 0  # already there
     assert [c.name for c in services.customers.list_customers()] == ["Globex"]
     assert [c.name for c in services.customers.list_customers(CustomerFilter(trash=True))] == [
-        "Acme"]
+        "Acme"
+    ]
     with pytest.raises(ValidationError, match="not in the trash"):
         services.customers.purge([b.id])
     assert services.customers.restore([a.id]) == 1
@@ -113,8 +122,7 @@ def test_trash_restore_purge(services: Services) -> None:
     assert {"customer_trashed", "customer_restored", "customer_purged"} <= set(actions)
 
 
-def test_portfolio_daily_follows_trash_and_restore(services: Services,
-                                                   clock: FixedClock) -> None:
+def test_portfolio_daily_follows_trash_and_restore(services: Services, clock: FixedClock) -> None:
     a = services.customers.create({"name": "Acme", **FULL, "mrr": 1000})
     services.customers.create({"name": "Globex", **WEAK, "mrr": 500})
     day = services.portfolio.daily(1)[-1]
@@ -182,12 +190,22 @@ def test_ensure_daily_snapshots_once_per_day(services: Services, clock: FixedClo
 
 
 def test_derived_state_on_the_dto(services: Services) -> None:
-    dto = services.customers.create({
-        "name": "Acme", **FULL, "mrr": 1000, "tier": "enterprise", "days": 15,
-        "renewal_date": services.clock.today() + dt.timedelta(days=20)})
+    dto = services.customers.create(
+        {
+            "name": "Acme",
+            **FULL,
+            "mrr": 1000,
+            "tier": "enterprise",
+            "days": 15,
+            "renewal_date": services.clock.today() + dt.timedelta(days=20),
+        }
+    )
     assert dto.cadence_status == "due_soon"
     assert (dto.renewal_window, dto.days_until_renewal, dto.months_to_renewal) == (
-        "critical", 20, 0)
+        "critical",
+        20,
+        0,
+    )
     assert dto.status == "expansion" and dto.expansion_estimate_cents == 20_000
     assert 0 < dto.priority <= 100
     weak = services.customers.create({"name": "Weak", **WEAK, "arr": 24000})
@@ -198,9 +216,10 @@ def test_derived_state_on_the_dto(services: Services) -> None:
 
 
 def test_profiles_score_their_customers(services: Services) -> None:
-    profile = services.config.save_profile("Logins only", {
-        "logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "csat": 0, "days": 0,
-        "growth": 0})
+    profile = services.config.save_profile(
+        "Logins only",
+        {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "csat": 0, "days": 0, "growth": 0},
+    )
     dto = services.customers.create({"name": "Acme", **WEAK, "profile": "logins only"})
     assert dto.scoring_profile == "Logins only" and dto.score == pytest.approx(10.0)
     assert services.config.profiles()[0].customers == 1
@@ -230,12 +249,15 @@ def test_managers_and_listing_filters(services: Services) -> None:
     services.customers.create({"name": "Acme", **FULL, "manager": "Sarah", "tier": "smb"})
     services.customers.create({"name": "Globex", **WEAK, "manager": "Marcus"})
     assert services.customers.managers() == ["Marcus", "Sarah"]
-    assert [c.name for c in services.customers.list_customers(
-        CustomerFilter(status="expansion"))] == ["Acme"]
-    assert [c.name for c in services.customers.list_customers(
-        CustomerFilter(manager="Marcus"))] == ["Globex"]
+    assert [
+        c.name for c in services.customers.list_customers(CustomerFilter(status="expansion"))
+    ] == ["Acme"]
+    assert [
+        c.name for c in services.customers.list_customers(CustomerFilter(manager="Marcus"))
+    ] == ["Globex"]
     assert [c.name for c in services.customers.list_customers(CustomerFilter(tier="smb"))] == [
-        "Acme"]
+        "Acme"
+    ]
 
 
 def test_customer_row_is_consistent_with_live_scoring(services: Services) -> None:

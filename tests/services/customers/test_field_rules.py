@@ -12,24 +12,26 @@ from iqcadence_desktop.services.customers import fields as F
 TODAY = dt.date(2026, 11, 26)
 
 
-@pytest.mark.parametrize(("field", "value", "words"), [
-    ("nps", 11, ["NPS", "11", "0 to 10"]),
-    ("adoption", 140, ["Feature adoption", "140", "0 to 100"]),
-    ("logins", -1, ["Logins", "-1", "0 to 100000"]),
-    ("csat", 0, ["CSAT", "0", "1 to 5"]),
-    ("tier", "huge", ["Tier", "huge", "enterprise, mid"]),
-    ("renewal_date", "2026-02-30", ["Renewal date", "2026-02-30", "YYYY-MM-DD"]),
-    ("tickets", "2.5", ["Open tickets", "whole number"]),
-    ("logins", "inf", ["Logins", "inf"]),
-    ("mrr", "-5", ["MRR", "0 or more"]),
-    ("mrr", "1e999999", ["MRR", "below 100 billion"]),
-    ("growth", "huge", ["Growth", "strong, mild, none, na"]),
-    ("lifecycle", "dead", ["Lifecycle", "onboarding"]),
-    ("adoption", "nan", ["Feature adoption"]),
-    ("score", 101, ["Score", "0 to 100"]),
-])
-def test_bad_values_name_field_value_and_range(field: str, value: object,
-                                               words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("nps", 11, ["NPS", "11", "0 to 10"]),
+        ("adoption", 140, ["Feature adoption", "140", "0 to 100"]),
+        ("logins", -1, ["Logins", "-1", "0 to 100000"]),
+        ("csat", 0, ["CSAT", "0", "1 to 5"]),
+        ("tier", "huge", ["Tier", "huge", "enterprise, mid"]),
+        ("renewal_date", "2026-02-30", ["Renewal date", "2026-02-30", "YYYY-MM-DD"]),
+        ("tickets", "2.5", ["Open tickets", "whole number"]),
+        ("logins", "inf", ["Logins", "inf"]),
+        ("mrr", "-5", ["MRR", "0 or more"]),
+        ("mrr", "1e999999", ["MRR", "below 100 billion"]),
+        ("growth", "huge", ["Growth", "strong, mild, none, na"]),
+        ("lifecycle", "dead", ["Lifecycle", "onboarding"]),
+        ("adoption", "nan", ["Feature adoption"]),
+        ("score", 101, ["Score", "0 to 100"]),
+    ],
+)
+def test_bad_values_name_field_value_and_range(field: str, value: object, words: list[str]) -> None:
     with pytest.raises(ValidationError) as info:
         F.parse_fields({field: value}, TODAY)
     assert info.value.field == field
@@ -43,12 +45,29 @@ def test_unknown_field_is_refused() -> None:
 
 
 def test_good_values_are_coerced() -> None:
-    out = F.parse_fields({"logins": "12", "adoption": "75%", "mrr": "$5,000.50",
-                          "tier": "Mid-Market", "growth": "N/A", "tags": "vip| beta |VIP",
-                          "renewal_date": "2027-01-31", "name": "  Acme   Corp "}, TODAY)
-    assert out == {"logins": 12, "adoption": 75.0, "mrr": 500050, "tier": "mid",
-                   "growth": "na", "tags": ["vip", "beta"],
-                   "renewal_date": dt.date(2027, 1, 31), "name": "Acme Corp"}
+    out = F.parse_fields(
+        {
+            "logins": "12",
+            "adoption": "75%",
+            "mrr": "$5,000.50",
+            "tier": "Mid-Market",
+            "growth": "N/A",
+            "tags": "vip| beta |VIP",
+            "renewal_date": "2027-01-31",
+            "name": "  Acme   Corp ",
+        },
+        TODAY,
+    )
+    assert out == {
+        "logins": 12,
+        "adoption": 75.0,
+        "mrr": 500050,
+        "tier": "mid",
+        "growth": "na",
+        "tags": ["vip", "beta"],
+        "renewal_date": dt.date(2027, 1, 31),
+        "name": "Acme Corp",
+    }
 
 
 def test_days_become_a_last_contact_date() -> None:

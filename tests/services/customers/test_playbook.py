@@ -6,8 +6,15 @@ from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.customers.playbook import suggest
 from iqcadence_desktop.services.scoring.config import ScoringConfig
 
-HEALTHY = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 9, "days": 2, "tier": "smb",
-           "growth": "mild"}
+HEALTHY = {
+    "logins": 30,
+    "adoption": 90,
+    "tickets": 0,
+    "nps": 9,
+    "days": 2,
+    "tier": "smb",
+    "growth": "mild",
+}
 
 
 def _kinds(services: Services, **fields: object) -> list[str]:
@@ -33,7 +40,9 @@ def test_each_weak_signal_has_its_action(services: Services) -> None:
         assert kind in kinds
 
 
-def test_renewal_window_and_expansion(services: Services, ) -> None:
+def test_renewal_window_and_expansion(
+    services: Services,
+) -> None:
     kinds = _kinds(services, renewal_date="2026-12-10", growth="strong", mrr=1000)
     assert "renewal" in kinds and "expansion" in kinds
     assert kinds.index("renewal") < kinds.index("expansion")  # urgent before opportunity

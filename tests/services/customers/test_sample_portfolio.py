@@ -18,8 +18,19 @@ def _portfolio(path: Path, clock: FixedClock, seed: int) -> list[tuple[object, .
         rows = []
         for c in services.customers.list_customers():
             history = tuple(round(s.score or -1, 6) for s in services.customers.history(c.id))
-            rows.append((c.name, c.manager, c.mrr_cents, c.tier, c.lifecycle, c.tags,
-                         c.renewal_date, c.score, history))
+            rows.append(
+                (
+                    c.name,
+                    c.manager,
+                    c.mrr_cents,
+                    c.tier,
+                    c.lifecycle,
+                    c.tags,
+                    c.renewal_date,
+                    c.score,
+                    history,
+                )
+            )
         return rows
     finally:
         database.close()

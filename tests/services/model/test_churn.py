@@ -7,10 +7,20 @@ from iqcadence_desktop.services.model.churn import BASE_LOG_ODDS, churn_risk
 
 
 def test_weak_account_scores_higher_than_strong_one(services: Services) -> None:
-    weak = services.customers.create({"name": "Weak", "logins": 1, "adoption": 5, "tickets": 7,
-                                      "nps": 2, "sentiment": "negative", "mrr": 100})
-    strong = services.customers.create({"name": "Strong", "logins": 30, "adoption": 95,
-                                        "tickets": 0, "nps": 10, "mrr": 100})
+    weak = services.customers.create(
+        {
+            "name": "Weak",
+            "logins": 1,
+            "adoption": 5,
+            "tickets": 7,
+            "nps": 2,
+            "sentiment": "negative",
+            "mrr": 100,
+        }
+    )
+    strong = services.customers.create(
+        {"name": "Strong", "logins": 30, "adoption": 95, "tickets": 0, "nps": 10, "mrr": 100}
+    )
     w, s = churn_risk(weak), churn_risk(strong)
     assert 0.0 < s.probability < w.probability < 1.0
     assert w.probability > 0.9 and s.probability < 0.05

@@ -8,22 +8,53 @@ from iqcadence_desktop.services.alerts.insights import compact_money, exposure, 
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.system.clock import FixedClock
 
-GOOD = {"logins": 30, "adoption": 90, "tickets": 0, "nps": 10, "days": 1, "growth": "strong",
-        "sentiment": "positive"}
-BAD = {"logins": 1, "adoption": 10, "tickets": 6, "nps": 2, "days": 100, "growth": "none",
-       "sentiment": "negative"}
+GOOD = {
+    "logins": 30,
+    "adoption": 90,
+    "tickets": 0,
+    "nps": 10,
+    "days": 1,
+    "growth": "strong",
+    "sentiment": "positive",
+}
+BAD = {
+    "logins": 1,
+    "adoption": 10,
+    "tickets": 6,
+    "nps": 2,
+    "days": 100,
+    "growth": "none",
+    "sentiment": "negative",
+}
 
 
 def portfolio(services: Services, clock: FixedClock) -> dict[str, int]:
     renew = (clock.today() + dt.timedelta(days=20)).isoformat()
     make = services.customers.create
     return {
-        "good": make({"name": "Good Co", "manager": "Ann", "tier": "enterprise",
-                      "mrr": "10000", **GOOD}).id,
-        "bad": make({"name": "Bad Co", "manager": "Ann", "tier": "smb", "mrr": "4000",
-                     "renewal_date": renew, **BAD}).id,
-        "other": make({"name": "Other Co", "manager": "Ben", "tier": "smb", "mrr": "2000",
-                       "renewal_date": renew, **GOOD}).id,
+        "good": make(
+            {"name": "Good Co", "manager": "Ann", "tier": "enterprise", "mrr": "10000", **GOOD}
+        ).id,
+        "bad": make(
+            {
+                "name": "Bad Co",
+                "manager": "Ann",
+                "tier": "smb",
+                "mrr": "4000",
+                "renewal_date": renew,
+                **BAD,
+            }
+        ).id,
+        "other": make(
+            {
+                "name": "Other Co",
+                "manager": "Ben",
+                "tier": "smb",
+                "mrr": "2000",
+                "renewal_date": renew,
+                **GOOD,
+            }
+        ).id,
     }
 
 
@@ -40,7 +71,8 @@ def test_summary_figures(services: Services, clock: FixedClock) -> None:
     assert s.healthy_pct is not None and round(s.healthy_pct) == 67 and s.at_risk == 1
     kpi = {k.key: k for k in s.kpis}
     assert kpi["risk"].value == 400_000 and kpi["risk"].target == {
-        "statuses": ["at_risk", "critical"]}
+        "statuses": ["at_risk", "critical"]
+    }
     assert kpi["mrr"].value == 1_600_000 and kpi["renewals"].value == 2
     assert kpi["renewals"].target == {"renewal_within_days": 90}
     assert kpi["expansion"].value == 240_000 and kpi["expansion"].target == {"status": "expansion"}
@@ -93,4 +125,8 @@ def test_insights_are_computed_from_the_data(services: Services, clock: FixedClo
 
 def test_compact_money() -> None:
     assert [compact_money(c) for c in (95_000, 420_000, 4_200_000, 123_000_000)] == [
-        "$950", "$4.2k", "$42k", "$1.2M"]
+        "$950",
+        "$4.2k",
+        "$42k",
+        "$1.2M",
+    ]

@@ -16,18 +16,31 @@ from iqcadence_desktop.services.reports.render.pdf import render_pdf
 from iqcadence_desktop.services.reports.service import DEFAULT_BRAND
 from tests.services.reports.helpers import pdf_pages
 
-COLUMNS = (Column("Account name", 3), Column("Band", 1, "band", band=True),
-           Column("MRR", 1, "money"))
+COLUMNS = (
+    Column("Account name", 3),
+    Column("Band", 1, "band", band=True),
+    Column("MRR", 1, "money"),
+)
 
 
 def _doc(rows: int) -> ReportDocument:
     bands = ("critical", "at_risk", "watch", "healthy", "expansion")
-    table = Table("Big table", COLUMNS,
-                  tuple((f"Account {i:04d}", bands[i % 5], i * 100) for i in range(rows)),
-                  tuple(bands[i % 5] for i in range(rows)))
-    return ReportDocument("test", "Layout test", dt.date(2026, 11, 26), "All managers",
-                          dt.datetime(2026, 11, 26, 12), (), (table,),
-                          Methodology((), "", (), "", ""))
+    table = Table(
+        "Big table",
+        COLUMNS,
+        tuple((f"Account {i:04d}", bands[i % 5], i * 100) for i in range(rows)),
+        tuple(bands[i % 5] for i in range(rows)),
+    )
+    return ReportDocument(
+        "test",
+        "Layout test",
+        dt.date(2026, 11, 26),
+        "All managers",
+        dt.datetime(2026, 11, 26, 12),
+        (),
+        (table,),
+        Methodology((), "", (), "", ""),
+    )
 
 
 def test_3000_row_table_splits_with_repeated_headers(tmp_path: Path) -> None:
@@ -54,8 +67,11 @@ def test_gui_start_up_does_not_import_reportlab() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, iqcadence_desktop.app, iqcadence_desktop.views.main_window; "
-            "print(any(m.startswith('reportlab') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, check=True)
+    code = (
+        "import sys, iqcadence_desktop.app, iqcadence_desktop.views.main_window; "
+        "print(any(m.startswith('reportlab') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert out.stdout.strip() == "False"

@@ -23,8 +23,9 @@ def _request(svc: Services, kind: str, **kw: object) -> ReportRequest:
 
 
 @pytest.mark.parametrize("kind", [k.id for k in REPORT_KINDS])
-def test_every_report_renders_title_day_and_page_numbers(portfolio: Services, tmp_path: Path,
-                                                         kind: str) -> None:
+def test_every_report_renders_title_day_and_page_numbers(
+    portfolio: Services, tmp_path: Path, kind: str
+) -> None:
     out = tmp_path / f"{kind}.pdf"
     result = portfolio.reports.render(_request(portfolio, kind), out)
     pages = pdf_pages(out)
@@ -41,8 +42,13 @@ def test_at_risk_lists_exactly_open_accounts_below_50(portfolio: Services, tmp_p
     rows = portfolio.customers.list_customers(CustomerFilter(), TODAY)
     doc = portfolio.reports.build(ReportRequest("at-risk", TODAY))
     listed = [r[0] for r in doc.tables()[0].rows]
-    expected = {c.name for c in rows if c.shown_score is not None and c.shown_score < 50
-                and c.lifecycle not in ("churned", "won")}
+    expected = {
+        c.name
+        for c in rows
+        if c.shown_score is not None
+        and c.shown_score < 50
+        and c.lifecycle not in ("churned", "won")
+    }
     assert set(listed) == expected and len(listed) == len(expected)
     assert "Müller GmbH" in listed and "Gone Ltd" not in listed and "Won Back Co" not in listed
     priorities = [r[-1] for r in doc.tables()[0].rows]
@@ -63,8 +69,10 @@ def test_portfolio_summary_totals_match_the_service(portfolio: Services, tmp_pat
     assert money(summary.mrr_cents) in text
     assert money(summary.revenue_at_risk_cents) in text
     assert f"{summary.customers:,}" in text
-    kpis = {k.label: k.value for k in portfolio.reports.build(
-        ReportRequest("portfolio-summary", TODAY)).kpis}
+    kpis = {
+        k.label: k.value
+        for k in portfolio.reports.build(ReportRequest("portfolio-summary", TODAY)).kpis
+    }
     assert kpis["Total MRR"] == money(summary.mrr_cents)
     assert kpis["Accounts"] == str(summary.customers)
 
@@ -93,7 +101,7 @@ def test_csv_carries_the_same_rows(portfolio: Services, tmp_path: Path) -> None:
     rows = list(csv.reader(text.splitlines()))
     assert result.rows == len(doc.tables()[0].rows)
     header = next(i for i, r in enumerate(rows) if r and r[0] == "Customer")
-    body = rows[header + 1:header + 1 + result.rows]
+    body = rows[header + 1 : header + 1 + result.rows]
     assert [r[0] for r in body] == [r[0] for r in doc.tables()[0].rows]
     muller = next(r for r in body if r[0] == "Müller GmbH")
     assert muller[4] == "1500.00"  # MRR in currency units with cents
@@ -104,14 +112,19 @@ def test_qbr_is_a_multi_page_business_review(portfolio: Services, tmp_path: Path
     result = portfolio.reports.render(_request(portfolio, "customer-health", qbr=True), out)
     text = pdf_text(out)
     assert result.pages >= 3
-    for heading in ("Business Review: Müller GmbH", "Signal breakdown", "What changed",
-                    "Usage and support", "Renewal and expansion outlook", "Suggested agenda",
-                    "Talking points"):
+    for heading in (
+        "Business Review: Müller GmbH",
+        "Signal breakdown",
+        "What changed",
+        "Usage and support",
+        "Renewal and expansion outlook",
+        "Suggested agenda",
+        "Talking points",
+    ):
         assert heading in text, heading
 
 
-def test_customer_reports_need_a_customer_and_refuse_other_managers(
-        portfolio: Services) -> None:
+def test_customer_reports_need_a_customer_and_refuse_other_managers(portfolio: Services) -> None:
     with pytest.raises(ValidationError, match="choose the customer"):
         portfolio.reports.build(ReportRequest("customer-health", TODAY))
     cid = portfolio.customers.find_id("Müller GmbH")
@@ -121,20 +134,26 @@ def test_customer_reports_need_a_customer_and_refuse_other_managers(
         portfolio.reports.build(ReportRequest("nope", TODAY))
 
 
-def test_unwritable_target_is_refused_and_leaves_nothing(portfolio: Services,
-                                                         tmp_path: Path) -> None:
+def test_unwritable_target_is_refused_and_leaves_nothing(
+    portfolio: Services, tmp_path: Path
+) -> None:
     target = tmp_path / "missing-folder" / "x.pdf"
     with pytest.raises(Exception, match="Choose a folder you can write to"):
         portfolio.reports.render(ReportRequest("weekly-digest", TODAY), target)
     assert not target.exists()
 
 
-def test_branding_comes_from_settings_with_safe_fallbacks(portfolio: Services,
-                                                          tmp_path: Path) -> None:
-    portfolio.settings.set_many({"brand.company": "Acme Success 株式会社",
-                                 "brand.primary_color": "not-a-colour",
-                                 "brand.accent_color": "#F0A020",
-                                 "brand.logo_path": str(tmp_path / "missing.png")})
+def test_branding_comes_from_settings_with_safe_fallbacks(
+    portfolio: Services, tmp_path: Path
+) -> None:
+    portfolio.settings.set_many(
+        {
+            "brand.company": "Acme Success 株式会社",
+            "brand.primary_color": "not-a-colour",
+            "brand.accent_color": "#F0A020",
+            "brand.logo_path": str(tmp_path / "missing.png"),
+        }
+    )
     brand = portfolio.reports.brand()
     assert brand.primary_color == "#1f3a68" and brand.accent_color == "#F0A020"
     assert brand.logo_path is not None and brand.logo_path.endswith("logo.png")
@@ -145,8 +164,9 @@ def test_branding_comes_from_settings_with_safe_fallbacks(portfolio: Services,
     assert all("Acme Success" in p for p in pages)  # footer on every page
 
 
-def test_churn_pdf_list_is_capped_but_csv_has_everyone(portfolio: Services, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_churn_pdf_list_is_capped_but_csv_has_everyone(
+    portfolio: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from iqcadence_desktop.services.reports.kinds import churn_risk
 
     monkeypatch.setattr(churn_risk, "PDF_ROWS", 5)
@@ -157,8 +177,9 @@ def test_churn_pdf_list_is_capped_but_csv_has_everyone(portfolio: Services, tmp_
     assert len(doc.tables()[0].rows) > 5
 
 
-def test_qbr_talking_points_start_from_alerts_when_wired(portfolio: Services,
-                                                         tmp_path: Path) -> None:
+def test_qbr_talking_points_start_from_alerts_when_wired(
+    portfolio: Services, tmp_path: Path
+) -> None:
     from typing import NamedTuple
 
     class Alert(NamedTuple):
@@ -166,13 +187,17 @@ def test_qbr_talking_points_start_from_alerts_when_wired(portfolio: Services,
         message: str
 
     cid = portfolio.customers.find_id("Müller GmbH")
-    portfolio.reports.alerts_for = lambda i: ([Alert("warning", "Tickets piling up: 6 open"),
-                                               Alert("critical", "Score fell below 25")]
-                                              if i == cid else [])
+    portfolio.reports.alerts_for = lambda i: (
+        [Alert("warning", "Tickets piling up: 6 open"), Alert("critical", "Score fell below 25")]
+        if i == cid
+        else []
+    )
     doc = portfolio.reports.build(_request(portfolio, "customer-health", qbr=True))
     points = next(b for b in doc.blocks if getattr(b, "title", "") == "Talking points")
-    assert points.bullets[:2] == ("Score fell below 25",  # type: ignore[union-attr]
-                                  "Tickets piling up: 6 open")
+    assert points.bullets[:2] == (
+        "Score fell below 25",  # type: ignore[union-attr]
+        "Tickets piling up: 6 open",
+    )
 
 
 def test_scores_are_shown_and_exported_rounded_half_up() -> None:
@@ -183,8 +208,9 @@ def test_scores_are_shown_and_exported_rounded_half_up() -> None:
     assert csv_value(123456, "money") == "1234.56" and show(123456, "money") == "$1,235"
 
 
-def test_digest_prints_few_renewals_but_csv_has_all(portfolio: Services,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_digest_prints_few_renewals_but_csv_has_all(
+    portfolio: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from iqcadence_desktop.services.reports.kinds import weekly_digest
 
     monkeypatch.setattr(weekly_digest, "RENEWALS_SHOWN", 1)
@@ -196,8 +222,9 @@ def test_digest_prints_few_renewals_but_csv_has_all(portfolio: Services,
 
 
 @pytest.mark.parametrize("kind", [k.id for k in REPORT_KINDS if k.customer != "required"])
-def test_reports_on_an_empty_portfolio_render_and_say_so(services: Services, tmp_path: Path,
-                                                         kind: str) -> None:
+def test_reports_on_an_empty_portfolio_render_and_say_so(
+    services: Services, tmp_path: Path, kind: str
+) -> None:
     out = tmp_path / f"{kind}.pdf"
     result = services.reports.render(ReportRequest(kind, TODAY), out)
     assert result.pages >= 1

@@ -24,6 +24,7 @@ def counted_statements(services: Services) -> Iterator[list[int]]:
 
     def on_execute(*_args: object) -> None:
         calls[0] += 1
+
     event.listen(services.db.engine, "before_cursor_execute", on_execute)
     try:
         yield calls
@@ -31,8 +32,7 @@ def counted_statements(services: Services) -> Iterator[list[int]]:
         event.remove(services.db.engine, "before_cursor_execute", on_execute)
 
 
-def test_rescore_of_1000_customers_is_set_based(services: Services,
-                                                clock: FixedClock) -> None:
+def test_rescore_of_1000_customers_is_set_based(services: Services, clock: FixedClock) -> None:
     services.customers.load_sample(customers=1000, days=1)
     clock.advance(1)
     with counted_statements(services) as calls:
@@ -56,12 +56,14 @@ def test_weight_change_then_rescore_moves_bands(services: Services) -> None:
 
 def test_cancelled_rescore_writes_nothing(services: Services) -> None:
     dto = services.customers.create({"name": "Acme", "logins": 30, "tickets": 5})
-    services.config.save(cfg.ScoringConfig(weights={**cfg.DEFAULT_WEIGHTS, "logins": 5,
-                                                    "tickets": 40}))
+    services.config.save(
+        cfg.ScoringConfig(weights={**cfg.DEFAULT_WEIGHTS, "logins": 5, "tickets": 40})
+    )
     with pytest.raises(Cancelled):
         services.customers.rescore_all(cancelled=lambda: True)
     with services.db.session() as s:
         from iqcadence_desktop.models import Customer
+
         assert s.scalar(select(Customer.status).where(Customer.id == dto.id)) == "watch"
 
 
@@ -81,22 +83,35 @@ def test_rollup_matches_snapshots(services: Services) -> None:
     assert last.mrr_cents == sum(c.mrr_cents or 0 for c in live)
     assert sum(last.band_counts.values()) == sum(1 for c in live if c.status != "unscored")
     with services.db.session() as s:
-        managers = s.scalars(select(PortfolioDaily.manager).where(
-            PortfolioDaily.day == last.day.toordinal())).all()
+        managers = s.scalars(
+            select(PortfolioDaily.manager).where(PortfolioDaily.day == last.day.toordinal())
+        ).all()
     assert "" in managers and len(managers) > 2
 
 
 def test_rollup_rows_per_manager_and_for_the_portfolio(services: Services) -> None:
     """Averages skip blanks; the portfolio row adds up its managers' rows."""
-    services.customers.create({"name": "A", "manager": "Ann", "mrr": "100", "logins": "10",
-                               "nps": "9"})
+    services.customers.create(
+        {"name": "A", "manager": "Ann", "mrr": "100", "logins": "10", "nps": "9"}
+    )
     services.customers.create({"name": "B", "manager": "Ann", "mrr": "300", "logins": "20"})
-    services.customers.create({"name": "C", "mrr": "50", "logins": "0", "tickets": "9",
-                               "nps": "0", "csat": "1", "days": "200", "adoption": "0"})
+    services.customers.create(
+        {
+            "name": "C",
+            "mrr": "50",
+            "logins": "0",
+            "tickets": "9",
+            "nps": "0",
+            "csat": "1",
+            "days": "200",
+            "adoption": "0",
+        }
+    )
     day = services.clock.today().toordinal()
     with services.db.session() as s:
-        rows = {r.manager: r for r in s.scalars(
-            select(PortfolioDaily).where(PortfolioDaily.day == day))}
+        rows = {
+            r.manager: r for r in s.scalars(select(PortfolioDaily).where(PortfolioDaily.day == day))
+        }
     assert set(rows) == {"", "Ann", "(unassigned)"}
     ann, portfolio = rows["Ann"], rows[""]
     assert (ann.customers, ann.mrr_cents, ann.avg_logins, ann.avg_nps) == (2, 40000, 15.0, 9.0)
@@ -123,12 +138,16 @@ def test_portfolio_summary_agrees_with_the_customer_list(services: Services) -> 
     services.customers.load_sample(customers=80, days=1)
     later = services.clock.today() + dt.timedelta(days=40)  # decay moves some bands
     for manager in (None, "Sarah Chen"):
-        rows = [c for c in services.customers.list_customers(CustomerFilter(manager=manager),
-                                                             later) if c.lifecycle != "churned"]
+        rows = [
+            c
+            for c in services.customers.list_customers(CustomerFilter(manager=manager), later)
+            if c.lifecycle != "churned"
+        ]
         summary = services.portfolio.summary(manager, later)
         assert summary.customers == len(rows)
         assert summary.mrr_cents == sum(c.mrr_cents or 0 for c in rows)
         assert summary.revenue_at_risk_cents == sum(
-            c.mrr_cents or 0 for c in rows if c.status in ("at_risk", "critical"))
+            c.mrr_cents or 0 for c in rows if c.status in ("at_risk", "critical")
+        )
         assert summary.expansion_estimate_cents == sum(c.expansion_estimate_cents for c in rows)
         assert sum(summary.band_counts.values()) == len(rows)

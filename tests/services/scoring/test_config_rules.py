@@ -39,26 +39,32 @@ def test_csat_weight_counts_only_when_enabled() -> None:
     assert "total 90 %" in str(_refused(cfg.ScoringConfig(weights=weights)))
 
 
-@pytest.mark.parametrize(("weights", "words"), [
-    ({**cfg.DEFAULT_WEIGHTS, "logins": -5, "adoption": 55}, "between 0 and 100"),
-    ({**cfg.DEFAULT_WEIGHTS, "happiness": 0}, '"happiness" is not a signal'),
-])
+@pytest.mark.parametrize(
+    ("weights", "words"),
+    [
+        ({**cfg.DEFAULT_WEIGHTS, "logins": -5, "adoption": 55}, "between 0 and 100"),
+        ({**cfg.DEFAULT_WEIGHTS, "happiness": 0}, '"happiness" is not a signal'),
+    ],
+)
 def test_bad_weight_entries(weights: dict[str, float], words: str) -> None:
     assert words in str(_refused(cfg.ScoringConfig(weights=weights)))
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"bands": BandThresholds(at_risk=50, watch=50)}, "bands", "Watch band starts at 50"),
-    ({"bands": BandThresholds(expansion=101)}, "bands", "at most 100"),
-    ({"params": SignalParams(login_saturation=0)}, "login_saturation", "at least 1"),
-    ({"params": SignalParams(nps_passive=120)}, "nps_passive", "between 0 and 100"),
-    ({"cadence": {**cfg.DEFAULT_CADENCE, "smb": cfg.Cadence(45, 30)}}, "cadence", "SMB"),
-    ({"renewal": cfg.RenewalWindows(critical=60, warning=30)}, "renewal", "must grow"),
-    ({"expansion_method": "guess"}, "expansion_method", '"percent" or "flat"'),
-    ({"expansion_flat_cents": -1}, "expansion_flat_cents", "negative"),
-    ({"quiet_after_days": 0}, "quiet_after_days", "at least 1 day"),
-    ({"momentum_points": 0}, "momentum_points", "more than 0"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"bands": BandThresholds(at_risk=50, watch=50)}, "bands", "Watch band starts at 50"),
+        ({"bands": BandThresholds(expansion=101)}, "bands", "at most 100"),
+        ({"params": SignalParams(login_saturation=0)}, "login_saturation", "at least 1"),
+        ({"params": SignalParams(nps_passive=120)}, "nps_passive", "between 0 and 100"),
+        ({"cadence": {**cfg.DEFAULT_CADENCE, "smb": cfg.Cadence(45, 30)}}, "cadence", "SMB"),
+        ({"renewal": cfg.RenewalWindows(critical=60, warning=30)}, "renewal", "must grow"),
+        ({"expansion_method": "guess"}, "expansion_method", '"percent" or "flat"'),
+        ({"expansion_flat_cents": -1}, "expansion_flat_cents", "negative"),
+        ({"quiet_after_days": 0}, "quiet_after_days", "at least 1 day"),
+        ({"momentum_points": 0}, "momentum_points", "more than 0"),
+    ],
+)
 def test_each_bad_setting_is_named(change: dict[str, object], field: str, words: str) -> None:
     error = _refused(dataclasses.replace(cfg.ScoringConfig(), **change))  # type: ignore[arg-type]
     assert error.field == field
@@ -71,9 +77,12 @@ def test_missing_tier_cadence_is_refused() -> None:
 
 
 def test_payload_round_trip_and_new_keys_get_defaults() -> None:
-    config = cfg.ScoringConfig(csat_enabled=True,
-                               weights={**cfg.DEFAULT_WEIGHTS, "csat": 10, "logins": 15},
-                               bands=BandThresholds(at_risk=30), expansion_percent=15.0)
+    config = cfg.ScoringConfig(
+        csat_enabled=True,
+        weights={**cfg.DEFAULT_WEIGHTS, "csat": 10, "logins": 15},
+        bands=BandThresholds(at_risk=30),
+        expansion_percent=15.0,
+    )
     assert cfg.from_payload(cfg.to_payload(config)) == config
     old = cfg.to_payload(cfg.ScoringConfig())
     del old["quiet_after_days"], old["renewal"]

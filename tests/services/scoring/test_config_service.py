@@ -10,8 +10,15 @@ from iqcadence_desktop.services.scoring import config as cfg
 from iqcadence_desktop.services.scoring.engine import BandThresholds
 from iqcadence_desktop.services.system.events import CONFIG_CHANGED, DomainEvent
 
-ONLY_LOGINS = {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "csat": 0, "days": 0,
-               "growth": 0}
+ONLY_LOGINS = {
+    "logins": 100,
+    "adoption": 0,
+    "tickets": 0,
+    "nps": 0,
+    "csat": 0,
+    "days": 0,
+    "growth": 0,
+}
 
 
 def test_save_keeps_every_version_with_its_diff(services: Services) -> None:
@@ -53,8 +60,9 @@ def test_profiles_create_update_delete_and_history(services: Services) -> None:
         services.config.save_profile("Bad", {**ONLY_LOGINS, "logins": 90})
     with pytest.raises(ValidationError, match="needs a name"):
         services.config.save_profile("  ", ONLY_LOGINS)
-    updated = services.config.save_profile("Enterprise focus", {**ONLY_LOGINS, "logins": 50,
-                                                                "tickets": 50}, profile_id=p.id)
+    updated = services.config.save_profile(
+        "Enterprise focus", {**ONLY_LOGINS, "logins": 50, "tickets": 50}, profile_id=p.id
+    )
     assert services.config.weights_for(p.id)["tickets"] == 50
     assert services.config.profile_id_by_name("enterprise focus") == updated.id
     services.config.delete_profile(p.id)

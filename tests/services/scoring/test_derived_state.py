@@ -13,29 +13,56 @@ CONFIG = ScoringConfig()
 DAY = dt.date(2026, 11, 26)
 
 
-@pytest.mark.parametrize(("tier", "days", "state"), [
-    ("enterprise", 13, "ok"), ("enterprise", 14, "due_soon"), ("enterprise", 21, "overdue"),
-    ("mid", 20, "ok"), ("mid", 21, "due_soon"), ("mid", 30, "overdue"),
-    ("smb", 29, "ok"), ("smb", 30, "due_soon"), ("smb", 45, "overdue"),
-    (None, 25, "due_soon"), ("smb", None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("tier", "days", "state"),
+    [
+        ("enterprise", 13, "ok"),
+        ("enterprise", 14, "due_soon"),
+        ("enterprise", 21, "overdue"),
+        ("mid", 20, "ok"),
+        ("mid", 21, "due_soon"),
+        ("mid", 30, "overdue"),
+        ("smb", 29, "ok"),
+        ("smb", 30, "due_soon"),
+        ("smb", 45, "overdue"),
+        (None, 25, "due_soon"),
+        ("smb", None, "unknown"),
+    ],
+)
 def test_cadence_per_tier(tier: str | None, days: int | None, state: str) -> None:
     assert D.cadence_status(tier, days, CONFIG) == state
 
 
-@pytest.mark.parametrize(("days", "window"), [
-    (-1, "lapsed"), (0, "critical"), (30, "critical"), (31, "warning"), (60, "warning"),
-    (61, "upcoming"), (90, "upcoming"), (91, "later"), (None, "none"),
-])
+@pytest.mark.parametrize(
+    ("days", "window"),
+    [
+        (-1, "lapsed"),
+        (0, "critical"),
+        (30, "critical"),
+        (31, "warning"),
+        (60, "warning"),
+        (61, "upcoming"),
+        (90, "upcoming"),
+        (91, "later"),
+        (None, "none"),
+    ],
+)
 def test_renewal_windows(days: int | None, window: str) -> None:
     assert D.renewal_window(days, CONFIG) == window
 
 
-@pytest.mark.parametrize(("renewal", "months"), [
-    (dt.date(2026, 12, 26), 1), (dt.date(2026, 12, 25), 0), (dt.date(2027, 11, 26), 12),
-    (dt.date(2026, 11, 26), 0), (dt.date(2026, 10, 26), -1), (dt.date(2026, 10, 27), 0),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("renewal", "months"),
+    [
+        (dt.date(2026, 12, 26), 1),
+        (dt.date(2026, 12, 25), 0),
+        (dt.date(2027, 11, 26), 12),
+        (dt.date(2026, 11, 26), 0),
+        (dt.date(2026, 10, 26), -1),
+        (dt.date(2026, 10, 27), 0),
+        (None, None),
+    ],
+)
 def test_months_to_renewal(renewal: dt.date | None, months: int | None) -> None:
     assert D.months_to_renewal(renewal, DAY) == months
 
@@ -64,5 +91,6 @@ def test_priority_orders_by_need() -> None:
     worried = D.priority_score(20.0, 50_000, 20, -15.0, "active")
     assert worried > calm
     assert D.priority_score(None, None, None, None, "active") == 20.0  # unknown health = .5
-    assert D.priority_score(50.0, 0, -5, None, "active") > D.priority_score(50.0, 0, 5, None,
-                                                                             "active")
+    assert D.priority_score(50.0, 0, -5, None, "active") > D.priority_score(
+        50.0, 0, 5, None, "active"
+    )

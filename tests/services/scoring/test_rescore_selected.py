@@ -19,8 +19,9 @@ def test_rescore_selected_skips_trashed_and_audits(services: Services) -> None:
 def test_rescore_selected_changes_only_the_selection(services: Services) -> None:
     a = services.customers.create({"name": "A", "logins": 30, "tickets": 5}).id
     b = services.customers.create({"name": "B", "logins": 30, "tickets": 5}).id
-    services.config.save(cfg.ScoringConfig(weights={**cfg.DEFAULT_WEIGHTS, "logins": 5,
-                                                    "tickets": 40}))
+    services.config.save(
+        cfg.ScoringConfig(weights={**cfg.DEFAULT_WEIGHTS, "logins": 5, "tickets": 40})
+    )
     services.customers.rescore_selected([a])
     history_a = services.customers.history(a)
     history_b = services.customers.history(b)

@@ -39,14 +39,21 @@ values_st = st.builds(
 weights_st = st.fixed_dictionaries({s: st.integers(0, 100).map(float) for s in SIGNALS})
 
 #: (signal, step up, direction): +1 means more of the signal never lowers the score.
-DIRECTIONS = [("logins", 1, 1), ("adoption", 1.0, 1), ("tickets", 1, -1), ("nps", 1, 1),
-              ("csat", 1, 1), ("days", 1, -1)]
+DIRECTIONS = [
+    ("logins", 1, 1),
+    ("adoption", 1.0, 1),
+    ("tickets", 1, -1),
+    ("nps", 1, 1),
+    ("csat", 1, 1),
+    ("days", 1, -1),
+]
 LIMITS = {"logins": 200, "adoption": 100.0, "tickets": 50, "nps": 10, "csat": 5, "days": 800}
 
 
 @given(values_st, weights_st)
-def test_score_is_between_0_and_100_and_coverage_is_a_share(values: SignalValues,
-                                                           weights: dict[str, float]) -> None:
+def test_score_is_between_0_and_100_and_coverage_is_a_share(
+    values: SignalValues, weights: dict[str, float]
+) -> None:
     result = explain(values, weights)
     assert 0.0 <= result.coverage <= 1.0 + 1e-12
     if result.score is not None:
@@ -55,8 +62,9 @@ def test_score_is_between_0_and_100_and_coverage_is_a_share(values: SignalValues
 
 
 @given(values_st, st.sampled_from(DIRECTIONS))
-def test_score_is_monotone_in_each_signal(values: SignalValues,
-                                         case: tuple[str, float, int]) -> None:
+def test_score_is_monotone_in_each_signal(
+    values: SignalValues, case: tuple[str, float, int]
+) -> None:
     signal, step, direction = case
     current = values.get(signal)
     if current is None or current + step > LIMITS[signal]:  # type: ignore[operator]
@@ -103,14 +111,24 @@ def test_growth_na_is_excluded_like_a_missing_signal() -> None:
     assert na.coverage == pytest.approx(0.95)
 
 
-@pytest.mark.parametrize(("score", "shown", "band"), [
-    (24.4999, 24, "critical"), (24.5, 25, "at_risk"), (25.0, 25, "at_risk"),
-    (49.49, 49, "at_risk"), (49.5, 50, "watch"), (64.5, 65, "healthy"),
-    (79.4999, 79, "healthy"), (79.5, 80, "expansion"), (100.0, 100, "expansion"),
-    (0.0, 0, "critical"), (0.49, 0, "critical"), (None, None, "unscored"),
-])
-def test_exact_band_edges_round_half_up(score: float | None, shown: int | None,
-                                        band: str) -> None:
+@pytest.mark.parametrize(
+    ("score", "shown", "band"),
+    [
+        (24.4999, 24, "critical"),
+        (24.5, 25, "at_risk"),
+        (25.0, 25, "at_risk"),
+        (49.49, 49, "at_risk"),
+        (49.5, 50, "watch"),
+        (64.5, 65, "healthy"),
+        (79.4999, 79, "healthy"),
+        (79.5, 80, "expansion"),
+        (100.0, 100, "expansion"),
+        (0.0, 0, "critical"),
+        (0.49, 0, "critical"),
+        (None, None, "unscored"),
+    ],
+)
+def test_exact_band_edges_round_half_up(score: float | None, shown: int | None, band: str) -> None:
     assert shown_score(score) == shown
     assert band_for(score) == band
 
@@ -150,8 +168,10 @@ def test_override_replaces_score_but_keeps_explanation() -> None:
 
 def _columns(rows: list[SignalValues]) -> dict[str, np.ndarray]:
     def col(name: str) -> np.ndarray:
-        return np.array([math.nan if getattr(r, name) is None else getattr(r, name)
-                         for r in rows], dtype=float)
+        return np.array(
+            [math.nan if getattr(r, name) is None else getattr(r, name) for r in rows], dtype=float
+        )
+
     cols = {s: col(s) for s in SIGNALS if s != "growth"}
     cols["growth"] = np.array([GROWTH_CODES.get(r.growth, math.nan) for r in rows], dtype=float)
     return cols
@@ -159,8 +179,9 @@ def _columns(rows: list[SignalValues]) -> dict[str, np.ndarray]:
 
 @settings(max_examples=60)
 @given(st.lists(values_st, min_size=1, max_size=30), weights_st)
-def test_explain_and_score_arrays_agree(rows: list[SignalValues],
-                                        weights: dict[str, float]) -> None:
+def test_explain_and_score_arrays_agree(
+    rows: list[SignalValues], weights: dict[str, float]
+) -> None:
     scores, coverage = score_arrays(_columns(rows), weights)
     for i, values in enumerate(rows):
         one = explain(values, weights)

@@ -18,8 +18,10 @@ from tests.services.csv_io.test_csv_import import FIXTURES, state
 def _fill(services: Services, tmp_path: Path) -> None:
     services.customers.create({"name": "Acme", "mrr": "100", "logins": "5", "tags": ["x"]})
     services.settings.set_many({"branding.company": "Us", "hubspot.token": "s3cr3t"})
-    services.config.save_profile("P", {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0,
-                                       "days": 0, "growth": 0, "csat": 0})
+    services.config.save_profile(
+        "P",
+        {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "days": 0, "growth": 0, "csat": 0},
+    )
     path = tmp_path / "m.csv"
     path.write_text("Org\nBeta\n")
     services.importer.run(path, ImportOptions(mapping={"Org": "name"}))
@@ -37,8 +39,9 @@ def test_backup_covers_every_table_and_no_secret(services: Services, tmp_path: P
     assert "s3cr3t" not in out.read_text()
 
 
-def test_restore_replaces_everything_after_a_safety_backup(services: Services,
-                                                           tmp_path: Path) -> None:
+def test_restore_replaces_everything_after_a_safety_backup(
+    services: Services, tmp_path: Path
+) -> None:
     _fill(services, tmp_path)
     out = tmp_path / "b.json"
     services.backups.backup(out)
@@ -52,23 +55,31 @@ def test_restore_replaces_everything_after_a_safety_backup(services: Services,
     saved_audit = saved.pop("audit_entries")
     saved["app_settings"] = [r for r in saved["app_settings"] if r[0] != "hubspot.token"]
     assert after == saved
-    assert restored_audit[:len(saved_audit)] == saved_audit
+    assert restored_audit[: len(saved_audit)] == saved_audit
     assert [c.name for c in services.customers.list_customers()] == ["Acme", "Beta"]
     assert services.settings.get("branding.company") == "Us"
 
 
-@pytest.mark.parametrize(("mutate", "words"), [
-    (lambda d: d.update(format="other"), "not an iQcadence backup"),
-    (lambda d: d.update(version=99), "format version 99"),
-    (lambda d: d["tables"].update(aliens={"columns": [], "rows": []}), 'table "aliens"'),
-    (lambda d: d["tables"]["customers"]["rows"][0].__setitem__(1, None),
-     '"name" may not be empty'),
-    (lambda d: d["tables"]["customers"]["rows"][-1].pop(), "expected"),
-    (lambda d: d["tables"]["score_snapshots"]["rows"][0].__setitem__(1, "soon"),
-     'table "score_snapshots", row 1: "day" has the value'),
-])
-def test_a_bad_backup_is_refused_before_anything_changes(services: Services, tmp_path: Path,
-                                                         mutate: object, words: str) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "words"),
+    [
+        (lambda d: d.update(format="other"), "not an iQcadence backup"),
+        (lambda d: d.update(version=99), "format version 99"),
+        (lambda d: d["tables"].update(aliens={"columns": [], "rows": []}), 'table "aliens"'),
+        (
+            lambda d: d["tables"]["customers"]["rows"][0].__setitem__(1, None),
+            '"name" may not be empty',
+        ),
+        (lambda d: d["tables"]["customers"]["rows"][-1].pop(), "expected"),
+        (
+            lambda d: d["tables"]["score_snapshots"]["rows"][0].__setitem__(1, "soon"),
+            'table "score_snapshots", row 1: "day" has the value',
+        ),
+    ],
+)
+def test_a_bad_backup_is_refused_before_anything_changes(
+    services: Services, tmp_path: Path, mutate: object, words: str
+) -> None:
     _fill(services, tmp_path)
     out = tmp_path / "b.json"
     services.backups.backup(out)

@@ -82,7 +82,8 @@ def test_session_memory_fallback_keeps_secrets_until_quit() -> None:
 
 
 def test_keyring_errors_become_plain_messages_without_the_secret(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     store = KeyringSecretStore(backend=LockedKeyring())
     with caplog.at_level(logging.WARNING), pytest.raises(SecretStoreError) as info:
         store.set("stripe.key", "sk_live_123")

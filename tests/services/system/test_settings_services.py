@@ -20,21 +20,32 @@ def _add(services: Services, name: str, **fields: object) -> int:
 def book(services: Services) -> dict[str, int]:
     """Four accounts: logins-heavy and adoption-heavy ones react oppositely to weights."""
     return {
-        "logins": _add(services, "Logins Ltd", manager="Ana", mrr=1000, logins=30, adoption=0,
-                       tier="smb"),
-        "adopt": _add(services, "Adopt Co", manager="Ana", mrr=2000, logins=0, adoption=100,
-                      tier="mid"),
-        "ben": _add(services, "Ben Works", manager="Ben", mrr=500, logins=15, adoption=50,
-                    tier="enterprise"),
+        "logins": _add(
+            services, "Logins Ltd", manager="Ana", mrr=1000, logins=30, adoption=0, tier="smb"
+        ),
+        "adopt": _add(
+            services, "Adopt Co", manager="Ana", mrr=2000, logins=0, adoption=100, tier="mid"
+        ),
+        "ben": _add(
+            services, "Ben Works", manager="Ben", mrr=500, logins=15, adoption=50, tier="enterprise"
+        ),
         "empty": _add(services, "Empty Inc"),
     }
 
 
-def test_what_if_counts_band_moves_and_revenue_at_risk(services: Services,
-                                                       book: dict[str, int]) -> None:
+def test_what_if_counts_band_moves_and_revenue_at_risk(
+    services: Services, book: dict[str, int]
+) -> None:
     current = services.config.current()
-    weights = {**current.weights, "logins": 100, "adoption": 0, "tickets": 0, "nps": 0,
-               "days": 0, "growth": 0}
+    weights = {
+        **current.weights,
+        "logins": 100,
+        "adoption": 0,
+        "tickets": 0,
+        "nps": 0,
+        "days": 0,
+        "growth": 0,
+    }
     result = services.what_if.preview(dataclasses.replace(current, weights=weights))
     # Before: both one-signal accounts score 50 (watch); after: 100 and 0.
     assert result.before_counts == {"watch": 3, "unscored": 1}
@@ -45,11 +56,14 @@ def test_what_if_counts_band_moves_and_revenue_at_risk(services: Services,
     assert services.audit.entries()[0].action == "customer_created"  # nothing written
 
 
-def test_rename_manager_is_audited_and_refuses_existing_name(services: Services,
-                                                             book: dict[str, int]) -> None:
+def test_rename_manager_is_audited_and_refuses_existing_name(
+    services: Services, book: dict[str, int]
+) -> None:
     assert services.managers.rename("Ana", "  Ana   Lopez ") == 2
     assert [(m.name, m.accounts) for m in services.managers.managers()] == [
-        ("Ana Lopez", 2), ("Ben", 1)]
+        ("Ana Lopez", 2),
+        ("Ben", 1),
+    ]
     entry = services.audit.entries()[0]
     assert (entry.action, entry.details) == ("manager_renamed", {"from": "Ana", "to": "Ana Lopez"})
     with pytest.raises(ValidationError, match="merge"):
@@ -70,7 +84,8 @@ def test_reassign_writes_one_entry_per_account(services: Services, book: dict[st
     assert moved == 2
     entries = [e for e in services.audit.entries() if e.action == "customer_reassigned"]
     assert sorted(e.customer_id for e in entries if e.customer_id) == sorted(
-        [book["ben"], book["empty"]])
+        [book["ben"], book["empty"]]
+    )
     assert services.customers.get(book["ben"]).manager == "Cleo"
     with pytest.raises(ValidationError):
         services.managers.reassign([book["ben"]], "   ")
@@ -91,10 +106,18 @@ def test_fold_name_drops_case_accents_punctuation_and_suffixes() -> None:
     assert fold_name("  Acmé  Corp. ") == fold_name("ACME") == "acme"
 
 
-def test_assign_profile_by_tier_rescores_and_audits(services: Services,
-                                                    book: dict[str, int]) -> None:
-    weights = {"logins": 100, "adoption": 0, "tickets": 0, "nps": 0, "csat": 0, "days": 0,
-               "growth": 0}
+def test_assign_profile_by_tier_rescores_and_audits(
+    services: Services, book: dict[str, int]
+) -> None:
+    weights = {
+        "logins": 100,
+        "adoption": 0,
+        "tickets": 0,
+        "nps": 0,
+        "csat": 0,
+        "days": 0,
+        "growth": 0,
+    }
     profile = services.config.save_profile("Usage only", weights)
     count = services.profile_assignment.assign(profile.id, tiers=["smb"])
     assert count == 1
@@ -107,8 +130,15 @@ def test_assign_profile_by_tier_rescores_and_audits(services: Services,
 
 
 def test_near_duplicates_ignore_numbered_and_other_script_names(services: Services) -> None:
-    for name in ("Wayne Health 202", "Wayne Health 210", "Ελληνική Λογιστική",
-                 "株式会社サンプル", "Initech Corp", "Initech Inc", "Initek"):
+    for name in (
+        "Wayne Health 202",
+        "Wayne Health 210",
+        "Ελληνική Λογιστική",
+        "株式会社サンプル",
+        "Initech Corp",
+        "Initech Inc",
+        "Initek",
+    ):
         _add(services, name)
     groups = [sorted(f.names) for f in services.data_health.findings() if f.kind == "duplicate"]
     assert groups == [["Initech Corp", "Initech Inc"]]

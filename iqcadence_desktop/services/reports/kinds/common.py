@@ -23,9 +23,13 @@ def band_counts(customers: Iterable[CustomerDTO]) -> dict[str, int]:
 def band_donut(customers: Sequence[CustomerDTO], title: str = "Accounts by band") -> Chart:
     counts = band_counts(customers)
     shown = [b for b in ALL_BANDS if counts[b] or b != UNSCORED]
-    return Chart("donut", title, tuple(BAND_LABELS[b] for b in shown),
-                 (Series("Accounts", tuple(float(counts[b]) for b in shown)),),
-                 tuple(BAND_COLORS[b] for b in shown))
+    return Chart(
+        "donut",
+        title,
+        tuple(BAND_LABELS[b] for b in shown),
+        (Series("Accounts", tuple(float(counts[b]) for b in shown)),),
+        tuple(BAND_COLORS[b] for b in shown),
+    )
 
 
 def average_score(customers: Iterable[CustomerDTO]) -> float | None:
@@ -50,26 +54,48 @@ def count_kpi(label: str, n: int, note: str = "") -> Kpi:
 
 
 ACCOUNT_COLUMNS: tuple[Column, ...] = (
-    Column("Customer", 3.2), Column("Manager", 1.6), Column("Score", 0.8, "score"),
-    Column("Band", 1.1, "band", band=True), Column("MRR", 1.1, "money"),
-    Column("Renewal", 1.2, "date"), Column("Days quiet", 0.9, "int"),
-    Column("7-day change", 0.9, "signed"), Column("Priority", 0.9, "float1"),
+    Column("Customer", 3.2),
+    Column("Manager", 1.6),
+    Column("Score", 0.8, "score"),
+    Column("Band", 1.1, "band", band=True),
+    Column("MRR", 1.1, "money"),
+    Column("Renewal", 1.2, "date"),
+    Column("Days quiet", 0.9, "int"),
+    Column("7-day change", 0.9, "signed"),
+    Column("Priority", 0.9, "float1"),
 )
 
 
 def account_row(c: CustomerDTO) -> tuple[str | int | float | None, ...]:
     renewal = c.renewal_date.isoformat() if c.renewal_date else None
-    return (c.name, c.manager, c.score, c.status, c.mrr_cents, renewal,
-            c.days_since_contact, c.momentum, c.priority)
+    return (
+        c.name,
+        c.manager,
+        c.score,
+        c.status,
+        c.mrr_cents,
+        renewal,
+        c.days_since_contact,
+        c.momentum,
+        c.priority,
+    )
 
 
-def account_table(title: str, customers: Sequence[CustomerDTO],
-                  empty_text: str = "No accounts to list.") -> Table:
-    return Table(title, ACCOUNT_COLUMNS, tuple(account_row(c) for c in customers),
-                 tuple(c.status for c in customers), empty_text)
+def account_table(
+    title: str, customers: Sequence[CustomerDTO], empty_text: str = "No accounts to list."
+) -> Table:
+    return Table(
+        title,
+        ACCOUNT_COLUMNS,
+        tuple(account_row(c) for c in customers),
+        tuple(c.status for c in customers),
+        empty_text,
+    )
 
 
 def by_priority(customers: Iterable[CustomerDTO]) -> list[CustomerDTO]:
     """Most urgent first: priority, then lower score, then name (stable for tests)."""
-    return sorted(customers, key=lambda c: (-c.priority, c.score if c.score is not None
-                                            else 101.0, c.name.lower()))
+    return sorted(
+        customers,
+        key=lambda c: (-c.priority, c.score if c.score is not None else 101.0, c.name.lower()),
+    )

@@ -22,11 +22,19 @@ from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, TIER_
 
 TITLE = "Customer Health"
 DAYS = 90
-SIGNAL_COLUMNS = (Column("Signal", 2), Column("Value", 1, "text"), Column("Points", 0.9, "float1"),
-                  Column("Weight", 0.9, "pct"), Column("Contribution", 1, "float1"))
+SIGNAL_COLUMNS = (
+    Column("Signal", 2),
+    Column("Value", 1, "text"),
+    Column("Points", 0.9, "float1"),
+    Column("Weight", 0.9, "pct"),
+    Column("Contribution", 1, "float1"),
+)
 FACT_COLUMNS = (Column("Field", 1.4), Column("Value", 4))
-FACTOR_COLUMNS = (Column("Factor", 1.6), Column("Effect (log-odds)", 1.1, "float1"),
-                  Column("Why", 3))
+FACTOR_COLUMNS = (
+    Column("Factor", 1.6),
+    Column("Effect (log-odds)", 1.1, "float1"),
+    Column("Why", 3),
+)
 
 
 def build(ctx: ReportContext) -> ReportDocument:
@@ -35,22 +43,37 @@ def build(ctx: ReportContext) -> ReportDocument:
     ex = ctx.customer_service.explain(ctx.request.customer_id, ctx.as_of)
     c = ex.customer
     churn = churn_risk(c)
-    history = customer_history(ctx.customer_service, c.id, ctx.as_of,
-                               qbr.DAYS if ctx.request.qbr else DAYS)
-    blocks: list[Block] = [score_chart(history), signal_table(ex), changes_text(ex),
-                           facts_table(c), factors_table(churn)]
+    history = customer_history(
+        ctx.customer_service, c.id, ctx.as_of, qbr.DAYS if ctx.request.qbr else DAYS
+    )
+    blocks: list[Block] = [
+        score_chart(history),
+        signal_table(ex),
+        changes_text(ex),
+        facts_table(c),
+        factors_table(churn),
+    ]
     title = f"{'Business Review' if ctx.request.qbr else TITLE}: {c.name}"
     if ctx.request.qbr:
         blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id))
-    return ReportDocument("customer-health", title, ctx.as_of, ctx.filter_text(c.name),
-                          ctx.generated_at, kpis(c, churn), tuple(blocks),
-                          ctx.methodology(*_notes(c)))
+    return ReportDocument(
+        "customer-health",
+        title,
+        ctx.as_of,
+        ctx.filter_text(c.name),
+        ctx.generated_at,
+        kpis(c, churn),
+        tuple(blocks),
+        ctx.methodology(*_notes(c)),
+    )
 
 
 def _notes(c: CustomerDTO) -> tuple[str, ...]:
     profile = c.scoring_profile or "default weights"
-    notes = [f"This account is scored with: {profile}.",
-             "Churn risk uses the documented heuristic (docs/churn-risk.md)."]
+    notes = [
+        f"This account is scored with: {profile}.",
+        "Churn risk uses the documented heuristic (docs/churn-risk.md).",
+    ]
     if c.manual_score:
         notes.append("The score is a manual override; signals are shown for reference.")
     return tuple(notes)
@@ -58,26 +81,38 @@ def _notes(c: CustomerDTO) -> tuple[str, ...]:
 
 def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
     score = "—" if c.shown_score is None else str(c.shown_score)
-    renewal = ("—" if c.days_until_renewal is None else f"{c.days_until_renewal} days")
-    return (Kpi("Health score", score, BAND_LABELS[c.status] + (" (manual)" if c.manual_score
-                                                                 else "")),
-            Kpi("Coverage", f"{c.coverage:.0%}", "of the configured weight"),
-            Kpi("7-day change", signed(c.momentum), "points"),
-            Kpi("MRR", money(c.mrr_cents), f"ARR {money(c.arr_cents)}"),
-            Kpi("Renewal in", renewal, c.renewal_date.isoformat() if c.renewal_date else ""),
-            Kpi("Churn risk", f"{churn.probability:.0%}", churn.top_reasons()))
+    renewal = "—" if c.days_until_renewal is None else f"{c.days_until_renewal} days"
+    return (
+        Kpi("Health score", score, BAND_LABELS[c.status] + (" (manual)" if c.manual_score else "")),
+        Kpi("Coverage", f"{c.coverage:.0%}", "of the configured weight"),
+        Kpi("7-day change", signed(c.momentum), "points"),
+        Kpi("MRR", money(c.mrr_cents), f"ARR {money(c.arr_cents)}"),
+        Kpi("Renewal in", renewal, c.renewal_date.isoformat() if c.renewal_date else ""),
+        Kpi("Churn risk", f"{churn.probability:.0%}", churn.top_reasons()),
+    )
 
 
 def score_chart(history: list[HistoryPoint]) -> Chart:
-    return Chart("line", f"Health score (stored days: {len(history)})",
-                 tuple(p.day.strftime("%b %d") for p in history),
-                 (Series("Score", tuple(p.score or 0.0 for p in history)),))
+    return Chart(
+        "line",
+        f"Health score (stored days: {len(history)})",
+        tuple(p.day.strftime("%b %d") for p in history),
+        (Series("Score", tuple(p.score or 0.0 for p in history)),),
+    )
 
 
 def signal_table(ex: Explanation) -> Table:
-    rows = tuple((SIGNAL_LABELS[c.signal], "—" if c.value is None else str(c.value), c.points,
-                  c.effective_weight, c.contribution)
-                 for c in ex.result.contributions if c.weight > 0)
+    rows = tuple(
+        (
+            SIGNAL_LABELS[c.signal],
+            "—" if c.value is None else str(c.value),
+            c.points,
+            c.effective_weight,
+            c.contribution,
+        )
+        for c in ex.result.contributions
+        if c.weight > 0
+    )
     return Table("Signal breakdown", SIGNAL_COLUMNS, rows)
 
 
@@ -85,24 +120,38 @@ def changes_text(ex: Explanation) -> Text:
     if ex.previous_day is None:
         return Text("What changed", ("No earlier snapshot to compare with yet.",))
     text = ex.change_text() or "0"
-    return Text("What changed", (f"Since {ex.previous_day.isoformat()}: {text}.",),
-                tuple(f"{SIGNAL_LABELS[ch.signal]}: {signed(ch.delta)} points"
-                      for ch in ex.changes if round(ch.delta) != 0))
+    return Text(
+        "What changed",
+        (f"Since {ex.previous_day.isoformat()}: {text}.",),
+        tuple(
+            f"{SIGNAL_LABELS[ch.signal]}: {signed(ch.delta)} points"
+            for ch in ex.changes
+            if round(ch.delta) != 0
+        ),
+    )
 
 
 def facts_table(c: CustomerDTO) -> Table:
     rows: list[tuple[str, str]] = [
-        ("Customer", c.name), ("Id", c.display_id), ("Manager", c.manager or "—"),
-        ("Tier", TIER_LABELS.get(c.tier or "", "—")), ("Lifecycle", c.lifecycle),
+        ("Customer", c.name),
+        ("Id", c.display_id),
+        ("Manager", c.manager or "—"),
+        ("Tier", TIER_LABELS.get(c.tier or "", "—")),
+        ("Lifecycle", c.lifecycle),
         ("Scoring profile", c.scoring_profile or "default"),
         ("Last contact", f"{c.last_contact_date or '—'} ({c.cadence_status.replace('_', ' ')})"),
         ("Renewal", f"{c.renewal_date or '—'} ({c.renewal_window})"),
-        ("Tags", ", ".join(c.tags) or "—"), ("Sentiment", c.sentiment or "—"),
-        ("Note", c.note or "—")]
+        ("Tags", ", ".join(c.tags) or "—"),
+        ("Sentiment", c.sentiment or "—"),
+        ("Note", c.note or "—"),
+    ]
     return Table("Account", FACT_COLUMNS, tuple(rows))
 
 
 def factors_table(churn: ChurnEstimate) -> Table:
-    return Table(f"Churn risk {churn.probability:.0%}: contributing factors", FACTOR_COLUMNS,
-                 tuple((f.name, f.effect, f.detail) for f in churn.factors),
-                 empty_text="No factor stands out.")
+    return Table(
+        f"Churn risk {churn.probability:.0%}: contributing factors",
+        FACTOR_COLUMNS,
+        tuple((f.name, f.effect, f.detail) for f in churn.factors),
+        empty_text="No factor stands out.",
+    )

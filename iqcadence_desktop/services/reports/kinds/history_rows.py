@@ -22,11 +22,23 @@ class HistoryPoint(NamedTuple):
     days_since_contact: int | None
 
 
-def customer_history(svc: CustomerService, customer_id: int, as_of: dt.date,
-                     days: int) -> list[HistoryPoint]:
+def customer_history(
+    svc: CustomerService, customer_id: int, as_of: dt.date, days: int
+) -> list[HistoryPoint]:
     """Snapshots in the `days` days up to and including `as_of`, oldest first."""
     start, end = as_of.toordinal() - days, as_of.toordinal()
-    return [HistoryPoint(dt.date.fromordinal(s.day), s.score, s.status, s.coverage,
-                         s.logins_30d, s.feature_adoption_pct, s.open_tickets, s.nps,
-                         s.days_since_contact)
-            for s in svc.history(customer_id) if start < s.day <= end]
+    return [
+        HistoryPoint(
+            dt.date.fromordinal(s.day),
+            s.score,
+            s.status,
+            s.coverage,
+            s.logins_30d,
+            s.feature_adoption_pct,
+            s.open_tickets,
+            s.nps,
+            s.days_since_contact,
+        )
+        for s in svc.history(customer_id)
+        if start < s.day <= end
+    ]

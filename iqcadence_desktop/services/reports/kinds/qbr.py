@@ -22,9 +22,14 @@ from iqcadence_desktop.services.reports.model import (
 from iqcadence_desktop.services.reports.render.format import money
 
 DAYS = 180
-MONTH_COLUMNS = (Column("Month", 1.2), Column("Average score", 1, "float1"),
-                 Column("Logins (30 d)", 1, "float1"), Column("Adoption %", 1, "float1"),
-                 Column("Open tickets", 1, "float1"), Column("Days stored", 0.9, "int"))
+MONTH_COLUMNS = (
+    Column("Month", 1.2),
+    Column("Average score", 1, "float1"),
+    Column("Logins (30 d)", 1, "float1"),
+    Column("Adoption %", 1, "float1"),
+    Column("Open tickets", 1, "float1"),
+    Column("Days stored", 0.9, "int"),
+)
 
 
 def _avg(values: list[float]) -> float | None:
@@ -35,39 +40,69 @@ def monthly(history: list[HistoryPoint]) -> Table:
     months: dict[str, list[HistoryPoint]] = {}
     for p in history:
         months.setdefault(p.day.strftime("%Y-%m"), []).append(p)
-    rows = tuple((m, _avg([p.score for p in ps if p.score is not None]),
-                  _avg([p.logins for p in ps if p.logins is not None]),
-                  _avg([p.adoption for p in ps if p.adoption is not None]),
-                  _avg([p.tickets for p in ps if p.tickets is not None]), len(ps))
-                 for m, ps in months.items())
+    rows = tuple(
+        (
+            m,
+            _avg([p.score for p in ps if p.score is not None]),
+            _avg([p.logins for p in ps if p.logins is not None]),
+            _avg([p.adoption for p in ps if p.adoption is not None]),
+            _avg([p.tickets for p in ps if p.tickets is not None]),
+            len(ps),
+        )
+        for m, ps in months.items()
+    )
     return Table("Month by month", MONTH_COLUMNS, rows, empty_text="No history stored yet.")
 
 
 def usage_chart(history: list[HistoryPoint]) -> Chart:
     labels = tuple(p.day.strftime("%b %d") for p in history)
-    return Chart("line", "Usage and support", labels,
-                 (Series("Logins (30 d)", tuple(float(p.logins or 0) for p in history)),
-                  Series("Adoption %", tuple(float(p.adoption or 0) for p in history)),
-                  Series("Open tickets", tuple(float(p.tickets or 0) for p in history))))
+    return Chart(
+        "line",
+        "Usage and support",
+        labels,
+        (
+            Series("Logins (30 d)", tuple(float(p.logins or 0) for p in history)),
+            Series("Adoption %", tuple(float(p.adoption or 0) for p in history)),
+            Series("Open tickets", tuple(float(p.tickets or 0) for p in history)),
+        ),
+    )
 
 
 def outlook(ex: Explanation, churn: ChurnEstimate) -> Text:
     c = ex.customer
-    renewal = (f"The contract renews on {c.renewal_date} ({c.days_until_renewal} days from the "
-               f"report date)." if c.renewal_date else "No renewal date is recorded.")
-    risk = (f"The heuristic churn risk is {churn.probability:.0%}; the main drivers are "
-            f"{churn.top_reasons(3)}.")
+    renewal = (
+        f"The contract renews on {c.renewal_date} ({c.days_until_renewal} days from the "
+        f"report date)."
+        if c.renewal_date
+        else "No renewal date is recorded."
+    )
+    risk = (
+        f"The heuristic churn risk is {churn.probability:.0%}; the main drivers are "
+        f"{churn.top_reasons(3)}."
+    )
     estimate = money(c.expansion_estimate_cents)
-    growth = (f"The account is in the Expansion band: an estimated {estimate} a month of "
-              "additional revenue." if c.status == "expansion" else
-              "Expansion is not suggested until the account reaches the Expansion band.")
+    growth = (
+        f"The account is in the Expansion band: an estimated {estimate} a month of "
+        "additional revenue."
+        if c.status == "expansion"
+        else "Expansion is not suggested until the account reaches the Expansion band."
+    )
     return Text("Renewal and expansion outlook", (renewal, risk, growth))
 
 
-def sections(ex: Explanation, churn: ChurnEstimate, history: list[HistoryPoint],
-             alerts: tuple[AlertLike, ...] = ()) -> list[Block]:
+def sections(
+    ex: Explanation,
+    churn: ChurnEstimate,
+    history: list[HistoryPoint],
+    alerts: tuple[AlertLike, ...] = (),
+) -> list[Block]:
     """Usage and support, outlook, agenda and talking points, each on its own page."""
-    return [PageBreak(), usage_chart(history), monthly(history),
-            PageBreak(), outlook(ex, churn),
-            Text("Suggested agenda", bullets=agenda(ex)),
-            Text("Talking points", bullets=talking_points(ex, churn, alerts))]
+    return [
+        PageBreak(),
+        usage_chart(history),
+        monthly(history),
+        PageBreak(),
+        outlook(ex, churn),
+        Text("Suggested agenda", bullets=agenda(ex)),
+        Text("Talking points", bullets=talking_points(ex, churn, alerts)),
+    ]

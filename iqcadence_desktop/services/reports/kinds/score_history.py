@@ -17,22 +17,36 @@ from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS
 
 TITLE = "Score History"
 DAYS = 365
-CUSTOMER_COLUMNS = (Column("Day", 1.2, "date"), Column("Score", 0.8, "float1"),
-                    Column("Band", 1.1, "band", band=True), Column("Coverage", 0.9, "pct"),
-                    Column("Logins (30 d)", 1, "int"), Column("Adoption %", 1, "float1"),
-                    Column("Open tickets", 1, "int"), Column("NPS", 0.7, "int"),
-                    Column("Days since contact", 1.2, "int"))
-PORTFOLIO_COLUMNS = (Column("Day", 1.2, "date"), Column("Accounts", 0.9, "int"),
-                     Column("Average score", 1, "float1"), Column("MRR", 1.3, "money"),
-                     *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS))
+CUSTOMER_COLUMNS = (
+    Column("Day", 1.2, "date"),
+    Column("Score", 0.8, "float1"),
+    Column("Band", 1.1, "band", band=True),
+    Column("Coverage", 0.9, "pct"),
+    Column("Logins (30 d)", 1, "int"),
+    Column("Adoption %", 1, "float1"),
+    Column("Open tickets", 1, "int"),
+    Column("NPS", 0.7, "int"),
+    Column("Days since contact", 1.2, "int"),
+)
+PORTFOLIO_COLUMNS = (
+    Column("Day", 1.2, "date"),
+    Column("Accounts", 0.9, "int"),
+    Column("Average score", 1, "float1"),
+    Column("MRR", 1.3, "money"),
+    *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS),
+)
 
 
 def _kpis(scores: list[float]) -> tuple[Kpi, ...]:
     if not scores:
         return (Kpi("Days of history", "0"),)
-    return (Kpi("Days of history", f"{len(scores)}"), Kpi("Latest", f"{scores[-1]:.1f}"),
-            Kpi("Lowest", f"{min(scores):.1f}"), Kpi("Highest", f"{max(scores):.1f}"),
-            Kpi("Change over the period", signed(scores[-1] - scores[0]), "points"))
+    return (
+        Kpi("Days of history", f"{len(scores)}"),
+        Kpi("Latest", f"{scores[-1]:.1f}"),
+        Kpi("Lowest", f"{min(scores):.1f}"),
+        Kpi("Highest", f"{max(scores):.1f}"),
+        Kpi("Change over the period", signed(scores[-1] - scores[0]), "points"),
+    )
 
 
 def build(ctx: ReportContext) -> ReportDocument:
@@ -40,27 +54,75 @@ def build(ctx: ReportContext) -> ReportDocument:
         return _for_customer(ctx, ctx.request.customer_id)
     points = ctx.portfolio_service.daily(DAYS, ctx.request.manager, ctx.as_of)
     scores = [p.average_score for p in points if p.average_score is not None]
-    chart = Chart("line", "Average portfolio score", tuple(p.day.strftime("%b %d") for p in points),
-                  (Series("Average score", tuple(p.average_score or 0.0 for p in points)),))
-    rows = tuple((p.day.isoformat(), p.customers, p.average_score, p.mrr_cents,
-                  *(p.band_counts[b] for b in BANDS)) for p in reversed(points))
-    table = Table("Day by day, newest first", PORTFOLIO_COLUMNS, rows,
-                  empty_text="No history is stored yet.")
-    return ReportDocument("score-history", f"{TITLE}: portfolio", ctx.as_of, ctx.filter_text(),
-                          ctx.generated_at, _kpis(scores),
-                          (chart, table) if points else (table,), ctx.methodology())
+    chart = Chart(
+        "line",
+        "Average portfolio score",
+        tuple(p.day.strftime("%b %d") for p in points),
+        (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
+    )
+    rows = tuple(
+        (
+            p.day.isoformat(),
+            p.customers,
+            p.average_score,
+            p.mrr_cents,
+            *(p.band_counts[b] for b in BANDS),
+        )
+        for p in reversed(points)
+    )
+    table = Table(
+        "Day by day, newest first", PORTFOLIO_COLUMNS, rows, empty_text="No history is stored yet."
+    )
+    return ReportDocument(
+        "score-history",
+        f"{TITLE}: portfolio",
+        ctx.as_of,
+        ctx.filter_text(),
+        ctx.generated_at,
+        _kpis(scores),
+        (chart, table) if points else (table,),
+        ctx.methodology(),
+    )
 
 
 def _for_customer(ctx: ReportContext, customer_id: int) -> ReportDocument:
     c = ctx.customer_service.get(customer_id, ctx.as_of)
     points = customer_history(ctx.customer_service, customer_id, ctx.as_of, DAYS)
     scores = [p.score for p in points if p.score is not None]
-    chart = Chart("line", "Health score", tuple(p.day.strftime("%b %d") for p in points),
-                  (Series("Score", tuple(p.score or 0.0 for p in points)),))
-    rows = tuple((p.day.isoformat(), p.score, p.status, p.coverage, p.logins, p.adoption,
-                  p.tickets, p.nps, p.days_since_contact) for p in reversed(points))
-    table = Table("Day by day, newest first", CUSTOMER_COLUMNS, rows,
-                  tuple(p.status for p in reversed(points)), "No history is stored yet.")
-    return ReportDocument("score-history", f"{TITLE}: {c.name}", ctx.as_of,
-                          ctx.filter_text(c.name), ctx.generated_at, _kpis(scores),
-                          (chart, table) if points else (table,), ctx.methodology())
+    chart = Chart(
+        "line",
+        "Health score",
+        tuple(p.day.strftime("%b %d") for p in points),
+        (Series("Score", tuple(p.score or 0.0 for p in points)),),
+    )
+    rows = tuple(
+        (
+            p.day.isoformat(),
+            p.score,
+            p.status,
+            p.coverage,
+            p.logins,
+            p.adoption,
+            p.tickets,
+            p.nps,
+            p.days_since_contact,
+        )
+        for p in reversed(points)
+    )
+    table = Table(
+        "Day by day, newest first",
+        CUSTOMER_COLUMNS,
+        rows,
+        tuple(p.status for p in reversed(points)),
+        "No history is stored yet.",
+    )
+    return ReportDocument(
+        "score-history",
+        f"{TITLE}: {c.name}",
+        ctx.as_of,
+        ctx.filter_text(c.name),
+        ctx.generated_at,
+        _kpis(scores),
+        (chart, table) if points else (table,),
+        ctx.methodology(),
+    )

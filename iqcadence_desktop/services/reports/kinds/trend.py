@@ -18,46 +18,88 @@ from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS
 
 TITLE = "Trend (90 days)"
 DAYS = 90
-COLUMNS = (Column("Day", 1.2, "date"), Column("Accounts", 0.9, "int"),
-           Column("Average score", 1, "float1"), Column("MRR", 1.3, "money"),
-           Column("MRR at risk", 1.3, "money"),
-           *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS))
+COLUMNS = (
+    Column("Day", 1.2, "date"),
+    Column("Accounts", 0.9, "int"),
+    Column("Average score", 1, "float1"),
+    Column("MRR", 1.3, "money"),
+    Column("MRR at risk", 1.3, "money"),
+    *(Column(BAND_LABELS[b], 0.95, "int") for b in BANDS),
+)
 
 
 def _row(p: DailyPoint) -> tuple[str | int | float | None, ...]:
-    return (p.day.isoformat(), p.customers, p.average_score, p.mrr_cents, p.at_risk_mrr_cents,
-            *(p.band_counts[b] for b in BANDS))
+    return (
+        p.day.isoformat(),
+        p.customers,
+        p.average_score,
+        p.mrr_cents,
+        p.at_risk_mrr_cents,
+        *(p.band_counts[b] for b in BANDS),
+    )
 
 
 def _kpis(points: list[DailyPoint]) -> tuple[Kpi, ...]:
     if not points:
         return (Kpi("Days of history", "0"),)
     first, last = points[0], points[-1]
-    change = (None if first.average_score is None or last.average_score is None
-              else last.average_score - first.average_score)
-    return (Kpi("Days of history", f"{len(points)}"),
-            Kpi("Average score now", f"{last.average_score or 0:.1f}"),
-            Kpi("Change over the period", signed(change), "points"),
-            Kpi("MRR at risk now", money(last.at_risk_mrr_cents),
-                f"was {money(first.at_risk_mrr_cents)}"))
+    change = (
+        None
+        if first.average_score is None or last.average_score is None
+        else last.average_score - first.average_score
+    )
+    return (
+        Kpi("Days of history", f"{len(points)}"),
+        Kpi("Average score now", f"{last.average_score or 0:.1f}"),
+        Kpi("Change over the period", signed(change), "points"),
+        Kpi(
+            "MRR at risk now",
+            money(last.at_risk_mrr_cents),
+            f"was {money(first.at_risk_mrr_cents)}",
+        ),
+    )
 
 
 def build(ctx: ReportContext) -> ReportDocument:
     points = ctx.portfolio_service.daily(DAYS, ctx.request.manager, ctx.as_of)
     labels = tuple(p.day.strftime("%b %d") for p in points)
-    score = Chart("line", "Average score", labels,
-                  (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
-                  ("#2f5bea",), "{:.0f}")
-    bands = Chart("line", "Accounts per band", labels,
-                  tuple(Series(BAND_LABELS[b], tuple(float(p.band_counts[b]) for p in points))
-                        for b in BANDS), tuple(BAND_COLORS[b] for b in BANDS))
+    score = Chart(
+        "line",
+        "Average score",
+        labels,
+        (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
+        ("#2f5bea",),
+        "{:.0f}",
+    )
+    bands = Chart(
+        "line",
+        "Accounts per band",
+        labels,
+        tuple(
+            Series(BAND_LABELS[b], tuple(float(p.band_counts[b]) for p in points)) for b in BANDS
+        ),
+        tuple(BAND_COLORS[b] for b in BANDS),
+    )
     weekly = points[::-7][::-1]  # every seventh day, ending on the newest
-    table = Table("Week by week", COLUMNS, tuple(_row(p) for p in weekly),
-                  empty_text="No history is stored for this period yet.")
+    table = Table(
+        "Week by week",
+        COLUMNS,
+        tuple(_row(p) for p in weekly),
+        empty_text="No history is stored for this period yet.",
+    )
     full = Table("Day by day", COLUMNS, tuple(_row(p) for p in points))
     blocks = (score, bands, table) if points else (table,)
-    return ReportDocument("trend-90d", TITLE, ctx.as_of, ctx.filter_text(), ctx.generated_at,
-                          _kpis(points), blocks,
-                          ctx.methodology("Figures come from the daily rollup written with each "
-                                          "day's snapshots; days without data are skipped."),
-                          csv_tables=(full,))
+    return ReportDocument(
+        "trend-90d",
+        TITLE,
+        ctx.as_of,
+        ctx.filter_text(),
+        ctx.generated_at,
+        _kpis(points),
+        blocks,
+        ctx.methodology(
+            "Figures come from the daily rollup written with each "
+            "day's snapshots; days without data are skipped."
+        ),
+        csv_tables=(full,),
+    )

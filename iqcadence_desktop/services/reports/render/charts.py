@@ -106,8 +106,9 @@ def _bar(chart: Chart, width: float, height: float) -> list[Any]:
     bc.barLabels.nudge = 6
     shapes: list[Any] = [bc]
     if multi:
-        shapes.append(_legend(chart, width - 100, height - 10, colors,
-                              [s.name for s in chart.series]))
+        shapes.append(
+            _legend(chart, width - 100, height - 10, colors, [s.name for s in chart.series])
+        )
     return shapes
 
 
@@ -133,8 +134,9 @@ def _line(chart: Chart, width: float, height: float) -> list[Any]:
         lc.lines[i].strokeWidth = 1.5
     shapes: list[Any] = [lc]
     if multi:
-        shapes.append(_legend(chart, width - 100, height - 10, colors,
-                              [s.name for s in chart.series]))
+        shapes.append(
+            _legend(chart, width - 100, height - 10, colors, [s.name for s in chart.series])
+        )
     return shapes
 
 
@@ -154,10 +156,18 @@ def _donut(chart: Chart, width: float, height: float) -> list[Any]:
     for i in range(len(dn.data)):
         dn.slices[i].fillColor = colors[i] if total > 0 else _grey()
         dn.slices[i].strokeColor = None
-    names = [f"{lab}: {chart.value_format.format(v)} ({v / total:.0%})" if total else
-             f"{lab}: 0" for lab, v in zip(chart.labels, values, strict=True)]
+    names = [
+        f"{lab}: {chart.value_format.format(v)} ({v / total:.0%})" if total else f"{lab}: 0"
+        for lab, v in zip(chart.labels, values, strict=True)
+    ]
     legend = _legend(chart, size + 40, dn.y + size - 8, colors, names)
     legend.alignment = "right"
-    centre = String(dn.x + size / 2, dn.y + size / 2 - 4, chart.value_format.format(total),
-                    fontName=BOLD, fontSize=12, textAnchor="middle")
+    centre = String(
+        dn.x + size / 2,
+        dn.y + size / 2 - 4,
+        chart.value_format.format(total),
+        fontName=BOLD,
+        fontSize=12,
+        textAnchor="middle",
+    )
     return [dn, legend, centre]

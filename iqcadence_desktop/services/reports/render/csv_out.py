@@ -28,8 +28,9 @@ def render_csv(doc: ReportDocument, out: Path) -> int:
         if doc.kpis:
             w.writerow([])
             w.writerow(["metric", "value"])
-            w.writerows([k.label, k.value if k.raw is None else csv_value(k.raw, k.fmt)]
-                        for k in doc.kpis)
+            w.writerows(
+                [k.label, k.value if k.raw is None else csv_value(k.raw, k.fmt)] for k in doc.kpis
+            )
         for table in doc.tables():
             rows += _write_table(w, table)
     return rows

@@ -48,21 +48,42 @@ def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
     register_base_fonts()
     pages: list[int] = []
     template = BaseDocTemplate(
-        str(out), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=FOOTER + 14, title=doc.title, author=brand.company,
-        subject=f"{doc.title} as of {doc.as_of.isoformat()}", creator="iQcadence Desktop")
+        str(out),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=FOOTER + 14,
+        title=doc.title,
+        author=brand.company,
+        subject=f"{doc.title} as of {doc.as_of.isoformat()}",
+        creator="iQcadence Desktop",
+    )
     width, height = A4[0] - 2 * MARGIN, A4[1]
     decorate = _decorator(doc, brand)
 
     def frame(name: str, band: float) -> Frame:
         bottom = FOOTER + 14
-        return Frame(MARGIN, bottom, width, height - band - 14 - bottom, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return Frame(
+            MARGIN,
+            bottom,
+            width,
+            height - band - 14 - bottom,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
 
-    template.addPageTemplates([
-        PageTemplate("first", [frame("first", FIRST_BAND)], onPage=decorate,
-                     autoNextPageTemplate="later"),
-        PageTemplate("later", [frame("later", LATER_BAND)], onPage=decorate)])
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                "first", [frame("first", FIRST_BAND)], onPage=decorate, autoNextPageTemplate="later"
+            ),
+            PageTemplate("later", [frame("later", LATER_BAND)], onPage=decorate),
+        ]
+    )
     template.build(build_story(doc, width), canvasmaker=_numbered_canvas(doc, brand, pages))
     return pages[0] if pages else 0
 
@@ -82,8 +103,12 @@ def build_story(doc: ReportDocument, width: float) -> list[Any]:
         if isinstance(block, PageBreak):
             story.append(RLPageBreak())
         elif isinstance(block, Chart) and not charts.has_data(block):
-            story.append(Paragraph(f"<b>{markup(block.title)}</b>: not enough stored data "
-                                   "to chart yet.", st["muted"]))
+            story.append(
+                Paragraph(
+                    f"<b>{markup(block.title)}</b>: not enough stored data to chart yet.",
+                    st["muted"],
+                )
+            )
         elif isinstance(block, Chart):
             story += [charts.draw(block, width, CHART_HEIGHT), Spacer(1, 10)]
         elif isinstance(block, Table):
@@ -102,8 +127,9 @@ def styles() -> dict[str, Any]:
     return {
         "body": base,
         "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=16, leading=20),
-        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=11.5, leading=15,
-                             spaceBefore=8, spaceAfter=4),
+        "h2": ParagraphStyle(
+            "h2", base, fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4
+        ),
         "muted": ParagraphStyle("muted", base, textColor=HexColor("#5f6b7a")),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9),
@@ -119,16 +145,27 @@ def kpi_tiles(kpis: tuple[Kpi, ...], width: float) -> Any:
 
     st = styles()
     per_row = min(len(kpis), 6)
-    cells = [[Paragraph(markup(k.value), st["kpi"]), Paragraph(markup(k.label), st["muted"]),
-              *([Paragraph(markup(k.note), st["small"])] if k.note else [])] for k in kpis]
-    rows: list[list[Any]] = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    cells = [
+        [
+            Paragraph(markup(k.value), st["kpi"]),
+            Paragraph(markup(k.label), st["muted"]),
+            *([Paragraph(markup(k.note), st["small"])] if k.note else []),
+        ]
+        for k in kpis
+    ]
+    rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))
     table = RLTable(rows, colWidths=[width / per_row] * per_row)
-    table.setStyle([("BACKGROUND", (0, 0), (-1, -1), HexColor("#f4f6fa")),
-                    ("BOX", (0, 0), (-1, -1), 0.5, HexColor("#dde2ea")),
-                    ("INNERGRID", (0, 0), (-1, -1), 2, HexColor("#ffffff")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    table.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f4f6fa")),
+            ("BOX", (0, 0), (-1, -1), 0.5, HexColor("#dde2ea")),
+            ("INNERGRID", (0, 0), (-1, -1), 2, HexColor("#ffffff")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]
+    )
     return table
 
 
@@ -145,13 +182,19 @@ def methodology_flowables(m: Methodology, width: float, st: dict[str, Any]) -> l
     from reportlab.platypus import CondPageBreak, Paragraph
 
     weights = ", ".join(f"{name} {value}" for name, value in m.weights)
-    lines = [f"<b>Weights:</b> {markup(weights)}", f"<b>Bands:</b> {markup(m.thresholds)}",
-             f"<b>Profiles:</b> {markup('; '.join(m.profiles) or 'none (default weights only)')}",
-             f"<b>Data freshness:</b> {markup(m.freshness)}",
-             f"<b>Coverage:</b> {markup(m.coverage)}"]
+    lines = [
+        f"<b>Weights:</b> {markup(weights)}",
+        f"<b>Bands:</b> {markup(m.thresholds)}",
+        f"<b>Profiles:</b> {markup('; '.join(m.profiles) or 'none (default weights only)')}",
+        f"<b>Data freshness:</b> {markup(m.freshness)}",
+        f"<b>Coverage:</b> {markup(m.coverage)}",
+    ]
     lines += [markup(n) for n in m.notes]
-    return [CondPageBreak(120), Paragraph("Methodology", st["h2"]),
-            *[Paragraph(line, st["small"]) for line in lines]]
+    return [
+        CondPageBreak(120),
+        Paragraph("Methodology", st["h2"]),
+        *[Paragraph(line, st["small"]) for line in lines],
+    ]
 
 
 def _font_for(text: str) -> str:
@@ -167,6 +210,7 @@ def _decorator(doc: ReportDocument, brand: Brand) -> Callable[[Any, Any], None]:
     def decorate(canvas: Any, template: Any) -> None:
         first = canvas.getPageNumber() == 1
         _draw_band(canvas, doc, brand, first)
+
     return decorate
 
 
@@ -196,8 +240,9 @@ def _draw_band(canvas: Any, doc: ReportDocument, brand: Brand, first: bool) -> N
     canvas.restoreState()
 
 
-def _fit_string(canvas: Any, x: float, y: float, text: str, font: str, size: float,
-                room: float) -> None:
+def _fit_string(
+    canvas: Any, x: float, y: float, text: str, font: str, size: float, room: float
+) -> None:
     """Draw `text`, shrinking it (down to 6 pt) and then shortening it to fit `room`."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -253,8 +298,7 @@ def _numbered_canvas(doc: ReportDocument, brand: Brand, pages: list[int]) -> Any
             self.setFillColor(HexColor("#5f6b7a"))
             self.drawString(MARGIN, FOOTER, left)
             self.setFont(REGULAR, 7.5)
-            self.drawRightString(w - MARGIN, FOOTER,
-                                 f"Page {self._pageNumber} of {total}")
+            self.drawRightString(w - MARGIN, FOOTER, f"Page {self._pageNumber} of {total}")
             self.restoreState()
 
     return NumberedCanvas

@@ -15,8 +15,12 @@ from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR, marku
 from iqcadence_desktop.services.reports.render.format import show
 
 BAND_COLORS: dict[str, str] = {
-    "critical": "#c62828", "at_risk": "#ef6c00", "watch": "#b38f00", "healthy": "#2e7d32",
-    "expansion": "#1565c0", "unscored": "#757575",
+    "critical": "#c62828",
+    "at_risk": "#ef6c00",
+    "watch": "#b38f00",
+    "healthy": "#2e7d32",
+    "expansion": "#1565c0",
+    "unscored": "#757575",
 }
 FONT_SIZE = 7.5
 LEADING = 9.0
@@ -39,8 +43,9 @@ def table_flowable(block: Table, width: float, st: dict[str, Any]) -> list[Any]:
         return [*out, Paragraph(markup(block.empty_text), st["muted"])]
     total = sum(c.width for c in block.columns)
     widths = [width * c.width / total for c in block.columns]
-    header = [Paragraph(f"<b>{markup(c.header)}</b>", _header_style(st, c.align))
-              for c in block.columns]
+    header = [
+        Paragraph(f"<b>{markup(c.header)}</b>", _header_style(st, c.align)) for c in block.columns
+    ]
     body = [_row(r, block.columns, widths, st) for r in block.rows]
     table = _long_table([header, *body], widths, block)
     if len(block.rows) <= KEEP_TOGETHER_ROWS:  # a short table is not worth splitting
@@ -58,8 +63,9 @@ def _header_style(st: dict[str, Any], align: str) -> Any:
     return ParagraphStyle(f"th-{align}", st["cell"], textColor=white, alignment=alignment)
 
 
-def _row(cells: tuple[Cell, ...], columns: tuple[Column, ...], widths: list[float],
-         st: dict[str, Any]) -> list[Any]:
+def _row(
+    cells: tuple[Cell, ...], columns: tuple[Column, ...], widths: list[float], st: dict[str, Any]
+) -> list[Any]:
     return [_cell(show(v, c.fmt), w, st) for v, c, w in zip(cells, columns, widths, strict=True)]
 
 
@@ -80,8 +86,9 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import LongTable
 
-    heights = [None if any(not isinstance(c, str) for c in row) else PLAIN_ROW_HEIGHT
-               for row in data]
+    heights = [
+        None if any(not isinstance(c, str) for c in row) else PLAIN_ROW_HEIGHT for row in data
+    ]
     table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, FONT_SIZE, LEADING),
@@ -93,7 +100,8 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, HexColor("#dde2ea")),  # stripes do the rest
         ("TOPPADDING", (0, 0), (-1, -1), V_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), V_PADDING),
-        ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]
     for i, col in enumerate(block.columns):
         if col.align != "LEFT":

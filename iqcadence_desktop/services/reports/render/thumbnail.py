@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TIMEOUT_SECONDS = 30
-MISSING_TEXT = ("The preview needs poppler-utils (the pdftoppm program). Install it to see "
-                "thumbnails here; the report itself is complete without it.")
+MISSING_TEXT = (
+    "The preview needs poppler-utils (the pdftoppm program). Install it to see "
+    "thumbnails here; the report itself is complete without it."
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,21 @@ def first_page_png(pdf: Path, width_px: int = 360) -> Thumbnail:
         return Thumbnail(None, MISSING_TEXT)
     with tempfile.TemporaryDirectory(prefix="iqcadence-thumb-") as tmp:
         stem = Path(tmp) / "page"
-        cmd = [tool, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(width_px),
-               "-scale-to-y", "-1", str(pdf), str(stem)]
+        cmd = [
+            tool,
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-scale-to-x",
+            str(width_px),
+            "-scale-to-y",
+            "-1",
+            str(pdf),
+            str(stem),
+        ]
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:

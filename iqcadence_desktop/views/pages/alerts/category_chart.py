@@ -37,8 +37,9 @@ class CategoryChart(pg.PlotWidget):
         for label in self._labels:
             item.removeItem(label)
         values = [counts.get(c, 0) for c in CATEGORIES]
-        self._bars = pg.BarGraphItem(x0=0, y=list(range(len(values))), height=0.6,
-                                     width=values, brush=ACCENT, pen=None)
+        self._bars = pg.BarGraphItem(
+            x0=0, y=list(range(len(values))), height=0.6, width=values, brush=ACCENT, pen=None
+        )
         item.addItem(self._bars)
         self._labels = []
         for i, value in enumerate(values):

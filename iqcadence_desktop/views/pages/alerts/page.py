@@ -29,8 +29,10 @@ from iqcadence_desktop.views.widgets.alert_actions import AlertActionBar
 
 #: view id -> (button text, grouping)
 VIEWS: dict[str, tuple[str, str | None]] = {
-    "priority": ("By priority", None), "category": ("By category", "category"),
-    "customer": ("By customer", "customer"), "table": ("Table", None),
+    "priority": ("By priority", None),
+    "category": ("By category", "category"),
+    "customer": ("By customer", "customer"),
+    "table": ("Table", None),
 }
 SHOW = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed", "all": "All"}
 
@@ -143,15 +145,19 @@ class AlertsPage(Page):
     def refresh(self) -> None:
         super().refresh()
         alerts, manager = self.ctx.services.alerts, self.ctx.manager
-        self.ctx.tasks.run(lambda _token: alerts.board(manager),
-                           on_success=self._on_board_loaded, on_error=self._on_load_failed)
+        self.ctx.tasks.run(
+            lambda _token: alerts.board(manager),
+            on_success=self._on_board_loaded,
+            on_error=self._on_load_failed,
+        )
 
     def _on_board_loaded(self, board: AlertBoard) -> None:
         self.board = board
         view = board.overview
         self.badge_changed.emit(str(view.active) if view.active else "")
-        self.summary.setText(f"{view.active:,} active · {view.snoozed:,} snoozed · "
-                             f"{view.dismissed:,} dismissed")
+        self.summary.setText(
+            f"{view.active:,} active · {view.snoozed:,} snoozed · {view.dismissed:,} dismissed"
+        )
         self.panel.show_overview(view)
         self._fill()
 

@@ -12,8 +12,13 @@ from iqcadence_desktop.views.widgets.common import rows_table
 
 
 def kind_label(kind: str) -> str:
-    return "Scoring settings" if kind == "scoring" else "Scoring profile" \
-        if kind.startswith("profile:") else kind
+    return (
+        "Scoring settings"
+        if kind == "scoring"
+        else "Scoring profile"
+        if kind.startswith("profile:")
+        else kind
+    )
 
 
 class ConfigHistoryView(QWidget):
@@ -33,8 +38,10 @@ class ConfigHistoryView(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(self.diff)
         splitter.setSizes([300, 200])
-        hint = QLabel("Every saved version of the scoring settings and profiles. The lower "
-                      "box lists what each version changed from the one before it.")
+        hint = QLabel(
+            "Every saved version of the scoring settings and profiles. The lower "
+            "box lists what each version changed from the one before it."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         layout = QVBoxLayout(self)
@@ -44,9 +51,13 @@ class ConfigHistoryView(QWidget):
 
     def refresh(self) -> None:
         self._versions = self._ctx.services.config.history()
-        self.model.set_rows([(f"{v.created_at:%Y-%m-%d %H:%M}", v.user or "",
-                              kind_label(v.kind), v.summary) for v in self._versions],
-                            [v.id for v in self._versions])
+        self.model.set_rows(
+            [
+                (f"{v.created_at:%Y-%m-%d %H:%M}", v.user or "", kind_label(v.kind), v.summary)
+                for v in self._versions
+            ],
+            [v.id for v in self._versions],
+        )
         self.diff.clear()
         if self._versions:
             self.table.selectRow(0)

@@ -56,8 +56,11 @@ class AuditLogPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
-        for signal in (ctx.bridge.customers_changed, ctx.bridge.config_changed,
-                       ctx.bridge.settings_changed):
+        for signal in (
+            ctx.bridge.customers_changed,
+            ctx.bridge.config_changed,
+            ctx.bridge.settings_changed,
+        ):
             self.track(signal, self.mark_stale)
 
     def _build_entries_tab(self) -> QWidget:
@@ -88,8 +91,12 @@ class AuditLogPage(Page):
             edit.setClearButtonEnabled(True)
             edit.textChanged.connect(self._timer.start)
         grid = QGridLayout()
-        cells = (("Action", self.action_combo), ("User", self.user_combo),
-                 ("Customer", self.customer_edit), ("Search", self.text_edit))
+        cells = (
+            ("Action", self.action_combo),
+            ("User", self.user_combo),
+            ("Customer", self.customer_edit),
+            ("Search", self.text_edit),
+        )
         for i, (text, widget) in enumerate(cells):
             grid.addWidget(QLabel(text), i // 2, (i % 2) * 2)
             grid.addWidget(widget, i // 2, (i % 2) * 2 + 1)
@@ -137,26 +144,39 @@ class AuditLogPage(Page):
         if name:
             customer_id = self.ctx.services.customers.find_id(name)
             if customer_id is None:
-                show_message(self.message, f'No customer is named "{name}". Check the '
-                             "spelling, or clear the Customer box.", error=True)
+                show_message(
+                    self.message,
+                    f'No customer is named "{name}". Check the '
+                    "spelling, or clear the Customer box.",
+                    error=True,
+                )
                 return None
         since = until = None
         if self.dates_check.isChecked():
             since = _start_of(self.since_edit.date())
             until = _start_of(self.until_edit.date()) + dt.timedelta(days=1)
-        return AuditFilter(action=_chosen(self.action_combo), customer_id=customer_id,
-                           user=_chosen(self.user_combo), since=since, until=until,
-                           text=self.text_edit.text().strip() or None)
+        return AuditFilter(
+            action=_chosen(self.action_combo),
+            customer_id=customer_id,
+            user=_chosen(self.user_combo),
+            since=since,
+            until=until,
+            text=self.text_edit.text().strip() or None,
+        )
 
     def _load_entries(self) -> None:
         self.message.clear()
         flt = self.current_filter()
         entries = [] if flt is None else self.ctx.services.audit.entries(flt)
-        self.model.set_rows([_row(e) for e in entries], [e.id for e in entries],
-                            [e.summary for e in entries])
+        self.model.set_rows(
+            [_row(e) for e in entries], [e.id for e in entries], [e.summary for e in entries]
+        )
         limit = AuditFilter().limit
-        more = f" (the newest {limit:,}; narrow the filters to see older ones)" \
-            if len(entries) >= limit else ""
+        more = (
+            f" (the newest {limit:,}; narrow the filters to see older ones)"
+            if len(entries) >= limit
+            else ""
+        )
         self.count_label.setText(f"{len(entries):,} entries{more}")
 
     def _on_dates_check_toggled(self, checked: bool) -> None:
@@ -174,5 +194,10 @@ def _start_of(day: QDate) -> dt.datetime:
 
 
 def _row(e: AuditEntryDTO) -> tuple[str, ...]:
-    return (f"{e.at:%Y-%m-%d %H:%M}", e.user, e.action.replace("_", " "),
-            e.customer_name or "", e.summary)
+    return (
+        f"{e.at:%Y-%m-%d %H:%M}",
+        e.user,
+        e.action.replace("_", " "),
+        e.customer_name or "",
+        e.summary,
+    )

@@ -27,8 +27,13 @@ from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABE
 class BulkActionBar(QWidget):
     """Buttons that act on the selected customers; live and trash modes differ."""
 
-    def __init__(self, ctx: PageContext, selected_rows: Callable[[], list[int]],
-                 customer_at: Callable[[int], Row], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        selected_rows: Callable[[], list[int]],
+        customer_at: Callable[[int], Row],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._selected_rows = selected_rows
@@ -48,8 +53,14 @@ class BulkActionBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.selection_label)
         layout.addStretch(1)
-        for button in (self.rescore, self.tags, self.lifecycle, self.trash, self.restore,
-                       self.purge):
+        for button in (
+            self.rescore,
+            self.tags,
+            self.lifecycle,
+            self.trash,
+            self.restore,
+            self.purge,
+        ):
             layout.addWidget(button)
         self.set_trash_mode(False)
 
@@ -85,10 +96,17 @@ class BulkActionBar(QWidget):
 
     def update_state(self, *_args: object) -> None:
         n = len(self._selected_rows())
-        self.selection_label.setText(f"{n:,} selected" if n else
-                                     "Select rows (Shift/Ctrl-click) to act on several")
-        for button in (self.rescore, self.tags, self.lifecycle, self.trash, self.restore,
-                       self.purge):
+        self.selection_label.setText(
+            f"{n:,} selected" if n else "Select rows (Shift/Ctrl-click) to act on several"
+        )
+        for button in (
+            self.rescore,
+            self.tags,
+            self.lifecycle,
+            self.trash,
+            self.restore,
+            self.purge,
+        ):
             button.setEnabled(n > 0)
 
     # -- actions ----------------------------------------------------------------------
@@ -96,9 +114,11 @@ class BulkActionBar(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        self.ctx.tasks.run(lambda _token: work(ids),
-                           on_success=lambda n: self.selection_label.setText(done.format(n=n)),
-                           on_error=self.show_error)
+        self.ctx.tasks.run(
+            lambda _token: work(ids),
+            on_success=lambda n: self.selection_label.setText(done.format(n=n)),
+            on_error=self.show_error,
+        )
 
     def _on_rescore_clicked(self) -> None:
         customers = self.ctx.services.customers
@@ -113,10 +133,12 @@ class BulkActionBar(QWidget):
     def _on_purge_clicked(self) -> None:
         n = len(self._selected_rows())
         answer = QMessageBox.question(
-            self, "Delete for good", f"Delete {n:,} customers and their history for good? "
-            "This cannot be undone.",
+            self,
+            "Delete for good",
+            f"Delete {n:,} customers and their history for good? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self._run(self.ctx.services.customers.purge, "Deleted {n:,} for good")
 
@@ -126,8 +148,9 @@ class BulkActionBar(QWidget):
             self.change_tags(add=text)
 
     def _on_remove_tags_triggered(self) -> None:
-        text, ok = QInputDialog.getText(self, "Remove tags",
-                                        "Tags to remove (separate with commas):")
+        text, ok = QInputDialog.getText(
+            self, "Remove tags", "Tags to remove (separate with commas):"
+        )
         if ok and text.strip():
             self.change_tags(remove=text)
 
@@ -139,8 +162,10 @@ class BulkActionBar(QWidget):
 
     def set_lifecycle(self, value: str) -> None:
         customers = self.ctx.services.customers
-        self._run(lambda ids: customers.set_lifecycle(ids, value),
-                  f"Lifecycle set to {LIFECYCLE_LABELS[value]} on {{n:,}}")
+        self._run(
+            lambda ids: customers.set_lifecycle(ids, value),
+            f"Lifecycle set to {LIFECYCLE_LABELS[value]} on {{n:,}}",
+        )
 
     def show_error(self, exc: BaseException) -> None:
         if not isinstance(exc, UserFacingError):

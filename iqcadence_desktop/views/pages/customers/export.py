@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton, QWid
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.views.pages.base import PageContext
 
-KINDS = {"enriched": ("Enriched CSV (scores, status, priority…)", "customers"),
-         "bulksheet": ("Bulksheet for editing in Excel", "bulksheet")}
+KINDS = {
+    "enriched": ("Enriched CSV (scores, status, priority…)", "customers"),
+    "bulksheet": ("Bulksheet for editing in Excel", "bulksheet"),
+}
 
 
 class ExportViewButton(QPushButton):
@@ -21,8 +23,13 @@ class ExportViewButton(QPushButton):
     The outcome is handed to `done` as a sentence for the page to show.
     """
 
-    def __init__(self, ctx: PageContext, visible_ids: Callable[[], list[int]],
-                 done: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        visible_ids: Callable[[], list[int]],
+        done: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Export view", parent)
         self.ctx = ctx
         self._visible_ids = visible_ids
@@ -35,11 +42,11 @@ class ExportViewButton(QPushButton):
 
     def choose_path(self, kind: str) -> Path | None:
         """Where to save (a dialog; tests replace this)."""
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         stem = f"{KINDS[kind][1]}-{self.ctx.services.clock.today().isoformat()}.csv"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export customers", str(Path(folder) / stem),
-                                                "CSV files (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export customers", str(Path(folder) / stem), "CSV files (*.csv)"
+        )
         return Path(chosen) if chosen else None
 
     def export(self, kind: str) -> None:
@@ -52,9 +59,11 @@ class ExportViewButton(QPushButton):
             return
         exporter = self.ctx.services.exporter
         self.setEnabled(False)
-        self.ctx.tasks.run(lambda _token: exporter.export(path, kind, ids),
-                           on_success=lambda n: self._on_exported(n, path),
-                           on_error=self._on_failed)
+        self.ctx.tasks.run(
+            lambda _token: exporter.export(path, kind, ids),
+            on_success=lambda n: self._on_exported(n, path),
+            on_error=self._on_failed,
+        )
 
     def _on_exported(self, count: int, path: Path) -> None:
         self.setEnabled(True)

@@ -35,8 +35,9 @@ class FrozenTableView(QWidget):
 
     row_activated = Signal(int)
 
-    def __init__(self, model: QAbstractItemModel, widths: list[int],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: QAbstractItemModel, widths: list[int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.frozen = _View()
         self.body = _View()
@@ -87,9 +88,11 @@ class FrozenTableView(QWidget):
     def _link_sorting(self) -> None:
         left, right = self.frozen.horizontalHeader(), self.body.horizontalHeader()
         left.sortIndicatorChanged.connect(
-            lambda col, order: self._mirror_indicator(right, col, order))
+            lambda col, order: self._mirror_indicator(right, col, order)
+        )
         right.sortIndicatorChanged.connect(
-            lambda col, order: self._mirror_indicator(left, col, order))
+            lambda col, order: self._mirror_indicator(left, col, order)
+        )
 
     @staticmethod
     def _mirror_indicator(header: QHeaderView, column: int, order: Qt.SortOrder) -> None:

@@ -125,8 +125,10 @@ class CustomersPage(Page):
         for header in self.table.headers():
             header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             header.customContextMenuRequested.connect(
-                lambda pos, h=header: self._on_header_menu_requested(h.logicalIndexAt(pos),
-                                                                     h.mapToGlobal(pos)))
+                lambda pos, h=header: self._on_header_menu_requested(
+                    h.logicalIndexAt(pos), h.mapToGlobal(pos)
+                )
+            )
         self.track(self.ctx.bridge.customers_changed, self.mark_stale)
         self.track(self.ctx.bridge.config_changed, self.mark_stale)
         self._on_model_rows_changed()
@@ -140,12 +142,16 @@ class CustomersPage(Page):
         self.count_label.setText("Loading customers…")
         if self.model.total_count() == 0:
             # Nothing on screen yet: paint the first screenful at once, then the rest.
-            self.ctx.tasks.run(lambda _token: source.rows(manager, first=FIRST_SCREEN),
-                               on_success=lambda rows: self._on_first_rows(generation, rows),
-                               on_error=self.bulk.show_error)
-        self.ctx.tasks.run(lambda _token: source.rows(manager),
-                           on_success=lambda rows: self._on_rows_loaded(generation, rows),
-                           on_error=self.bulk.show_error)
+            self.ctx.tasks.run(
+                lambda _token: source.rows(manager, first=FIRST_SCREEN),
+                on_success=lambda rows: self._on_first_rows(generation, rows),
+                on_error=self.bulk.show_error,
+            )
+        self.ctx.tasks.run(
+            lambda _token: source.rows(manager),
+            on_success=lambda rows: self._on_rows_loaded(generation, rows),
+            on_error=self.bulk.show_error,
+        )
 
     def _on_first_rows(self, generation: int, rows: list[CustomerRow]) -> None:
         if generation == self._load_generation and not self._complete:
@@ -183,8 +189,9 @@ class CustomersPage(Page):
             self.only_label.setText(subset[1])
         self.only_bar.setVisible(self.model.only() is not None)
 
-    def _subset_from(self, params: dict[str, object]
-                     ) -> tuple[Callable[[CustomerRow], bool], str] | None:
+    def _subset_from(
+        self, params: dict[str, object]
+    ) -> tuple[Callable[[CustomerRow], bool], str] | None:
         ids, one = params.get("ids"), params.get("customer_id")
         statuses, within = params.get("statuses"), params.get("renewal_within_days")
         if isinstance(ids, list | tuple):
@@ -197,9 +204,10 @@ class CustomersPage(Page):
             names = " or ".join(BAND_LABELS.get(s, s) for s in sorted(wanted))
             return (lambda c: c.status in wanted), f"Showing {names} accounts."
         if isinstance(within, int):
-            return (lambda c: c.days_until_renewal is not None
-                    and 0 <= c.days_until_renewal <= within,
-                    f"Showing renewals in the next {within} days.")
+            return (
+                lambda c: c.days_until_renewal is not None and 0 <= c.days_until_renewal <= within,
+                f"Showing renewals in the next {within} days.",
+            )
         return None
 
     def _on_only_cleared(self) -> None:
@@ -220,12 +228,16 @@ class CustomersPage(Page):
         if self._partial:
             self.count_label.setText(f"Showing the first {total:,} by name; loading the rest…")
         else:
-            self.count_label.setText(f"Showing {shown:,} of {total:,}" if shown != total
-                                     else f"{total:,} customers")
+            self.count_label.setText(
+                f"Showing {shown:,} of {total:,}" if shown != total else f"{total:,} customers"
+            )
         active = self.model.column_filters()
-        self.filters_label.setText("Column filters: " + " · ".join(
-            f"{COLUMNS[c].header} {e}" for c, e in sorted(active.items())) if active else
-            "Right-click a column header to filter by it (numbers take >, <, =).")
+        self.filters_label.setText(
+            "Column filters: "
+            + " · ".join(f"{COLUMNS[c].header} {e}" for c, e in sorted(active.items()))
+            if active
+            else "Right-click a column header to filter by it (numbers take >, <, =)."
+        )
         self.clear_filters.setVisible(bool(active))
         self.bulk.set_trash_mode(self.model.tab() == "trash")
 

@@ -69,13 +69,14 @@ class HealthRing(QWidget):
         painter.setFont(font)
         text = "—" if self.average is None else str(self.average)
         upper = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.6)
-        painter.drawText(upper, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                         text)
+        painter.drawText(upper, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
         font.setPixelSize(max(10, int(rect.height() / 12)))
         font.setBold(False)
         painter.setFont(font)
         painter.setPen(QColor("#5f6b7a"))
-        lower = QRectF(rect.left(), rect.top() + rect.height() * 0.6, rect.width(),
-                       rect.height() * 0.2)
-        painter.drawText(lower, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                         "avg health")
+        lower = QRectF(
+            rect.left(), rect.top() + rect.height() * 0.6, rect.width(), rect.height() * 0.2
+        )
+        painter.drawText(
+            lower, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "avg health"
+        )

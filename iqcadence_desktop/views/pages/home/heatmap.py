@@ -41,19 +41,30 @@ class HealthHeatmap(QWidget):
             rect = QRectF(LABEL_WIDTH + i * cell_w, 0, cell_w, HEADER_HEIGHT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, BAND_LABELS[band])
         if not self.data.rows:
-            painter.drawText(QRectF(0, HEADER_HEIGHT, self.width(), ROW_HEIGHT),
-                             Qt.AlignmentFlag.AlignCenter, "No scored accounts yet.")
+            painter.drawText(
+                QRectF(0, HEADER_HEIGHT, self.width(), ROW_HEIGHT),
+                Qt.AlignmentFlag.AlignCenter,
+                "No scored accounts yet.",
+            )
         top = max((n for row in self.data.counts for n in row), default=0) or 1
         for r, name in enumerate(self.data.rows):
             y = HEADER_HEIGHT + r * ROW_HEIGHT
             painter.setPen(QColor("#1f2430"))
-            painter.drawText(QRectF(0, y, LABEL_WIDTH - 8, ROW_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             painter.fontMetrics().elidedText(
-                                 name, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 12))
+            painter.drawText(
+                QRectF(0, y, LABEL_WIDTH - 8, ROW_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                painter.fontMetrics().elidedText(
+                    name, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 12
+                ),
+            )
             for i, band in enumerate(BANDS):
-                self._cell(painter, QRectF(LABEL_WIDTH + i * cell_w + 2, y + 2, cell_w - 4,
-                                           ROW_HEIGHT - 4), band, self.data.counts[r][i], top)
+                self._cell(
+                    painter,
+                    QRectF(LABEL_WIDTH + i * cell_w + 2, y + 2, cell_w - 4, ROW_HEIGHT - 4),
+                    band,
+                    self.data.counts[r][i],
+                    top,
+                )
         painter.end()
 
     def _cell(self, painter: QPainter, rect: QRectF, band: str, n: int, top: int) -> None:

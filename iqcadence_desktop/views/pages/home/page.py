@@ -43,9 +43,13 @@ from iqcadence_desktop.views.widgets.alert_style import SEVERITY_COLORS
 
 SAMPLE_CUSTOMERS = 250
 SAMPLE_DAYS = 90
-KPI_TITLES = (("health", "Portfolio health"), ("risk", "Revenue at risk"),
-              ("renewals", "Upcoming renewals"), ("expansion", "Expansion opportunity"),
-              ("mrr", "Total MRR"))
+KPI_TITLES = (
+    ("health", "Portfolio health"),
+    ("risk", "Revenue at risk"),
+    ("renewals", "Upcoming renewals"),
+    ("expansion", "Expansion opportunity"),
+    ("mrr", "Total MRR"),
+)
 #: Below this page width the KPI cards wrap onto two rows.
 NARROW = 900
 
@@ -91,26 +95,39 @@ class HomePage(Page):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        intro = QLabel("There are no accounts yet. Pick one of these to begin; you can "
-                       "combine them later.")
+        intro = QLabel(
+            "There are no accounts yet. Pick one of these to begin; you can combine them later."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
-        row.addWidget(self._start_card(
-            "Import a CSV file", "Bring in a spreadsheet export. Columns are recognised "
-            "by name and you can fix the mapping before anything is saved.",
-            "Import a CSV…", "start_import", "import_export"))
-        row.addWidget(self._start_card(
-            "Score a customer by hand", "Type in one account's signals and watch its "
-            "health score build up as you go.", "Score a customer…", "start_score",
-            "score_customer"))
+        row.addWidget(
+            self._start_card(
+                "Import a CSV file",
+                "Bring in a spreadsheet export. Columns are recognised "
+                "by name and you can fix the mapping before anything is saved.",
+                "Import a CSV…",
+                "start_import",
+                "import_export",
+            )
+        )
+        row.addWidget(
+            self._start_card(
+                "Score a customer by hand",
+                "Type in one account's signals and watch its health score build up as you go.",
+                "Score a customer…",
+                "start_score",
+                "score_customer",
+            )
+        )
         row.addWidget(self._sample_card())
         layout.addLayout(row)
         layout.addStretch(1)
         return box
 
-    def _start_card(self, title: str, text: str, button_text: str, name: str,
-                    page_id: str) -> QFrame:
+    def _start_card(
+        self, title: str, text: str, button_text: str, name: str, page_id: str
+    ) -> QFrame:
         card = SectionCard(title, fill=True)
         body = QLabel(text)
         body.setWordWrap(True)
@@ -125,9 +142,11 @@ class HomePage(Page):
 
     def _sample_card(self) -> QFrame:
         card = SectionCard("Load a sample portfolio", fill=True)
-        body = QLabel(f"{SAMPLE_CUSTOMERS} made-up accounts with {SAMPLE_DAYS} days of "
-                      "history: the quickest way to see every page at work. Move them to "
-                      "the trash whenever you like.")
+        body = QLabel(
+            f"{SAMPLE_CUSTOMERS} made-up accounts with {SAMPLE_DAYS} days of "
+            "history: the quickest way to see every page at work. Move them to "
+            "the trash whenever you like."
+        )
         body.setWordWrap(True)
         body.setStyleSheet("border: none;")
         self.sample_button = QPushButton("Load a sample portfolio")
@@ -180,7 +199,6 @@ class HomePage(Page):
         self._place_kpis(5)
         return self.kpi_grid
 
-
     def _build_ring_card(self) -> QFrame:
         card = SectionCard("Portfolio health")
         row = QHBoxLayout()
@@ -208,8 +226,9 @@ class HomePage(Page):
         self.tiers_card = SectionCard("Tiers")
         self.tiers = TierCards()
         self.tiers_card.body.addWidget(self.tiers)
-        for i, card in enumerate((self.pipeline_card, self.priority_card, self.drops_card,
-                                  self.tiers_card)):
+        for i, card in enumerate(
+            (self.pipeline_card, self.priority_card, self.drops_card, self.tiers_card)
+        ):
             grid.addWidget(card, i // 2, i % 2)
         for links in (self.priority, self.drops, self.action_items):
             links.customer_clicked.connect(self.customer_open_requested.emit)
@@ -243,8 +262,11 @@ class HomePage(Page):
     def refresh(self) -> None:
         super().refresh()
         home, manager = self.ctx.services.home, self.ctx.manager
-        self.ctx.tasks.run(lambda _token: home.summary(manager),
-                           on_success=self._on_summary_loaded, on_error=self._on_load_failed)
+        self.ctx.tasks.run(
+            lambda _token: home.summary(manager),
+            on_success=self._on_summary_loaded,
+            on_error=self._on_load_failed,
+        )
 
     def _on_summary_loaded(self, s: HomeSummary) -> None:
         self.summary = s
@@ -253,35 +275,66 @@ class HomePage(Page):
             return
         user = self.ctx.services.settings.local_user().name
         scope = f" {html.escape(self.ctx.manager)}'s book" if self.ctx.manager else " portfolio"
-        self.greeting.setText(f"Welcome back, <b>{html.escape(user)}</b>. Here is your{scope} "
-                              f"as of {s.as_of:%A %d %B %Y}: {s.customers:,} accounts.")
-        self.ring.set_data(s.band_counts, None if s.average_score is None
-                           else int(s.average_score + 0.5))
+        self.greeting.setText(
+            f"Welcome back, <b>{html.escape(user)}</b>. Here is your{scope} "
+            f"as of {s.as_of:%A %d %B %Y}: {s.customers:,} accounts."
+        )
+        self.ring.set_data(
+            s.band_counts, None if s.average_score is None else int(s.average_score + 0.5)
+        )
         self.quick_stats.setText(_quick_stats(s))
         for kpi in s.kpis:
-            self.kpis[kpi.key].set_value(_kpi_text(kpi), kpi.detail,
-                                         "Open the matching accounts in Customers")
+            self.kpis[kpi.key].set_value(
+                _kpi_text(kpi), kpi.detail, "Open the matching accounts in Customers"
+            )
         self.action_items.set_lines(
-            [(a.customer_id, a.customer, f"{dot(SEVERITY_COLORS[a.severity])} "
-              f"{SEVERITY_LABELS[a.severity]}: {html.escape(a.message)}")
-             for a in s.action_items])
+            [
+                (
+                    a.customer_id,
+                    a.customer,
+                    f"{dot(SEVERITY_COLORS[a.severity])} "
+                    f"{SEVERITY_LABELS[a.severity]}: {html.escape(a.message)}",
+                )
+                for a in s.action_items
+            ]
+        )
         self._show_lists(s)
 
     def _show_lists(self, s: HomeSummary) -> None:
         self.pipeline.set_buckets(s.pipeline)
-        self.priority.set_lines([(a.customer_id, a.name, f"{band_badge(a.status, a.shown_score)}"
-                                  f" · {money(a.mrr_cents)} · priority {a.priority:.0f}")
-                                 for a in s.priority_accounts])
-        self.drops.set_lines([(a.customer_id, a.name, f"{band_badge(a.status, a.shown_score)} "
-                               f"<span style='color:#c62828'>▼ {abs(a.momentum or 0):.0f}"
-                               "</span>") for a in s.biggest_drops])
+        self.priority.set_lines(
+            [
+                (
+                    a.customer_id,
+                    a.name,
+                    f"{band_badge(a.status, a.shown_score)}"
+                    f" · {money(a.mrr_cents)} · priority {a.priority:.0f}",
+                )
+                for a in s.priority_accounts
+            ]
+        )
+        self.drops.set_lines(
+            [
+                (
+                    a.customer_id,
+                    a.name,
+                    f"{band_badge(a.status, a.shown_score)} "
+                    f"<span style='color:#c62828'>▼ {abs(a.momentum or 0):.0f}"
+                    "</span>",
+                )
+                for a in s.biggest_drops
+            ]
+        )
         self.tiers.set_tiers(s.tiers)
         self._show_heatmap()
 
     def _show_heatmap(self) -> None:
         if self.summary is not None:
-            self.heatmap.set_heatmap(self.summary.heatmap_tier if self.heatmap_mode == "tier"
-                                     else self.summary.heatmap_manager)
+            self.heatmap.set_heatmap(
+                self.summary.heatmap_tier
+                if self.heatmap_mode == "tier"
+                else self.summary.heatmap_manager
+            )
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.greeting.setText(f"Home Base could not be loaded: {html.escape(str(exc))}")
@@ -306,10 +359,13 @@ class HomePage(Page):
         self._error.hide()
         customers = self.ctx.services.customers
         self.ctx.tasks.run(
-            lambda token: customers.load_sample(SAMPLE_CUSTOMERS, SAMPLE_DAYS,
-                                                progress=token.progress),
-            on_success=self._on_sample_finished, on_error=self._on_sample_failed,
-            on_progress=self._on_sample_progress)
+            lambda token: customers.load_sample(
+                SAMPLE_CUSTOMERS, SAMPLE_DAYS, progress=token.progress
+            ),
+            on_success=self._on_sample_finished,
+            on_error=self._on_sample_failed,
+            on_progress=self._on_sample_progress,
+        )
 
     def _on_sample_progress(self, done: int, total: int) -> None:
         self._progress.setRange(0, total)
@@ -336,12 +392,18 @@ def _kpi_text(kpi: Kpi) -> str:
 
 def _quick_stats(s: HomeSummary) -> str:
     healthy = "—" if s.healthy_pct is None else f"{s.healthy_pct:.0f} %"
-    rows = (("Healthy", healthy, "#2e7d32"), ("At risk", f"{s.at_risk:,}", "#ef6c00"),
-            ("Improving (7 d)", f"{s.improving:,}", "#1565c0"),
-            ("Declining (7 d)", f"{s.declining:,}", "#c62828"))
-    cells = "".join(f"<tr><td style='color:#5f6b7a; padding-right:12px'>{label}</td>"
-                    f"<td style='color:{color}; font-weight:600; font-size:15px'>{value}</td>"
-                    "</tr>" for label, value, color in rows)
+    rows = (
+        ("Healthy", healthy, "#2e7d32"),
+        ("At risk", f"{s.at_risk:,}", "#ef6c00"),
+        ("Improving (7 d)", f"{s.improving:,}", "#1565c0"),
+        ("Declining (7 d)", f"{s.declining:,}", "#c62828"),
+    )
+    cells = "".join(
+        f"<tr><td style='color:#5f6b7a; padding-right:12px'>{label}</td>"
+        f"<td style='color:{color}; font-weight:600; font-size:15px'>{value}</td>"
+        "</tr>"
+        for label, value, color in rows
+    )
     return f"<table cellspacing='4'>{cells}</table>"
 
 

@@ -23,8 +23,7 @@ from iqcadence_desktop.views.theme import BAND_COLORS, money
 class SectionCard(QFrame):
     """A white card with a heading; put content in `body`."""
 
-    def __init__(self, title: str, parent: QWidget | None = None,
-                 fill: bool = False) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, fill: bool = False) -> None:
         """`fill`: the body takes the spare height (so buttons can sit at the bottom)."""
         super().__init__(parent)
         self.setProperty("role", "card")
@@ -56,8 +55,10 @@ class LinkList(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self.setStyleSheet("border: none;")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                     | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.linkActivated.connect(self._on_link_activated)
         self.lines: list[tuple[int, str]] = []
 
@@ -67,9 +68,11 @@ class LinkList(QLabel):
         if not lines:
             self.setText(f"<span style='color:#5f6b7a'>{html.escape(self.empty_text)}</span>")
             return
-        rows = [f"<a href='customer:{cid}' style='color:#1f2430; font-weight:600; "
-                f"text-decoration:none'>{html.escape(name)}</a> {after}"
-                for cid, name, after in lines]
+        rows = [
+            f"<a href='customer:{cid}' style='color:#1f2430; font-weight:600; "
+            f"text-decoration:none'>{html.escape(name)}</a> {after}"
+            for cid, name, after in lines
+        ]
         self.setText("<div style='line-height:140%'>" + "<br>".join(rows) + "</div>")
 
     def _on_link_activated(self, link: str) -> None:
@@ -111,8 +114,10 @@ class PipelineView(QWidget):
             bar.setRange(0, top)
             bar.setValue(b.customers)
             unhealthy = f", {b.unhealthy} unhealthy" if b.unhealthy else ""
-            text.setText(f"{b.customers} account{'s' * (b.customers != 1)} · "
-                         f"{money(b.mrr_cents)} MRR{unhealthy}")
+            text.setText(
+                f"{b.customers} account{'s' * (b.customers != 1)} · "
+                f"{money(b.mrr_cents)} MRR{unhealthy}"
+            )
 
 
 class TierCards(QWidget):
@@ -135,7 +140,9 @@ class TierCards(QWidget):
                 self.labels[t.tier] = label
                 self.row.addWidget(label, 1)
             avg = "—" if t.average_score is None else f"{int(t.average_score + 0.5)}"
-            label.setText(f"<b>{html.escape(t.label)}</b><br>{t.customers} accounts<br>"
-                          f"avg health {avg}<br>{money(t.mrr_cents)} MRR<br>"
-                          f"<span style='color:{BAND_COLORS['at_risk']}'>{t.at_risk} at risk"
-                          "</span>")
+            label.setText(
+                f"<b>{html.escape(t.label)}</b><br>{t.customers} accounts<br>"
+                f"avg health {avg}<br>{money(t.mrr_cents)} MRR<br>"
+                f"<span style='color:{BAND_COLORS['at_risk']}'>{t.at_risk} at risk"
+                "</span>"
+            )

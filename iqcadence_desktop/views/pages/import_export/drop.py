@@ -24,13 +24,17 @@ class ImportDropZone(QFrame):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.setObjectName("importDropZone")
-        self.setStyleSheet("#importDropZone { border: 2px dashed #9aa5b5; border-radius: 10px;"
-                           " background: #f7f9fc; }")
+        self.setStyleSheet(
+            "#importDropZone { border: 2px dashed #9aa5b5; border-radius: 10px;"
+            " background: #f7f9fc; }"
+        )
         self.setMinimumHeight(180)
         title = QLabel("Drop a CSV file here")
         title.setStyleSheet("font-size: 16px; font-weight: 600;")
-        hint = QLabel("Exports from a CRM or a spreadsheet work as they are: the columns are "
-                      "recognised, and you can adjust the mapping before anything is saved.")
+        hint = QLabel(
+            "Exports from a CRM or a spreadsheet work as they are: the columns are "
+            "recognised, and you can adjust the mapping before anything is saved."
+        )
         hint.setWordWrap(True)
         hint.setFixedWidth(440)
         hint.setMinimumHeight(hint.heightForWidth(440))

@@ -31,12 +31,12 @@ class ImportMappingTable(QTableWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self._headers: list[str] = []
 
-    def set_columns(self, headers: Sequence[str], examples: Sequence[str],
-                    fields: Sequence[str | None]) -> None:
+    def set_columns(
+        self, headers: Sequence[str], examples: Sequence[str], fields: Sequence[str | None]
+    ) -> None:
         self._headers = list(headers)
         self.setRowCount(len(headers))
-        for row, (header, example, field) in enumerate(zip(headers, examples, fields,
-                                                           strict=True)):
+        for row, (header, example, field) in enumerate(zip(headers, examples, fields, strict=True)):
             self.setItem(row, 0, QTableWidgetItem(header or f"(column {row + 1})"))
             self.setItem(row, 1, QTableWidgetItem(example))
             combo = QComboBox()

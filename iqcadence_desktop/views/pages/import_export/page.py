@@ -70,9 +70,11 @@ class ImportExportPage(Page):
         bulk.clicked.connect(lambda: self._on_export_clicked("bulksheet"))
         grid.addWidget(enriched, 1, 1)
         grid.addWidget(bulk, 1, 2)
-        hint = QLabel("The enriched CSV holds scores, status, priority and renewal timing for "
-                      "analysis. The bulksheet holds every editable field and a stable id: "
-                      "edit it in Excel and import it again to apply your changes.")
+        hint = QLabel(
+            "The enriched CSV holds scores, status, priority and renewal timing for "
+            "analysis. The bulksheet holds every editable field and a stable id: "
+            "edit it in Excel and import it again to apply your changes."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         grid.addWidget(hint, 2, 0, 1, 4)
@@ -81,9 +83,14 @@ class ImportExportPage(Page):
 
     def _backup_group(self) -> QGroupBox:
         box = QGroupBox("Backup and restore")
-        button_row([("Back up to a file…", self._on_backup_clicked),
-                    ("Copy the database file…", self._on_copy_clicked),
-                    ("Restore from a backup…", self._on_restore_clicked)], box)
+        button_row(
+            [
+                ("Back up to a file…", self._on_backup_clicked),
+                ("Copy the database file…", self._on_copy_clicked),
+                ("Restore from a backup…", self._on_restore_clicked),
+            ],
+            box,
+        )
         return box
 
     def refresh(self) -> None:
@@ -103,45 +110,60 @@ class ImportExportPage(Page):
 
     def export_to(self, path: Path, kind: str) -> None:
         flt = CustomerFilter(manager=self.scope.currentData())
-        self._run(lambda: self.ctx.services.exporter.export(path, kind, flt),
-                  lambda n: f"Exported {n:,} customers to {path.name}.")
+        self._run(
+            lambda: self.ctx.services.exporter.export(path, kind, flt),
+            lambda n: f"Exported {n:,} customers to {path.name}.",
+        )
 
     def _on_backup_clicked(self) -> None:
-        path = self.ask_save_path("Back up", backup_name(self.ctx.services.clock.now()),
-                                  "Backups (*.json)")
+        path = self.ask_save_path(
+            "Back up", backup_name(self.ctx.services.clock.now()), "Backups (*.json)"
+        )
         if path is not None:
             self.backup_to(path)
 
     def backup_to(self, path: Path) -> None:
-        self._run(lambda: self.ctx.services.backups.backup(path),
-                  lambda s: f"Backed up {s.customers:,} customers and everything else to "
-                            f"{path.name}.")
+        self._run(
+            lambda: self.ctx.services.backups.backup(path),
+            lambda s: f"Backed up {s.customers:,} customers and everything else to {path.name}.",
+        )
 
     def _on_copy_clicked(self) -> None:
-        path = self.ask_save_path("Copy the database", "iqcadence-copy.sqlite3",
-                                  "SQLite files (*.sqlite3)")
+        path = self.ask_save_path(
+            "Copy the database", "iqcadence-copy.sqlite3", "SQLite files (*.sqlite3)"
+        )
         if path is not None:
-            self._run(lambda: self.ctx.services.backups.copy_database(path),
-                      lambda p: f"Copied the database to {p.name}.")
+            self._run(
+                lambda: self.ctx.services.backups.copy_database(path),
+                lambda p: f"Copied the database to {p.name}.",
+            )
 
     def _on_restore_clicked(self) -> None:
         path = self.ask_open_path("Restore from a backup", "Backups (*.json)")
         if path is not None and self.confirm(
-                "Restore this backup?", f"Every customer, setting and history entry will be "
-                f"replaced by the contents of {path.name}. The current data is saved to a "
-                "backup file first."):
+            "Restore this backup?",
+            f"Every customer, setting and history entry will be "
+            f"replaced by the contents of {path.name}. The current data is saved to a "
+            "backup file first.",
+        ):
             self.restore_from(path)
 
     def restore_from(self, path: Path) -> None:
-        self._run(lambda: self.ctx.services.backups.restore(path, data_dir() / "backups"),
-                  lambda s: f"Restored {s.customers:,} customers from {path.name}. The data "
-                            f"from before is in {s.safety_copy}.")
+        self._run(
+            lambda: self.ctx.services.backups.restore(path, data_dir() / "backups"),
+            lambda s: (
+                f"Restored {s.customers:,} customers from {path.name}. The data "
+                f"from before is in {s.safety_copy}."
+            ),
+        )
 
     def _run(self, work: object, done: object) -> None:
         self.status.setText("Working…")
-        self.ctx.tasks.run(lambda _token: work(),  # type: ignore[operator]
-                           on_success=lambda r: self.status.setText(done(r)),  # type: ignore[operator]
-                           on_error=self._on_task_failed)
+        self.ctx.tasks.run(
+            lambda _token: work(),  # type: ignore[operator]
+            on_success=lambda r: self.status.setText(done(r)),  # type: ignore[operator]
+            on_error=self._on_task_failed,
+        )
 
     def _on_task_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, UserFacingError):
@@ -160,4 +182,3 @@ class ImportExportPage(Page):
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
-

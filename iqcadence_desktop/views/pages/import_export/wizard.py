@@ -35,8 +35,13 @@ from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
 from iqcadence_desktop.views.pages.import_export.mapping import ImportMappingTable
 from iqcadence_desktop.views.tasks import CancelToken
 
-ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig"),
-             ("Windows (cp1252)", "cp1252"), ("Latin-1", "latin-1"))
+ENCODINGS = (
+    ("Detect", None),
+    ("UTF-8", "utf-8"),
+    ("UTF-8 with BOM", "utf-8-sig"),
+    ("Windows (cp1252)", "cp1252"),
+    ("Latin-1", "latin-1"),
+)
 DATE_ORDERS = (("Month first", "mdy"), ("Day first", "dmy"))
 STEP_CHOOSE, STEP_MAP, STEP_DONE = 0, 1, 2
 MAX_SHOWN = 2000  # rows in the problem table; "Save problems as CSV" writes them all
@@ -119,18 +124,24 @@ class ImportWizard(QStackedWidget):
         self.date_order = QComboBox()
         for text, value in DATE_ORDERS:
             self.date_order.addItem(text, value)
-        self.date_order.setToolTip("How to read dates like 03/04/2027 when both parts could "
-                                   "be the month. Unambiguous dates are always read right.")
+        self.date_order.setToolTip(
+            "How to read dates like 03/04/2027 when both parts could "
+            "be the month. Unambiguous dates are always read right."
+        )
         self.date_order.setCurrentIndex(
-            max(0, self.date_order.findData(self.ctx.services.importer.date_order())))
+            max(0, self.date_order.findData(self.ctx.services.importer.date_order()))
+        )
         other = QPushButton("Other file…")
         other.clicked.connect(self._on_other_file_clicked)
         top = QHBoxLayout()
         top.addWidget(self.file_label, 1)
         top.addWidget(other)
         choices = QHBoxLayout()
-        for label, combo in (("Encoding", self.encoding), ("Delimiter", self.delimiter),
-                             ("Ambiguous dates", self.date_order)):
+        for label, combo in (
+            ("Encoding", self.encoding),
+            ("Delimiter", self.delimiter),
+            ("Ambiguous dates", self.date_order),
+        ):
             choices.addWidget(QLabel(label))
             choices.addWidget(combo)
             choices.addSpacing(12)
@@ -164,8 +175,12 @@ class ImportWizard(QStackedWidget):
         self.import_button.clicked.connect(lambda: self.start(dry_run=False))
         box.addWidget(self.all_or_nothing)
         row.addWidget(self.progress, 1)
-        for button in (self.cancel_button, self.save_problems, self.check_button,
-                       self.import_button):
+        for button in (
+            self.cancel_button,
+            self.save_problems,
+            self.check_button,
+            self.import_button,
+        ):
             row.addWidget(button)
         box.addLayout(row)
         return box
@@ -201,8 +216,10 @@ class ImportWizard(QStackedWidget):
 
     def load_file(self, path: Path, keep_format: bool = False) -> None:
         """Sniff the file and show step 2 (or say why it cannot be read)."""
-        options = ImportOptions(encoding=self.encoding.currentData() if keep_format else None,
-                                delimiter=self.delimiter.currentData() if keep_format else None)
+        options = ImportOptions(
+            encoding=self.encoding.currentData() if keep_format else None,
+            delimiter=self.delimiter.currentData() if keep_format else None,
+        )
         try:
             preview = self.ctx.services.importer.preview(path, options)
         except UserFacingError as exc:
@@ -226,16 +243,22 @@ class ImportWizard(QStackedWidget):
         self.preview_model.clear()
         self.preview_model.setHorizontalHeaderLabels(headers)
         for cells in sniffed.rows:
-            self.preview_model.appendRow([QStandardItem(c) for c in cells[:len(headers)]])
+            self.preview_model.appendRow([QStandardItem(c) for c in cells[: len(headers)]])
         self._fit_preview_columns()
-        examples = [next((r[i] for r in sniffed.rows if i < len(r) and r[i].strip()), "")
-                    for i in range(len(headers))]
+        examples = [
+            next((r[i] for r in sniffed.rows if i < len(r) and r[i].strip()), "")
+            for i in range(len(headers))
+        ]
         self.mapping.set_columns(headers, examples, preview.fields)
-        note = " A saved mapping for this kind of file was applied." \
-            if preview.saved_mapping_used else ""
+        note = (
+            " A saved mapping for this kind of file was applied."
+            if preview.saved_mapping_used
+            else ""
+        )
         self._show_problems(())
-        self._say("Check the mapping, then press Check file to validate every row, or "
-                  "Import." + note)
+        self._say(
+            "Check the mapping, then press Check file to validate every row, or Import." + note
+        )
 
     def _fit_preview_columns(self) -> None:
         """Whole headers and short values fit; a long note stops at PREVIEW_COLUMN_MAX."""
@@ -254,10 +277,14 @@ class ImportWizard(QStackedWidget):
         self._say("Mapping changed; press Check file to validate again.")
 
     def options(self, dry_run: bool) -> ImportOptions:
-        return ImportOptions(mapping=self.mapping.mapping(), encoding=self.encoding.currentData(),
-                             delimiter=self.delimiter.currentData(),
-                             date_order=self.date_order.currentData(), dry_run=dry_run,
-                             all_or_nothing=self.all_or_nothing.isChecked())
+        return ImportOptions(
+            mapping=self.mapping.mapping(),
+            encoding=self.encoding.currentData(),
+            delimiter=self.delimiter.currentData(),
+            date_order=self.date_order.currentData(),
+            dry_run=dry_run,
+            all_or_nothing=self.all_or_nothing.isChecked(),
+        )
 
     def start(self, dry_run: bool) -> None:
         """Validate (dry run) or import the file in the background."""
@@ -266,10 +293,13 @@ class ImportWizard(QStackedWidget):
         path, options = self.path, self.options(dry_run)
         self._set_busy(True)
         self._token = self.ctx.tasks.run(
-            lambda token: self.ctx.services.importer.run(path, options, token.progress,
-                                                         token.cancelled),
-            on_success=self._on_import_succeeded, on_error=self._on_import_failed,
-            on_progress=self._on_import_progressed)
+            lambda token: self.ctx.services.importer.run(
+                path, options, token.progress, token.cancelled
+            ),
+            on_success=self._on_import_succeeded,
+            on_error=self._on_import_failed,
+            on_progress=self._on_import_progressed,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -309,8 +339,9 @@ class ImportWizard(QStackedWidget):
     def _show_problems(self, issues: tuple[object, ...]) -> None:
         self.problems_model.removeRows(0, self.problems_model.rowCount())
         for issue in issues[:MAX_SHOWN]:
-            items = [QStandardItem(str(v)) for v in (
-                issue.row, issue.column, issue.value, issue.message)]  # type: ignore[attr-defined]
+            items = [
+                QStandardItem(str(v)) for v in (issue.row, issue.column, issue.value, issue.message)
+            ]  # type: ignore[attr-defined]
             for item in items:
                 item.setToolTip(item.text())  # the full text, when a cell is too narrow
             self.problems_model.appendRow(items)
@@ -326,8 +357,12 @@ class ImportWizard(QStackedWidget):
         self.summary.setText(text)
 
     def _on_pick_requested(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Import a CSV file", str(Path.home()),
-                                                "CSV files (*.csv *.txt *.tsv);;All files (*)")
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import a CSV file",
+            str(Path.home()),
+            "CSV files (*.csv *.txt *.tsv);;All files (*)",
+        )
         if chosen:
             self.load_file(Path(chosen))
 
@@ -336,34 +371,43 @@ class ImportWizard(QStackedWidget):
         self._on_pick_requested()
 
     def _on_save_problems_clicked(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save problems", str(
-            Path.home() / "import-problems.csv"), "CSV files (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save problems", str(Path.home() / "import-problems.csv"), "CSV files (*.csv)"
+        )
         if chosen:
             self.save_problems_to(Path(chosen))
 
     def save_problems_to(self, path: Path) -> None:
-        rows = [] if self.last_result is None else [
-            [e.row, e.column, e.value, e.message] for e in self.last_result.errors]
+        rows = (
+            []
+            if self.last_result is None
+            else [[e.row, e.column, e.value, e.message] for e in self.last_result.errors]
+        )
         write_csv(path, ["row", "column", "value", "problem"], rows)
         self._say(f"Saved {len(rows)} problems to {path.name}.")
 
 
 def _summary(r: ImportResult) -> str:
-    counts = (f"create {r.created:,}, update {r.updated:,}, leave {r.unchanged:,} unchanged "
-              f"and skip {r.skipped:,} of {r.rows:,} rows")
+    counts = (
+        f"create {r.created:,}, update {r.updated:,}, leave {r.unchanged:,} unchanged "
+        f"and skip {r.skipped:,} of {r.rows:,} rows"
+    )
     if r.dry_run:
         text = f"Check finished; nothing was saved. The import would {counts}."
     elif not r.applied:
-        text = ("Nothing was imported: some rows have problems and “Import nothing if any "
-                f"row has a problem” is on. Without it, the import would {counts}.")
+        text = (
+            "Nothing was imported: some rows have problems and “Import nothing if any "
+            f"row has a problem” is on. Without it, the import would {counts}."
+        )
     else:
-        text = (f"Created {r.created:,}, updated {r.updated:,}, left {r.unchanged:,} "
-                f"unchanged and skipped {r.skipped:,} of {r.rows:,} rows.")
+        text = (
+            f"Created {r.created:,}, updated {r.updated:,}, left {r.unchanged:,} "
+            f"unchanged and skipped {r.skipped:,} of {r.rows:,} rows."
+        )
     if r.errors:
         text += f" {_count(len(r.errors), 'problem')} listed below."
     if r.notices:
-        text += (f" {_count(len(r.notices), 'row')} repeated an earlier customer; the later "
-                 "row won.")
+        text += f" {_count(len(r.notices), 'row')} repeated an earlier customer; the later row won."
     if r.ignored:
         text += " Ignored columns: " + ", ".join(r.ignored) + "."
     return text
@@ -374,5 +418,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n:,} bytes" if n < 1024 else f"{n / 1024:,.0f} KB" if n < 1 << 20 \
+    return (
+        f"{n:,} bytes"
+        if n < 1024
+        else f"{n / 1024:,.0f} KB"
+        if n < 1 << 20
         else f"{n / (1 << 20):,.1f} MB"
+    )

@@ -171,8 +171,9 @@ class ReportsPage(Page):
             names = [c.name for c in services.customers.list_customers()]
             return services.customers.managers(), sorted(names, key=str.lower)
 
-        self.ctx.tasks.run(load, on_success=self._on_choices_loaded,
-                           on_error=self._on_report_failed)
+        self.ctx.tasks.run(
+            load, on_success=self._on_choices_loaded, on_error=self._on_report_failed
+        )
 
     def _on_choices_loaded(self, choices: tuple[list[str], list[str]]) -> None:
         managers, names = choices
@@ -209,9 +210,13 @@ class ReportsPage(Page):
         if kind.customer != "none" and name and name != WHOLE_PORTFOLIO:
             customer_id = self.ctx.services.reports.customer_id(name)
         day = self.as_of.date()
-        return ReportRequest(kind.id, dt.date(day.year(), day.month(), day.day()),
-                             None if manager == ALL_MANAGERS else manager, customer_id,
-                             self.qbr_check.isChecked() and kind.id == "customer-health")
+        return ReportRequest(
+            kind.id,
+            dt.date(day.year(), day.month(), day.day()),
+            None if manager == ALL_MANAGERS else manager,
+            customer_id,
+            self.qbr_check.isChecked() and kind.id == "customer-health",
+        )
 
     # -- actions ---------------------------------------------------------------------
     def _on_generate_clicked(self) -> None:
@@ -233,8 +238,12 @@ class ReportsPage(Page):
             return done, thumb
 
         self._set_busy(True)
-        self.ctx.tasks.run(work, on_success=self._on_report_generated,
-                           on_error=self._on_report_failed, on_progress=self._on_progress)
+        self.ctx.tasks.run(
+            work,
+            on_success=self._on_report_generated,
+            on_error=self._on_report_failed,
+            on_progress=self._on_progress,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self.generate_button.setEnabled(not busy)
@@ -274,9 +283,13 @@ class ReportsPage(Page):
     def _fit_preview(self) -> None:
         if self._page_image.isNull():
             return
-        self.preview.setPixmap(self._page_image.scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            self._page_image.scaled(
+                self.preview.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -289,9 +302,14 @@ class ReportsPage(Page):
         self._show_error(exc)
 
     def _show_error(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, UserFacingError) else (
-            "The report could not be made because of an internal error; the details are in "
-            "the log file.")
+        text = (
+            str(exc)
+            if isinstance(exc, UserFacingError)
+            else (
+                "The report could not be made because of an internal error; the details are in "
+                "the log file."
+            )
+        )
         self.status.setText(text)
         self.status.setStyleSheet("color: #c62828;")
 
@@ -303,8 +321,9 @@ class ReportsPage(Page):
         if self.last is None:
             return
         suffix = self.last.path.suffix
-        target, _ = QFileDialog.getSaveFileName(self, "Save report as", self.last.path.name,
-                                                f"{suffix[1:].upper()} (*{suffix})")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Save report as", self.last.path.name, f"{suffix[1:].upper()} (*{suffix})"
+        )
         if target:
             self.save_copy(Path(target))
 
@@ -314,8 +333,11 @@ class ReportsPage(Page):
         try:
             shutil.copyfile(self.last.path, target)
         except OSError as exc:
-            self._show_error(UserFacingError(f"Could not save to {target}: {exc.strerror}. "
-                                             "Choose another folder."))
+            self._show_error(
+                UserFacingError(
+                    f"Could not save to {target}: {exc.strerror}. Choose another folder."
+                )
+            )
             return False
         self.status.setText(f"Saved a copy to {target}.")
         self.status.setStyleSheet("")

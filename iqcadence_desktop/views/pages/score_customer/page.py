@@ -94,28 +94,36 @@ class ScoreCustomerPage(Page):
         self.tier = add("tier", "Tier", self._combo([("", "—")] + list(TIER_LABELS.items())))
         self.mrr = add("mrr", "MRR ($ / month)", QLineEdit())
         self.arr = add("arr", "ARR ($ / year)", QLineEdit())
-        for key, low, high, value in (("logins", 0, 100, 15), ("adoption", 0, 100, 50),
-                                      ("tickets", 0, 20, 1)):
+        for key, low, high, value in (
+            ("logins", 0, 100, 15),
+            ("adoption", 0, 100, 50),
+            ("tickets", 0, 20, 1),
+        ):
             self.sliders[key] = add(key, SIGNAL_LABELS[key], SignalSlider(low, high, value))
         self.sliders["nps"] = add("nps", "NPS", SignalSlider(0, 10, 8, nps_text))
         self.sliders["csat"] = add("csat", "CSAT", SignalSlider(1, 5, 4, lambda v: f"{v} of 5"))
         self.csat_hint = QLabel()
         self.csat_hint.setProperty("role", "muted")
         self.form.layout_.addRow("", self.csat_hint)
-        self.sliders["days"] = add("days", "Days since contact",
-                                   SignalSlider(0, 365, 14, lambda v: f"{v} days"))
+        self.sliders["days"] = add(
+            "days", "Days since contact", SignalSlider(0, 365, 14, lambda v: f"{v} days")
+        )
         self.growth = add("growth", "Growth", self._combo(list(GROWTH_CHOICES)))
         self.growth.setCurrentIndex(3)
         self.renewal = add("renewal_date", "Renewal date", self._date_edit())
-        self.lifecycle = add("lifecycle", "Lifecycle", self._combo(
-            [(v, LIFECYCLE_LABELS[v]) for v in LIFECYCLES]))
+        self.lifecycle = add(
+            "lifecycle", "Lifecycle", self._combo([(v, LIFECYCLE_LABELS[v]) for v in LIFECYCLES])
+        )
         self.lifecycle.setCurrentIndex(LIFECYCLES.index("active"))
         self.manager = add("manager", "Manager", QComboBox())
         self.manager.setEditable(True)
         self.tags = add("tags", "Tags", QLineEdit())
         self.tags.setPlaceholderText("Comma separated, e.g. pilot, emea")
-        self.sentiment = add("sentiment", "Sentiment", self._combo(
-            [("", "—")] + [(s, s.capitalize()) for s in SENTIMENTS]))
+        self.sentiment = add(
+            "sentiment",
+            "Sentiment",
+            self._combo([("", "—")] + [(s, s.capitalize()) for s in SENTIMENTS]),
+        )
         self.note = add("note", "Note", QPlainTextEdit())
         self.note.setFixedHeight(60)
 
@@ -213,8 +221,9 @@ class ScoreCustomerPage(Page):
         self.manager.setCurrentText(current or (self.ctx.manager or ""))
         enabled = self.ctx.services.config.current().csat_enabled
         self.sliders["csat"].setEnabled(enabled)
-        self.csat_hint.setText("" if enabled else
-                               "CSAT is not part of the score; turn it on in Settings → Scoring.")
+        self.csat_hint.setText(
+            "" if enabled else "CSAT is not part of the score; turn it on in Settings → Scoring."
+        )
         self.csat_hint.setVisible(not enabled)
         self._update_preview()
 
@@ -222,12 +231,17 @@ class ScoreCustomerPage(Page):
     def raw_input(self, with_name: bool = True) -> dict[str, object]:
         """What the form holds, in the service's field names (blank = not given)."""
         raw: dict[str, object] = {
-            "tier": self.tier.currentData() or "", "growth": self.growth.currentData(),
-            "lifecycle": self.lifecycle.currentData(), "manager": self.manager.currentText(),
-            "tags": self.tags.text(), "sentiment": self.sentiment.currentData() or "",
+            "tier": self.tier.currentData() or "",
+            "growth": self.growth.currentData(),
+            "lifecycle": self.lifecycle.currentData(),
+            "manager": self.manager.currentText(),
+            "tags": self.tags.text(),
+            "sentiment": self.sentiment.currentData() or "",
             "note": self.note.toPlainText(),
-            "renewal_date": "" if self.renewal.date() == NO_DATE else
-            self.renewal.date().toString("yyyy-MM-dd")}
+            "renewal_date": ""
+            if self.renewal.date() == NO_DATE
+            else self.renewal.date().toString("yyyy-MM-dd"),
+        }
         money = self.mrr if self._money_source == "mrr" else self.arr
         raw[self._money_source] = money.text().replace(",", "").replace("$", "").strip()
         for key, slider in self.sliders.items():
@@ -254,8 +268,10 @@ class ScoreCustomerPage(Page):
         found = self.ctx.services.customers.find_id(text) if text.strip() else None
         self._duplicate_id = found
         if found is not None:
-            self.duplicate_label.setText("A customer with this name already exists; saving "
-                                         "would be refused. Open it to edit it instead.")
+            self.duplicate_label.setText(
+                "A customer with this name already exists; saving "
+                "would be refused. Open it to edit it instead."
+            )
         self.duplicate.setVisible(found is not None)
 
     def _on_open_existing_clicked(self) -> None:
@@ -279,19 +295,24 @@ class ScoreCustomerPage(Page):
         shown = "—" if result.shown_score is None else str(result.shown_score)
         self.preview_score.setText(
             f"<span style='font-size:34px; font-weight:600; color:{color}'>{shown}</span>"
-            f"&nbsp;&nbsp;<span style='font-size:16px; color:{color}'>{BAND_LABELS[band]}</span>")
+            f"&nbsp;&nbsp;<span style='font-size:16px; color:{color}'>{BAND_LABELS[band]}</span>"
+        )
         self.preview_coverage.setText(f"Coverage {result.coverage:.0%} of the configured weight")
         parts = [p for p in result.contributions if p.weight > 0]
         self.preview_table.setRowCount(len(parts))
         for row, p in enumerate(parts):
             missing = "N/A (left out)" if p.value == "na" else "no data"
-            cells = (SIGNAL_LABELS[p.signal], missing if p.points is None else f"{p.points:.0f}",
-                     f"{p.contribution:.1f}")
+            cells = (
+                SIGNAL_LABELS[p.signal],
+                missing if p.points is None else f"{p.points:.0f}",
+                f"{p.contribution:.1f}",
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.preview_table.setItem(row, col, item)
 
     def _on_save_clicked(self) -> None:

@@ -17,8 +17,14 @@ class SignalSlider(QWidget):
 
     value_changed = Signal()
 
-    def __init__(self, low: int, high: int, value: int,
-                 describe: Callable[[int], str] = str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        value: int,
+        describe: Callable[[int], str] = str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._describe = describe
         self.slider = QSlider(Qt.Orientation.Horizontal)

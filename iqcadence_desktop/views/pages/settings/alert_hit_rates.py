@@ -26,9 +26,11 @@ class AlertHitRatesWidget(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        intro = QLabel("Mark an alert's outcome on the Alerts page (acted on, false alarm, "
-                       "too early). The hit rate is the share of marked alerts that were "
-                       "acted on; a low rate suggests raising that rule's threshold.")
+        intro = QLabel(
+            "Mark an alert's outcome on the Alerts page (acted on, false alarm, "
+            "too early). The hit rate is the share of marked alerts that were "
+            "acted on; a low rate suggests raising that rule's threshold."
+        )
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.table = QTableWidget(0, len(HEADERS))
@@ -54,13 +56,21 @@ class AlertHitRatesWidget(QWidget):
         self.table.setRowCount(len(rates))
         for row, r in enumerate(rates):
             rate = "—" if r.rate is None else f"{r.rate:.0%}".replace("%", " %")
-            cells = (r.label, CATEGORY_LABELS[r.category], str(r.marked), str(r.acted_on),
-                     str(r.false_alarm), str(r.too_early), rate)
+            cells = (
+                r.label,
+                CATEGORY_LABELS[r.category],
+                str(r.marked),
+                str(r.acted_on),
+                str(r.false_alarm),
+                str(r.too_early),
+                rate,
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(row, column, item)
 
     def row_of(self, rule: str) -> int:

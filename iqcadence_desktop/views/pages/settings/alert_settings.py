@@ -30,10 +30,14 @@ FIELDS: dict[str, tuple[str, float, float, bool, str]] = {
     "logins_warning": ("Warn below this many logins (30 d)", 1, 999, False, " logins"),
     "adoption_attention": ("Flag feature adoption below", 0.5, 100, True, " %"),
     "nps_detractor_max": ("Highest NPS that counts as a detractor", 0, 9, False, ""),
-    "margin_points": ("Margin before a cleared alert returns (scores, %)", 0, 20, True,
-                      " points"),
-    "margin_units": ("Margin before a cleared alert returns (counts, days)", 0, 30, False,
-                     " units"),
+    "margin_points": ("Margin before a cleared alert returns (scores, %)", 0, 20, True, " points"),
+    "margin_units": (
+        "Margin before a cleared alert returns (counts, days)",
+        0,
+        30,
+        False,
+        " units",
+    ),
 }
 
 

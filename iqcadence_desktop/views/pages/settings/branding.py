@@ -32,9 +32,17 @@ class BrandingSection(QWidget):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.edits = {k: QLineEdit() for k in ("brand.company", "brand.logo_path",
-                                               "brand.primary_color", "brand.accent_color",
-                                               "user.name", "user.email")}
+        self.edits = {
+            k: QLineEdit()
+            for k in (
+                "brand.company",
+                "brand.logo_path",
+                "brand.primary_color",
+                "brand.accent_color",
+                "user.name",
+                "user.email",
+            )
+        }
         self.errors = {k: message_label() for k in self.edits}
         self.swatches = {k: QLabel() for k in ("brand.primary_color", "brand.accent_color")}
         for key, swatch in self.swatches.items():
@@ -62,8 +70,10 @@ class BrandingSection(QWidget):
         form.addRow("Company name", self.edits["brand.company"])
         form.addRow("Logo (PNG or JPEG)", logo)
         form.addRow(self.errors["brand.logo_path"])
-        for key, text in (("brand.primary_color", "Primary colour"),
-                          ("brand.accent_color", "Accent colour")):
+        for key, text in (
+            ("brand.primary_color", "Primary colour"),
+            ("brand.accent_color", "Accent colour"),
+        ):
             row = QHBoxLayout()
             row.addWidget(self.edits[key], 1)
             row.addWidget(self.swatches[key])
@@ -82,8 +92,11 @@ class BrandingSection(QWidget):
 
     def refresh(self) -> None:
         settings = self.ctx.services.settings
-        defaults = {"brand.primary_color": DEFAULT_PRIMARY, "brand.accent_color": DEFAULT_ACCENT,
-                    "user.name": settings.local_user().name}
+        defaults = {
+            "brand.primary_color": DEFAULT_PRIMARY,
+            "brand.accent_color": DEFAULT_ACCENT,
+            "user.name": settings.local_user().name,
+        }
         for key, edit in self.edits.items():
             edit.setText(str(settings.get(key) or defaults.get(key, "")))
         for label in (*self.errors.values(), self.message):
@@ -94,12 +107,13 @@ class BrandingSection(QWidget):
         found = {}
         logo = values["brand.logo_path"]
         if logo and not (Path(logo).is_file() and Path(logo).suffix.lower() in LOGO_TYPES):
-            found["brand.logo_path"] = ("The logo must be an existing PNG or JPEG file; "
-                                        "choose one with the button, or clear the box.")
+            found["brand.logo_path"] = (
+                "The logo must be an existing PNG or JPEG file; "
+                "choose one with the button, or clear the box."
+            )
         for key in self.swatches:
             if not COLOR.match(values[key]):
-                found[key] = f'"{values[key]}" is not a colour; write it as #RRGGBB, ' \
-                             "e.g. #2f5bea."
+                found[key] = f'"{values[key]}" is not a colour; write it as #RRGGBB, e.g. #2f5bea.'
         if not values["user.name"]:
             found["user.name"] = "Enter your name; the audit log records it with each change."
         email = values["user.email"]
@@ -108,8 +122,12 @@ class BrandingSection(QWidget):
         return found
 
     def save(self) -> bool:
-        values = {k: " ".join(e.text().split()) if k in ("brand.company", "user.name")
-                  else e.text().strip() for k, e in self.edits.items()}
+        values = {
+            k: " ".join(e.text().split())
+            if k in ("brand.company", "user.name")
+            else e.text().strip()
+            for k, e in self.edits.items()
+        }
         problems = self.problems(values)
         for key, label in self.errors.items():
             show_message(label, problems.get(key, ""), error=True)
@@ -126,7 +144,8 @@ class BrandingSection(QWidget):
         self.swatches[key].setStyleSheet(f"background: {colour}; border: 1px solid #99a;")
 
     def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a logo", "",
-                                              "Images (*.png *.jpg *.jpeg)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
         if path:
             self.edits["brand.logo_path"].setText(path)

@@ -33,7 +33,8 @@ class CadenceSection(ConfigSection):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.cadence: dict[str, tuple[QSpinBox, QSpinBox]] = {
-            t: (spin(1, 365, " d"), spin(1, 365, " d")) for t in TIERS}
+            t: (spin(1, 365, " d"), spin(1, 365, " d")) for t in TIERS
+        }
         self.renewal = {k: spin(1, 730, " d") for k in ("critical", "warning", "upcoming")}
         self.percent_radio = QRadioButton("Percent of MRR")
         self.flat_radio = QRadioButton("Flat amount per account")
@@ -69,8 +70,11 @@ class CadenceSection(ConfigSection):
         box = QGroupBox("Renewal windows (days before the renewal date)")
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        for key, text in (("critical", "Critical within"), ("warning", "Warning within"),
-                          ("upcoming", "Upcoming within")):
+        for key, text in (
+            ("critical", "Critical within"),
+            ("warning", "Warning within"),
+            ("upcoming", "Upcoming within"),
+        ):
             form.addRow(text, self.renewal[key])
         form.addRow(self.error_label("renewal"))
         return box
@@ -81,8 +85,9 @@ class CadenceSection(ConfigSection):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.percent_radio, self.percent)
         form.addRow(self.flat_radio, self.flat)
-        form.addRow(self.error_label("expansion_method", "expansion_percent",
-                                     "expansion_flat_cents"))
+        form.addRow(
+            self.error_label("expansion_method", "expansion_percent", "expansion_flat_cents")
+        )
         return box
 
     def load(self, config: ScoringConfig) -> None:
@@ -101,7 +106,10 @@ class CadenceSection(ConfigSection):
         cadence = {t: Cadence(a.value(), b.value()) for t, (a, b) in self.cadence.items()}
         renewal = RenewalWindows(**{k: b.value() for k, b in self.renewal.items()})
         return dataclasses.replace(
-            current, cadence=cadence, renewal=renewal,
+            current,
+            cadence=cadence,
+            renewal=renewal,
             expansion_method="flat" if self.flat_radio.isChecked() else "percent",
             expansion_percent=self.percent.value(),
-            expansion_flat_cents=round(self.flat.value() * 100))
+            expansion_flat_cents=round(self.flat.value() * 100),
+        )

@@ -90,8 +90,9 @@ class WeightGrid(QWidget):
         total = self.total()
         ok = self.is_complete()
         self.total_label.setText(f"{total:g} %" + ("" if ok else "  (must be exactly 100 %)"))
-        self.total_label.setStyleSheet("color: #2e7d32; font-weight: 600" if ok
-                                       else "color: #c62828; font-weight: 600")
+        self.total_label.setStyleSheet(
+            "color: #2e7d32; font-weight: 600" if ok else "color: #c62828; font-weight: 600"
+        )
         self.total_changed.emit(total)
 
 
@@ -142,14 +143,16 @@ class ConfigSection(QWidget):
         for label in self.errors.values():
             label.clear()
         try:
-            changes = self.ctx.services.config.save(self.candidate(
-                self.ctx.services.config.current()))
+            changes = self.ctx.services.config.save(
+                self.candidate(self.ctx.services.config.current())
+            )
         except ValidationError as exc:
             show_message(self.errors.get(exc.field, self.message), str(exc), error=True)
             return False
         except UserFacingError as exc:
             show_message(self.message, str(exc), error=True)
             return False
-        show_message(self.message, "Saved: " + "; ".join(changes) if changes
-                     else "Nothing changed.")
+        show_message(
+            self.message, "Saved: " + "; ".join(changes) if changes else "Nothing changed."
+        )
         return True

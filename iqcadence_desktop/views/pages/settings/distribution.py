@@ -72,12 +72,16 @@ class DistributionSection(QWidget):
         self.counts = {b: summary.band_counts.get(b, 0) for b in CHART_BANDS}
         self.chart.clear()
         for i, band in enumerate(CHART_BANDS):
-            self.chart.addItem(pg.BarGraphItem(x=[i], height=[self.counts[band]], width=0.7,
-                                               brush=BAND_COLORS[band], pen=None))
+            self.chart.addItem(
+                pg.BarGraphItem(
+                    x=[i], height=[self.counts[band]], width=0.7, brush=BAND_COLORS[band], pen=None
+                )
+            )
         self.chart.setYRange(0, max([*self.counts.values(), 1]) * 1.1)
         who = f" in {self.ctx.manager}'s book" if self.ctx.manager else ""
-        self.total_label.setText(f"{summary.customers:,} active accounts{who} "
-                                 "(churned accounts are left out).")
+        self.total_label.setText(
+            f"{summary.customers:,} active accounts{who} (churned accounts are left out)."
+        )
 
     def is_running(self) -> bool:
         return self._token is not None
@@ -89,11 +93,13 @@ class DistributionSection(QWidget):
         self._set_running(True)
         self.message.clear()
         self._token = self.ctx.tasks.run(
-            lambda token: customers.rescore_all(progress=token.progress,
-                                                cancelled=token.cancelled,
-                                                reason="requested in Settings"),
-            on_success=self._on_rescore_finished, on_error=self._on_rescore_failed,
-            on_progress=self._on_rescore_progress)
+            lambda token: customers.rescore_all(
+                progress=token.progress, cancelled=token.cancelled, reason="requested in Settings"
+            ),
+            on_success=self._on_rescore_finished,
+            on_error=self._on_rescore_failed,
+            on_progress=self._on_rescore_progress,
+        )
 
     def _set_running(self, running: bool) -> None:
         self.rescore_button.setEnabled(not running)
@@ -115,9 +121,12 @@ class DistributionSection(QWidget):
 
     def _on_rescore_finished(self, summary: RescoreSummary) -> None:
         self._set_running(False)
-        show_message(self.message, f"Rescored {summary.customers:,} accounts: "
-                     f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} "
-                     "changed lifecycle stage.")
+        show_message(
+            self.message,
+            f"Rescored {summary.customers:,} accounts: "
+            f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} "
+            "changed lifecycle stage.",
+        )
         self.refresh()
 
     def _on_rescore_failed(self, exc: BaseException) -> None:

@@ -39,12 +39,16 @@ class HealthSection(QWidget):
 
     def refresh(self) -> None:
         self.findings = self.ctx.services.data_health.findings(self.ctx.manager)
-        self.model.set_rows([(f.title, f"{len(f.customer_ids):,}", f.detail)
-                             for f in self.findings], [f.kind for f in self.findings],
-                            [", ".join(f.names) for f in self.findings])
-        self.summary.setText("Nothing to fix: every account has the data scoring needs."
-                             if not self.findings else
-                             "Double-click a finding to see its accounts on the Customers page.")
+        self.model.set_rows(
+            [(f.title, f"{len(f.customer_ids):,}", f.detail) for f in self.findings],
+            [f.kind for f in self.findings],
+            [", ".join(f.names) for f in self.findings],
+        )
+        self.summary.setText(
+            "Nothing to fix: every account has the data scoring needs."
+            if not self.findings
+            else "Double-click a finding to see its accounts on the Customers page."
+        )
 
     def open_finding(self, row: int) -> None:
         self.accounts_requested.emit(list(self.findings[row].customer_ids))

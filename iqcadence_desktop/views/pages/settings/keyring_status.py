@@ -37,7 +37,8 @@ class KeyringStatusWidget(QWidget):
         self.backend.setWordWrap(True)
         self.session_button = QPushButton("Keep secrets for this session")
         self.session_button.setToolTip(
-            "Secrets you enter are held in memory only and forgotten when the app quits.")
+            "Secrets you enter are held in memory only and forgotten when the app quits."
+        )
         self.session_button.clicked.connect(self._on_session_button_clicked)
         self._layout()
         self.refresh()

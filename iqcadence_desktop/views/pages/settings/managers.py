@@ -46,11 +46,16 @@ class ManagersSection(QWidget):
         self.target_combo.setEditable(True)
         self.target_combo.lineEdit().setPlaceholderText("Give the chosen accounts to…")
         self.message = message_label()
-        buttons = {"Rename": self.rename, "Merge chosen into this name": self.merge,
-                   "Reassign chosen accounts": self.reassign}
+        buttons = {
+            "Rename": self.rename,
+            "Merge chosen into this name": self.merge,
+            "Reassign chosen accounts": self.reassign,
+        }
         layout = QVBoxLayout(self)
-        hint = QLabel("Choose one manager to rename, several (Ctrl/Shift-click) to merge, or "
-                      "accounts in the right-hand list to give to someone else.")
+        hint = QLabel(
+            "Choose one manager to rename, several (Ctrl/Shift-click) to merge, or "
+            "accounts in the right-hand list to give to someone else."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         layout.addWidget(hint)
@@ -77,8 +82,10 @@ class ManagersSection(QWidget):
 
     def refresh(self) -> None:
         books = self.ctx.services.managers.managers()
-        self.model.set_rows([(m.name, f"{m.accounts:,}", money(m.mrr_cents)) for m in books],
-                            [m.name for m in books])
+        self.model.set_rows(
+            [(m.name, f"{m.accounts:,}", money(m.mrr_cents)) for m in books],
+            [m.name for m in books],
+        )
         self.target_combo.clear()
         self.target_combo.addItems([m.name for m in books])
         self.target_combo.setCurrentIndex(-1)
@@ -93,8 +100,10 @@ class ManagersSection(QWidget):
             self.accounts_model.set_rows([], [])
             return
         rows = self.ctx.services.customers.list_customers(CustomerFilter(manager=chosen[0]))
-        self.accounts_model.set_rows([(c.name, BAND_LABELS[c.status], money(c.mrr_cents))
-                                      for c in rows], [c.id for c in rows])
+        self.accounts_model.set_rows(
+            [(c.name, BAND_LABELS[c.status], money(c.mrr_cents)) for c in rows],
+            [c.id for c in rows],
+        )
 
     def rename(self) -> None:
         chosen = self.chosen_managers()
@@ -102,33 +111,40 @@ class ManagersSection(QWidget):
             show_message(self.message, "Choose exactly one manager to rename.", error=True)
             return
         new = self.name_edit.text()
-        self._run(lambda: self.ctx.services.managers.rename(chosen[0], new),
-                  f'Renamed "{chosen[0]}" on {{n}} accounts.')
+        self._run(
+            lambda: self.ctx.services.managers.rename(chosen[0], new),
+            f'Renamed "{chosen[0]}" on {{n}} accounts.',
+        )
 
     def merge(self) -> None:
         chosen = self.chosen_managers()
         target = self.name_edit.text()
-        self._run(lambda: self.ctx.services.managers.merge(chosen, target),
-                  f"Merged into \"{' '.join(target.split())}\": {{n}} accounts moved.")
+        self._run(
+            lambda: self.ctx.services.managers.merge(chosen, target),
+            f'Merged into "{" ".join(target.split())}": {{n}} accounts moved.',
+        )
 
     def reassign(self) -> None:
         ids = [int(str(self.accounts_model.key(r))) for r in selected_rows(self.accounts)]
         if not ids:
-            show_message(self.message, "Choose accounts in the right-hand list first.",
-                         error=True)
+            show_message(self.message, "Choose accounts in the right-hand list first.", error=True)
             return
         target = self.target_combo.currentText()
-        self._run(lambda: self.ctx.services.managers.reassign(ids, target),
-                  f'{{n}} accounts now belong to "{" ".join(target.split())}".')
+        self._run(
+            lambda: self.ctx.services.managers.reassign(ids, target),
+            f'{{n}} accounts now belong to "{" ".join(target.split())}".',
+        )
 
     def _run(self, action: Callable[[], int], done: str) -> None:
         """Run a change off the GUI thread: at 100k accounts with history it rebuilds a
         year of daily rollups, which takes seconds."""
         self._busy(True)
         show_message(self.message, "Working…")
-        self.ctx.tasks.run(lambda _token: action(),
-                           on_success=lambda count: self._finished(done, count),
-                           on_error=self._failed)
+        self.ctx.tasks.run(
+            lambda _token: action(),
+            on_success=lambda count: self._finished(done, count),
+            on_error=self._failed,
+        )
 
     def _finished(self, done: str, count: int) -> None:
         self._busy(False)

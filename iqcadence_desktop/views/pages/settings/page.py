@@ -50,16 +50,17 @@ class SettingsPage(Page):
         self.tabs.setUsesScrollButtons(True)
         self.sections: dict[str, QWidget] = {}
         for key, title, widget, scroll in (
-                ("weights", "Weights", self.weights, True),
-                ("profiles", "Profiles", self.profiles, False),
-                ("thresholds", "Thresholds", self.thresholds, True),
-                ("cadence", "Cadence && renewals", self.cadence, True),
-                ("distribution", "Distribution && rescore", self.distribution, False),
-                ("managers", "CSMs", self.managers, False),
-                ("health", "Data health", self.health, False),
-                ("branding", "Branding && you", self.branding, True),
-                ("alerts", "Alert rules", self.alerts, True),
-                ("system", "System", self.system, True)):
+            ("weights", "Weights", self.weights, True),
+            ("profiles", "Profiles", self.profiles, False),
+            ("thresholds", "Thresholds", self.thresholds, True),
+            ("cadence", "Cadence && renewals", self.cadence, True),
+            ("distribution", "Distribution && rescore", self.distribution, False),
+            ("managers", "CSMs", self.managers, False),
+            ("health", "Data health", self.health, False),
+            ("branding", "Branding && you", self.branding, True),
+            ("alerts", "Alert rules", self.alerts, True),
+            ("system", "System", self.system, True),
+        ):
             self.sections[key] = widget
             self.tabs.addTab(scrolled(widget) if scroll else widget, title)
         title_label = QLabel(self.TITLE)
@@ -69,8 +70,11 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs, 1)
         self.weights.rescore_requested.connect(self._on_weights_rescore_requested)
         self.health.accounts_requested.connect(self._on_health_accounts_requested)
-        for signal in (ctx.bridge.customers_changed, ctx.bridge.config_changed,
-                       ctx.bridge.settings_changed):
+        for signal in (
+            ctx.bridge.customers_changed,
+            ctx.bridge.config_changed,
+            ctx.bridge.settings_changed,
+        ):
             self.track(signal, self._on_data_changed)
 
     def refresh(self) -> None:

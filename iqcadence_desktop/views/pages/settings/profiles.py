@@ -51,8 +51,9 @@ class ProfilesSection(QWidget):
         top = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
-        left.addLayout(button_row([("New", self.new_profile), ("Clone", self.clone),
-                                   ("Delete", self.delete)]))
+        left.addLayout(
+            button_row([("New", self.new_profile), ("Clone", self.clone), ("Delete", self.delete)])
+        )
         right = QVBoxLayout()
         right.addWidget(self.name_edit)
         right.addWidget(self.grid)
@@ -80,8 +81,9 @@ class ProfilesSection(QWidget):
 
     def refresh(self) -> None:
         self.profiles = self.ctx.services.config.profiles()
-        self.model.set_rows([(p.name, f"{p.customers:,}") for p in self.profiles],
-                            [p.id for p in self.profiles])
+        self.model.set_rows(
+            [(p.name, f"{p.customers:,}") for p in self.profiles], [p.id for p in self.profiles]
+        )
         self.manager_combo.clear()
         self.manager_combo.addItems([ANY_MANAGER, *self.ctx.services.customers.managers()])
         self.new_profile()
@@ -110,7 +112,8 @@ class ProfilesSection(QWidget):
     def save(self) -> None:
         try:
             saved = self.ctx.services.config.save_profile(
-                self.name_edit.text(), self.grid.weights(), profile_id=self.editing)
+                self.name_edit.text(), self.grid.weights(), profile_id=self.editing
+            )
         except UserFacingError as exc:
             show_message(self.message, str(exc), error=True)
             return
@@ -124,8 +127,11 @@ class ProfilesSection(QWidget):
             return
         self.ctx.services.config.delete_profile(profile.id)
         self.refresh()
-        show_message(self.message, f'Deleted "{profile.name}"; its {profile.customers:,} '
-                     "accounts use the global weights again.")
+        show_message(
+            self.message,
+            f'Deleted "{profile.name}"; its {profile.customers:,} '
+            "accounts use the global weights again.",
+        )
 
     def assign(self) -> None:
         profile = self.chosen()
@@ -133,8 +139,9 @@ class ProfilesSection(QWidget):
             show_message(self.message, "Choose the profile to assign first.", error=True)
             return
         tiers = [t for t, c in self.tier_checks.items() if c.isChecked()]
-        managers = [self.manager_combo.currentText()] if self.manager_combo.currentIndex() > 0 \
-            else []
+        managers = (
+            [self.manager_combo.currentText()] if self.manager_combo.currentIndex() > 0 else []
+        )
         assignment = self.ctx.services.profile_assignment
         # Off the GUI thread: the accounts are re-scored, seconds at 100k accounts.
         self.assign_button.setEnabled(False)
@@ -142,7 +149,8 @@ class ProfilesSection(QWidget):
         self.ctx.tasks.run(
             lambda _token: assignment.assign(profile.id, tiers=tiers, managers=managers),
             on_success=lambda count: self._assigned(profile.name, count),
-            on_error=self._assign_failed)
+            on_error=self._assign_failed,
+        )
 
     def _assigned(self, name: str, count: int) -> None:
         self.assign_button.setEnabled(True)

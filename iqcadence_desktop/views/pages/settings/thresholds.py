@@ -10,8 +10,12 @@ from iqcadence_desktop.services.scoring import BandThresholds, ScoringConfig, Si
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.settings.common import ConfigSection, spin
 
-BAND_FIELDS = (("at_risk", "At Risk starts at"), ("watch", "Watch starts at"),
-               ("healthy", "Healthy starts at"), ("expansion", "Expansion starts at"))
+BAND_FIELDS = (
+    ("at_risk", "At Risk starts at"),
+    ("watch", "Watch starts at"),
+    ("healthy", "Healthy starts at"),
+    ("expansion", "Expansion starts at"),
+)
 PARAM_FIELDS = (
     ("login_saturation", "Logins for full points", 1, 1000, ""),
     ("ticket_saturation", "Open tickets for zero points", 1, 1000, ""),
@@ -31,24 +35,40 @@ class ThresholdsSection(ConfigSection):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.bands: dict[str, QSpinBox] = {k: spin(1, 100) for k, _ in BAND_FIELDS}
-        self.params: dict[str, QSpinBox] = {k: spin(lo, hi, sfx)
-                                            for k, _, lo, hi, sfx in PARAM_FIELDS}
+        self.params: dict[str, QSpinBox] = {
+            k: spin(lo, hi, sfx) for k, _, lo, hi, sfx in PARAM_FIELDS
+        }
         self.quiet = spin(1, 3650, " d")
         self.momentum = spin(1, 100, " points")
-        self.body.addWidget(self._group("Score bands (on the shown, rounded score)",
-                                        [(t, self.bands[k]) for k, t in BAND_FIELDS],
-                                        ("bands",)))
-        self.body.addWidget(self._group(
-            "Signal thresholds", [("Quiet after", self.quiet),
-                                  ("Momentum: a move of at least (per 7 days)", self.momentum)],
-            ("quiet_after_days", "momentum_points")))
-        self.body.addWidget(self._group(
-            "Signal saturation and category points",
-            [(t, self.params[k]) for k, t, *_ in PARAM_FIELDS], tuple(self.params)))
+        self.body.addWidget(
+            self._group(
+                "Score bands (on the shown, rounded score)",
+                [(t, self.bands[k]) for k, t in BAND_FIELDS],
+                ("bands",),
+            )
+        )
+        self.body.addWidget(
+            self._group(
+                "Signal thresholds",
+                [
+                    ("Quiet after", self.quiet),
+                    ("Momentum: a move of at least (per 7 days)", self.momentum),
+                ],
+                ("quiet_after_days", "momentum_points"),
+            )
+        )
+        self.body.addWidget(
+            self._group(
+                "Signal saturation and category points",
+                [(t, self.params[k]) for k, t, *_ in PARAM_FIELDS],
+                tuple(self.params),
+            )
+        )
         self.finish_layout()
 
-    def _group(self, title: str, rows: list[tuple[str, QWidget]],
-               fields: tuple[str, ...]) -> QGroupBox:
+    def _group(
+        self, title: str, rows: list[tuple[str, QWidget]], fields: tuple[str, ...]
+    ) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -68,8 +88,13 @@ class ThresholdsSection(ConfigSection):
     def candidate(self, current: ScoringConfig) -> ScoringConfig:
         bands = BandThresholds(**{k: b.value() for k, b in self.bands.items()})
         values = {k: b.value() for k, b in self.params.items()}
-        params = SignalParams(**{k: (int(v) if k.endswith("saturation") else float(v))
-                                 for k, v in values.items()})
-        return dataclasses.replace(current, bands=bands, params=params,
-                                   quiet_after_days=self.quiet.value(),
-                                   momentum_points=float(self.momentum.value()))
+        params = SignalParams(
+            **{k: (int(v) if k.endswith("saturation") else float(v)) for k, v in values.items()}
+        )
+        return dataclasses.replace(
+            current,
+            bands=bands,
+            params=params,
+            quiet_after_days=self.quiet.value(),
+            momentum_points=float(self.momentum.value()),
+        )

@@ -21,10 +21,15 @@ def describe_what_if(r: WhatIfResult) -> str:
     else:
         moves = sorted(r.moves.items(), key=lambda kv: -kv[1])[:4]
         parts = [f"{n:,} {BAND_LABELS[a]} → {BAND_LABELS[b]}" for (a, b), n in moves]
-        head = (f"{r.band_changes:,} of {r.customers:,} accounts would change band: "
-                + ", ".join(parts) + (", …" if len(r.moves) > 4 else "."))
-    return (f"{head}\nRevenue at risk: {money(r.revenue_at_risk_before_cents)} now → "
-            f"{money(r.revenue_at_risk_after_cents)} with these weights.")
+        head = (
+            f"{r.band_changes:,} of {r.customers:,} accounts would change band: "
+            + ", ".join(parts)
+            + (", …" if len(r.moves) > 4 else ".")
+        )
+    return (
+        f"{head}\nRevenue at risk: {money(r.revenue_at_risk_before_cents)} now → "
+        f"{money(r.revenue_at_risk_after_cents)} with these weights."
+    )
 
 
 class WeightsSection(ConfigSection):
@@ -38,8 +43,10 @@ class WeightsSection(ConfigSection):
 
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        intro = QLabel("How much each signal counts towards the health score. Missing "
-                       "signals are left out and the others share their weight.")
+        intro = QLabel(
+            "How much each signal counts towards the health score. Missing "
+            "signals are left out and the others share their weight."
+        )
         intro.setWordWrap(True)
         self.grid = WeightGrid()
         self.grid.total_changed.connect(self._on_grid_total_changed)
@@ -50,8 +57,13 @@ class WeightsSection(ConfigSection):
         self.offer = QWidget()
         offer_row = QHBoxLayout(self.offer)
         offer_row.setContentsMargins(0, 0, 0, 0)
-        offer_row.addWidget(QLabel("Saved. Rescore every account now so stored bands and "
-                                   "today's history use the new weights?"), 1)
+        offer_row.addWidget(
+            QLabel(
+                "Saved. Rescore every account now so stored bands and "
+                "today's history use the new weights?"
+            ),
+            1,
+        )
         self.rescore_button = QPushButton("Rescore now")
         self.rescore_button.clicked.connect(self._on_rescore_clicked)
         offer_row.addWidget(self.rescore_button)
@@ -70,8 +82,9 @@ class WeightsSection(ConfigSection):
         self.offer.hide()
 
     def candidate(self, current: ScoringConfig) -> ScoringConfig:
-        return dataclasses.replace(current, weights=self.grid.weights(),
-                                   csat_enabled=self.grid.csat_enabled())
+        return dataclasses.replace(
+            current, weights=self.grid.weights(), csat_enabled=self.grid.csat_enabled()
+        )
 
     def save(self) -> bool:
         saved = super().save()
@@ -88,9 +101,11 @@ class WeightsSection(ConfigSection):
         candidate = self.candidate(self.ctx.services.config.current())
         what_if, manager = self.ctx.services.what_if, self.ctx.manager
         self.preview_label.setText("Working it out…")
-        self.ctx.tasks.run(lambda _token: what_if.preview(candidate, manager=manager),
-                           on_success=self._on_preview_finished,
-                           on_error=self._on_preview_failed)
+        self.ctx.tasks.run(
+            lambda _token: what_if.preview(candidate, manager=manager),
+            on_success=self._on_preview_finished,
+            on_error=self._on_preview_failed,
+        )
 
     def _on_preview_finished(self, result: WhatIfResult) -> None:
         show_message(self.preview_label, describe_what_if(result))
