@@ -50,9 +50,15 @@ test: sysdeps $(TEST_STAMP)
 bench: $(BENCH_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+# ruff (lint and format), mypy --strict on the whole package, and the import contracts
+# (floors, no Qt below views, capability packages through their __init__) in pyproject.toml.
+LINT_PATHS := iqcadence_desktop tests bench packaging
+
 lint: $(TEST_STAMP)
-	$(VENV)/bin/ruff check iqcadence_desktop tests bench
-	$(VENV)/bin/mypy iqcadence_desktop/models iqcadence_desktop/services
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/mypy iqcadence_desktop
+	$(VENV)/bin/lint-imports
 
 # --- make package: PyInstaller one-folder build + Linux tarball, each checked by running
 # the frozen self-test offscreen (packaging/README.md). A clean venv with only the app and

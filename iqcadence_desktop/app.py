@@ -22,7 +22,9 @@ from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV, default_db_path
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
+
+    from iqcadence_desktop.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def install_crash_handler(log_path: Path, alert: Alert = _message_box) -> None:
     sys.excepthook = hook
 
 
-def open_window(target: str, alert: Alert = _message_box) -> tuple[QMainWindow, Cleanup] | None:
+def open_window(target: str, alert: Alert = _message_box) -> tuple[MainWindow, Cleanup] | None:
     """The main window for a database, or None after telling the user why not."""
     try:
         return build_window(target)
@@ -120,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cleanup()
 
 
-def build_window(target: str) -> tuple[QMainWindow, Cleanup]:
+def build_window(target: str) -> tuple[MainWindow, Cleanup]:
     """Open everything for one database; returns (window, cleanup)."""
     from filelock import FileLock, Timeout
 
@@ -149,7 +151,7 @@ def build_window(target: str) -> tuple[QMainWindow, Cleanup]:
     return window, cleanup
 
 
-def _assemble(target: str) -> tuple[QMainWindow, Cleanup]:
+def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     from iqcadence_desktop.models.db import open_database
     from iqcadence_desktop.services.container import build_services
     from iqcadence_desktop.views.bridge import EventBridge

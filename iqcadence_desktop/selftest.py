@@ -347,7 +347,7 @@ def _check_keyring(_run: SelfTestRun) -> str:
 
 
 def _check_reportlab(run: SelfTestRun) -> str:
-    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+    from reportlab.pdfgen.canvas import Canvas
 
     path = run.scratch / "reportlab-check.pdf"
     pdf = Canvas(str(path))
@@ -360,7 +360,7 @@ def _check_reportlab(run: SelfTestRun) -> str:
 
 def _check_chart(_run: SelfTestRun) -> str:
     """pyqtgraph draws in the bundle (the charts' pages import it lazily)."""
-    import pyqtgraph as pg  # type: ignore[import-untyped]
+    import pyqtgraph as pg
     from PySide6.QtGui import QColor
 
     plot = pg.PlotWidget(background="w")

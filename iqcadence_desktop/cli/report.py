@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext, iso_day
-from iqcadence_desktop.services.reports import REPORT_KINDS, ReportRequest
+from iqcadence_desktop.services.reports import REPORT_KINDS, ReportFormat, ReportRequest
 
 
 def register(sub: Any) -> None:
@@ -52,7 +52,7 @@ def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
     as_of = ctx.today or svc.clock.today()
     cid = svc.reports.customer_id(args.customer) if args.customer else None
     request = ReportRequest(args.kind, as_of, args.manager or None, cid, args.qbr)
-    fmt = "csv" if _format(args) == "csv" else "pdf"
+    fmt: ReportFormat = "csv" if _format(args) == "csv" else "pdf"
     done = svc.reports.render(request, args.out, fmt)
     size = f"{done.pages} pages" if fmt == "pdf" else f"{done.rows} rows"
     ctx.emit(

@@ -70,7 +70,7 @@ class Sidebar(QListWidget):
 
     def current_page_id(self) -> str | None:
         item = self.currentItem()
-        return None if item is None else item.data(PAGE_ROLE)
+        return None if item is None else str(item.data(PAGE_ROLE))
 
     def _item(self, page_id: str) -> QListWidgetItem | None:
         for row in range(self.count()):

@@ -3,6 +3,7 @@ transaction, saved mappings, and the enriched/bulksheet exports.
 """
 
 from iqcadence_desktop.services.csv_io.export import FORMATS, ExportService, write_csv
+from iqcadence_desktop.services.csv_io.import_rows import ImportIssue
 from iqcadence_desktop.services.csv_io.importer import (
     ImportOptions,
     ImportPreview,
@@ -14,6 +15,7 @@ from iqcadence_desktop.services.csv_io.read import DELIMITERS
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 
 __all__ = [
+    "ImportIssue",
     "DELIMITERS",
     "ExportService",
     "FIELD_LABELS",

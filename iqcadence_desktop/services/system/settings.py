@@ -6,6 +6,7 @@ UI state (window geometry, last page) is not here: it lives in QSettings.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -46,7 +47,7 @@ class SettingsService:
                 self._cache = {r.key: r.value for r in s.scalars(select(AppSetting))}
         return self._cache.get(key, default)
 
-    def set_many(self, values: dict[str, object], summary: str = "") -> None:
+    def set_many(self, values: Mapping[str, object], summary: str = "") -> None:
         """Store values in one unit of work, with an audit entry."""
         with self._db.session() as s:
             if self.audit is not None:

@@ -285,7 +285,7 @@ class ContactsTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return int(self.table.item(rows[0].row(), 0).data(ID_ROLE))
+        return int(self._cell(rows[0].row(), 0).data(ID_ROLE))
 
     def _values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}
@@ -297,7 +297,13 @@ class ContactsTab(QWidget):
         if chosen:
             row = self.table.selectionModel().selectedRows()[0].row()
             for col, (key, _) in enumerate(self.FIELDS):
-                self.edits[key].setText(self.table.item(row, col).text())
+                self.edits[key].setText(self._cell(row, col).text())
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        if item is None:  # every cell is filled when the table is loaded
+            raise LookupError(f"no cell at row {row}, column {column}")
+        return item
 
     def _on_add_clicked(self) -> None:
         records, values = self.ctx.services.records, self._values()

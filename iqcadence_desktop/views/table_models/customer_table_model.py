@@ -191,8 +191,8 @@ class CustomerTableModel(QAbstractTableModel):
             test = self._column_test(column, expr)
             rows = [i for i in rows if test(i)]
         if self._only is not None:
-            only, everyone = self._only, self._all
-            rows = [i for i in rows if only(everyone[i])]
+            only, every_row = self._only, self._all
+            rows = [i for i in rows if only(every_row[i])]
         return rows if rows is not self._tab_order else list(rows)
 
     def _tab_mask(self, tab: str) -> bytes:

@@ -9,7 +9,7 @@ from iqcadence_desktop.services.alerts import CATEGORIES, CATEGORY_LABELS
 from iqcadence_desktop.views.theme import ACCENT
 
 
-class CategoryChart(pg.PlotWidget):
+class CategoryChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
     """One bar per category, longest = most active alerts; the count is printed at the end."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -79,11 +79,11 @@ class AuditLogPage(Page):
         self.text_edit.setPlaceholderText("Words in the summary or customer name")
         self.dates_check = QCheckBox("Between")
         self.since_edit, self.until_edit = QDateEdit(), QDateEdit()
-        for edit in (self.since_edit, self.until_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-            edit.dateChanged.connect(self._timer.start)
+        for date_edit in (self.since_edit, self.until_edit):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
+            date_edit.setEnabled(False)
+            date_edit.dateChanged.connect(self._timer.start)
         self.dates_check.toggled.connect(self._on_dates_check_toggled)
         for combo in (self.action_combo, self.user_combo):
             combo.currentIndexChanged.connect(self._timer.start)

@@ -7,6 +7,7 @@ Every action runs through the task runner; the table refreshes itself from the
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -79,7 +80,7 @@ class BulkActionBar(QWidget):
     def _lifecycle_menu(self) -> QMenu:
         menu = QMenu(self)
         for value in LIFECYCLES:
-            menu.addAction(LIFECYCLE_LABELS[value], lambda v=value: self.set_lifecycle(v))
+            menu.addAction(LIFECYCLE_LABELS[value], partial(self.set_lifecycle, value))
         return menu
 
     # -- state ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -36,7 +37,7 @@ class ExportViewButton(QPushButton):
         self._done = done
         menu = QMenu(self)
         for kind, (label, _stem) in KINDS.items():
-            menu.addAction(label + "…", lambda k=kind: self.export(k))
+            menu.addAction(label + "…", partial(self.export, kind))
         self.setMenu(menu)
         self.setToolTip("Save the customers shown below (tab, search and filters applied)")
 

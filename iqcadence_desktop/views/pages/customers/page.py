@@ -24,7 +24,7 @@ from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers.bulk import BulkActionBar
 from iqcadence_desktop.views.pages.customers.export import ExportViewButton
 from iqcadence_desktop.views.pages.customers.frozen_table import FrozenTableView
-from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
+from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS, Row
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
 
 TAB_KEYS = [key for key, _ in TABS]
@@ -189,9 +189,7 @@ class CustomersPage(Page):
             self.only_label.setText(subset[1])
         self.only_bar.setVisible(self.model.only() is not None)
 
-    def _subset_from(
-        self, params: dict[str, object]
-    ) -> tuple[Callable[[CustomerRow], bool], str] | None:
+    def _subset_from(self, params: dict[str, object]) -> tuple[Callable[[Row], bool], str] | None:
         ids, one = params.get("ids"), params.get("customer_id")
         statuses, within = params.get("statuses"), params.get("renewal_within_days")
         if isinstance(ids, list | tuple):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.services.csv_io import (
     DELIMITERS,
+    ImportIssue,
     ImportOptions,
     ImportPreview,
     ImportResult,
@@ -336,12 +337,12 @@ class ImportWizard(QStackedWidget):
         else:
             raise exc
 
-    def _show_problems(self, issues: tuple[object, ...]) -> None:
+    def _show_problems(self, issues: tuple[ImportIssue, ...]) -> None:
         self.problems_model.removeRows(0, self.problems_model.rowCount())
         for issue in issues[:MAX_SHOWN]:
             items = [
                 QStandardItem(str(v)) for v in (issue.row, issue.column, issue.value, issue.message)
-            ]  # type: ignore[attr-defined]
+            ]
             for item in items:
                 item.setToolTip(item.text())  # the full text, when a cell is too narrow
             self.problems_model.appendRow(items)

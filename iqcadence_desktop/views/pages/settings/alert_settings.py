@@ -86,8 +86,8 @@ class AlertSettingsWidget(QWidget):
         config = self._services.alert_config.current()
         for name, box in self.inputs.items():
             box.setValue(getattr(config, name))
-        for rule, box in self.rule_boxes.items():
-            box.setChecked(rule not in config.disabled_rules)
+        for rule, rule_box in self.rule_boxes.items():
+            rule_box.setChecked(rule not in config.disabled_rules)
         self.message.clear()
 
     def edited(self) -> AlertConfig:

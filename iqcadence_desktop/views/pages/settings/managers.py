@@ -44,7 +44,7 @@ class ManagersSection(QWidget):
         self.name_edit.setPlaceholderText("New name, or the manager to merge into")
         self.target_combo = QComboBox()
         self.target_combo.setEditable(True)
-        self.target_combo.lineEdit().setPlaceholderText("Give the chosen accounts to…")
+        self.target_combo.setPlaceholderText("Give the chosen accounts to…")
         self.message = message_label()
         buttons = {
             "Rename": self.rename,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QSpinBox, QWidget
 
@@ -87,10 +88,11 @@ class ThresholdsSection(ConfigSection):
 
     def candidate(self, current: ScoringConfig) -> ScoringConfig:
         bands = BandThresholds(**{k: b.value() for k, b in self.bands.items()})
-        values = {k: b.value() for k, b in self.params.items()}
-        params = SignalParams(
-            **{k: (int(v) if k.endswith("saturation") else float(v)) for k, v in values.items()}
-        )
+        values: dict[str, Any] = {
+            k: (int(b.value()) if k.endswith("saturation") else float(b.value()))
+            for k, b in self.params.items()
+        }
+        params = SignalParams(**values)
         return dataclasses.replace(
             current,
             bands=bands,
