@@ -165,7 +165,7 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     bridge = EventBridge(services.events)
     window = MainWindow(PageContext(services, tasks, bridge))
     # Bring every account's score and history up to today without blocking the window.
-    tasks.run(lambda _token: services.customers.ensure_daily_snapshots())
+    tasks.run(lambda _token: services.customers.ensure_daily_snapshots(), owner=None)
 
     def close() -> None:
         tasks.wait()

@@ -1,8 +1,21 @@
 """The one task helper for background work.
 
-`TaskRunner.run(fn, on_success=..., on_error=..., on_progress=...)` runs `fn(token)` on
-a QThreadPool; results, errors and progress come back on the GUI thread through queued
-signals. The worker never touches a widget. `token.cancelled` is polled by long work.
+`TaskRunner.run(fn, owner=widget, on_success=..., on_error=..., on_progress=...)` runs
+`fn(token)` off the GUI thread; results, errors and progress come back on the GUI thread
+through queued signals. The worker never touches a widget; `token.cancelled()` is polled
+by long work.
+
+Owner-bound: every task names the QObject its callbacks belong to (`owner=None` only for
+app-wide work with no widget behind it). When the owner is destroyed, say a customer
+window closed while its PDF renders, the task is cancelled and none of its callbacks
+run: they would call into a deleted C++ object.
+
+Two lanes, so a page never waits behind a long write:
+- `Lane.WRITE` (the default): one worker, tasks in the order given. SQLite has one
+  writer, and imports, rescores and saves must not interleave.
+- `Lane.READ`: page loads and exports, up to two at a time beside the writer (WAL lets
+  readers run during a write).
+
 `SyncTaskRunner` runs inline (tests).
 """
 
@@ -11,12 +24,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+READ_WORKERS = 2
+
+
+class Lane(StrEnum):
+    """Which worker pool a task runs on (see the module docstring)."""
+
+    WRITE = "write"
+    READ = "read"
 
 
 class CancelToken:
@@ -34,21 +56,42 @@ class CancelToken:
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; worker emissions are queued onto it."""
+    """Lives on the GUI thread; worker emissions are queued onto it.
+
+    `dropped` is set when the task's owner is destroyed: from then on nothing is called.
+    """
 
     succeeded = Signal(object)
     failed = Signal(object)
     progressed = Signal(int, int)
 
-
-class _Job(QRunnable, Generic[T]):
-    def __init__(self, fn: Callable[[CancelToken], T], token: CancelToken, relay: _Relay) -> None:
+    def __init__(self, token: CancelToken) -> None:
         super().__init__()
-        self._fn, self._token, self._relay = fn, token, relay
+        self.token = token
+        self.dropped = False
+        self.on_progress: Callable[[int, int], Any] | None = None
+        self.progressed.connect(self._on_progressed)
+
+    @Slot()
+    def drop(self) -> None:
+        """The owner is going away: cancel the work and forget its callbacks."""
+        self.dropped = True
+        self.on_progress = None
+        self.token.cancel()
+
+    def _on_progressed(self, done: int, total: int) -> None:
+        if not self.dropped and self.on_progress is not None:
+            self.on_progress(done, total)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[CancelToken], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn, self._relay = fn, relay
 
     def run(self) -> None:
         try:
-            result = self._fn(self._token)
+            result = self._fn(self._relay.token)
         except BaseException as exc:  # handed to on_error on the GUI thread
             self._relay.failed.emit(exc)
         else:
@@ -56,49 +99,59 @@ class _Job(QRunnable, Generic[T]):
 
 
 class TaskRunner(QObject):
-    """Runs callables off the GUI thread (one at a time for database writes)."""
+    """Runs callables off the GUI thread, on a write lane and a read lane."""
 
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # SQLite has one writer; keep work in order
+        self._pools = {Lane.WRITE: QThreadPool(self), Lane.READ: QThreadPool(self)}
+        self._pools[Lane.WRITE].setMaxThreadCount(1)
+        self._pools[Lane.READ].setMaxThreadCount(READ_WORKERS)
         self._relays: set[_Relay] = set()
 
     def run(
         self,
         fn: Callable[[CancelToken], T],
         *,
+        owner: QObject | None,
+        lane: Lane = Lane.WRITE,
         on_success: Callable[[T], Any] | None = None,
         on_error: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[int, int], Any] | None = None,
     ) -> CancelToken:
-        token = CancelToken()
-        relay = _Relay()
+        """Start `fn(token)`; callbacks run on the GUI thread unless `owner` is gone."""
+        relay = _Relay(CancelToken())
+        relay.token.progress = relay.progressed.emit
+        relay.on_progress = on_progress
+        if owner is not None:
+            owner.destroyed.connect(relay.drop)
         self._relays.add(relay)
-        token.progress = relay.progressed.emit
-        if on_progress is not None:
-            relay.progressed.connect(on_progress)
         relay.succeeded.connect(lambda r: self._finish(relay, on_success, r))
         relay.failed.connect(lambda e: self._finish(relay, on_error, e, failed=True))
         self.busy_changed.emit(True)
-        self._pool.start(_Job(fn, token, relay))
-        return token
+        self._pools[lane].start(_Job(fn, relay))
+        return relay.token
 
     def _finish(
-        self, relay: _Relay, callback: Callable[[Any], Any] | None, value: Any, failed: bool = False
+        self,
+        relay: _Relay,
+        callback: Callable[[Any], Any] | None,
+        value: Any,
+        failed: bool = False,
     ) -> None:
         self._relays.discard(relay)
         self.busy_changed.emit(bool(self._relays))
-        if callback is not None:
+        if relay.dropped:
+            log.debug("Background task finished after its owner was closed; result dropped")
+        elif callback is not None:
             callback(value)
         elif failed:
             log.error("Background task failed", exc_info=value)
 
     def wait(self, msecs: int = 30000) -> bool:
-        """Block until queued work is done (shutdown and tests)."""
-        return bool(self._pool.waitForDone(msecs))
+        """Block until queued work on both lanes is done (shutdown and tests)."""
+        return all(bool(pool.waitForDone(msecs)) for pool in self._pools.values())
 
 
 class SyncTaskRunner(TaskRunner):
@@ -108,6 +161,8 @@ class SyncTaskRunner(TaskRunner):
         self,
         fn: Callable[[CancelToken], T],
         *,
+        owner: QObject | None,
+        lane: Lane = Lane.WRITE,
         on_success: Callable[[T], Any] | None = None,
         on_error: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[int, int], Any] | None = None,

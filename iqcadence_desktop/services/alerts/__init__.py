@@ -12,6 +12,7 @@ from iqcadence_desktop.services.alerts.rules import (
     SEVERITIES,
     SEVERITY_LABELS,
     SEVERITY_RANK,
+    STATE_LABELS,
     Alert,
 )
 from iqcadence_desktop.services.alerts.service import (
@@ -38,6 +39,7 @@ __all__ = [
     "SEVERITIES",
     "SEVERITY_LABELS",
     "SEVERITY_RANK",
+    "STATE_LABELS",
     "SNOOZE_CHOICES",
     "overview",
 ]

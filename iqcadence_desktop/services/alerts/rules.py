@@ -78,6 +78,7 @@ RULE_LABELS: dict[str, str] = {
     "expansion_ready": "Ready to expand",
 }
 STATES: tuple[str, ...] = ("active", "snoozed", "dismissed")
+STATE_LABELS: dict[str, str] = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed"}
 
 
 class Alert(NamedTuple):

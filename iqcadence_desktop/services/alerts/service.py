@@ -32,7 +32,13 @@ from iqcadence_desktop.services.alerts.rules import (
 )
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
 from iqcadence_desktop.services.scoring import ConfigService
-from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, EventBus
+from iqcadence_desktop.services.system import (
+    AuditLog,
+    Clock,
+    DomainEvent,
+    EventBus,
+    optional_write,
+)
 
 ALERTS_CHANGED = "alerts_changed"
 OUTCOMES: dict[str, str] = {
@@ -133,7 +139,8 @@ class AlertService:
             states = store.load_states(s, ids)
             alerts = derive(customers, t, day, store.cleared_pairs(states))
             if record and store.may_write(s, day):
-                store.sync_states(s, alerts, states, day, ids)
+                # Episodes are bookkeeping: a page load never waits for another write.
+                optional_write(s, lambda: store.sync_states(s, alerts, states, day, ids))
             alerts = store.with_states(alerts, states, day)
         if manager:
             alerts = [a for a in alerts if a.manager == manager]

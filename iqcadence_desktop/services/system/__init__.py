@@ -14,7 +14,7 @@ from iqcadence_desktop.services.system.events import (
 )
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService
-from iqcadence_desktop.services.system.sql import CHUNK, upsert
+from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
 
 __all__ = [
     "AuditEntryDTO",
@@ -35,5 +35,6 @@ __all__ = [
     "SettingsService",
     "SystemClock",
     "backup_name",
+    "optional_write",
     "upsert",
 ]

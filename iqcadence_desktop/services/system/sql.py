@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from iqcadence_desktop.models.db import BUSY_TIMEOUT_MS
+
+log = logging.getLogger(__name__)
 CHUNK = 5000
+#: How long an optional write waits for SQLite's write lock before giving up (ms).
+OPTIONAL_WRITE_WAIT_MS = 200
+_BUSY_WORDS = ("locked", "busy")
 
 
 def upsert(
@@ -30,3 +38,27 @@ def upsert(
     stmt = stmt.on_conflict_do_update(index_elements=key_list, set_=updates)
     for start in range(0, len(rows), chunk):
         session.execute(stmt, list(rows[start : start + chunk]))
+
+
+def optional_write(session: Session, write: Callable[[], None]) -> bool:
+    """Run `write` in a savepoint if the database lets us write now; False if it is busy.
+
+    For bookkeeping done while reading (alert episodes noticed on a page load): on SQLite
+    another task's long write (a 100k rescore) holds the only write lock, and a page must
+    not wait seconds for it or fail. The bookkeeping is skipped and redone next time.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text(f"PRAGMA busy_timeout={OPTIONAL_WRITE_WAIT_MS}"))
+    try:
+        with session.begin_nested():
+            write()
+        return True
+    except OperationalError as exc:
+        if not any(word in str(exc.orig).lower() for word in _BUSY_WORDS):
+            raise
+        log.info("Skipped an optional write: the database is busy (%s)", exc.orig)
+        return False
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop.services.customers import SnapshotDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, BandThresholds
-from iqcadence_desktop.views.theme import BAND_COLORS
+from iqcadence_desktop.views.theme import BAND_COLORS, Color
 
 HEADERS = (
     "Day",
@@ -94,10 +94,10 @@ class HistoryTab(QWidget):
         self.curve = self.plot.plot(
             xs,
             ys,
-            pen=pg.mkPen("#1f2430", width=2),
+            pen=pg.mkPen(Color.INK, width=2),
             symbol="o",
             symbolSize=4,
-            symbolBrush="#1f2430",
+            symbolBrush=Color.INK,
         )
         if xs:
             pad = 43200.0 if len(xs) == 1 else 0.0
@@ -121,7 +121,7 @@ class HistoryTab(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 2:
-                    item.setForeground(QColor(BAND_COLORS.get(s.status, "#000000")))
+                    item.setForeground(QColor(BAND_COLORS.get(s.status, Color.INK)))
                 self.table.setItem(r, c, item)
 
 

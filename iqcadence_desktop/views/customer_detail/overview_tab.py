@@ -36,7 +36,7 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     WINDOW_LABELS,
     signed,
 )
-from iqcadence_desktop.views.theme import BAND_COLORS, money
+from iqcadence_desktop.views.theme import BAND_COLORS, Color, colored, money
 from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
@@ -156,9 +156,7 @@ class OverviewTab(QWidget):
         c = ex.customer
         color = BAND_COLORS[c.status]
         score = "—" if c.shown_score is None else str(c.shown_score)
-        manual = (
-            "  <span style='color:#5f6b7a'>(score set by hand)</span>" if c.manual_score else ""
-        )
+        manual = "  " + colored("(score set by hand)", Color.MUTED) if c.manual_score else ""
         self.headline.setText(
             f"<span style='font-size:28px; font-weight:600; color:{color}'>"
             f"{score}</span>&nbsp;&nbsp;<span style='font-size:16px; "

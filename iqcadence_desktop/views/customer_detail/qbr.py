@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWi
 
 from iqcadence_desktop.services.reports import RenderedReport, ReportRequest
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.tasks import Lane
 
 
 class QbrButton(QWidget):
@@ -56,7 +57,9 @@ class QbrButton(QWidget):
         self.button.setEnabled(False)
         self.status.setText("Preparing the business review…")
         self.ctx.tasks.run(
-            lambda _token: reports.render(request, path, "pdf"),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: reports.render(request, path, "pdf"),
             on_success=self._on_rendered,
             on_error=self._on_failed,
         )

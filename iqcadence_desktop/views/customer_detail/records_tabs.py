@@ -36,9 +36,10 @@ from iqcadence_desktop.services.customers import (
     sentiment_trend,
 )
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.theme import Color
 
 URGENCY_LABELS = {"now": "Do now", "soon": "Soon", "opportunity": "Opportunity"}
-URGENCY_COLORS = {"now": "#c62828", "soon": "#b38f00", "opportunity": "#1565c0"}
+URGENCY_COLORS = {"now": Color.DANGER, "soon": Color.CAUTION, "opportunity": Color.INFO}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -99,7 +100,7 @@ class PlaybookTab(QWidget):
         card.setWordWrap(True)
         card.setProperty("role", "card")
         card.setStyleSheet(
-            "QLabel { background: white; border: 1px solid #dde2ea; "
+            f"QLabel {{ background: {Color.SURFACE}; border: 1px solid {Color.BORDER}; "
             "border-radius: 6px; padding: 8px; }"
         )
         return card
@@ -219,7 +220,7 @@ class SentimentTab(QWidget):
             self.plot.plot(
                 list(range(1, len(entries) + 1)),
                 [SENTIMENT_VALUE[e.sentiment] for e in entries],
-                pen=pg.mkPen("#2f5bea", width=2),
+                pen=pg.mkPen(Color.ACCENT, width=2),
                 symbol="o",
                 symbolSize=6,
             )

@@ -17,10 +17,10 @@ from iqcadence_desktop.services.alerts import (
     RULE_LABELS,
     SEVERITY_LABELS,
     SEVERITY_RANK,
+    STATE_LABELS,
     Alert,
 )
-from iqcadence_desktop.views.theme import money
-from iqcadence_desktop.views.widgets.alert_style import SEVERITY_COLORS, STATE_LABELS
+from iqcadence_desktop.views.theme import SEVERITY_COLORS, money
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Severity", "Customer", "Alert", "Category", "Since", "State", "MRR")

@@ -26,11 +26,11 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     in_tab,
     numeric_test,
 )
-from iqcadence_desktop.views.theme import BAND_COLORS
+from iqcadence_desktop.views.theme import BAND_COLORS, Color
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
+UP, DOWN = QColor(Color.SUCCESS), QColor(Color.DANGER)
 
 
 class CustomerTableModel(QAbstractTableModel):

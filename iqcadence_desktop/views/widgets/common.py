@@ -7,9 +7,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from iqcadence_desktop.views.table_models.rows_table_model import RowsTableModel
-
-ERROR_STYLE = "color: #c62828"
-OK_STYLE = "color: #2e7d32"
+from iqcadence_desktop.views.theme import ERROR_STYLE, OK_STYLE
 
 
 def message_label(parent: QWidget | None = None) -> QLabel:

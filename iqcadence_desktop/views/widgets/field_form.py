@@ -6,7 +6,8 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-ERROR_STYLE = "color: #c62828;"
+from iqcadence_desktop.views.theme import ERROR_STYLE
+
 W = TypeVar("W", bound=QWidget)
 
 

@@ -185,3 +185,31 @@ def test_sort_alerts_matches_sort_key(services: Services) -> None:
     services.customers.load_sample(40, 3)
     alerts = services.alerts.current()
     assert alerts == sorted(alerts, key=sort_key) and len(alerts) > 20
+
+
+def test_a_busy_database_skips_episode_bookkeeping_instead_of_waiting(
+    services: Services, clock: FixedClock, db_path: object
+) -> None:
+    import sqlite3
+    import time
+
+    from sqlalchemy import func, select
+
+    from iqcadence_desktop.models import AlertState
+
+    cid = make(services, 4)
+    clock.advance(1)
+    writer = sqlite3.connect(str(db_path), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another task's long write holds the lock
+    try:
+        started = time.perf_counter()
+        alerts = services.alerts.current()
+        waited = time.perf_counter() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert any(a.customer_id == cid for a in alerts), "the alerts are still shown"
+    assert waited < 2.0, f"the page load waited {waited:.1f} s for the write lock"
+    services.alerts.current()  # the lock is free: the bookkeeping happens now
+    with services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AlertState)) > 0

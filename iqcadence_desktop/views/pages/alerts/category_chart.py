@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from iqcadence_desktop.services.alerts import CATEGORIES, CATEGORY_LABELS
-from iqcadence_desktop.views.theme import ACCENT
+from iqcadence_desktop.views.theme import ACCENT, Color
 
 
 class CategoryChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -21,8 +21,8 @@ class CategoryChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no ty
         item.hideAxis("bottom")
         axis = item.getAxis("left")
         axis.setTicks([[(i, CATEGORY_LABELS[c]) for i, c in enumerate(CATEGORIES)]])
-        axis.setTextPen("#333333")
-        axis.setPen("#999999")
+        axis.setTextPen(Color.AXIS_TEXT)
+        axis.setPen(Color.AXIS_LINE)
         axis.setWidth(112)  # room for "Quiet accounts"; auto-expansion lags a paint behind
         item.invertY(True)
         self._bars: pg.BarGraphItem | None = None
@@ -43,7 +43,7 @@ class CategoryChart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no ty
         item.addItem(self._bars)
         self._labels = []
         for i, value in enumerate(values):
-            label = pg.TextItem(str(value), color="#333333", anchor=(0, 0.5))
+            label = pg.TextItem(str(value), color=Color.AXIS_TEXT, anchor=(0, 0.5))
             label.setPos(value, i)
             item.addItem(label)
             self._labels.append(label)

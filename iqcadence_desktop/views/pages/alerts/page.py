@@ -25,6 +25,8 @@ from iqcadence_desktop.services.alerts import Alert, AlertBoard, overview
 from iqcadence_desktop.views.pages.alerts.panel import AlertSidePanel
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.table_models.alert_tree_model import AlertTreeModel
+from iqcadence_desktop.views.tasks import Lane
+from iqcadence_desktop.views.theme import ERROR_STYLE
 from iqcadence_desktop.views.widgets.alert_actions import AlertActionBar
 
 #: view id -> (button text, grouping)
@@ -61,7 +63,7 @@ class AlertsPage(Page):
         self.summary.setProperty("role", "muted")
         self.notice = QLabel()
         self.notice.setObjectName("alert_notice")
-        self.notice.setStyleSheet("color: #c62828;")
+        self.notice.setStyleSheet(ERROR_STYLE)
         self.notice.setWordWrap(True)
         heading = QHBoxLayout()
         heading.addWidget(title)
@@ -146,7 +148,9 @@ class AlertsPage(Page):
         super().refresh()
         alerts, manager = self.ctx.services.alerts, self.ctx.manager
         self.ctx.tasks.run(
-            lambda _token: alerts.board(manager),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: alerts.board(manager),
             on_success=self._on_board_loaded,
             on_error=self._on_load_failed,
         )
@@ -219,7 +223,9 @@ class AlertsPage(Page):
             return
         self.notice.clear()
         # No reload here: every action publishes alerts_changed, which reloads the page.
-        self.ctx.tasks.run(lambda _token: action(ids), on_error=self._on_action_failed)
+        self.ctx.tasks.run(
+            owner=self, fn=lambda _token: action(ids), on_error=self._on_action_failed
+        )
 
     def _on_action_failed(self, exc: BaseException) -> None:
         self.notice.setText(str(exc))

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from iqcadence_desktop.services.alerts import SEVERITIES, SEVERITY_LABELS, AlertOverview
 from iqcadence_desktop.views.pages.alerts.category_chart import CategoryChart
-from iqcadence_desktop.views.theme import money
-from iqcadence_desktop.views.widgets.alert_style import SEVERITY_COLORS
+from iqcadence_desktop.views.theme import SEVERITY_COLORS, money
 
 
 def _heading(text: str) -> QLabel:

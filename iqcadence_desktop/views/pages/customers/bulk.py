@@ -116,7 +116,8 @@ class BulkActionBar(QWidget):
         if not ids:
             return
         self.ctx.tasks.run(
-            lambda _token: work(ids),
+            owner=self,
+            fn=lambda _token: work(ids),
             on_success=lambda n: self.selection_label.setText(done.format(n=n)),
             on_error=self.show_error,
         )

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton, QWid
 
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.tasks import Lane
 
 KINDS = {
     "enriched": ("Enriched CSV (scores, status, priority…)", "customers"),
@@ -61,7 +62,9 @@ class ExportViewButton(QPushButton):
         exporter = self.ctx.services.exporter
         self.setEnabled(False)
         self.ctx.tasks.run(
-            lambda _token: exporter.export(path, kind, ids),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: exporter.export(path, kind, ids),
             on_success=lambda n: self._on_exported(n, path),
             on_error=self._on_failed,
         )

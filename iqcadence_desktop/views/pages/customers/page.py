@@ -26,6 +26,7 @@ from iqcadence_desktop.views.pages.customers.export import ExportViewButton
 from iqcadence_desktop.views.pages.customers.frozen_table import FrozenTableView
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS, Row
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
+from iqcadence_desktop.views.tasks import Lane
 
 TAB_KEYS = [key for key, _ in TABS]
 #: Rows read first on an empty table, so it paints at once even at 100k customers.
@@ -143,12 +144,16 @@ class CustomersPage(Page):
         if self.model.total_count() == 0:
             # Nothing on screen yet: paint the first screenful at once, then the rest.
             self.ctx.tasks.run(
-                lambda _token: source.rows(manager, first=FIRST_SCREEN),
+                owner=self,
+                lane=Lane.READ,
+                fn=lambda _token: source.rows(manager, first=FIRST_SCREEN),
                 on_success=lambda rows: self._on_first_rows(generation, rows),
                 on_error=self.bulk.show_error,
             )
         self.ctx.tasks.run(
-            lambda _token: source.rows(manager),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: source.rows(manager),
             on_success=lambda rows: self._on_rows_loaded(generation, rows),
             on_error=self.bulk.show_error,
         )

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from iqcadence_desktop.services.scoring import BANDS
-from iqcadence_desktop.views.theme import BAND_COLORS
+from iqcadence_desktop.views.theme import BAND_COLORS, Color
 
 GAP_DEGREES = 2.0
 
@@ -45,7 +45,7 @@ class HealthRing(QWidget):
     def _paint_arcs(self, painter: QPainter, rect: QRectF, width: float) -> None:
         total = sum(self.counts.values())
         if total == 0:
-            painter.setPen(QPen(QColor("#dde2ea"), width))
+            painter.setPen(QPen(QColor(Color.BORDER), width))
             painter.drawArc(rect, 0, 360 * 16)
             return
         start = 90.0  # twelve o'clock, going clockwise
@@ -62,7 +62,7 @@ class HealthRing(QWidget):
             start -= span
 
     def _paint_centre(self, painter: QPainter, rect: QRectF) -> None:
-        painter.setPen(QColor("#1f2430"))
+        painter.setPen(QColor(Color.INK))
         font = QFont(self.font())
         font.setPixelSize(int(rect.height() / 4))
         font.setBold(True)
@@ -73,7 +73,7 @@ class HealthRing(QWidget):
         font.setPixelSize(max(10, int(rect.height() / 12)))
         font.setBold(False)
         painter.setFont(font)
-        painter.setPen(QColor("#5f6b7a"))
+        painter.setPen(QColor(Color.MUTED))
         lower = QRectF(
             rect.left(), rect.top() + rect.height() * 0.6, rect.width(), rect.height() * 0.2
         )

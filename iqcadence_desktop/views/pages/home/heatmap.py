@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from iqcadence_desktop.services.portfolio import Heatmap
 from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS
-from iqcadence_desktop.views.theme import BAND_COLORS
+from iqcadence_desktop.views.theme import BAND_COLORS, Color
 
 ROW_HEIGHT = 26
 HEADER_HEIGHT = 22
@@ -36,7 +36,7 @@ class HealthHeatmap(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         cell_w = (self.width() - LABEL_WIDTH) / len(BANDS)
-        painter.setPen(QColor("#5f6b7a"))
+        painter.setPen(QColor(Color.MUTED))
         for i, band in enumerate(BANDS):
             rect = QRectF(LABEL_WIDTH + i * cell_w, 0, cell_w, HEADER_HEIGHT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, BAND_LABELS[band])
@@ -49,7 +49,7 @@ class HealthHeatmap(QWidget):
         top = max((n for row in self.data.counts for n in row), default=0) or 1
         for r, name in enumerate(self.data.rows):
             y = HEADER_HEIGHT + r * ROW_HEIGHT
-            painter.setPen(QColor("#1f2430"))
+            painter.setPen(QColor(Color.INK))
             painter.drawText(
                 QRectF(0, y, LABEL_WIDTH - 8, ROW_HEIGHT),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -73,5 +73,5 @@ class HealthHeatmap(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(QColor("white") if n / top > 0.55 else QColor("#1f2430"))
+        painter.setPen(QColor(Color.ON_FILL) if n / top > 0.55 else QColor(Color.INK))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(n) if n else "")

@@ -38,8 +38,8 @@ from iqcadence_desktop.views.pages.home.sections import (
     band_badge,
     dot,
 )
-from iqcadence_desktop.views.theme import money
-from iqcadence_desktop.views.widgets.alert_style import SEVERITY_COLORS
+from iqcadence_desktop.views.tasks import Lane
+from iqcadence_desktop.views.theme import ERROR_STYLE, SEVERITY_COLORS, Color, money
 
 SAMPLE_CUSTOMERS = 250
 SAMPLE_DAYS = 90
@@ -156,7 +156,7 @@ class HomePage(Page):
         self._progress.hide()
         self._error = QLabel()
         self._error.setWordWrap(True)
-        self._error.setStyleSheet("color: #c62828; border: none;")
+        self._error.setStyleSheet(ERROR_STYLE + " border: none;")
         self._error.hide()
         card.body.addWidget(body)
         card.body.addStretch(1)
@@ -263,7 +263,9 @@ class HomePage(Page):
         super().refresh()
         home, manager = self.ctx.services.home, self.ctx.manager
         self.ctx.tasks.run(
-            lambda _token: home.summary(manager),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: home.summary(manager),
             on_success=self._on_summary_loaded,
             on_error=self._on_load_failed,
         )
@@ -319,7 +321,7 @@ class HomePage(Page):
                     a.customer_id,
                     a.name,
                     f"{band_badge(a.status, a.shown_score)} "
-                    f"<span style='color:#c62828'>▼ {abs(a.momentum or 0):.0f}"
+                    f"<span style='color:{Color.DANGER}'>▼ {abs(a.momentum or 0):.0f}"
                     "</span>",
                 )
                 for a in s.biggest_drops
@@ -359,7 +361,8 @@ class HomePage(Page):
         self._error.hide()
         customers = self.ctx.services.customers
         self.ctx.tasks.run(
-            lambda token: customers.load_sample(
+            owner=self,
+            fn=lambda token: customers.load_sample(
                 SAMPLE_CUSTOMERS, SAMPLE_DAYS, progress=token.progress
             ),
             on_success=self._on_sample_finished,
@@ -393,13 +396,13 @@ def _kpi_text(kpi: Kpi) -> str:
 def _quick_stats(s: HomeSummary) -> str:
     healthy = "—" if s.healthy_pct is None else f"{s.healthy_pct:.0f} %"
     rows = (
-        ("Healthy", healthy, "#2e7d32"),
-        ("At risk", f"{s.at_risk:,}", "#ef6c00"),
-        ("Improving (7 d)", f"{s.improving:,}", "#1565c0"),
-        ("Declining (7 d)", f"{s.declining:,}", "#c62828"),
+        ("Healthy", healthy, Color.SUCCESS),
+        ("At risk", f"{s.at_risk:,}", Color.WARNING),
+        ("Improving (7 d)", f"{s.improving:,}", Color.INFO),
+        ("Declining (7 d)", f"{s.declining:,}", Color.DANGER),
     )
     cells = "".join(
-        f"<tr><td style='color:#5f6b7a; padding-right:12px'>{label}</td>"
+        f"<tr><td style='color:{Color.MUTED}; padding-right:12px'>{label}</td>"
         f"<td style='color:{color}; font-weight:600; font-size:15px'>{value}</td>"
         "</tr>"
         for label, value, color in rows

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop.services.portfolio import RenewalBucket, TierCard
-from iqcadence_desktop.views.theme import BAND_COLORS, money
+from iqcadence_desktop.views.theme import BAND_COLORS, Color, colored, money
 
 
 class SectionCard(QFrame):
@@ -66,10 +66,10 @@ class LinkList(QLabel):
         """(customer id, link text, plain text after it)."""
         self.lines = [(cid, name) for cid, name, _ in lines]
         if not lines:
-            self.setText(f"<span style='color:#5f6b7a'>{html.escape(self.empty_text)}</span>")
+            self.setText(colored(html.escape(self.empty_text), Color.MUTED))
             return
         rows = [
-            f"<a href='customer:{cid}' style='color:#1f2430; font-weight:600; "
+            f"<a href='customer:{cid}' style='color:{Color.INK}; font-weight:600; "
             f"text-decoration:none'>{html.escape(name)}</a> {after}"
             for cid, name, after in lines
         ]
@@ -85,7 +85,7 @@ def dot(color: str) -> str:
 
 def band_badge(status: str, score: int | None) -> str:
     text = "—" if score is None else str(score)
-    return f"<span style='color:{BAND_COLORS.get(status, '#757575')}'>{text}</span>"
+    return colored(text, BAND_COLORS.get(status, Color.NEUTRAL))
 
 
 class PipelineView(QWidget):
@@ -135,7 +135,9 @@ class TierCards(QWidget):
             if label is None:
                 label = QLabel()
                 label.setObjectName(f"tier_{t.tier}")
-                label.setStyleSheet("background: #f5f7fa; border-radius: 6px; padding: 8px;")
+                label.setStyleSheet(
+                    f"background: {Color.SURFACE_ALT}; border-radius: 6px; padding: 8px;"
+                )
                 label.setTextFormat(Qt.TextFormat.RichText)
                 self.labels[t.tier] = label
                 self.row.addWidget(label, 1)

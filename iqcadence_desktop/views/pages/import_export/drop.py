@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from iqcadence_desktop.views.theme import Color
+
 
 class ImportDropZone(QFrame):
     """Emits `file_chosen(str)` when a file is dropped or picked.
@@ -25,8 +27,8 @@ class ImportDropZone(QFrame):
         self.setAcceptDrops(True)
         self.setObjectName("importDropZone")
         self.setStyleSheet(
-            "#importDropZone { border: 2px dashed #9aa5b5; border-radius: 10px;"
-            " background: #f7f9fc; }"
+            f"#importDropZone {{ border: 2px dashed {Color.BORDER_STRONG}; border-radius: 10px;"
+            f" background: {Color.SURFACE_ALT}; }}"
         )
         self.setMinimumHeight(180)
         title = QLabel("Drop a CSV file here")

@@ -160,7 +160,8 @@ class ImportExportPage(Page):
     def _run(self, work: object, done: object) -> None:
         self.status.setText("Working…")
         self.ctx.tasks.run(
-            lambda _token: work(),  # type: ignore[operator]
+            owner=self,
+            fn=lambda _token: work(),  # type: ignore[operator]
             on_success=lambda r: self.status.setText(done(r)),  # type: ignore[operator]
             on_error=self._on_task_failed,
         )

@@ -35,6 +35,7 @@ from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
 from iqcadence_desktop.views.pages.import_export.mapping import ImportMappingTable
 from iqcadence_desktop.views.tasks import CancelToken
+from iqcadence_desktop.views.theme import ERROR_STYLE
 
 ENCODINGS = (
     ("Detect", None),
@@ -43,6 +44,7 @@ ENCODINGS = (
     ("Windows (cp1252)", "cp1252"),
     ("Latin-1", "latin-1"),
 )
+
 DATE_ORDERS = (("Month first", "mdy"), ("Day first", "dmy"))
 STEP_CHOOSE, STEP_MAP, STEP_DONE = 0, 1, 2
 MAX_SHOWN = 2000  # rows in the problem table; "Save problems as CSV" writes them all
@@ -84,7 +86,7 @@ class ImportWizard(QStackedWidget):
         layout.addWidget(widget, 1)
         self.choose_error = QLabel("")
         self.choose_error.setWordWrap(True)
-        self.choose_error.setStyleSheet("color: #c62828;")
+        self.choose_error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.choose_error)
         return page
 
@@ -294,7 +296,8 @@ class ImportWizard(QStackedWidget):
         path, options = self.path, self.options(dry_run)
         self._set_busy(True)
         self._token = self.ctx.tasks.run(
-            lambda token: self.ctx.services.importer.run(
+            owner=self,
+            fn=lambda token: self.ctx.services.importer.run(
                 path, options, token.progress, token.cancelled
             ),
             on_success=self._on_import_succeeded,

@@ -38,7 +38,8 @@ from iqcadence_desktop.services.reports import (
     first_page_png,
 )
 from iqcadence_desktop.views.pages.base import Page, PageContext
-from iqcadence_desktop.views.tasks import CancelToken
+from iqcadence_desktop.views.tasks import CancelToken, Lane
+from iqcadence_desktop.views.theme import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -172,7 +173,11 @@ class ReportsPage(Page):
             return services.customers.managers(), sorted(names, key=str.lower)
 
         self.ctx.tasks.run(
-            load, on_success=self._on_choices_loaded, on_error=self._on_report_failed
+            owner=self,
+            lane=Lane.READ,
+            fn=load,
+            on_success=self._on_choices_loaded,
+            on_error=self._on_report_failed,
         )
 
     def _on_choices_loaded(self, choices: tuple[list[str], list[str]]) -> None:
@@ -239,7 +244,9 @@ class ReportsPage(Page):
 
         self._set_busy(True)
         self.ctx.tasks.run(
-            work,
+            owner=self,
+            lane=Lane.READ,
+            fn=work,
             on_success=self._on_report_generated,
             on_error=self._on_report_failed,
             on_progress=self._on_progress,
@@ -311,7 +318,7 @@ class ReportsPage(Page):
             )
         )
         self.status.setText(text)
-        self.status.setStyleSheet("color: #c62828;")
+        self.status.setStyleSheet(ERROR_STYLE)
 
     def _on_open_clicked(self) -> None:
         if self.last is not None:

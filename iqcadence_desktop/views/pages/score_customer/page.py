@@ -37,7 +37,7 @@ from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.score_customer.signal_slider import SignalSlider
 from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABELS
-from iqcadence_desktop.views.theme import BAND_COLORS
+from iqcadence_desktop.views.theme import BAND_COLORS, WARNING_STYLE
 from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 NO_DATE = QDate(1900, 1, 1)
@@ -132,7 +132,7 @@ class ScoreCustomerPage(Page):
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
         self.duplicate_label = QLabel()
-        self.duplicate_label.setStyleSheet("color: #ef6c00;")
+        self.duplicate_label.setStyleSheet(WARNING_STYLE)
         self.duplicate_label.setWordWrap(True)
         self.open_existing = QPushButton("Open it")
         box.addWidget(self.duplicate_label, 1)

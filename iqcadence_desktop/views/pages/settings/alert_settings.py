@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.services.alerts import RULE_LABELS, RULES, AlertConfig
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.views.theme import ERROR_STYLE
 
 #: field -> (label, minimum, maximum, is_float, suffix)
 FIELDS: dict[str, tuple[str, float, float, bool, str]] = {
@@ -99,7 +100,7 @@ class AlertSettingsWidget(QWidget):
         try:
             changes = self._services.alert_config.save(self.edited())
         except UserFacingError as exc:
-            self.message.setStyleSheet("color: #c62828")
+            self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(str(exc))
             return
         self.message.setStyleSheet("")

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.theme import Color
 from iqcadence_desktop.views.widgets.common import message_label, show_message
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
-DEFAULT_PRIMARY, DEFAULT_ACCENT = "#1f2430", "#2f5bea"
+DEFAULT_PRIMARY, DEFAULT_ACCENT = Color.INK, Color.ACCENT  # the report brand's defaults
 
 
 class BrandingSection(QWidget):
@@ -113,7 +114,9 @@ class BrandingSection(QWidget):
             )
         for key in self.swatches:
             if not COLOR.match(values[key]):
-                found[key] = f'"{values[key]}" is not a colour; write it as #RRGGBB, e.g. #2f5bea.'
+                found[key] = (
+                    f'"{values[key]}" is not a colour; write it as #RRGGBB, e.g. {Color.ACCENT}.'
+                )
         if not values["user.name"]:
             found["user.name"] = "Enter your name; the audit log records it with each change."
         email = values["user.email"]
@@ -141,7 +144,9 @@ class BrandingSection(QWidget):
     def _paint_swatch(self, key: str) -> None:
         text = self.edits[key].text().strip()
         colour = text if COLOR.match(text) else "transparent"
-        self.swatches[key].setStyleSheet(f"background: {colour}; border: 1px solid #99a;")
+        self.swatches[key].setStyleSheet(
+            f"background: {colour}; border: 1px solid {Color.BORDER_STRONG};"
+        )
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from iqcadence_desktop.errors import UserFacingError, ValidationError
 from iqcadence_desktop.services.scoring import SIGNAL_LABELS, SIGNALS, ScoringConfig
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.theme import ERROR_STYLE, OK_STYLE
 from iqcadence_desktop.views.widgets.common import message_label, show_message
 
 
@@ -90,9 +91,7 @@ class WeightGrid(QWidget):
         total = self.total()
         ok = self.is_complete()
         self.total_label.setText(f"{total:g} %" + ("" if ok else "  (must be exactly 100 %)"))
-        self.total_label.setStyleSheet(
-            "color: #2e7d32; font-weight: 600" if ok else "color: #c62828; font-weight: 600"
-        )
+        self.total_label.setStyleSheet((OK_STYLE if ok else ERROR_STYLE) + " font-weight: 600")
         self.total_changed.emit(total)
 
 

@@ -93,7 +93,8 @@ class DistributionSection(QWidget):
         self._set_running(True)
         self.message.clear()
         self._token = self.ctx.tasks.run(
-            lambda token: customers.rescore_all(
+            owner=self,
+            fn=lambda token: customers.rescore_all(
                 progress=token.progress, cancelled=token.cancelled, reason="requested in Settings"
             ),
             on_success=self._on_rescore_finished,

@@ -6,8 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from iqcadence_desktop.services.system import KeyringStatus, SecretStore
+from iqcadence_desktop.views.theme import Color
 
-_COLORS = {"ok": "#2e7d32", "session": "#b38f00", "none": "#c62828"}
+_COLORS = {"ok": Color.SUCCESS, "session": Color.CAUTION, "none": Color.DANGER}
 
 
 def _tone(status: KeyringStatus) -> str:

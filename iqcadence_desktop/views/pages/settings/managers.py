@@ -141,7 +141,8 @@ class ManagersSection(QWidget):
         self._busy(True)
         show_message(self.message, "Working…")
         self.ctx.tasks.run(
-            lambda _token: action(),
+            owner=self,
+            fn=lambda _token: action(),
             on_success=lambda count: self._finished(done, count),
             on_error=self._failed,
         )

@@ -147,7 +147,8 @@ class ProfilesSection(QWidget):
         self.assign_button.setEnabled(False)
         show_message(self.message, f'Assigning "{profile.name}" and re-scoring…')
         self.ctx.tasks.run(
-            lambda _token: assignment.assign(profile.id, tiers=tiers, managers=managers),
+            owner=self,
+            fn=lambda _token: assignment.assign(profile.id, tiers=tiers, managers=managers),
             on_success=lambda count: self._assigned(profile.name, count),
             on_error=self._assign_failed,
         )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from iqcadence_desktop.services.scoring import BAND_LABELS, ScoringConfig, WhatIfResult
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.settings.common import ConfigSection, WeightGrid
+from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import money
 from iqcadence_desktop.views.widgets.common import message_label, show_message
 
@@ -102,7 +103,9 @@ class WeightsSection(ConfigSection):
         what_if, manager = self.ctx.services.what_if, self.ctx.manager
         self.preview_label.setText("Working it out…")
         self.ctx.tasks.run(
-            lambda _token: what_if.preview(candidate, manager=manager),
+            owner=self,
+            lane=Lane.READ,
+            fn=lambda _token: what_if.preview(candidate, manager=manager),
             on_success=self._on_preview_finished,
             on_error=self._on_preview_failed,
         )
