@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 from bench.common import Report, measure, parser  # noqa: E402
 from iqcadence_desktop.models.db import open_database  # noqa: E402
 from iqcadence_desktop.services.container import Services, build_services  # noqa: E402
+from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.views.bridge import EventBridge  # noqa: E402
 from iqcadence_desktop.views.pages.base import PageContext  # noqa: E402
 from iqcadence_desktop.views.pages.customers.page import CustomersPage  # noqa: E402
@@ -78,7 +79,7 @@ def build_db(folder: Path, customers: int) -> Services:
 
 
 def plain_rows(services: Services) -> list[tuple[str, ...]]:
-    rows = services.customer_rows.rows()
+    rows = services.customers.list_customers(CustomerFilter(trash=None))
     return [tuple(c.text(r) for c in COLUMNS) + (f"{r.name} {r.manager}".casefold(),) for r in rows]
 
 
@@ -86,7 +87,7 @@ def bench_ours(app: QApplication, ctx: PageContext, report: Report, runs: int) -
     """First paint as the app does it: the page loads in the background (real TaskRunner),
     paints the first screenful as soon as it arrives, then fills in everything."""
     holder: dict[str, CustomersPage] = {}
-    total = len(ctx.services.customer_rows.rows())
+    total = len(ctx.services.customers.list_customers(CustomerFilter(trash=None)))
     live = PageContext(ctx.services, TaskRunner(), ctx.bridge)
     painted: list[float] = []
     loaded: list[float] = []

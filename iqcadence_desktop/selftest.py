@@ -405,7 +405,7 @@ def _check_report_pdf(run: SelfTestRun) -> str:
 
 def _check_detail_window(run: SelfTestRun) -> str | None:
     """Open the first customer's detail window the way a double-click does, every tab."""
-    rows = run.services.customer_rows.rows(None)
+    rows = run.services.customers.list_customers()
     if not rows:
         return None  # an empty portfolio has no customer to open
     run.window.open_customer(rows[0].id)

@@ -9,7 +9,6 @@ from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertSe
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
-    CustomerRowsService,
     CustomerService,
     ManagerService,
 )
@@ -62,7 +61,6 @@ class Services:
     home: HomeSummaryService
     reports: ReportService
     records: CustomerRecordsService
-    customer_rows: CustomerRowsService
 
 
 def build_services(
@@ -106,7 +104,6 @@ def build_services(
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
         records=CustomerRecordsService(db, clock, audit, events, customers),
-        customer_rows=CustomerRowsService(db, clock, config),
     )
 
 

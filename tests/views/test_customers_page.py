@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.customers.page import TAB_KEYS, CustomersPage
@@ -305,7 +306,7 @@ def test_first_screenful_hides_counts_until_everything_is_in(
         ctx.services.customers.create({"name": name, "logins": 10})
     page = CustomersPage(ctx)
     qtbot.addWidget(page)
-    first = ctx.services.customer_rows.rows(first=2)
+    first = ctx.services.customers.list_customers(CustomerFilter(trash=None), first=2)
     page._on_first_rows(page._load_generation, first)
     assert names(page) == ["Acme", "Bolt"]
     assert page.tabs.tabText(0) == "All" and "loading the rest" in page.count_label.text()

@@ -24,7 +24,6 @@ from iqcadence_desktop.services.customers.records import (
     SnapshotDTO,
     sentiment_trend,
 )
-from iqcadence_desktop.services.customers.rows import CustomerRow, CustomerRowsService
 from iqcadence_desktop.services.customers.service import CustomerService
 
 __all__ = [
@@ -36,8 +35,6 @@ __all__ = [
     "CustomerDTO",
     "CustomerFilter",
     "CustomerRecordsService",
-    "CustomerRow",
-    "CustomerRowsService",
     "CustomerService",
     "Explanation",
     "GROWTHS",

@@ -1,61 +1,31 @@
-"""Reading customers as DTOs, scored live as of any day.
+"""Which customers to read (CustomerFilter), and the cheap per-account book for totals.
 
-Rows come from one Core query run on the session's connection (no ORM objects, no ORM
-result processing); scores are recomputed with the numpy engine so decay, `--today` and
-profile changes are always reflected.
+DTOs are read by `loader.load_customers`; `load_book` is the lighter read behind
+portfolio totals (no DTOs at all).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
-from iqcadence_desktop.services.customers.dto import CustomerDTO
+from iqcadence_desktop.models import Customer
 from iqcadence_desktop.services.scoring import (
     SIGNAL_COLUMNS,
     ScoringConfig,
     WeightsFor,
-    cadence_status,
-    days_until,
-    expansion_estimate_cents,
-    months_to_renewal,
-    priority_score,
-    renewal_window,
     score_rows,
-    shown_score,
 )
-from iqcadence_desktop.services.scoring import momentum as momentum_of
 
 MOMENTUM_DAYS = 7
 #: Above this many ids a filter is applied in Python: SQLite caps bound variables.
 MAX_SQL_IDS = 5000
 #: How far back to look for the "week ago" snapshot when that exact day is missing.
 MOMENTUM_SLACK_DAYS = 7
-
-_STORED = (
-    Customer.id,
-    Customer.name,
-    Customer.manager,
-    Customer.mrr_cents,
-    Customer.renewal_date,
-    Customer.tier,
-    Customer.lifecycle,
-    Customer.customer_since,
-    Customer.next_touch,
-    Customer.note,
-    Customer.sentiment,
-    Customer.created_at,
-    Customer.updated_at,
-    Customer.deleted_at,
-    ScoringProfile.name,
-)
 
 
 @dataclass(frozen=True)
@@ -68,171 +38,7 @@ class CustomerFilter:
     lifecycle: str | None = None
     tag: str | None = None
     ids: tuple[int, ...] | None = None
-    trash: bool = False  # True: only trashed customers; False: only live ones
-
-
-def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
-    stmt: Select[*tuple[Any, ...]] = select(*_STORED, *SIGNAL_COLUMNS).outerjoin(
-        ScoringProfile, ScoringProfile.id == Customer.scoring_profile_id
-    )
-    stmt = stmt.where(
-        Customer.deleted_at.is_not(None) if flt.trash else Customer.deleted_at.is_(None)
-    )
-    if flt.manager:
-        stmt = stmt.where(Customer.manager == flt.manager)
-    if flt.tier:
-        stmt = stmt.where(Customer.tier == flt.tier)
-    if flt.lifecycle:
-        stmt = stmt.where(Customer.lifecycle == flt.lifecycle)
-    if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
-        stmt = stmt.where(Customer.id.in_(flt.ids))
-    if flt.tag:
-        stmt = stmt.where(
-            Customer.id.in_(
-                select(CustomerTag.customer_id).where(
-                    func.lower(CustomerTag.tag) == flt.tag.lower()
-                )
-            )
-        )
-    return stmt.order_by(Customer.name)
-
-
-def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
-    stmt = select(CustomerTag.customer_id, CustomerTag.tag).order_by(CustomerTag.tag)
-    if ids is not None and len(ids) <= 500:
-        stmt = stmt.where(CustomerTag.customer_id.in_(ids))
-    found: dict[int, list[str]] = defaultdict(list)
-    for cid, tag in session.connection().execute(stmt):
-        found[cid].append(tag)
-    return {k: tuple(v) for k, v in found.items()}
-
-
-def week_ago_scores(
-    session: Session, as_of: dt.date, ids: Sequence[int] | None
-) -> dict[int, float | None]:
-    """Each customer's score from the newest snapshot 7-14 days before `as_of`."""
-    end = as_of.toordinal() - MOMENTUM_DAYS
-    inner = (
-        select(ScoreSnapshot.customer_id, func.max(ScoreSnapshot.day).label("day"))
-        .where(ScoreSnapshot.day.between(end - MOMENTUM_SLACK_DAYS, end))
-        .group_by(ScoreSnapshot.customer_id)
-    )
-    if ids is not None and len(ids) <= 500:
-        inner = inner.where(ScoreSnapshot.customer_id.in_(ids))
-    sub = inner.subquery()
-    stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.score).join(
-        sub, and_(sub.c.customer_id == ScoreSnapshot.customer_id, sub.c.day == ScoreSnapshot.day)
-    )
-    return dict(session.connection().execute(stmt).all())
-
-
-def load_customers(
-    session: Session,
-    flt: CustomerFilter,
-    as_of: dt.date,
-    config: ScoringConfig,
-    weights_for: WeightsFor,
-) -> list[CustomerDTO]:
-    """Customers matching the filter, scored and derived as of a day."""
-    rows = session.connection().execute(build_query(flt)).all()
-    if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
-        wanted = set(flt.ids)  # too many for one IN (...): filter here instead
-        rows = [r for r in rows if r[0] in wanted]
-    ids = [r[0] for r in rows] if flt.ids is not None else None
-    tags = tags_by_customer(session, ids)
-    past = week_ago_scores(session, as_of, ids)
-    n = len(_STORED)
-    scored = score_rows([r[n:] for r in rows], as_of, config, weights_for)
-    out = []
-    for i, r in enumerate(rows):
-        dto = _to_dto(
-            r,
-            n,
-            scored.scores[i],
-            scored.coverage[i],
-            scored.statuses[i],
-            scored.days[i],
-            tags.get(r[0], ()),
-            past.get(r[0]),
-            as_of,
-            config,
-        )
-        if flt.status is None or dto.status == flt.status:
-            out.append(dto)
-    return out
-
-
-def _to_dto(
-    r: Any,
-    n: int,
-    score: float | None,
-    coverage: float,
-    status: str,
-    days: int | None,
-    tags: tuple[str, ...],
-    week_ago: float | None,
-    as_of: dt.date,
-    config: ScoringConfig,
-) -> CustomerDTO:
-    (
-        cid,
-        name,
-        manager,
-        mrr,
-        renewal,
-        tier,
-        lifecycle,
-        since,
-        next_touch,
-        note,
-        sentiment,
-        created,
-        updated,
-        deleted,
-        profile_name,
-    ) = r[:n]
-    profile_id, logins, adoption, tickets, nps, csat, last_contact, growth, override = r[n:]
-    until = days_until(renewal, as_of)
-    mom = momentum_of(score, week_ago)
-    return CustomerDTO(
-        cid,
-        name,
-        manager,
-        mrr,
-        logins,
-        adoption,
-        tickets,
-        nps,
-        csat,
-        last_contact,
-        days,
-        renewal,
-        until,
-        months_to_renewal(renewal, as_of),
-        growth,
-        tier,
-        tags,
-        lifecycle,
-        since,
-        next_touch,
-        profile_id,
-        profile_name,
-        note,
-        sentiment,
-        score,
-        shown_score(score),
-        status,
-        coverage,
-        override is not None,
-        mom,
-        cadence_status(tier, days, config),
-        renewal_window(until, config),
-        expansion_estimate_cents(status, mrr, config),
-        priority_score(score, mrr, until, mom, lifecycle),
-        created,
-        updated,
-        deleted,
-    )
+    trash: bool | None = False  # True: only trashed; False: only live; None: both
 
 
 class BookRow(NamedTuple):

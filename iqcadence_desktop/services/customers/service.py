@@ -20,11 +20,11 @@ from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import fields as F
 from iqcadence_desktop.services.customers import sample
 from iqcadence_desktop.services.customers.dto import CustomerDTO, Explanation, SignalChange
+from iqcadence_desktop.services.customers.loader import load_customers
 from iqcadence_desktop.services.customers.query import (
     BookRow,
     CustomerFilter,
     load_book,
-    load_customers,
 )
 from iqcadence_desktop.services.scoring import (
     SIGNAL_COLUMNS,
@@ -68,8 +68,15 @@ class CustomerService:
 
     # -- reading ---------------------------------------------------------------------
     def list_customers(
-        self, flt: CustomerFilter = CustomerFilter(), as_of: dt.date | None = None
+        self,
+        flt: CustomerFilter = CustomerFilter(),
+        as_of: dt.date | None = None,
+        first: int | None = None,
     ) -> list[CustomerDTO]:
+        """Customers matching `flt`, by name, scored as of a day (default today).
+
+        `first=N`: only the first N live ones, fast at any size (a table's first screen).
+        """
         with self._db.session() as s:
             return load_customers(
                 s,
@@ -77,6 +84,7 @@ class CustomerService:
                 as_of or self._clock.today(),
                 self._config.current(),
                 self._config.weights_for,
+                first,
             )
 
     def book(self, manager: str | None = None, as_of: dt.date | None = None) -> list[BookRow]:

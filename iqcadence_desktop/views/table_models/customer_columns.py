@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from iqcadence_desktop.services.customers import CustomerDTO, CustomerRow
+from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS
 from iqcadence_desktop.views.theme import money
 
 NONE_KEY = float("-inf")
-#: A table row: the lean read path's row or a full DTO (same field names).
-Row = CustomerRow | CustomerDTO
 NO_DATE_KEY = "9999-12-31"  # sorts after every real ISO date
 
 CADENCE_LABELS = {
@@ -57,8 +55,8 @@ class Column:
     """One column: header, cell text, sort key; numeric columns filter with < > =."""
 
     header: str
-    text: Callable[[Row], str]
-    key: Callable[[Row], Any]
+    text: Callable[[CustomerDTO], str]
+    key: Callable[[CustomerDTO], Any]
     numeric: bool = False
     width: int = 90
     tip: str = ""
@@ -77,7 +75,7 @@ def signed(v: float | None) -> str:
     return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{-n}")
 
 
-def _score_text(c: Row) -> str:
+def _score_text(c: CustomerDTO) -> str:
     if c.shown_score is None:
         return "—"
     return f"{c.shown_score}*" if c.manual_score else str(c.shown_score)
@@ -188,7 +186,7 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 
 
-def in_tab(tab: str, c: Row) -> bool:
+def in_tab(tab: str, c: CustomerDTO) -> bool:
     """Whether a customer is listed under a status tab."""
     if tab == "trash":
         return c.deleted_at is not None

@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.table_models.customer_columns import (
     COLUMNS,
@@ -22,7 +23,6 @@ from iqcadence_desktop.views.table_models.customer_columns import (
     SCORE,
     STATUS,
     TABS,
-    Row,
     in_tab,
     numeric_test,
 )
@@ -45,7 +45,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._all: list[Row] = []
+        self._all: list[CustomerDTO] = []
         self._keys: dict[int, list[Any]] = {}
         self._arrays: dict[int, np.ndarray | None] = {}
         self._masks: dict[str, bytes] = {}
@@ -60,13 +60,13 @@ class CustomerTableModel(QAbstractTableModel):
         self._column_filters: dict[int, str] = {}
         # A subset chosen elsewhere (a Home KPI card, a data-health finding); a rule, not
         # a list of ids, so it still holds after the rows reload.
-        self._only: Callable[[Row], bool] | None = None
+        self._only: Callable[[CustomerDTO], bool] | None = None
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._bold = QFont()
         self._bold.setBold(True)
 
     # -- feeding ----------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Row]) -> None:
+    def set_rows(self, rows: Sequence[CustomerDTO]) -> None:
         """Replace every row (live and trashed customers together)."""
         self.beginResetModel()
         self._all = list(rows)
@@ -122,12 +122,12 @@ class CustomerTableModel(QAbstractTableModel):
             self._column_filters.pop(column, None)
         self._refilter()
 
-    def set_only(self, test: Callable[[Row], bool] | None) -> None:
+    def set_only(self, test: Callable[[CustomerDTO], bool] | None) -> None:
         """Show only the customers that pass `test` (None shows everyone again)."""
         self._only = test
         self._refilter()
 
-    def only(self) -> Callable[[Row], bool] | None:
+    def only(self) -> Callable[[CustomerDTO], bool] | None:
         return self._only
 
     def clear_column_filters(self) -> None:
@@ -173,7 +173,7 @@ class CustomerTableModel(QAbstractTableModel):
         """Ids of the rows shown, in display order (for "export this view")."""
         return [self._all[i].id for i in self._rows]
 
-    def customer_at(self, row: int) -> Row:
+    def customer_at(self, row: int) -> CustomerDTO:
         return self._all[self._rows[row]]
 
     # -- filtering and sorting ----------------------------------------------------------
@@ -305,7 +305,7 @@ class CustomerTableModel(QAbstractTableModel):
             return c.id
         return None
 
-    def _foreground(self, c: Row, column: int) -> QColor | None:
+    def _foreground(self, c: CustomerDTO, column: int) -> QColor | None:
         if column in (SCORE, STATUS):
             return QColor(BAND_COLORS[c.status])
         if column == MOMENTUM and c.momentum is not None and abs(c.momentum) >= 0.5:

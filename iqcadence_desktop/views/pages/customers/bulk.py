@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from iqcadence_desktop.errors import UserFacingError
-from iqcadence_desktop.services.customers import LIFECYCLES
+from iqcadence_desktop.services.customers import LIFECYCLES, CustomerDTO
 from iqcadence_desktop.views.pages.base import PageContext
-from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABELS, Row
+from iqcadence_desktop.views.table_models.customer_columns import LIFECYCLE_LABELS
 
 
 class BulkActionBar(QWidget):
@@ -32,7 +32,7 @@ class BulkActionBar(QWidget):
         self,
         ctx: PageContext,
         selected_rows: Callable[[], list[int]],
-        customer_at: Callable[[int], Row],
+        customer_at: Callable[[int], CustomerDTO],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from iqcadence_desktop.services.customers import CustomerRow
+from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter
 from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers.bulk import BulkActionBar
 from iqcadence_desktop.views.pages.customers.export import ExportViewButton
 from iqcadence_desktop.views.pages.customers.frozen_table import FrozenTableView
-from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS, Row
+from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
 from iqcadence_desktop.views.tasks import Lane
 
@@ -139,31 +139,32 @@ class CustomersPage(Page):
         super().refresh()
         self._load_generation += 1
         generation, manager = self._load_generation, self.ctx.manager
-        source = self.ctx.services.customer_rows
+        customers = self.ctx.services.customers
+        everyone = CustomerFilter(manager=manager, trash=None)  # the Trash tab needs them too
         self.count_label.setText("Loading customers…")
         if self.model.total_count() == 0:
             # Nothing on screen yet: paint the first screenful at once, then the rest.
             self.ctx.tasks.run(
                 owner=self,
                 lane=Lane.READ,
-                fn=lambda _token: source.rows(manager, first=FIRST_SCREEN),
+                fn=lambda _token: customers.list_customers(everyone, first=FIRST_SCREEN),
                 on_success=lambda rows: self._on_first_rows(generation, rows),
                 on_error=self.bulk.show_error,
             )
         self.ctx.tasks.run(
             owner=self,
             lane=Lane.READ,
-            fn=lambda _token: source.rows(manager),
+            fn=lambda _token: customers.list_customers(everyone),
             on_success=lambda rows: self._on_rows_loaded(generation, rows),
             on_error=self.bulk.show_error,
         )
 
-    def _on_first_rows(self, generation: int, rows: list[CustomerRow]) -> None:
+    def _on_first_rows(self, generation: int, rows: list[CustomerDTO]) -> None:
         if generation == self._load_generation and not self._complete:
             self._partial = True
             self.model.set_rows(rows)
 
-    def _on_rows_loaded(self, generation: int, rows: list[CustomerRow]) -> None:
+    def _on_rows_loaded(self, generation: int, rows: list[CustomerDTO]) -> None:
         if generation == self._load_generation:  # a newer load supersedes this one
             self._partial, self._complete = False, True
             self.model.set_rows(rows)
@@ -194,7 +195,9 @@ class CustomersPage(Page):
             self.only_label.setText(subset[1])
         self.only_bar.setVisible(self.model.only() is not None)
 
-    def _subset_from(self, params: dict[str, object]) -> tuple[Callable[[Row], bool], str] | None:
+    def _subset_from(
+        self, params: dict[str, object]
+    ) -> tuple[Callable[[CustomerDTO], bool], str] | None:
         ids, one = params.get("ids"), params.get("customer_id")
         statuses, within = params.get("statuses"), params.get("renewal_within_days")
         if isinstance(ids, list | tuple):
