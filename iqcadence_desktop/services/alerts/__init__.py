@@ -14,6 +14,8 @@ from iqcadence_desktop.services.alerts.rules import (
     SEVERITY_RANK,
     STATE_LABELS,
     Alert,
+    Category,
+    Severity,
 )
 from iqcadence_desktop.services.alerts.service import (
     ALERTS_CHANGED,
@@ -24,6 +26,8 @@ from iqcadence_desktop.services.alerts.service import (
 )
 
 __all__ = [
+    "Category",
+    "Severity",
     "ALERTS_CHANGED",
     "Alert",
     "AlertBoard",

@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -22,32 +23,46 @@ from iqcadence_desktop.services.alerts.config import AlertConfig
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS, ScoringConfig
 
-CATEGORIES: tuple[str, ...] = (
-    "health",
-    "tickets",
-    "engagement",
-    "renewal",
-    "quiet_accounts",
-    "momentum",
-    "sentiment",
-    "expansion",
-)
+
+class Category(StrEnum):
+    """What an alert is about (S4)."""
+
+    HEALTH = "health"
+    TICKETS = "tickets"
+    ENGAGEMENT = "engagement"
+    RENEWAL = "renewal"
+    QUIET_ACCOUNTS = "quiet_accounts"
+    MOMENTUM = "momentum"
+    SENTIMENT = "sentiment"
+    EXPANSION = "expansion"
+
+
+class Severity(StrEnum):
+    """How urgent an alert is (S4), most urgent first."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    ATTENTION = "attention"
+    OPPORTUNITY = "opportunity"
+
+
+CATEGORIES: tuple[Category, ...] = tuple(Category)
 CATEGORY_LABELS: dict[str, str] = {
-    "health": "Health",
-    "tickets": "Tickets",
-    "engagement": "Engagement",
-    "renewal": "Renewal",
-    "quiet_accounts": "Quiet accounts",
-    "momentum": "Momentum",
-    "sentiment": "Sentiment",
-    "expansion": "Expansion",
+    Category.HEALTH: "Health",
+    Category.TICKETS: "Tickets",
+    Category.ENGAGEMENT: "Engagement",
+    Category.RENEWAL: "Renewal",
+    Category.QUIET_ACCOUNTS: "Quiet accounts",
+    Category.MOMENTUM: "Momentum",
+    Category.SENTIMENT: "Sentiment",
+    Category.EXPANSION: "Expansion",
 }
-SEVERITIES: tuple[str, ...] = ("critical", "warning", "attention", "opportunity")
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
 SEVERITY_LABELS: dict[str, str] = {
-    "critical": "Critical",
-    "warning": "Warning",
-    "attention": "Attention",
-    "opportunity": "Opportunity",
+    Severity.CRITICAL: "Critical",
+    Severity.WARNING: "Warning",
+    Severity.ATTENTION: "Attention",
+    Severity.OPPORTUNITY: "Opportunity",
 }
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 #: Every rule id with its category (rule ids are unique across categories).

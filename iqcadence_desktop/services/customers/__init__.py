@@ -9,6 +9,8 @@ from iqcadence_desktop.services.customers.fields import (
     GROWTHS,
     LIFECYCLES,
     SENTIMENTS,
+    Lifecycle,
+    Sentiment,
     merge_derived,
     parse_value,
 )
@@ -27,6 +29,8 @@ from iqcadence_desktop.services.customers.records import (
 from iqcadence_desktop.services.customers.service import CustomerService
 
 __all__ = [
+    "Lifecycle",
+    "Sentiment",
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",

@@ -10,13 +10,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from iqcadence_desktop.errors import ValidationError
+from iqcadence_desktop.services.scoring import GROWTH_VALUES
 
-LIFECYCLES: tuple[str, ...] = ("onboarding", "active", "atrisk", "won", "churned")
-SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative")
-GROWTHS: tuple[str, ...] = ("strong", "mild", "none", "na")
+
+class Lifecycle(StrEnum):
+    """Where an account is in its life (S1). Churned and won never change by themselves."""
+
+    ONBOARDING = "onboarding"
+    ACTIVE = "active"
+    ATRISK = "atrisk"
+    WON = "won"
+    CHURNED = "churned"
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+LIFECYCLES: tuple[Lifecycle, ...] = tuple(Lifecycle)
+SENTIMENTS: tuple[Sentiment, ...] = tuple(Sentiment)
+GROWTHS = GROWTH_VALUES
 SIGNAL_FIELDS = frozenset(
     {"logins", "adoption", "tickets", "nps", "csat", "days", "last_contact", "growth"}
 )

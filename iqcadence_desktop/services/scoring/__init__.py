@@ -8,6 +8,7 @@ from iqcadence_desktop.services.scoring.config import (
     Cadence,
     RenewalWindows,
     ScoringConfig,
+    Tier,
     diff_payloads,
 )
 from iqcadence_desktop.services.scoring.config_service import (
@@ -27,14 +28,17 @@ from iqcadence_desktop.services.scoring.derived import (
 from iqcadence_desktop.services.scoring.engine import (
     BAND_LABELS,
     BANDS,
+    GROWTH_VALUES,
     SIGNAL_LABELS,
     SIGNALS,
     UNSCORED,
     BandThresholds,
     FloatArray,
+    Growth,
     ScoreResult,
     SignalParams,
     SignalValues,
+    Status,
     auto_lifecycle,
     band_for,
     explain,
@@ -66,6 +70,10 @@ from iqcadence_desktop.services.scoring.rescore import (
 from iqcadence_desktop.services.scoring.what_if import WhatIfResult, WhatIfService
 
 __all__ = [
+    "Tier",
+    "Status",
+    "Growth",
+    "GROWTH_VALUES",
     "ALL_MANAGERS",
     "BANDS",
     "BAND_LABELS",

@@ -10,13 +10,27 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.services.scoring.engine import SIGNALS, BandThresholds, SignalParams
 
-TIERS: tuple[str, ...] = ("enterprise", "mid", "smb")
-TIER_LABELS: dict[str, str] = {"enterprise": "Enterprise", "mid": "Mid-Market", "smb": "SMB"}
+
+class Tier(StrEnum):
+    """An account's size class (S1); each has its own contact cadence (S3)."""
+
+    ENTERPRISE = "enterprise"
+    MID = "mid"
+    SMB = "smb"
+
+
+TIERS: tuple[Tier, ...] = tuple(Tier)
+TIER_LABELS: dict[str, str] = {
+    Tier.ENTERPRISE: "Enterprise",
+    Tier.MID: "Mid-Market",
+    Tier.SMB: "SMB",
+}
 DEFAULT_WEIGHTS: dict[str, float] = {
     "logins": 25,
     "adoption": 25,

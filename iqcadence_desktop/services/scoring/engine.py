@@ -12,14 +12,41 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
 SIGNALS: tuple[str, ...] = ("logins", "adoption", "tickets", "nps", "csat", "days", "growth")
-BANDS: tuple[str, ...] = ("critical", "at_risk", "watch", "healthy", "expansion")
-UNSCORED = "unscored"
-GROWTH_VALUES: tuple[str, ...] = ("strong", "mild", "none", "na")
+
+
+class Status(StrEnum):
+    """An account's health status: one of the five bands (S2), or unscored.
+
+    Stored and exported as the value ("at_risk"); `unscored` is never a colour of health.
+    """
+
+    CRITICAL = "critical"
+    AT_RISK = "at_risk"
+    WATCH = "watch"
+    HEALTHY = "healthy"
+    EXPANSION = "expansion"
+    UNSCORED = "unscored"
+
+
+class Growth(StrEnum):
+    """The growth signal (S2): strong 100, mild 60, none 20; `na` is left out of the score."""
+
+    STRONG = "strong"
+    MILD = "mild"
+    NONE = "none"
+    NA = "na"
+
+
+#: The five bands, worst first (every status but unscored).
+BANDS: tuple[Status, ...] = tuple(s for s in Status if s is not Status.UNSCORED)
+UNSCORED = Status.UNSCORED
+GROWTH_VALUES: tuple[Growth, ...] = tuple(Growth)
 SIGNAL_LABELS: dict[str, str] = {
     "logins": "Logins (30 d)",
     "adoption": "Feature adoption",
@@ -30,12 +57,12 @@ SIGNAL_LABELS: dict[str, str] = {
     "growth": "Growth",
 }
 BAND_LABELS: dict[str, str] = {
-    "critical": "Critical",
-    "at_risk": "At Risk",
-    "watch": "Watch",
-    "healthy": "Healthy",
-    "expansion": "Expansion",
-    UNSCORED: "Unscored",
+    Status.CRITICAL: "Critical",
+    Status.AT_RISK: "At Risk",
+    Status.WATCH: "Watch",
+    Status.HEALTHY: "Healthy",
+    Status.EXPANSION: "Expansion",
+    Status.UNSCORED: "Unscored",
 }
 
 FloatArray = npt.NDArray[np.float64]
@@ -121,20 +148,20 @@ def shown_score(score: float | None) -> int | None:
     return int(math.floor(round(score, SCORE_PRECISION) + 0.5))
 
 
-def band_for(score: float | None, thresholds: BandThresholds = BandThresholds()) -> str:
+def band_for(score: float | None, thresholds: BandThresholds = BandThresholds()) -> Status:
     """The band of a score, judged on its shown (rounded) value."""
     shown = shown_score(score)
     if shown is None:
-        return UNSCORED
+        return Status.UNSCORED
     if shown >= thresholds.expansion:
-        return "expansion"
+        return Status.EXPANSION
     if shown >= thresholds.healthy:
-        return "healthy"
+        return Status.HEALTHY
     if shown >= thresholds.watch:
-        return "watch"
+        return Status.WATCH
     if shown >= thresholds.at_risk:
-        return "at_risk"
-    return "critical"
+        return Status.AT_RISK
+    return Status.CRITICAL
 
 
 def nps_category(nps: int | None) -> str | None:
