@@ -31,6 +31,7 @@ from iqcadence_desktop.services.system import (
     KeyringSecretStore,
     SecretStore,
     SettingsService,
+    SettingsStore,
     SystemClock,
 )
 
@@ -71,9 +72,9 @@ def build_services(
 ) -> Services:
     clock = clock or SystemClock()
     events = events or EventBus()
-    settings = SettingsService(db, clock, events)
-    audit = AuditLog(db, clock, settings.actor)
-    settings.audit = audit
+    store = SettingsStore(db)
+    audit = AuditLog(db, clock, store.actor)
+    settings = SettingsService(db, clock, events, store, audit)
     config = ConfigService(db, clock, audit, events)
     customers = CustomerService(db, clock, config, audit, events)
     portfolio = PortfolioService(db, clock, customers)
@@ -102,22 +103,6 @@ def build_services(
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=_reports(customers, portfolio, config, settings, clock, alerts),
+        reports=ReportService(customers, portfolio, config, settings, clock, alerts.active_for),
         records=CustomerRecordsService(db, clock, audit, events, customers),
     )
-
-
-def _reports(
-    customers: CustomerService,
-    portfolio: PortfolioService,
-    config: ConfigService,
-    settings: SettingsService,
-    clock: Clock,
-    alerts: AlertService,
-) -> ReportService:
-    """The report service, with a customer's active alerts feeding QBR talking points."""
-    reports = ReportService(customers, portfolio, config, settings, clock)
-    reports.alerts_for = lambda customer_id: [
-        a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"
-    ]
-    return reports

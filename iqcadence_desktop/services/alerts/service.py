@@ -117,6 +117,11 @@ class AlertService:
         """
         return self.evaluate(as_of, manager, customer_id, record)[0]
 
+    def active_for(self, customer_id: int) -> list[Alert]:
+        """A customer's active alerts, looked at without recording anything (QBR points)."""
+        found = self.current(customer_id=customer_id, record=False)
+        return [a for a in found if a.state == "active"]
+
     def board(self, manager: str | None = None, as_of: dt.date | None = None) -> AlertBoard:
         """The alerts and what they add up to (the Alerts page in one call)."""
         alerts, customers = self.evaluate(as_of, manager)

@@ -48,15 +48,16 @@ class ReportService:
         config: ConfigService,
         settings: SettingsService,
         clock: Clock,
+        alerts_for: AlertsFor | None = None,
     ) -> None:
         self._customers = customers
         self._portfolio = portfolio
         self._config = config
         self._settings = settings
         self._clock = clock
-        # Set by the composition root when an alerts service exists: QBR talking points
-        # then start from the customer's alerts.
-        self.alerts_for: AlertsFor | None = None
+        # A customer's active alerts, when an alerts service exists: QBR talking points
+        # then start from them.
+        self.alerts_for = alerts_for
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS

@@ -13,7 +13,7 @@ from iqcadence_desktop.services.system.events import (
     EventBus,
 )
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
-from iqcadence_desktop.services.system.settings import SettingsService
+from iqcadence_desktop.services.system.settings import SettingsService, SettingsStore
 from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "SETTINGS_CHANGED",
     "SecretStore",
     "SettingsService",
+    "SettingsStore",
     "SystemClock",
     "backup_name",
     "optional_write",

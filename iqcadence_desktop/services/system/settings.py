@@ -26,19 +26,19 @@ class LocalUser:
     email: str
 
 
-class SettingsService:
-    """Typed access to the `app_settings` table."""
+class SettingsStore:
+    """Reads the `app_settings` table, cached; knows who the local user is.
 
-    def __init__(self, db: Database, clock: Clock, events: EventBus) -> None:
+    Kept apart from SettingsService so the audit log can ask who is acting without
+    depending on the service that itself writes audit entries.
+    """
+
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._clock = clock
-        self._events = events
         self._cache: dict[str, object] | None = None
-        # Set by the composition root: the audit log asks us who the user is.
-        self.audit: AuditLog | None = None
 
     def invalidate(self) -> None:
-        """Forget cached settings (after a restore replaced the tables)."""
+        """Forget cached settings (after a write, or a restore replaced the tables)."""
         self._cache = None
 
     def get(self, key: str, default: object = None) -> object:
@@ -46,26 +46,6 @@ class SettingsService:
             with self._db.session() as s:
                 self._cache = {r.key: r.value for r in s.scalars(select(AppSetting))}
         return self._cache.get(key, default)
-
-    def set_many(self, values: Mapping[str, object], summary: str = "") -> None:
-        """Store values in one unit of work, with an audit entry."""
-        with self._db.session() as s:
-            if self.audit is not None:
-                self.audit.record(
-                    s,
-                    "settings_changed",
-                    summary or "Changed " + ", ".join(sorted(values)),
-                    details={"keys": sorted(values)},
-                )
-            for key, value in values.items():
-                row = s.get(AppSetting, key)
-                if row is None:
-                    s.add(AppSetting(key=key, value=value, updated_at=self._clock.now()))
-                else:
-                    row.value = value
-                    row.updated_at = self._clock.now()
-        self._cache = None
-        self._events.publish(DomainEvent(SETTINGS_CHANGED, detail={"keys": sorted(values)}))
 
     def local_user(self) -> LocalUser:
         name = self.get("user.name") or _login_name()
@@ -75,6 +55,51 @@ class SettingsService:
         """The label the audit log records: 'Name <email>' or just the name."""
         user = self.local_user()
         return f"{user.name} <{user.email}>" if user.email else user.name
+
+
+class SettingsService:
+    """Typed access to the `app_settings` table: reads through the store, audited writes."""
+
+    def __init__(
+        self, db: Database, clock: Clock, events: EventBus, store: SettingsStore, audit: AuditLog
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._events = events
+        self._store = store
+        self._audit = audit
+
+    def invalidate(self) -> None:
+        """Forget cached settings (after a restore replaced the tables)."""
+        self._store.invalidate()
+
+    def get(self, key: str, default: object = None) -> object:
+        return self._store.get(key, default)
+
+    def set_many(self, values: Mapping[str, object], summary: str = "") -> None:
+        """Store values in one unit of work, with an audit entry."""
+        with self._db.session() as s:
+            self._audit.record(
+                s,
+                "settings_changed",
+                summary or "Changed " + ", ".join(sorted(values)),
+                details={"keys": sorted(values)},
+            )
+            for key, value in values.items():
+                row = s.get(AppSetting, key)
+                if row is None:
+                    s.add(AppSetting(key=key, value=value, updated_at=self._clock.now()))
+                else:
+                    row.value = value
+                    row.updated_at = self._clock.now()
+        self._store.invalidate()
+        self._events.publish(DomainEvent(SETTINGS_CHANGED, detail={"keys": sorted(values)}))
+
+    def local_user(self) -> LocalUser:
+        return self._store.local_user()
+
+    def actor(self) -> str:
+        return self._store.actor()
 
 
 def _login_name() -> str:
