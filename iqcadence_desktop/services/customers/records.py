@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from iqcadence_desktop.services.system import (
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SENTIMENT_VALUE = {"negative": -1, "neutral": 0, "positive": 1}
 _Row = TypeVar("_Row", Note, Contact)
+_Dto = TypeVar("_Dto")
 
 
 @dataclass(frozen=True)
@@ -116,129 +117,80 @@ class CustomerRecordsService:
     # -- notes ------------------------------------------------------------------------
     def notes(self, customer_id: int) -> list[NoteDTO]:
         """Newest first."""
-        with self._db.session() as s:
-            rows = s.scalars(
-                select(Note)
-                .where(Note.customer_id == customer_id)
-                .order_by(Note.created_at.desc(), Note.id.desc())
-            )
-            return [_note(r) for r in rows]
+        return self._list(NOTES, customer_id)
 
     def add_note(self, customer_id: int, body: str) -> NoteDTO:
         text = _required("body", body, "Note: write something before saving.")
-        with self._db.session() as s:
-            name = self._customer_name(s, customer_id)
-            now = self._clock.now()
-            row = Note(
-                customer_id=customer_id,
-                body=text,
-                author=self._audit.user(),
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(row)
-            s.flush()
-            self._audit.record(
-                s,
-                "note_added",
-                f'Note added to "{name}": {_short(text)}',
-                customer_id=customer_id,
-                customer_name=name,
-            )
-            dto = _note(row)
-        self._publish(customer_id)
-        return dto
+        now = self._clock.now()
+        values = {"body": text, "author": self._audit.user(), "created_at": now, "updated_at": now}
+        return self._add(NOTES, customer_id, values)
 
     def edit_note(self, note_id: int, body: str) -> NoteDTO:
         text = _required("body", body, "Note: write something before saving.")
-        with self._db.session() as s:
-            row = _get(s, Note, note_id, "note")
-            name = self._customer_name(s, row.customer_id)
-            row.body, row.updated_at = text, self._clock.now()
-            self._audit.record(
-                s,
-                "note_edited",
-                f'Note on "{name}" edited: {_short(text)}',
-                customer_id=row.customer_id,
-                customer_name=name,
-            )
-            dto = _note(row)
-        self._publish(dto.customer_id)
-        return dto
+        return self._edit(NOTES, note_id, {"body": text, "updated_at": self._clock.now()})
 
     def delete_note(self, note_id: int) -> None:
-        with self._db.session() as s:
-            row = _get(s, Note, note_id, "note")
-            cid, name = row.customer_id, self._customer_name(s, row.customer_id)
-            self._audit.record(
-                s,
-                "note_deleted",
-                f'Note on "{name}" deleted: {_short(row.body)}',
-                customer_id=cid,
-                customer_name=name,
-            )
-            s.delete(row)
-        self._publish(cid)
+        self._delete(NOTES, note_id)
 
     # -- contacts ---------------------------------------------------------------------
     def contacts(self, customer_id: int) -> list[ContactDTO]:
-        with self._db.session() as s:
-            rows = s.scalars(
-                select(Contact)
-                .where(Contact.customer_id == customer_id)
-                .order_by(Contact.name, Contact.id)
-            )
-            return [_contact(r) for r in rows]
+        """By name."""
+        return self._list(CONTACTS, customer_id)
 
     def add_contact(self, customer_id: int, raw: Mapping[str, str]) -> ContactDTO:
-        values = _contact_fields(raw)
+        return self._add(CONTACTS, customer_id, _contact_fields(raw))
+
+    def edit_contact(self, contact_id: int, raw: Mapping[str, str]) -> ContactDTO:
+        return self._edit(CONTACTS, contact_id, _contact_fields(raw))
+
+    def delete_contact(self, contact_id: int) -> None:
+        self._delete(CONTACTS, contact_id)
+
+    # -- one implementation for both kinds of record -----------------------------------
+    def _list(self, kind: _Kind[_Row, _Dto], customer_id: int) -> list[_Dto]:
+        with self._db.session() as s:
+            rows = s.scalars(
+                select(kind.model)
+                .where(kind.model.customer_id == customer_id)
+                .order_by(*kind.order)
+            )
+            return [kind.to_dto(r) for r in rows]
+
+    def _add(self, kind: _Kind[_Row, _Dto], customer_id: int, values: Mapping[str, object]) -> _Dto:
         with self._db.session() as s:
             name = self._customer_name(s, customer_id)
-            row = Contact(customer_id=customer_id, **values)
+            row = kind.model(customer_id=customer_id, **values)
             s.add(row)
             s.flush()
-            self._audit.record(
-                s,
-                "contact_added",
-                f'Contact {row.name} added to "{name}"',
-                customer_id=customer_id,
-                customer_name=name,
-            )
-            dto = _contact(row)
+            self._record(s, kind, "added", row, name)
+            dto = kind.to_dto(row)
         self._publish(customer_id)
         return dto
 
-    def edit_contact(self, contact_id: int, raw: Mapping[str, str]) -> ContactDTO:
-        values = _contact_fields(raw)
+    def _edit(self, kind: _Kind[_Row, _Dto], row_id: int, values: Mapping[str, object]) -> _Dto:
         with self._db.session() as s:
-            row = _get(s, Contact, contact_id, "contact")
+            row = _get(s, kind.model, row_id, kind.what)
             name = self._customer_name(s, row.customer_id)
             for key, value in values.items():
                 setattr(row, key, value)
-            self._audit.record(
-                s,
-                "contact_edited",
-                f'Contact {row.name} of "{name}" edited',
-                customer_id=row.customer_id,
-                customer_name=name,
-            )
-            dto = _contact(row)
-        self._publish(dto.customer_id)
+            self._record(s, kind, "edited", row, name)
+            dto = kind.to_dto(row)
+        self._publish(row.customer_id)
         return dto
 
-    def delete_contact(self, contact_id: int) -> None:
+    def _delete(self, kind: _Kind[_Row, _Dto], row_id: int) -> None:
         with self._db.session() as s:
-            row = _get(s, Contact, contact_id, "contact")
-            cid, name = row.customer_id, self._customer_name(s, row.customer_id)
-            self._audit.record(
-                s,
-                "contact_deleted",
-                f'Contact {row.name} of "{name}" deleted',
-                customer_id=cid,
-                customer_name=name,
-            )
+            row = _get(s, kind.model, row_id, kind.what)
+            customer_id = row.customer_id
+            self._record(s, kind, "deleted", row, self._customer_name(s, customer_id))
             s.delete(row)
-        self._publish(cid)
+        self._publish(customer_id)
+
+    def _record(self, s: Session, kind: _Kind[Any, Any], verb: str, row: Any, name: str) -> None:
+        summary = kind.summaries[verb].format(customer=name, detail=kind.detail(row))
+        self._audit.record(
+            s, f"{kind.what}_{verb}", summary, customer_id=row.customer_id, customer_name=name
+        )
 
     # -- sentiment --------------------------------------------------------------------
     def sentiment_log(self, customer_id: int) -> list[SentimentDTO]:
@@ -355,3 +307,41 @@ def _note(r: Note) -> NoteDTO:
 
 def _contact(r: Contact) -> ContactDTO:
     return ContactDTO(r.id, r.customer_id, r.name, r.role, r.email, r.phone)
+
+
+@dataclass(frozen=True)
+class _Kind(Generic[_Row, _Dto]):
+    """What differs between a customer's notes and its contacts; the CRUD is shared."""
+
+    model: type[_Row]
+    what: str  # "note" / "contact": messages and the audit action (note_added, ...)
+    order: tuple[Any, ...]
+    to_dto: Callable[[_Row], _Dto]
+    detail: Callable[[_Row], str]  # what the audit summary says about the record
+    summaries: dict[str, str]  # verb -> summary with {customer} and {detail}
+
+
+NOTES: _Kind[Note, NoteDTO] = _Kind(
+    Note,
+    "note",
+    (Note.created_at.desc(), Note.id.desc()),
+    _note,
+    lambda r: _short(r.body),
+    {
+        "added": 'Note added to "{customer}": {detail}',
+        "edited": 'Note on "{customer}" edited: {detail}',
+        "deleted": 'Note on "{customer}" deleted: {detail}',
+    },
+)
+CONTACTS: _Kind[Contact, ContactDTO] = _Kind(
+    Contact,
+    "contact",
+    (Contact.name, Contact.id),
+    _contact,
+    lambda r: r.name,
+    {
+        "added": 'Contact {detail} added to "{customer}"',
+        "edited": 'Contact {detail} of "{customer}" edited',
+        "deleted": 'Contact {detail} of "{customer}" deleted',
+    },
+)

@@ -106,32 +106,92 @@ class PlaybookTab(QWidget):
         return card
 
 
-class NotesTab(QWidget):
-    """Timestamped notes, newest first; add, edit the selected one, delete it."""
+class _RecordEditor(QWidget):
+    """A list of records above an editor and Add / Save edit / Delete buttons.
+
+    Notes and contacts differ in the list, the editor and the service calls (the hooks
+    below); selecting, confirming a delete and reporting errors are the same.
+    """
+
+    WHAT = ""  # "note" / "contact"
 
     def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.customer_id = ctx, customer_id
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText("Write a note…")
-        self.editor.setMaximumHeight(90)
-        self.add_button = QPushButton("Add note")
+        self.add_button = QPushButton(f"Add {self.WHAT}")
         self.save_button = QPushButton("Save edit")
         self.delete_button = QPushButton("Delete")
         self.add_button.clicked.connect(self._on_add_clicked)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.delete_button.clicked.connect(self._on_delete_clicked)
-        self.list.currentItemChanged.connect(self._on_list_current_changed)
+
+    def _layout(self, listing: QWidget, editor: QWidget | QFormLayout) -> None:
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for b in (self.add_button, self.save_button, self.delete_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.editor)
+        layout.addWidget(listing, 1)
+        if isinstance(editor, QFormLayout):
+            layout.addLayout(editor)
+        else:
+            layout.addWidget(editor)
         layout.addLayout(buttons)
+
+    def _show_selection(self, chosen: bool) -> None:
+        self.save_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    # hooks
+    def _selected_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _add(self) -> object:
+        raise NotImplementedError
+
+    def _save(self, record_id: int) -> object:
+        raise NotImplementedError
+
+    def _delete(self, record_id: int) -> object:
+        raise NotImplementedError
+
+    def _clear_editor(self) -> None:
+        raise NotImplementedError
+
+    # slots
+    def _on_add_clicked(self) -> None:
+        if _guard(self, self._add):
+            self._clear_editor()
+
+    def _on_save_clicked(self) -> None:
+        record_id = self._selected_id()
+        if record_id is not None:
+            _guard(self, lambda: self._save(record_id))
+
+    def _on_delete_clicked(self) -> None:
+        record_id = self._selected_id()
+        if record_id is None:
+            return
+        title, question = f"Delete {self.WHAT}", f"Delete this {self.WHAT}?"
+        confirmed = QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
+        if confirmed and _guard(self, lambda: self._delete(record_id)):
+            self._clear_editor()
+
+
+class NotesTab(_RecordEditor):
+    """Timestamped notes, newest first; add, edit the selected one, delete it."""
+
+    WHAT = "note"
+
+    def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, customer_id, parent)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Write a note…")
+        self.editor.setMaximumHeight(90)
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        self._layout(self.list, self.editor)
         self._on_list_current_changed(None)
 
     def show_notes(self, notes: list[NoteDTO]) -> None:
@@ -147,33 +207,24 @@ class NotesTab(QWidget):
         item = self.list.currentItem()
         return None if item is None else int(item.data(ID_ROLE))
 
+    def _add(self) -> object:
+        return self.ctx.services.records.add_note(self.customer_id, self.editor.toPlainText())
+
+    def _save(self, record_id: int) -> object:
+        return self.ctx.services.records.edit_note(record_id, self.editor.toPlainText())
+
+    def _delete(self, record_id: int) -> object:
+        self.ctx.services.records.delete_note(record_id)
+        return None
+
+    def _clear_editor(self) -> None:
+        self.editor.clear()
+
     def _on_list_current_changed(self, item: QListWidgetItem | None, *_: object) -> None:
         chosen = item is not None and item.data(ID_ROLE) is not None
-        self.save_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+        self._show_selection(chosen)
         if chosen and item is not None:
             self.editor.setPlainText(item.text().split("\n", 1)[1])
-
-    def _on_add_clicked(self) -> None:
-        records = self.ctx.services.records
-        if _guard(self, lambda: records.add_note(self.customer_id, self.editor.toPlainText())):
-            self.editor.clear()
-
-    def _on_save_clicked(self) -> None:
-        note_id = self._selected_id()
-        if note_id is not None:
-            records = self.ctx.services.records
-            _guard(self, lambda: records.edit_note(note_id, self.editor.toPlainText()))
-
-    def _on_delete_clicked(self) -> None:
-        note_id = self._selected_id()
-        if note_id is None:
-            return
-        answer = QMessageBox.question(self, "Delete note", "Delete this note?")
-        if answer == QMessageBox.StandardButton.Yes:
-            records = self.ctx.services.records
-            _guard(self, lambda: records.delete_note(note_id))
-            self.editor.clear()
 
 
 class SentimentTab(QWidget):
@@ -244,34 +295,21 @@ class SentimentTab(QWidget):
             self.comment.clear()
 
 
-class ContactsTab(QWidget):
+class ContactsTab(_RecordEditor):
     """People at the customer: pick one to edit it, or fill the form and add."""
 
+    WHAT = "contact"
     FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
 
     def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.customer_id = ctx, customer_id
+        super().__init__(ctx, customer_id, parent)
         self.table = _table(tuple(label for _, label in self.FIELDS))
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.edits = {key: QLineEdit() for key, _ in self.FIELDS}
         form = QFormLayout()
         for key, label in self.FIELDS:
             form.addRow(label, self.edits[key])
-        self.add_button = QPushButton("Add contact")
-        self.save_button = QPushButton("Save edit")
-        self.delete_button = QPushButton("Delete")
-        self.add_button.clicked.connect(self._on_add_clicked)
-        self.save_button.clicked.connect(self._on_save_clicked)
-        self.delete_button.clicked.connect(self._on_delete_clicked)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for b in (self.add_button, self.save_button, self.delete_button):
-            buttons.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
+        self._layout(self.table, form)
         self._on_table_selection_changed()
 
     def show_contacts(self, contacts: list[ContactDTO]) -> None:
@@ -291,10 +329,23 @@ class ContactsTab(QWidget):
     def _values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}
 
+    def _add(self) -> object:
+        return self.ctx.services.records.add_contact(self.customer_id, self._values())
+
+    def _save(self, record_id: int) -> object:
+        return self.ctx.services.records.edit_contact(record_id, self._values())
+
+    def _delete(self, record_id: int) -> object:
+        self.ctx.services.records.delete_contact(record_id)
+        return None
+
+    def _clear_editor(self) -> None:
+        for edit in self.edits.values():
+            edit.clear()
+
     def _on_table_selection_changed(self) -> None:
         chosen = self._selected_id() is not None
-        self.save_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+        self._show_selection(chosen)
         if chosen:
             row = self.table.selectionModel().selectedRows()[0].row()
             for col, (key, _) in enumerate(self.FIELDS):
@@ -305,24 +356,3 @@ class ContactsTab(QWidget):
         if item is None:  # every cell is filled when the table is loaded
             raise LookupError(f"no cell at row {row}, column {column}")
         return item
-
-    def _on_add_clicked(self) -> None:
-        records, values = self.ctx.services.records, self._values()
-        if _guard(self, lambda: records.add_contact(self.customer_id, values)):
-            for edit in self.edits.values():
-                edit.clear()
-
-    def _on_save_clicked(self) -> None:
-        contact_id, values = self._selected_id(), self._values()
-        if contact_id is not None:
-            records = self.ctx.services.records
-            _guard(self, lambda: records.edit_contact(contact_id, values))
-
-    def _on_delete_clicked(self) -> None:
-        contact_id = self._selected_id()
-        if contact_id is None:
-            return
-        answer = QMessageBox.question(self, "Delete contact", "Delete this contact?")
-        if answer == QMessageBox.StandardButton.Yes:
-            records = self.ctx.services.records
-            _guard(self, lambda: records.delete_contact(contact_id))
