@@ -12,9 +12,7 @@ has since cleared; such a condition re-raises only once it is crossed by the mar
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import partial
 from typing import Any, NamedTuple
@@ -22,6 +20,7 @@ from typing import Any, NamedTuple
 from iqcadence_desktop.services.alerts.config import AlertConfig
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS, ScoringConfig
+from iqcadence_desktop.services.system import gc_paused
 
 
 class Category(StrEnum):
@@ -317,22 +316,6 @@ def derive(
     """Every alert the customers raise as of a day (all in state 'active')."""
     with gc_paused():
         return _scan(customers, t, as_of, cleared)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while building many small tuples.
-
-    Hundreds of thousands of alerts and state rows are created and none forms a cycle,
-    yet each batch would trigger full collections over every loaded customer row.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 _GROWING = frozenset(("strong", "mild"))

@@ -26,7 +26,6 @@ from iqcadence_desktop.services.alerts.rules import (
     SEVERITY_RANK,
     Alert,
     derive,
-    gc_paused,
     parse_alert_id,
     thresholds,
 )
@@ -37,6 +36,7 @@ from iqcadence_desktop.services.system import (
     Clock,
     DomainEvent,
     EventBus,
+    gc_paused,
     optional_write,
 )
 

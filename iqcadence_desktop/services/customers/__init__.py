@@ -2,7 +2,12 @@
 light rows for big tables, CSM management, the playbook and the sample portfolio.
 """
 
-from iqcadence_desktop.services.customers.dto import CustomerDTO, Explanation, display_id
+from iqcadence_desktop.services.customers.dto import (
+    CustomerDTO,
+    Explanation,
+    SnapshotDTO,
+    display_id,
+)
 from iqcadence_desktop.services.customers.fields import (
     CUSTOMER_FIELD_COLUMNS,
     CUSTOMER_FIELD_LABELS,
@@ -23,7 +28,6 @@ from iqcadence_desktop.services.customers.records import (
     CustomerRecordsService,
     NoteDTO,
     SentimentDTO,
-    SnapshotDTO,
     sentiment_trend,
 )
 from iqcadence_desktop.services.customers.service import CustomerService

@@ -155,3 +155,19 @@ def _signed(n: int) -> str:
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+class SnapshotDTO(NamedTuple):
+    """A customer's score and signals at the end of one day."""
+
+    day: dt.date
+    score: float | None
+    status: str
+    coverage: float
+    logins_30d: int | None
+    feature_adoption_pct: float | None
+    open_tickets: int | None
+    nps: int | None
+    days_since_contact: int | None
+    growth_signal: str | None
+    mrr_cents: int | None

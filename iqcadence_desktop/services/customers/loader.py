@@ -12,9 +12,7 @@ new column here.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -30,6 +28,7 @@ from iqcadence_desktop.services.customers.query import (
     CustomerFilter,
 )
 from iqcadence_desktop.services.scoring import (
+    SIGNAL_COLUMNS,
     ScoringConfig,
     WeightsFor,
     cadence_status,
@@ -41,6 +40,7 @@ from iqcadence_desktop.services.scoring import (
     shown_score,
 )
 from iqcadence_desktop.services.scoring import momentum as momentum_of
+from iqcadence_desktop.services.system import gc_paused
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -159,7 +159,7 @@ def load_customers(
     """
     names, stmt = _selected(session.get_bind().dialect.name, as_of)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
-    with _gc_paused():
+    with gc_paused():
         rows = sorted(session.connection().execute(_filtered(stmt, flt, first)), key=itemgetter(1))
         if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
             wanted = set(flt.ids)  # too many for one IN (...): filter here instead
@@ -180,9 +180,7 @@ def _complete(
 ) -> None:
     """Turn the stored columns into every CustomerDTO column (in place)."""
     _parse_dates(cols)
-    scored = score_columns(
-        [cols[k] for k in _SIGNALS] + [cols["score_override"]], as_of, config, weights
-    )
+    scored = score_columns([cols[k] for k in _SIGNALS], as_of, config, weights)
     cols["days_since_contact"] = scored.days
     cols["score"], cols["coverage"], cols["status"] = (
         scored.scores,
@@ -199,16 +197,8 @@ def _complete(
     _derive(cols, as_of, config)
 
 
-_SIGNALS = (
-    "scoring_profile_id",
-    "logins_30d",
-    "feature_adoption_pct",
-    "open_tickets",
-    "nps",
-    "csat",
-    "last_contact_date",
-    "growth_signal",
-)
+#: The engine's inputs by column name, in SIGNAL_COLUMNS order (score_override last).
+_SIGNALS = tuple(str(column.key) for column in SIGNAL_COLUMNS)
 
 
 def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
@@ -270,19 +260,3 @@ def _profile_names(session: Session, ids: Sequence[int | None]) -> list[str | No
     found = session.connection().execute(select(ScoringProfile.id, ScoringProfile.name))
     names: dict[int, str] = {pid: name for pid, name in found}
     return [None if i is None else names.get(i) for i in ids]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while ~100k short-lived rows are built.
-
-    Those rows hold no reference cycles, yet every few hundred allocations would trigger
-    a collection that walks all of them; pausing it cut the load by a fifth to a third.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -70,21 +70,6 @@ class SentimentDTO:
     comment: str | None
 
 
-@dataclass(frozen=True)
-class SnapshotDTO:
-    """A customer's score and signals at the end of one day."""
-
-    day: dt.date
-    score: float | None
-    status: str
-    coverage: float
-    logins_30d: int | None
-    feature_adoption_pct: float | None
-    open_tickets: int | None
-    nps: int | None
-    days_since_contact: int | None
-
-
 def sentiment_trend(entries: list[SentimentDTO], last: int = 3) -> str:
     """'improving', 'declining' or 'steady' from the mean of the last readings vs before."""
     values = [SENTIMENT_VALUE[e.sentiment] for e in sorted(entries, key=lambda e: (e.day, e.id))]
@@ -235,24 +220,6 @@ class CustomerRecordsService:
         self._customers.update(customer_id, {"sentiment": mood})
         self._publish(customer_id)
         return dto
-
-    # -- history ----------------------------------------------------------------------
-    def history(self, customer_id: int, days: int | None = None) -> list[SnapshotDTO]:
-        """Daily snapshots oldest first, as DTOs (views never hold ORM rows)."""
-        return [
-            SnapshotDTO(
-                dt.date.fromordinal(r.day),
-                r.score,
-                r.status,
-                r.coverage,
-                r.logins_30d,
-                r.feature_adoption_pct,
-                r.open_tickets,
-                r.nps,
-                r.days_since_contact,
-            )
-            for r in self._customers.history(customer_id, days)
-        ]
 
     # -- helpers ----------------------------------------------------------------------
     def _customer_name(self, s: Session, customer_id: int) -> str:

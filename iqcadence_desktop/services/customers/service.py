@@ -19,7 +19,12 @@ from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import fields as F
 from iqcadence_desktop.services.customers import sample
-from iqcadence_desktop.services.customers.dto import CustomerDTO, Explanation, SignalChange
+from iqcadence_desktop.services.customers.dto import (
+    CustomerDTO,
+    Explanation,
+    SignalChange,
+    SnapshotDTO,
+)
 from iqcadence_desktop.services.customers.loader import load_customers
 from iqcadence_desktop.services.customers.query import (
     BookRow,
@@ -177,13 +182,18 @@ class CustomerService:
                 .limit(1)
             ).first()
 
-    def history(self, customer_id: int, days: int | None = None) -> list[ScoreSnapshot]:
-        """Snapshots oldest first (detached rows; read-only)."""
+    def history(
+        self, customer_id: int, days: int | None = None, as_of: dt.date | None = None
+    ) -> list[SnapshotDTO]:
+        """Daily snapshots oldest first; with `days`, those of the `days` days up to and
+        including `as_of` (default today)."""
+        snap = ScoreSnapshot
         with self._db.session() as s:
-            stmt = select(ScoreSnapshot).where(ScoreSnapshot.customer_id == customer_id)
+            stmt = select(snap).where(snap.customer_id == customer_id)
             if days is not None:
-                stmt = stmt.where(ScoreSnapshot.day > self._clock.today().toordinal() - days)
-            return list(s.scalars(stmt.order_by(ScoreSnapshot.day)))
+                end = (as_of or self._clock.today()).toordinal()
+                stmt = stmt.where(snap.day > end - days, snap.day <= end)
+            return [_snapshot(r) for r in s.scalars(stmt.order_by(snap.day))]
 
     def preview(self, raw: Mapping[str, object]) -> ScoreResult:
         """Score unsaved form input (live preview); raises ValidationError on bad input."""
@@ -591,3 +601,19 @@ def _audit_value(key: str, value: Any) -> str:
 
 
 __all__ = ["SIGNALS", "CustomerFilter", "CustomerService"]
+
+
+def _snapshot(r: ScoreSnapshot) -> SnapshotDTO:
+    return SnapshotDTO(
+        dt.date.fromordinal(r.day),
+        r.score,
+        r.status,
+        r.coverage,
+        r.logins_30d,
+        r.feature_adoption_pct,
+        r.open_tickets,
+        r.nps,
+        r.days_since_contact,
+        r.growth_signal,
+        r.mrr_cents,
+    )

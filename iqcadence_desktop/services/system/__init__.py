@@ -12,6 +12,7 @@ from iqcadence_desktop.services.system.events import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.system.memory import gc_paused
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService, SettingsStore
 from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
@@ -36,6 +37,7 @@ __all__ = [
     "SettingsStore",
     "SystemClock",
     "backup_name",
+    "gc_paused",
     "optional_write",
     "upsert",
 ]

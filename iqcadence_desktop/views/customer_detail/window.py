@@ -95,7 +95,7 @@ class CustomerDetailWindow(QWidget):
         self.playbook.show_actions(suggest(c, config))
         self.notes.show_notes(services.records.notes(self.customer_id))
         self.sentiment.show_log(services.records.sentiment_log(self.customer_id))
-        self.history.show_history(services.records.history(self.customer_id), config.bands)
+        self.history.show_history(services.customers.history(self.customer_id), config.bands)
         self.contacts.show_contacts(services.records.contacts(self.customer_id))
 
     def _on_customers_changed(self, event: DomainEvent) -> None:

@@ -287,7 +287,7 @@ def test_import_on_a_later_day_refreshes_everyone_in_the_same_transaction(
         row = s.get(PortfolioDaily, (day, ""))
         assert row is not None and row.customers == 2
     old_history = later.customers.history(services.customers.find_id("Old") or 0)
-    assert [h.day for h in old_history][-1] == day
+    assert [h.day.toordinal() for h in old_history][-1] == day
     actions = [a.action for a in later.audit.entries()]
     assert actions[:2] == ["customers_imported", "customer_created"]
 

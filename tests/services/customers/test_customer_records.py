@@ -97,7 +97,7 @@ def test_sentiment_trend(moods: tuple[str, ...], trend: str) -> None:
 
 
 def test_history_comes_back_as_dtos(services: Services, cid: int) -> None:
-    (snap,) = services.records.history(cid)
+    (snap,) = services.customers.history(cid)
     assert snap.day == services.clock.today()
     assert snap.logins_30d == 20
     assert snap.score == services.customers.get(cid).score

@@ -34,7 +34,7 @@ def test_create_publishes_event_and_writes_snapshot(services: Services) -> None:
     assert [e.customer_ids for e in seen] == [(dto.id,)]
     snaps = _snapshots(services, dto.id)
     assert [(s.day, s.score, s.status) for s in snaps] == [
-        (services.clock.today().toordinal(), pytest.approx(100.0), "expansion")
+        (services.clock.today(), pytest.approx(100.0), "expansion")
     ]
     entry = services.audit.entries()[0]
     assert entry.action == "customer_created" and "MRR $5,000/mo" in entry.summary

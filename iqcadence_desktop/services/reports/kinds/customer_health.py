@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from iqcadence_desktop.services.customers import CustomerDTO, Explanation
+from iqcadence_desktop.services.customers import CustomerDTO, Explanation, SnapshotDTO
 from iqcadence_desktop.services.model import ChurnEstimate, churn_risk
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds import qbr
-from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint, customer_history
+from iqcadence_desktop.services.reports.kinds.history_rows import customer_history
 from iqcadence_desktop.services.reports.model import (
     Block,
     Chart,
@@ -92,7 +92,7 @@ def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
     )
 
 
-def score_chart(history: list[HistoryPoint]) -> Chart:
+def score_chart(history: list[SnapshotDTO]) -> Chart:
     return Chart(
         "line",
         f"Health score (stored days: {len(history)})",

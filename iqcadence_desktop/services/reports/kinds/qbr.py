@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from iqcadence_desktop.services.customers import Explanation
+from iqcadence_desktop.services.customers import Explanation, SnapshotDTO
 from iqcadence_desktop.services.model import ChurnEstimate
-from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint
 from iqcadence_desktop.services.reports.kinds.talking_points import (
     AlertLike,
     agenda,
@@ -36,17 +35,17 @@ def _avg(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def monthly(history: list[HistoryPoint]) -> Table:
-    months: dict[str, list[HistoryPoint]] = {}
+def monthly(history: list[SnapshotDTO]) -> Table:
+    months: dict[str, list[SnapshotDTO]] = {}
     for p in history:
         months.setdefault(p.day.strftime("%Y-%m"), []).append(p)
     rows = tuple(
         (
             m,
             _avg([p.score for p in ps if p.score is not None]),
-            _avg([p.logins for p in ps if p.logins is not None]),
-            _avg([p.adoption for p in ps if p.adoption is not None]),
-            _avg([p.tickets for p in ps if p.tickets is not None]),
+            _avg([p.logins_30d for p in ps if p.logins_30d is not None]),
+            _avg([p.feature_adoption_pct for p in ps if p.feature_adoption_pct is not None]),
+            _avg([p.open_tickets for p in ps if p.open_tickets is not None]),
             len(ps),
         )
         for m, ps in months.items()
@@ -54,16 +53,16 @@ def monthly(history: list[HistoryPoint]) -> Table:
     return Table("Month by month", MONTH_COLUMNS, rows, empty_text="No history stored yet.")
 
 
-def usage_chart(history: list[HistoryPoint]) -> Chart:
+def usage_chart(history: list[SnapshotDTO]) -> Chart:
     labels = tuple(p.day.strftime("%b %d") for p in history)
     return Chart(
         "line",
         "Usage and support",
         labels,
         (
-            Series("Logins (30 d)", tuple(float(p.logins or 0) for p in history)),
-            Series("Adoption %", tuple(float(p.adoption or 0) for p in history)),
-            Series("Open tickets", tuple(float(p.tickets or 0) for p in history)),
+            Series("Logins (30 d)", tuple(float(p.logins_30d or 0) for p in history)),
+            Series("Adoption %", tuple(float(p.feature_adoption_pct or 0) for p in history)),
+            Series("Open tickets", tuple(float(p.open_tickets or 0) for p in history)),
         ),
     )
 
@@ -93,7 +92,7 @@ def outlook(ex: Explanation, churn: ChurnEstimate) -> Text:
 def sections(
     ex: Explanation,
     churn: ChurnEstimate,
-    history: list[HistoryPoint],
+    history: list[SnapshotDTO],
     alerts: tuple[AlertLike, ...] = (),
 ) -> list[Block]:
     """Usage and support, outlook, agenda and talking points, each on its own page."""

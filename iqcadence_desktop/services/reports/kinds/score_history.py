@@ -101,9 +101,9 @@ def _for_customer(ctx: ReportContext, customer_id: int) -> ReportDocument:
             p.score,
             p.status,
             p.coverage,
-            p.logins,
-            p.adoption,
-            p.tickets,
+            p.logins_30d,
+            p.feature_adoption_pct,
+            p.open_tickets,
             p.nps,
             p.days_since_contact,
         )

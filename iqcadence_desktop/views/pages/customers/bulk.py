@@ -54,14 +54,15 @@ class BulkActionBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.selection_label)
         layout.addStretch(1)
-        for button in (
+        self._buttons = (
             self.rescore,
             self.tags,
             self.lifecycle,
             self.trash,
             self.restore,
             self.purge,
-        ):
+        )
+        for button in self._buttons:
             layout.addWidget(button)
         self.set_trash_mode(False)
 
@@ -100,14 +101,7 @@ class BulkActionBar(QWidget):
         self.selection_label.setText(
             f"{n:,} selected" if n else "Select rows (Shift/Ctrl-click) to act on several"
         )
-        for button in (
-            self.rescore,
-            self.tags,
-            self.lifecycle,
-            self.trash,
-            self.restore,
-            self.purge,
-        ):
+        for button in self._buttons:
             button.setEnabled(n > 0)
 
     # -- actions ----------------------------------------------------------------------
