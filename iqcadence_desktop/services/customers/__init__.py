@@ -10,6 +10,7 @@ from iqcadence_desktop.services.customers.fields import (
     LIFECYCLES,
     SENTIMENTS,
     merge_derived,
+    name_key,
     parse_value,
 )
 from iqcadence_desktop.services.customers.managers import ManagerService
@@ -31,6 +32,7 @@ __all__ = [
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",
+    "name_key",
     "parse_value",
     "ContactDTO",
     "CustomerDTO",
