@@ -13,6 +13,7 @@ from iqcadence_desktop.services.customers import (
     CustomerService,
     ManagerService,
 )
+from iqcadence_desktop.services.integrations import IntegrationService
 from iqcadence_desktop.services.portfolio import (
     DataHealthService,
     HomeSummaryService,
@@ -63,6 +64,7 @@ class Services:
     reports: ReportService
     records: CustomerRecordsService
     customer_rows: CustomerRowsService
+    integrations: IntegrationService
 
 
 def build_services(
@@ -107,6 +109,7 @@ def build_services(
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
         records=CustomerRecordsService(db, clock, audit, events, customers),
         customer_rows=CustomerRowsService(db, clock, config),
+        integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
     )
 
 

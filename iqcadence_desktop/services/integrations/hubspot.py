@@ -143,8 +143,9 @@ class HubSpotConnector:
         owners = self._owners(job) if "owner" in fields else {}
         deals = self._deals(job, history=False) if set(_DEAL_FIELDS) & set(fields) else {}
         answers = self._answers(job, pull.warnings) if set(_SURVEY_FIELDS) & set(fields) else {}
+        extra = ["hubspot_owner_id"] if "owner" in fields else []
         for company in self._pages(
-            "companies", {"properties": ",".join(["name", *props])}, job, PAGE
+            "companies", {"properties": ",".join(["name", *props, *extra])}, job, PAGE
         ):
             cid, p = str(company["id"]), company.get("properties") or {}
             values: dict[str, object] = {k: p.get(k) for k in props}

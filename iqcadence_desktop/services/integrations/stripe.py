@@ -304,11 +304,12 @@ def _currency(subs: list[dict[str, Any]]) -> str | None:
 
 
 def _recurring_line(line: dict[str, Any]) -> bool:
+    """A subscription charge (not a one-off invoice item), in old and new line shapes."""
     if line.get("type") == "subscription" or line.get("subscription"):
         return True
     parent = line.get("parent") or {}
-    return bool(
-        parent.get("subscription_item_details") or (line.get("price") or {}).get("recurring")
+    return parent.get("type") == "subscription_item_details" or bool(
+        (line.get("price") or {}).get("recurring")
     )
 
 
