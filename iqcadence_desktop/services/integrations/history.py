@@ -110,7 +110,7 @@ def write_history(
             select(ScoreSnapshot.customer_id, ScoreSnapshot.day).where(
                 ScoreSnapshot.day.between(first, last)
             )
-        ).tuples()
+        ).all()
     )
     touched: set[int] = set()
     for day in days:

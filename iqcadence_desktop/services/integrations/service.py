@@ -424,7 +424,7 @@ class IntegrationService:
         return row
 
     def _owners(self, s: Session) -> dict[str, str]:
-        return dict(s.execute(select(MetricOwner.metric, MetricOwner.integration)).tuples().all())
+        return dict(s.execute(select(MetricOwner.metric, MetricOwner.integration)).all())
 
     def _status(self, row: Integration, owners: dict[str, str]) -> IntegrationStatus:
         options = options_for(row.name, row.options)

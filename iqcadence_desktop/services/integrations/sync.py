@@ -325,7 +325,7 @@ class SyncRun:
             ids.update(
                 self.s.execute(
                     select(Customer.name_key, Customer.id).where(Customer.name_key.in_(part))
-                ).tuples().all()
+                ).all()
             )
         return {account.external_id: ids[name_key(name)] for account, name, _ in self.plan.new}
 
