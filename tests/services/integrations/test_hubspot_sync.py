@@ -276,7 +276,6 @@ def test_pull_history_writes_past_days_and_keeps_existing_ones(
                 )
             )
             .all()
-            .all()
         )
         kept = s.get(ScoreSnapshot, (cid, kept_day))
         assert kept is not None and kept.score == 11.0
