@@ -51,6 +51,41 @@ class FakeSalesforce(FakeServer):
         self.batch = 2000
         self.limit_exceeded = False
         self.cursors: dict[str, list[dict[str, Any]]] = {}
+        self.expire_after: int | None = None  # sessions end after this many data requests
+        self.fields = {
+            "Account": {
+                "Id",
+                "Name",
+                "CreatedDate",
+                "OwnerId",
+                "Owner.Name",
+                "LastModifiedDate",
+                "AnnualRevenue",
+                "Type",
+                "Industry",
+                "NumberOfEmployees",
+            },
+            "Opportunity": {
+                "Id",
+                "AccountId",
+                "Name",
+                "Amount",
+                "CloseDate",
+                "StageName",
+                "IsClosed",
+                "IsWon",
+                "CreatedDate",
+            },
+            "OpportunityHistory": {
+                "Id",
+                "OpportunityId",
+                "StageName",
+                "Amount",
+                "CloseDate",
+                "CreatedDate",
+            },
+            "AccountHistory": {"Id", "AccountId", "Field", "OldValue", "NewValue", "CreatedDate"},
+        }
 
     def grant_refresh_token(self) -> str:
         token = "5Aep861" + secrets.token_hex(8)
@@ -122,6 +157,12 @@ class FakeSalesforce(FakeServer):
             return self._token(seen)
         if seen.headers.get("authorization", "").removeprefix("Bearer ") not in self.access_tokens:
             return 401, {}, EXAMPLES["error_401"]
+        if self.expire_after is not None:
+            if self.expire_after <= 0:
+                self.expire_sessions()
+                self.expire_after = None
+                return 401, {}, EXAMPLES["error_401"]
+            self.expire_after -= 1
         if self.limit_exceeded:
             return 403, {}, EXAMPLES["error_403_limit"]
         m = re.match(r"^/services/data/v\d+\.\d/(.*)$", seen.path)
@@ -216,7 +257,7 @@ class FakeSalesforce(FakeServer):
                 ],
             )
         fields = [f.strip() for f in m.group("fields").split(",")]
-        known = {k for r in rows for k in r} | {"Owner.Name", "Id"}
+        known = self.fields[obj] | {k for r in rows for k in r}
         bad = [f for f in fields if f not in known]
         if bad:
             return (

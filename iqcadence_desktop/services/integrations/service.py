@@ -33,6 +33,7 @@ from iqcadence_desktop.services.integrations.connectors import make_connector
 from iqcadence_desktop.services.integrations.history import HistoryResult, write_history
 from iqcadence_desktop.services.integrations.http import IntegrationError
 from iqcadence_desktop.services.integrations.mapping import (
+    HISTORY_TARGETS,
     TARGETS,
     check_mapping,
     mapping_for,
@@ -296,6 +297,12 @@ class IntegrationService:
         with self._exclusive(system):
             status = self._require(system)
             targets, _ = self._targets(system, status)
+            targets = {k: v for k, v in targets.items() if v in HISTORY_TARGETS}
+            if not targets:
+                raise IntegrationError(
+                    f"No field {status.label} feeds is kept in the score history (MRR or a "
+                    "signal); map one, or let this integration own one, first."
+                )
             days = history_days(self._clock.today(), lookback_days)
             with self._connector(system) as connector:
                 histories = connector.pull_history(list(targets), days, Job(progress, cancelled))

@@ -274,8 +274,7 @@ def test_pull_history_writes_past_days_and_keeps_existing_ones(
                 select(ScoreSnapshot.day, ScoreSnapshot.mrr_cents).where(
                     ScoreSnapshot.customer_id == cid
                 )
-            )
-            .all()
+            ).all()
         )
         kept = s.get(ScoreSnapshot, (cid, kept_day))
         assert kept is not None and kept.score == 11.0
