@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.api import ApiService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
@@ -65,6 +66,7 @@ class Services:
     records: CustomerRecordsService
     customer_rows: CustomerRowsService
     integrations: IntegrationService
+    api: ApiService
 
 
 def build_services(
@@ -110,6 +112,7 @@ def build_services(
         records=CustomerRecordsService(db, clock, audit, events, customers),
         customer_rows=CustomerRowsService(db, clock, config),
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
+        api=ApiService(db, clock, customers, audit, settings),
     )
 
 

@@ -105,8 +105,9 @@ def write_history(
     )
     current = _current(s)
     first, last = days[0].toordinal(), days[-1].toordinal()
-    taken = set(
-        s.execute(
+    taken: set[tuple[int, int]] = set(
+        (int(c), int(d))
+        for c, d in s.execute(
             select(ScoreSnapshot.customer_id, ScoreSnapshot.day).where(
                 ScoreSnapshot.day.between(first, last)
             )
