@@ -34,6 +34,7 @@ class ApiServer:
                 max_request_body_size=4 * 1024 * 1024,
                 clear_untrusted_proxy_headers=True,
                 expose_tracebacks=False,
+                asyncore_loop_timeout=0.25,  # stop() is noticed within a quarter second
             )
         except OSError as exc:
             raise UserFacingError(
