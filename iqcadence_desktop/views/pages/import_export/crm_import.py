@@ -111,13 +111,15 @@ class CrmImportTab(QWidget):
         self.result.setText(
             f"Pulling {self.lookback.currentText()} of history from {self.system.currentText()}…"
         )
-        self._token = self.ctx.tasks.run(
+        token = self.ctx.tasks.run(
             lambda t: svc.pull_history(system, days, t.progress, t.cancelled),
             owner=self,
             on_success=self._on_pulled,
             on_error=self._on_failed,
             on_progress=self._on_progressed,
         )
+        if self.cancel.isVisibleTo(self):  # still running (an inline runner has finished)
+            self._token = token
 
     def _on_progressed(self, done: int, total: int) -> None:
         if total:

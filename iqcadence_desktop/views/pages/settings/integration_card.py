@@ -368,7 +368,7 @@ class IntegrationCard(QGroupBox):
         for button in self.buttons.values():
             if button is not self.buttons["cancel"]:
                 button.setEnabled(False)
-        self._token = self.ctx.tasks.run(
+        token = self.ctx.tasks.run(
             fn,
             owner=self,
             lane=lane,
@@ -376,6 +376,8 @@ class IntegrationCard(QGroupBox):
             on_error=self._on_task_failed,
             on_progress=self._on_task_progressed,
         )
+        if self.progress.isVisibleTo(self):  # still running (an inline runner has finished)
+            self._token = token
 
     def _on_task_progressed(self, done: int, total: int) -> None:
         if total:
@@ -394,8 +396,8 @@ class IntegrationCard(QGroupBox):
         if isinstance(exc, Cancelled):
             self._message("Cancelled; nothing was changed.")
         elif isinstance(exc, UserFacingError):
-            self._message(str(exc), True)
             self.refresh()
+            self._message(str(exc), True)
         else:
             raise exc
 
