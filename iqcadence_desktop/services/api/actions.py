@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from iqcadence_desktop.errors import NotFoundError, ValidationError
+from iqcadence_desktop.models import Customer
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.api.query import page_ids, parse_list_query
 from iqcadence_desktop.services.customers import (
@@ -202,6 +203,10 @@ class ApiActions:
             "status": customer.status,
         }
 
+    def _exists(self, cid: int) -> bool:
+        with self._db.session() as s:
+            return s.get(Customer, cid) is not None
+
     def _find(self, params: Mapping[str, Any]) -> int:
         """A live customer by `id` (123 or CUS-000123) or by `name`."""
         raw_id, name = params.get("id"), params.get("name")
@@ -212,7 +217,8 @@ class ApiActions:
                     "id", f"id: {raw_id!r} is not a customer id such as 42 or CUS-000042."
                 )
             cid = int(text)
-            self._customers.get(cid)  # raises NotFoundError
+            if not self._exists(cid):
+                raise NotFoundError(f"Customer {cid} does not exist.")
             return cid
         if name is None or not str(name).strip():
             raise ValidationError("name", "name: give the customer's name or id.")

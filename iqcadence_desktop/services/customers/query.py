@@ -75,9 +75,12 @@ def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
     stmt: Select[*tuple[Any, ...]] = select(*_STORED, *SIGNAL_COLUMNS).outerjoin(
         ScoringProfile, ScoringProfile.id == Customer.scoring_profile_id
     )
-    stmt = stmt.where(
-        Customer.deleted_at.is_not(None) if flt.trash else Customer.deleted_at.is_(None)
-    )
+    deleted: Any = Customer.deleted_at
+    if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
+        # Wrapped so SQLite cannot use an index on it: without statistics it would scan
+        # every live customer by that index (60 ms at 100k) instead of looking the ids up.
+        deleted = func.coalesce(Customer.deleted_at, None)
+    stmt = stmt.where(deleted.is_not(None) if flt.trash else deleted.is_(None))
     if flt.manager:
         stmt = stmt.where(Customer.manager == flt.manager)
     if flt.tier:

@@ -188,11 +188,7 @@ def test_get_delete_and_score_customer(services: Services, api: tuple[str, str])
     r = _post(api, "delete_customer", {"name": "Globex"})
     assert r.status_code == 200 and r.json()["data"]["recoverable"]
     assert services.customers.list_customers() == []
-    assert services.customers.list_customers(
-        __import__("iqcadence_desktop.services.customers", fromlist=["x"]).CustomerFilter(
-            trash=True
-        )
-    )
+    assert services.customers.list_customers(CustomerFilter(trash=True))
 
 
 def test_list_filters_sort_and_pages(services: Services, api: tuple[str, str]) -> None:

@@ -13,6 +13,13 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
+_API_ORDERS = (
+    ('ix_customers_live_updated', 'updated_at'),
+    ('ix_customers_live_created', 'created_at'),
+    ('ix_customers_live_name', 'name_key'),
+    ('ix_customers_live_mrr', 'mrr_cents'),
+)
+
 
 def upgrade() -> None:
     op.create_table('integrations',
@@ -59,7 +66,17 @@ def upgrade() -> None:
     )
 
 
+    # The local API pages live customers in these orders (Zapier polls the newest changes
+    # first); the score order is left to a sort so that bulk rescores stay cheap.
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        for name, column in _API_ORDERS:
+            batch_op.create_index(name, ['deleted_at', column], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        for name, _column in _API_ORDERS:
+            batch_op.drop_index(name)
     op.drop_table('api_keys')
     op.drop_table('metric_owners')
     with op.batch_alter_table('integration_links', schema=None) as batch_op:
