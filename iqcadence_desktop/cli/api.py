@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
@@ -38,11 +39,18 @@ def cmd_serve(ctx: CommandContext, args: argparse.Namespace) -> int:
         )
     server = api.server(args.port)
     ctx.say(f"Serving the iQcadence API on {server.url} (Ctrl+C to stop)")
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager stops us like Ctrl+C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         ctx.say("Stopped.")
+    finally:
+        api.calls.flush()  # the last calls reach the API Log
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_key_new(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import threading
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.api.actions import ApiActions
 from iqcadence_desktop.services.api.keys import ApiKeyService
+from iqcadence_desktop.services.api.log_writer import CallLog
 from iqcadence_desktop.services.api.server import DEFAULT_PORT, ApiServer
 from iqcadence_desktop.services.api.wsgi import ApiApp
 from iqcadence_desktop.services.customers import CustomerService
@@ -36,7 +37,8 @@ class ApiService:
         self._settings = settings
         self._audit = audit
         self.keys = ApiKeyService(db, clock, audit)
-        self.app = ApiApp(db, ApiActions(db, clock, customers), self.keys, audit)
+        self.calls = CallLog(db, audit)
+        self.app = ApiApp(ApiActions(db, clock, customers), self.keys, self.calls)
         self._server: ApiServer | None = None
         self._lock = threading.Lock()
 
@@ -80,6 +82,7 @@ class ApiService:
             if self._server is not None:
                 self._server.stop()
                 self._server = None
+        self.calls.flush()
 
     def start_if_enabled(self) -> None:
         if self.enabled():
@@ -88,4 +91,5 @@ class ApiService:
     # -- the log -----------------------------------------------------------------------
     def log(self, limit: int = 500) -> list[AuditEntryDTO]:
         """The most recent API calls, newest first."""
+        self.calls.flush()
         return self._audit.entries(AuditFilter(action="api_call", limit=limit))

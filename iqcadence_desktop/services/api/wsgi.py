@@ -21,10 +21,9 @@ from iqcadence_desktop.errors import (
     UserFacingError,
     ValidationError,
 )
-from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.api.actions import ApiActions
 from iqcadence_desktop.services.api.keys import ApiKeyService
-from iqcadence_desktop.services.system import AuditLog
+from iqcadence_desktop.services.api.log_writer import CallLog
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +67,10 @@ def host_of(value: str) -> str:
 class ApiApp:
     """Callable as a WSGI application."""
 
-    def __init__(
-        self, db: Database, actions: ApiActions, keys: ApiKeyService, audit: AuditLog
-    ) -> None:
-        self._db = db
+    def __init__(self, actions: ApiActions, keys: ApiKeyService, calls: CallLog) -> None:
         self._actions = actions
         self._keys = keys
-        self._audit = audit
+        self.calls = calls
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -205,11 +201,7 @@ class ApiApp:
         summary = (
             f"{call['method']} {call['action'] or '—'} → {status} (key {call['key_id'] or 'none'})"
         )
-        try:
-            with self._db.session() as s:
-                self._audit.record(s, "api_call", summary, details=details)
-        except DatabaseError:
-            log.warning("Could not write the API Log entry: %s", summary)
+        self.calls.record(summary, details)
 
 
 def _error(status: int, message: str, field: str | None = None) -> dict[str, Any]:

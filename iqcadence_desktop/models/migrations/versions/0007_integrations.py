@@ -18,6 +18,7 @@ _API_ORDERS = (
     ('ix_customers_live_created', 'created_at'),
     ('ix_customers_live_name', 'name_key'),
     ('ix_customers_live_mrr', 'mrr_cents'),
+    ('ix_customers_live_score', 'score'),
 )
 
 
@@ -67,7 +68,7 @@ def upgrade() -> None:
 
 
     # The local API pages live customers in these orders (Zapier polls the newest changes
-    # first); the score order is left to a sort so that bulk rescores stay cheap.
+    # first).
     with op.batch_alter_table('customers', schema=None) as batch_op:
         for name, column in _API_ORDERS:
             batch_op.create_index(name, ['deleted_at', column], unique=False)
