@@ -112,7 +112,7 @@ def build_services(
         records=CustomerRecordsService(db, clock, audit, events, customers),
         customer_rows=CustomerRowsService(db, clock, config),
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
-        api=ApiService(db, clock, customers, audit, settings),
+        api=ApiService(db, clock, customers, audit, settings, events),
     )
 
 

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from iqcadence_desktop.errors import NotFoundError, ValidationError
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.api.query import page_ids, parse_list_query
+from iqcadence_desktop.services.api.query import (
+    ListQuery,
+    count_matching,
+    filter_key,
+    page_ids,
+    parse_list_query,
+)
 from iqcadence_desktop.services.customers import (
     CustomerDTO,
     CustomerFilter,
     CustomerService,
     display_id,
 )
-from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.system import CUSTOMERS_CHANGED, Clock, EventBus
 
 ACTIONS = (
     "list_customers",
@@ -33,6 +40,8 @@ ACTIONS = (
 )
 SIGNALS = frozenset({"logins", "adoption", "tickets", "nps", "csat", "days", "growth"})
 Body = dict[str, Any]
+#: A count of matching customers is reused this long (other processes may write too).
+TOTAL_SECONDS = 5.0
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -86,12 +95,16 @@ def contract(c: CustomerDTO) -> Body:
 class ApiActions:
     """Runs one action with its parameters and returns (HTTP status, JSON body)."""
 
-    def __init__(self, db: Database, clock: Clock, customers: CustomerService) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, customers: CustomerService, events: EventBus
+    ) -> None:
         self._db = db
         self._clock = clock
         self._customers = customers
         self._fresh_day: int | None = None
         self._lock = threading.Lock()
+        self._totals: dict[tuple[object, ...], tuple[int, float]] = {}
+        events.subscribe(CUSTOMERS_CHANGED, self._forget_totals)
         self._table: dict[str, Callable[[Mapping[str, Any]], tuple[int, Body]]] = {
             "list_customers": self.list_customers,
             "get_customer": self.get_customer,
@@ -126,7 +139,8 @@ class ApiActions:
         query = parse_list_query(params)
         self._fresh()
         with self._db.session() as s:
-            ids, total = page_ids(s, query)
+            ids = page_ids(s, query)
+            total = self._total(s, query, len(ids))
         found = (
             {c.id: c for c in self._customers.list_customers(CustomerFilter(ids=tuple(ids)))}
             if ids
@@ -142,6 +156,25 @@ class ApiActions:
             "has_more": after < total,
             "next_offset": after if after < total else None,
         }
+
+    def _total(self, s: Any, query: ListQuery, shown: int) -> int:
+        """How many match: known from a short page, else counted (and kept a few seconds,
+        so paging through a large result counts once)."""
+        if shown < query.limit and (shown or not query.offset):
+            return query.offset + shown
+        key, now = filter_key(query), time.monotonic()
+        with self._lock:
+            cached = self._totals.get(key)
+        if cached is not None and now - cached[1] < TOTAL_SECONDS:
+            return cached[0]
+        total = count_matching(s, query)
+        with self._lock:
+            self._totals[key] = (total, now)
+        return total
+
+    def _forget_totals(self, _event: object = None) -> None:
+        with self._lock:
+            self._totals.clear()
 
     def get_customer(self, params: Mapping[str, Any]) -> tuple[int, Body]:
         return 200, {"data": contract(self._customers.get(self._find(params)))}

@@ -130,14 +130,22 @@ def _filtered(q: ListQuery) -> Select[Any]:
     return stmt
 
 
-def page_ids(s: Session, q: ListQuery) -> tuple[list[int], int]:
-    """The ids of one page in order, and how many customers match in all."""
+def filter_key(q: ListQuery) -> tuple[object, ...]:
+    """What decides how many customers match (not the order or the page)."""
+    return (q.status, q.lifecycle, q.tier, q.manager, q.tag, q.updated_since)
+
+
+def count_matching(s: Session, q: ListQuery) -> int:
+    return int(s.scalar(_filtered(q).with_only_columns(func.count(Customer.id))) or 0)
+
+
+def page_ids(s: Session, q: ListQuery) -> list[int]:
+    """The ids of one page, in order."""
     stmt = _filtered(q)
-    total = int(s.scalar(stmt.with_only_columns(func.count(Customer.id))) or 0)
     column = SORTS[q.sort]
     key = column.desc() if q.order == "desc" else column.asc()
     tie = Customer.id.desc() if q.order == "desc" else Customer.id.asc()
     # No NULLS LAST term: it would stop SQLite walking the sort column's index. SQLite puts
     # blanks first going up and last going down.
     ordered = stmt.order_by(key, tie).limit(q.limit).offset(q.offset)
-    return [int(r[0]) for r in s.execute(ordered)], total
+    return [int(r[0]) for r in s.execute(ordered)]

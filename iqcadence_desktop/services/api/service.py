@@ -16,6 +16,7 @@ from iqcadence_desktop.services.system import (
     AuditFilter,
     AuditLog,
     Clock,
+    EventBus,
     SettingsService,
 )
 
@@ -33,12 +34,13 @@ class ApiService:
         customers: CustomerService,
         audit: AuditLog,
         settings: SettingsService,
+        events: EventBus,
     ) -> None:
         self._settings = settings
         self._audit = audit
         self.keys = ApiKeyService(db, clock, audit)
         self.calls = CallLog(db, audit)
-        self.app = ApiApp(ApiActions(db, clock, customers), self.keys, self.calls)
+        self.app = ApiApp(ApiActions(db, clock, customers, events), self.keys, self.calls)
         self._server: ApiServer | None = None
         self._lock = threading.Lock()
 

@@ -141,7 +141,7 @@ class HubSpotConnector:
         pull = Pull()
         props = self._plain(fields)
         owners = self._owners(job) if "owner" in fields else {}
-        deals = self._deals(job, history=False) if set(_DEAL_FIELDS) & set(fields) else {}
+        deals = self._deals(job) if set(_DEAL_FIELDS) & set(fields) else {}
         answers = self._answers(job, pull.warnings) if set(_SURVEY_FIELDS) & set(fields) else {}
         extra = ["hubspot_owner_id"] if "owner" in fields else []
         for company in self._pages(
@@ -158,12 +158,12 @@ class HubSpotConnector:
     def pull_history(
         self, fields: Collection[str], days: Sequence[dt.date], job: Job
     ) -> list[AccountHistory]:
+        """Values on past days: company properties from propertiesWithHistory, MRR from
+        the deals' stage/amount/close-date history, NPS/CSAT from answer dates."""
         props = self._plain(fields)
-        owners = self._owners(job) if "owner" in fields else {}
         deals = self._deal_history(job) if "deals_mrr" in fields else {}
         answers = self._answers(job, []) if set(_SURVEY_FIELDS) & set(fields) else {}
-        wanted = [*props, *(["hubspot_owner_id"] if "owner" in fields else [])]
-        params = {"properties": "name,createdate", "propertiesWithHistory": ",".join(wanted)}
+        params = {"properties": "name,createdate", "propertiesWithHistory": ",".join(props)}
         out = []
         for company in self._pages("companies", params, job, HISTORY_PAGE):
             cid, p = str(company["id"]), company.get("properties") or {}
@@ -171,17 +171,9 @@ class HubSpotConnector:
             by_day: dict[dt.date, dict[str, object]] = {}
             for day in days:
                 values = {k: value_as_of(series.get(k, []), day) for k in props}
-                if "owner" in fields:
-                    values["owner"] = owners.get(
-                        str(value_as_of(series.get("hubspot_owner_id", []), day))
-                    )
                 if "deals_mrr" in fields:
-                    values["deals_mrr"] = deals_mrr(
-                        [_deal_on(d, day) for d in deals.get(cid, [])],
-                        day,
-                        self._won(),
-                        self._annual(),
-                    )
+                    states = [_deal_on(d, day) for d in deals.get(cid, [])]
+                    values["deals_mrr"] = deals_mrr(states, day, self._won(), self._annual())
                 for key in _SURVEY_FIELDS:
                     if key in fields:
                         values[key] = survey_score(answers.get(cid, []), key[9:], day)
@@ -223,7 +215,7 @@ class HubSpotConnector:
             if not after:
                 return owners
 
-    def _deals(self, job: Job, history: bool) -> dict[str, list[DealState]]:
+    def _deals(self, job: Job) -> dict[str, list[DealState]]:
         by_company: dict[str, list[DealState]] = defaultdict(list)
         params = {"properties": "amount,dealstage,closedate", "associations": "companies"}
         for deal in self._pages("deals", params, job, PAGE):
