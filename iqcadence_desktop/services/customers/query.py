@@ -11,9 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
@@ -71,7 +72,46 @@ class CustomerFilter:
     trash: bool = False  # True: only trashed customers; False: only live ones
 
 
-def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
+#: Built once: reads by id (a detail window, an API call) skip building the statement and
+#: its cache key each time, most of the cost of reading one customer.
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_TAGS_BY_IDS = (
+    select(CustomerTag.customer_id, CustomerTag.tag)
+    .where(CustomerTag.customer_id.in_(_IDS))
+    .order_by(CustomerTag.tag)
+)
+_WEEK_AGO_INNER = (
+    select(ScoreSnapshot.customer_id, func.max(ScoreSnapshot.day).label("day"))
+    .where(
+        ScoreSnapshot.day.between(bindparam("first"), bindparam("last")),
+        ScoreSnapshot.customer_id.in_(_IDS),
+    )
+    .group_by(ScoreSnapshot.customer_id)
+    .subquery()
+)
+_WEEK_AGO_BY_IDS = select(ScoreSnapshot.customer_id, ScoreSnapshot.score).join(
+    _WEEK_AGO_INNER,
+    and_(
+        _WEEK_AGO_INNER.c.customer_id == ScoreSnapshot.customer_id,
+        _WEEK_AGO_INNER.c.day == ScoreSnapshot.day,
+    ),
+)
+
+
+@lru_cache(maxsize=2)
+def _by_ids(trash: bool) -> Select[*tuple[Any, ...]]:
+    return build_query(CustomerFilter(ids=(0,), trash=trash), _IDS)
+
+
+def _ids_only(flt: CustomerFilter) -> bool:
+    return (
+        flt.ids is not None
+        and len(flt.ids) <= 500
+        and not (flt.manager or flt.tier or flt.lifecycle or flt.tag)
+    )
+
+
+def build_query(flt: CustomerFilter, ids: Any = None) -> Select[*tuple[Any, ...]]:
     stmt: Select[*tuple[Any, ...]] = select(*_STORED, *SIGNAL_COLUMNS).outerjoin(
         ScoringProfile, ScoringProfile.id == Customer.scoring_profile_id
     )
@@ -88,7 +128,7 @@ def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
     if flt.lifecycle:
         stmt = stmt.where(Customer.lifecycle == flt.lifecycle)
     if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
-        stmt = stmt.where(Customer.id.in_(flt.ids))
+        stmt = stmt.where(Customer.id.in_(flt.ids if ids is None else ids))
     if flt.tag:
         stmt = stmt.where(
             Customer.id.in_(
@@ -101,11 +141,13 @@ def build_query(flt: CustomerFilter) -> Select[*tuple[Any, ...]]:
 
 
 def tags_by_customer(session: Session, ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
-    stmt = select(CustomerTag.customer_id, CustomerTag.tag).order_by(CustomerTag.tag)
-    if ids is not None and len(ids) <= 500:
-        stmt = stmt.where(CustomerTag.customer_id.in_(ids))
     found: dict[int, list[str]] = defaultdict(list)
-    for cid, tag in session.connection().execute(stmt):
+    if ids is not None and len(ids) <= 500:
+        rows = session.connection().execute(_TAGS_BY_IDS, {"ids": list(ids)})
+    else:
+        stmt = select(CustomerTag.customer_id, CustomerTag.tag).order_by(CustomerTag.tag)
+        rows = session.connection().execute(stmt)
+    for cid, tag in rows:
         found[cid].append(tag)
     return {k: tuple(v) for k, v in found.items()}
 
@@ -115,13 +157,14 @@ def week_ago_scores(
 ) -> dict[int, float | None]:
     """Each customer's score from the newest snapshot 7-14 days before `as_of`."""
     end = as_of.toordinal() - MOMENTUM_DAYS
+    if ids is not None and len(ids) <= 500:
+        params = {"first": end - MOMENTUM_SLACK_DAYS, "last": end, "ids": list(ids)}
+        return dict(session.connection().execute(_WEEK_AGO_BY_IDS, params).all())
     inner = (
         select(ScoreSnapshot.customer_id, func.max(ScoreSnapshot.day).label("day"))
         .where(ScoreSnapshot.day.between(end - MOMENTUM_SLACK_DAYS, end))
         .group_by(ScoreSnapshot.customer_id)
     )
-    if ids is not None and len(ids) <= 500:
-        inner = inner.where(ScoreSnapshot.customer_id.in_(ids))
     sub = inner.subquery()
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.score).join(
         sub, and_(sub.c.customer_id == ScoreSnapshot.customer_id, sub.c.day == ScoreSnapshot.day)
@@ -137,7 +180,11 @@ def load_customers(
     weights_for: WeightsFor,
 ) -> list[CustomerDTO]:
     """Customers matching the filter, scored and derived as of a day."""
-    rows = session.connection().execute(build_query(flt)).all()
+    if _ids_only(flt):
+        assert flt.ids is not None
+        rows = session.connection().execute(_by_ids(flt.trash), {"ids": list(flt.ids)}).all()
+    else:
+        rows = session.connection().execute(build_query(flt)).all()
     if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
         wanted = set(flt.ids)  # too many for one IN (...): filter here instead
         rows = [r for r in rows if r[0] in wanted]
