@@ -166,8 +166,14 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     window = MainWindow(PageContext(services, tasks, bridge))
     # Bring every account's score and history up to today without blocking the window.
     tasks.run(lambda _token: services.customers.ensure_daily_snapshots(), owner=None)
+    try:
+        services.api.start_if_enabled()  # the local REST API, when switched on in Settings
+    except UserFacingError as exc:  # its port is taken: the app still starts, and says so
+        log.warning("Local API not started: %s", exc)
+        window.statusBar().showMessage(f"Local API not started: {exc}")
 
     def close() -> None:
+        services.api.stop()
         tasks.wait()
         bridge.detach()
         db.close()

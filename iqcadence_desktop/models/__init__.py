@@ -6,11 +6,13 @@ from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
+from iqcadence_desktop.models.integrations import ApiKey, Integration, IntegrationLink, MetricOwner
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
 
 __all__ = [
     "AlertOutcome",
     "AlertState",
+    "ApiKey",
     "AppSetting",
     "AuditEntry",
     "Base",
@@ -18,6 +20,9 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerTag",
+    "Integration",
+    "IntegrationLink",
+    "MetricOwner",
     "Note",
     "PortfolioDaily",
     "SavedMapping",

@@ -58,6 +58,13 @@ class Customer(Base):
     __table_args__ = (
         Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
         Index("ix_customers_deleted_status", "deleted_at", "status"),
+        # The local API pages live customers in these orders (Zapier polls the newest
+        # changes first).
+        Index("ix_customers_live_updated", "deleted_at", "updated_at"),
+        Index("ix_customers_live_created", "deleted_at", "created_at"),
+        Index("ix_customers_live_name", "deleted_at", "name_key"),
+        Index("ix_customers_live_mrr", "deleted_at", "mrr_cents"),
+        Index("ix_customers_live_score", "deleted_at", "score"),
     )
 
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.api import ApiService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
     CustomerService,
     ManagerService,
 )
+from iqcadence_desktop.services.integrations import IntegrationService
 from iqcadence_desktop.services.portfolio import (
     DataHealthService,
     HomeSummaryService,
@@ -62,6 +64,8 @@ class Services:
     home: HomeSummaryService
     reports: ReportService
     records: CustomerRecordsService
+    integrations: IntegrationService
+    api: ApiService
 
 
 def build_services(
@@ -105,4 +109,6 @@ def build_services(
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=ReportService(customers, portfolio, config, settings, clock, alerts.active_for),
         records=CustomerRecordsService(db, clock, audit, events, customers),
+        integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
+        api=ApiService(db, clock, customers, audit, settings, events),
     )

@@ -17,6 +17,7 @@ from iqcadence_desktop.services.customers.fields import (
     Lifecycle,
     Sentiment,
     merge_derived,
+    name_key,
     parse_value,
 )
 from iqcadence_desktop.services.customers.managers import ManagerService
@@ -38,6 +39,7 @@ __all__ = [
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",
+    "name_key",
     "parse_value",
     "ContactDTO",
     "CustomerDTO",

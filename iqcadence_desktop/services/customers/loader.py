@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
@@ -42,6 +43,8 @@ from iqcadence_desktop.services.scoring import (
 from iqcadence_desktop.services.scoring import momentum as momentum_of
 from iqcadence_desktop.services.system import gc_paused
 
+#: Up to this many ids, a read by id looks each one up (tags, last week's score).
+FEW_IDS = 500
 K = TypeVar("K")
 V = TypeVar("V")
 Columns = dict[str, Sequence[Any]]
@@ -52,76 +55,81 @@ def _text(column: Any) -> ColumnElement[Any]:
     return type_coerce(column, String)
 
 
-def _tags_subquery(dialect: str) -> Any:
-    ordered = (
-        select(CustomerTag.customer_id, CustomerTag.tag)
-        .order_by(CustomerTag.customer_id, CustomerTag.tag)
+def _tag_list(dialect: str, tag: Any) -> Any:
+    return func.string_agg(tag, "|") if dialect == "postgresql" else func.group_concat(tag, "|")
+
+
+def _tags_joined(dialect: str) -> Any:
+    """Every customer's tags, aggregated once: the cheap way when reading many customers."""
+    tags = CustomerTag
+    return (
+        select(tags.customer_id, _tag_list(dialect, tags.tag).label("tags"))
+        .group_by(tags.customer_id)
         .subquery()
     )
-    agg = (
-        func.string_agg(ordered.c.tag, "|")
-        if dialect == "postgresql"
-        else func.group_concat(ordered.c.tag, "|")
-    )
-    return (
-        select(ordered.c.customer_id, agg.label("tags")).group_by(ordered.c.customer_id).subquery()
-    )
 
 
-def _week_ago_score(as_of: dt.date) -> Any:
+def _tags_of_each(dialect: str) -> Any:
+    """Each row's tags by a correlated lookup: the cheap way when reading a few."""
+    tags = CustomerTag
+    mine = select(_tag_list(dialect, tags.tag)).where(tags.customer_id == Customer.id)
+    return mine.scalar_subquery()
+
+
+def _week_ago_score() -> Any:
     """The score of the newest snapshot 7-14 days back: one primary-key range per row.
 
-    (A joined GROUP BY subquery made SQLite rescan it for every customer.)
+    (A joined GROUP BY subquery made SQLite rescan it for every customer.) The window
+    comes as parameters, so the statement does not change from day to day.
     """
-    end = as_of.toordinal() - MOMENTUM_DAYS
     snap = ScoreSnapshot
+    window = snap.day.between(bindparam("week_first"), bindparam("week_last"))
     return (
         select(snap.score)
-        .where(snap.customer_id == Customer.id, snap.day.between(end - MOMENTUM_SLACK_DAYS, end))
+        .where(snap.customer_id == Customer.id, window)
         .order_by(snap.day.desc())
         .limit(1)
         .scalar_subquery()
     )
 
 
-def _selected(dialect: str, as_of: dt.date) -> tuple[list[str], Any]:
-    """(column names, the SELECT) for every stored field a DTO needs."""
-    tags, c = _tags_subquery(dialect), Customer
-    columns: dict[str, Any] = {
-        "id": c.id,
-        "name": c.name,
-        "manager": c.manager,
-        "mrr_cents": c.mrr_cents,
-        "tier": c.tier,
-        "lifecycle": c.lifecycle,
-        "sentiment": c.sentiment,
-        "note": c.note,
-        "renewal_date": _text(c.renewal_date),
-        "last_contact_date": _text(c.last_contact_date),
-        "customer_since": _text(c.customer_since),
-        "next_touch": _text(c.next_touch),
-        "created_at": _text(c.created_at),
-        "updated_at": _text(c.updated_at),
-        "deleted_at": _text(c.deleted_at),
-        "scoring_profile_id": c.scoring_profile_id,
-        "logins_30d": c.logins_30d,
-        "feature_adoption_pct": c.feature_adoption_pct,
-        "open_tickets": c.open_tickets,
-        "nps": c.nps,
-        "csat": c.csat,
-        "growth_signal": c.growth_signal,
-        "score_override": c.score_override,
-        "tags": tags.c.tags,
-        "week_ago": _week_ago_score(as_of),
-    }
-    stmt = select(*columns.values()).outerjoin(tags, tags.c.customer_id == c.id)
-    return list(columns), stmt
+def _week_params(as_of: dt.date) -> dict[str, int]:
+    end = as_of.toordinal() - MOMENTUM_DAYS
+    return {"week_first": end - MOMENTUM_SLACK_DAYS, "week_last": end}
+
+
+_NAMES: tuple[str, ...] = (
+    "id", "name", "manager", "mrr_cents", "tier", "lifecycle", "sentiment", "note",
+    "renewal_date", "last_contact_date", "customer_since", "next_touch", "created_at",
+    "updated_at", "deleted_at", "scoring_profile_id", "logins_30d", "feature_adoption_pct",
+    "open_tickets", "nps", "csat", "growth_signal", "score_override",
+)  # fmt: skip
+_DATES = frozenset(
+    {"renewal_date", "last_contact_date", "customer_since", "next_touch"}
+    | {"created_at", "updated_at", "deleted_at"}
+)
+
+
+def _selected(dialect: str, few: bool) -> tuple[list[str], Any]:
+    """(column names, the SELECT) for every stored field a DTO needs.
+
+    `few`: tags by a correlated lookup (a handful of rows) instead of one aggregate of
+    the whole tag table joined in (every row).
+    """
+    c = Customer
+    columns = [_text(c.__table__.c[n]) if n in _DATES else c.__table__.c[n] for n in _NAMES]
+    if few:
+        stmt = select(*columns, _tags_of_each(dialect), _week_ago_score())
+    else:
+        joined = _tags_joined(dialect)
+        stmt = select(*columns, joined.c.tags, _week_ago_score()).outerjoin(
+            joined, joined.c.customer_id == c.id
+        )
+    return [*_NAMES, "tags", "week_ago"], stmt
 
 
 def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
     c = Customer
-    if flt.trash is not None:
-        stmt = stmt.where(c.deleted_at.is_not(None) if flt.trash else c.deleted_at.is_(None))
     for column, value in (
         (c.manager, flt.manager),
         (c.tier, flt.tier),
@@ -129,8 +137,6 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
     ):
         if value:
             stmt = stmt.where(column == value)
-    if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
-        stmt = stmt.where(c.id.in_(flt.ids))
     if flt.tag:
         tagged = select(CustomerTag.customer_id).where(
             func.lower(CustomerTag.tag) == flt.tag.lower()
@@ -141,7 +147,45 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
         stmt = stmt.where(
             c.id.in_(wanted.where(c.manager == flt.manager) if flt.manager else wanted)
         )
-    return stmt
+    return _where_trash(stmt, flt.trash, by_id=False)
+
+
+def _where_trash(stmt: Any, trash: bool | None, by_id: bool) -> Any:
+    if trash is None:
+        return stmt
+    # Read by id, the test is wrapped so SQLite cannot pick the deleted_at index: with
+    # no statistics it would walk every live customer by it (60 ms at 100k) instead of
+    # looking the ids up.
+    deleted: Any = func.coalesce(Customer.deleted_at, None) if by_id else Customer.deleted_at
+    return stmt.where(deleted.is_not(None) if trash else deleted.is_(None))
+
+
+@lru_cache(maxsize=8)
+def _by_ids(dialect: str, trash: bool | None) -> tuple[list[str], Any]:
+    """The statement for reads by id (a detail window, an API call), built once."""
+    names, stmt = _selected(dialect, few=True)
+    stmt = stmt.where(Customer.id.in_(bindparam("ids", expanding=True)))
+    return names, _where_trash(stmt, trash, by_id=True)
+
+
+def _only_ids(flt: CustomerFilter) -> bool:
+    """A read of a few accounts by id and nothing else (the common one-account read)."""
+    plain = not (flt.manager or flt.tier or flt.lifecycle or flt.tag)
+    return plain and flt.ids is not None and len(flt.ids) <= FEW_IDS
+
+
+def _statement(
+    dialect: str, flt: CustomerFilter, as_of: dt.date, first: int | None
+) -> tuple[list[str], Any, dict[str, Any]]:
+    params: dict[str, Any] = _week_params(as_of)
+    if _only_ids(flt):
+        names, stmt = _by_ids(dialect, flt.trash)
+        return names, stmt, {**params, "ids": list(flt.ids or ())}
+    names, stmt = _selected(dialect, few=first is not None)
+    stmt = _filtered(stmt, flt, first)
+    if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
+        stmt = stmt.where(Customer.id.in_(flt.ids))
+    return names, stmt, params
 
 
 def load_customers(
@@ -157,10 +201,10 @@ def load_customers(
     `first=N` returns only the first N live customers by name, fast at any size, so a
     table can paint at once and fill in the rest when the full read arrives.
     """
-    names, stmt = _selected(session.get_bind().dialect.name, as_of)
+    names, stmt, params = _statement(session.get_bind().dialect.name, flt, as_of, first)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
     with gc_paused():
-        rows = sorted(session.connection().execute(_filtered(stmt, flt, first)), key=itemgetter(1))
+        rows = sorted(session.connection().execute(stmt, params), key=itemgetter(1))
         if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
             wanted = set(flt.ids)  # too many for one IN (...): filter here instead
             rows = [r for r in rows if r[0] in wanted]
@@ -189,7 +233,7 @@ def _complete(
     )
     cols["shown_score"] = [shown_score(s) for s in scored.scores]
     cols["manual_score"] = [o is not None for o in cols["score_override"]]
-    cols["tags"] = _once(cols["tags"], lambda v: tuple(v.split("|")) if v else ())
+    cols["tags"] = _once(cols["tags"], lambda v: tuple(sorted(v.split("|"))) if v else ())
     cols["scoring_profile"] = _profile_names(session, cols["scoring_profile_id"])
     cols["momentum"] = [
         momentum_of(s, w) for s, w in zip(scored.scores, cols["week_ago"], strict=True)

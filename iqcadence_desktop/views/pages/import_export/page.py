@@ -22,6 +22,7 @@ from iqcadence_desktop.paths import data_dir
 from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.services.system import backup_name
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.pages.import_export.crm_import import CrmImportTab
 from iqcadence_desktop.views.pages.import_export.wizard import ImportWizard
 from iqcadence_desktop.views.widgets.common import button_row
 
@@ -40,7 +41,12 @@ class ImportExportPage(Page):
         title.setProperty("role", "page-title")
         self.wizard = ImportWizard(ctx)
         self.tabs = QTabWidget()
+        self.crm = CrmImportTab(ctx)
+        self.crm.settings_requested.connect(
+            lambda: self.navigation_requested.emit("settings", {"section": "integrations"})
+        )
         self.tabs.addTab(self.wizard, "Import CSV")
+        self.tabs.addTab(self.crm, "Import from CRM")
         self.tabs.addTab(self._build_export_tab(), "Export && backup")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -95,6 +101,7 @@ class ImportExportPage(Page):
 
     def refresh(self) -> None:
         super().refresh()
+        self.crm.refresh()
         manager = self.ctx.manager
         self.scope.clear()
         self.scope.addItem("The whole portfolio", None)

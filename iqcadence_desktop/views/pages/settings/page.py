@@ -6,10 +6,12 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWid
 
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.settings.alerts import AlertsSection, SystemSection
+from iqcadence_desktop.views.pages.settings.api_section import ApiSection
 from iqcadence_desktop.views.pages.settings.branding import BrandingSection
 from iqcadence_desktop.views.pages.settings.cadence import CadenceSection
 from iqcadence_desktop.views.pages.settings.distribution import DistributionSection
 from iqcadence_desktop.views.pages.settings.health import HealthSection
+from iqcadence_desktop.views.pages.settings.integrations import IntegrationsSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
@@ -46,6 +48,8 @@ class SettingsPage(Page):
         self.branding = BrandingSection(ctx)
         self.alerts = AlertsSection(ctx)
         self.system = SystemSection(ctx)
+        self.integrations = IntegrationsSection(ctx)
+        self.api = ApiSection(ctx)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         self.sections: dict[str, QWidget] = {}
@@ -59,6 +63,8 @@ class SettingsPage(Page):
             ("health", "Data health", self.health, False),
             ("branding", "Branding && you", self.branding, True),
             ("alerts", "Alert rules", self.alerts, True),
+            ("integrations", "Integrations", self.integrations, True),
+            ("api", "API", self.api, True),
             ("system", "System", self.system, True),
         ):
             self.sections[key] = widget
@@ -81,6 +87,10 @@ class SettingsPage(Page):
         super().refresh()
         for section in self.sections.values():
             section.refresh()  # type: ignore[attr-defined]
+
+    def apply_navigation(self, params: dict[str, object]) -> None:
+        if params.get("section") in self.sections:
+            self.show_section(str(params["section"]))
 
     def show_section(self, key: str) -> None:
         self.tabs.setCurrentIndex(list(self.sections).index(key))
