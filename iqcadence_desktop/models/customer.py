@@ -58,6 +58,10 @@ class Customer(Base):
     __table_args__ = (
         Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
         Index("ix_customers_deleted_status", "deleted_at", "status"),
+        # The Calendar's month ranges (migration 0008).
+        Index("ix_customers_renewal_date", "renewal_date"),
+        Index("ix_customers_next_touch", "next_touch"),
+        Index("ix_customers_last_contact", "last_contact_date"),
     )
 
 

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.analytics import (
+    CalendarService,
+    HelpService,
+    PerformanceService,
+    SegmentService,
+    TrendService,
+)
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
@@ -63,6 +70,11 @@ class Services:
     reports: ReportService
     records: CustomerRecordsService
     customer_rows: CustomerRowsService
+    segments: SegmentService
+    trends: TrendService
+    performance: PerformanceService
+    calendar: CalendarService
+    help: HelpService
 
 
 def build_services(
@@ -107,6 +119,11 @@ def build_services(
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
         records=CustomerRecordsService(db, clock, audit, events, customers),
         customer_rows=CustomerRowsService(db, clock, config),
+        segments=SegmentService(db, clock, config),
+        trends=TrendService(db, clock),
+        performance=PerformanceService(db, clock, config, alerts),
+        calendar=CalendarService(db, clock, config),
+        help=HelpService(config),
     )
 
 
