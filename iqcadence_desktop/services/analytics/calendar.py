@@ -102,7 +102,11 @@ class CalendarService:
         last = dt.date(year, month, cal.monthrange(year, month)[1])
         config = self._config.current()
         with self._db.session() as s:
-            rows = s.connection().execute(_query(first, last, manager, config)).all()
+            found = s.connection().execute(_query(first, last, manager, config)).all()
+        # Trashed and churned accounts are dropped here, not in SQL: a condition on them
+        # would tempt SQLite to walk the (mostly empty) deleted_at index instead of the
+        # three date indexes.
+        rows = [r[2:] for r in found if r[0] is None and r[1] != "churned"]
         scored = score_rows([r[7:] for r in rows], today, config, self._config.weights_for)
         events = []
         for i, r in enumerate(rows):
@@ -137,10 +141,17 @@ def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringCo
     overdue = [c.overdue for c in config.cadence.values()] or [0]
     c = Customer
     stmt = select(
-        c.id, c.name, c.manager, c.tier, c.mrr_cents, c.renewal_date, c.next_touch, *SIGNAL_COLUMNS
+        c.deleted_at,
+        c.lifecycle,
+        c.id,
+        c.name,
+        c.manager,
+        c.tier,
+        c.mrr_cents,
+        c.renewal_date,
+        c.next_touch,
+        *SIGNAL_COLUMNS,
     ).where(
-        c.deleted_at.is_(None),
-        c.lifecycle != "churned",
         or_(
             c.renewal_date.between(first, last),
             c.next_touch.between(first, last),

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, ScoreSnapshot
@@ -47,6 +47,6 @@ def score_matrix(session: Session, book: Book, days: list[int], manager: str | N
 
 
 def first_history_day(session: Session) -> dt.date | None:
-    """The oldest day any snapshot exists for (the index answers it at once)."""
-    day = session.scalar(select(ScoreSnapshot.day).order_by(ScoreSnapshot.day).limit(1))
+    """The oldest day any snapshot exists for (min() is one seek on the day index)."""
+    day = session.scalar(select(func.min(ScoreSnapshot.day)))
     return None if day is None else dt.date.fromordinal(day)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import AuditEntry, Customer, ScoreSnapshot
@@ -176,10 +176,9 @@ def _week_ago(s: Session, book: Book, day: dt.date) -> FloatArray:
     """Each account's score on the newest snapshot day 7-14 days back (NaN if none)."""
     target = day.toordinal() - MOVEMENT_DAYS
     found = s.scalar(
-        select(ScoreSnapshot.day)
-        .where(ScoreSnapshot.day.between(target - MOVEMENT_SLACK, target))
-        .order_by(ScoreSnapshot.day.desc())
-        .limit(1)
+        select(func.max(ScoreSnapshot.day)).where(
+            ScoreSnapshot.day.between(target - MOVEMENT_SLACK, target)
+        )
     )
     out = np.full(len(book), np.nan)
     if found is None:

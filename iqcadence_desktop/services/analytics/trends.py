@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import ValidationError
@@ -226,8 +226,8 @@ def movers(
     """The biggest rises and falls of the metric between the first and the last day of
     the range that have snapshots (accounts present on both days; two indexed reads)."""
     day = ScoreSnapshot.day
-    first = s.scalar(select(day).where(day >= start.toordinal()).order_by(day).limit(1))
-    last = s.scalar(select(day).where(day <= end.toordinal()).order_by(day.desc()).limit(1))
+    first = s.scalar(select(func.min(day)).where(day >= start.toordinal()))
+    last = s.scalar(select(func.max(day)).where(day <= end.toordinal()))
     if first is None or last is None or first >= last:
         return (), ()
     before, after = _values_on(s, metric, manager, first), _values_on(s, metric, manager, last)
