@@ -150,6 +150,7 @@ class CalendarPage(Page):
         body.addWidget(agenda)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
+        body.setSizes([600, 400])  # scaled to the real width: 3 parts grid, 2 agenda
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
