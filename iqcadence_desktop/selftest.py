@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 _T_IMPORT = time.perf_counter()
 #: Qt messages that are harmless under the offscreen platform (it cannot size native windows).
 QT_ALLOWED = ("This plugin does not support propagateSizeHints()",)
+#: Background steps a page may chain while it loads (the self-test waits for each).
+LOAD_STEPS = 4
 #: Files the packaged app must carry (relative to iqcadence_desktop/resources).
 REQUIRED_RESOURCES = (
     ("icons", "iqcadence.png"),
@@ -291,8 +293,11 @@ def _visit_pages(
             page = run.window.pages[cls.PAGE_ID]
             page.refresh()
             app.processEvents()
-            run.window.ctx.tasks.wait()  # pages load in the background; picture them loaded
-            app.processEvents()
+            # Pages load in the background, some in steps (figures, then details): let
+            # every step finish so the picture shows the page loaded.
+            for _step in range(LOAD_STEPS):
+                run.window.ctx.tasks.wait()
+                app.processEvents()
             entry = {
                 "id": cls.PAGE_ID,
                 "title": cls.TITLE,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,9 +29,13 @@ def sample_days(first: int, last: int, max_points: int) -> list[int]:
 
 def score_matrix(session: Session, book: Book, days: list[int], manager: str | None) -> FloatArray:
     """Scores of the book's accounts on these days: one row per account, NaN = none."""
-    matrix = np.full((len(book), len(days)), np.nan)
-    if not days or not len(book):
-        return matrix
+    return matrix_from(book, days, score_records(session, days, manager))
+
+
+def score_records(session: Session, days: list[int], manager: str | None) -> npt.NDArray[Any]:
+    """(customer_id, day, score) of every scored snapshot on these days (RECORD rows)."""
+    if not days:
+        return np.zeros(0, RECORD)
     snap = ScoreSnapshot
     stmt = select(snap.customer_id, snap.day, snap.score).where(
         snap.day.in_(days), snap.score.is_not(None)
@@ -38,7 +44,14 @@ def score_matrix(session: Session, book: Book, days: list[int], manager: str | N
         stmt = stmt.where(
             snap.customer_id.in_(select(Customer.id).where(Customer.manager == manager))
         )
-    records = fetch_records(session, stmt, RECORD)
+    return fetch_records(session, stmt, RECORD)
+
+
+def matrix_from(book: Book, days: list[int], records: npt.NDArray[Any]) -> FloatArray:
+    """Place snapshot records in an accounts x days matrix (NaN where none)."""
+    matrix = np.full((len(book), len(days)), np.nan)
+    if not days or not len(book) or not len(records):
+        return matrix
     rows = book.index_of(records["customer_id"])
     cols = np.searchsorted(np.asarray(days), records["day"])
     keep = rows >= 0

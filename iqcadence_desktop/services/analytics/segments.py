@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.models.db import Database
@@ -26,8 +27,10 @@ from iqcadence_desktop.services.analytics.book import (
 )
 from iqcadence_desktop.services.analytics.history import (
     first_history_day,
+    matrix_from,
     sample_days,
     score_matrix,
+    score_records,
 )
 from iqcadence_desktop.services.analytics.narrative import compare_text
 from iqcadence_desktop.services.scoring import TIER_LABELS, TIERS, ConfigService
@@ -101,6 +104,19 @@ class SegmentBase:
         return len(self.book) == 0
 
 
+class TrendHistory(NamedTuple):
+    """Snapshot scores on the trend's sample days (RECORD rows), not yet tied to a book."""
+
+    days: tuple[int, ...]
+    records: npt.NDArray[Any]
+
+
+def attach_trend(base: SegmentBase, trend: TrendHistory) -> SegmentBase:
+    """The base with each account's trend filled in (no database access)."""
+    matrix = matrix_from(base.book, list(trend.days), trend.records)
+    return SegmentBase(base.book, tuple(dt.date.fromordinal(d) for d in trend.days), matrix)
+
+
 class SegmentSeries(NamedTuple):
     """A segment's average score on each sample day (None = no data that day)."""
 
@@ -139,13 +155,16 @@ class SegmentService:
         return self.with_trend(base, manager) if trend else base
 
     def with_trend(self, base: SegmentBase, manager: str | None = None) -> SegmentBase:
-        """`base` plus an 11-point, 30-day score history per account (a second read, so a
-        page can show the figures first and draw the small trend lines a moment later)."""
-        day = base.book.as_of.toordinal()
+        """`base` plus an 11-point, 30-day score history per account."""
+        return attach_trend(base, self.trend(manager, base.book.as_of))
+
+    def trend(self, manager: str | None = None, as_of: dt.date | None = None) -> TrendHistory:
+        """The last 30 days of scores, 11 days of them, for `attach_trend`. A read of its
+        own, so a page can run it beside `load(trend=False)` and show figures first."""
+        day = (as_of or self._clock.today()).toordinal()
         days = sample_days(day - TREND_DAYS, day, TREND_POINTS)
         with self._db.session() as s:
-            matrix = score_matrix(s, base.book, days, manager)
-        return SegmentBase(base.book, tuple(dt.date.fromordinal(d) for d in days), matrix)
+            return TrendHistory(tuple(days), score_records(s, days, manager))
 
     def segments(
         self, grouping: str, manager: str | None = None, as_of: dt.date | None = None

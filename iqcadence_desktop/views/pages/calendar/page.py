@@ -55,7 +55,6 @@ AGENDA = (
     Column("Date", lambda e: f"{e.day:%d %b}", lambda e: e.day),
     Column("Manager", lambda e: e.manager or "—", lambda e: (e.manager or "").lower()),
 )
-CUSTOMER_WIDTH = 150
 
 
 def _step(year: int, month: int, step: int) -> tuple[int, int]:
@@ -110,9 +109,9 @@ class CalendarPage(Page):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, CUSTOMER_WIDTH)
-        header.setStretchLastSection(True)
+        # The customer's name takes what is left (elided when narrow): no sideways scroll.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         return table
 
     def _nav_button(self, text: str, name: str, tip: str) -> QToolButton:
@@ -201,9 +200,9 @@ class CalendarPage(Page):
         )
 
     def _on_month_loaded(self, generation: int, view: MonthView, has_accounts: bool) -> None:
+        self.busy.stop()
         if generation != self._generation:
             return
-        self.busy.stop()
         if not has_accounts:
             self._show_empty()
             return

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -228,12 +227,12 @@ class CsmPerformancePage(Page):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.detail_title)
         lower_layout.addWidget(self.tabs, 1)
-        self.leader_table.setMinimumHeight(150)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(top)
-        body.addWidget(lower)
-        body.setStretchFactor(0, 2)
-        body.setStretchFactor(1, 3)
+        self.leader_table.setMinimumHeight(170)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(top, 2)
+        body_layout.addWidget(lower, 3)
         self._stack.addWidget(body)
         self._stack.addWidget(self.empty)
         title_row = QHBoxLayout()
@@ -273,9 +272,9 @@ class CsmPerformancePage(Page):
         )
 
     def _on_board_loaded(self, generation: int, board: Leaderboard) -> None:
+        self.busy.stop()
         if generation != self._generation:
             return
-        self.busy.stop()
         self.board = board
         if board.empty:
             self._show_empty()
@@ -321,9 +320,9 @@ class CsmPerformancePage(Page):
         )
 
     def _on_detail_loaded(self, generation: int, detail: CsmDetail) -> None:
+        self.busy.stop()
         if generation != self._detail_generation:
             return
-        self.busy.stop()
         self.detail = detail
         self.accounts.set_rows(detail.accounts)
         self.focus.set_rows(detail.focus)

@@ -28,6 +28,8 @@ from iqcadence_desktop.services.analytics import (
     Comparison,
     Segment,
     SegmentBase,
+    TrendHistory,
+    attach_trend,
     group,
 )
 from iqcadence_desktop.views.pages.base import Page, PageContext
@@ -116,6 +118,7 @@ class SegmentsPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.base: SegmentBase | None = None
+        self._trend: TrendHistory | None = None
         self.segments: list[Segment] = []
         self.comparison: Comparison | None = None
         self._generation = 0
@@ -196,45 +199,48 @@ class SegmentsPage(Page):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Two reads side by side: the figures paint as soon as the book is in; the
+        30-day lines are drawn when their history arrives."""
         super().refresh()
         self._generation += 1
+        self._trend = None
         generation, manager = self._generation, self.ctx.manager
-        service = self.ctx.services.segments
-        self.compare.set_today(self.ctx.services.clock.today())
+        service, today = self.ctx.services.segments, self.ctx.services.clock.today()
+        self.compare.set_today(today)
+        self.busy.start()
         self.busy.start()
         self.ctx.tasks.run(
-            lambda _token: service.load(manager, trend=False),
+            lambda _token: service.load(manager, today, trend=False),
             owner=self,
             lane=Lane.READ,
             on_success=lambda base: self._on_base_loaded(generation, base),
             on_error=self._on_load_failed,
         )
-
-    def _on_base_loaded(self, generation: int, base: SegmentBase) -> None:
-        if generation != self._generation:
-            return
-        self.busy.stop()
-        self.base = base
-        self._regroup(reset_checks=True)
-        if base.empty:
-            return
-        self.run_comparison()
-        service, manager = self.ctx.services.segments, self.ctx.manager
-        self.busy.start()
         self.ctx.tasks.run(
-            lambda _token: service.with_trend(base, manager),
+            lambda _token: service.trend(manager, today),
             owner=self,
             lane=Lane.READ,
-            on_success=lambda full: self._on_trend_loaded(generation, full),
+            on_success=lambda trend: self._on_trend_loaded(generation, trend),
             on_error=self._on_load_failed,
         )
 
-    def _on_trend_loaded(self, generation: int, base: SegmentBase) -> None:
+    def _on_base_loaded(self, generation: int, base: SegmentBase) -> None:
+        self.busy.stop()
         if generation != self._generation:
             return
+        self.base = base if self._trend is None else attach_trend(base, self._trend)
+        self._regroup(reset_checks=True)
+        if not base.empty:
+            self.run_comparison()
+
+    def _on_trend_loaded(self, generation: int, trend: TrendHistory) -> None:
         self.busy.stop()
-        self.base = base
-        self._regroup(reset_checks=False)
+        if generation != self._generation:
+            return
+        self._trend = trend
+        if self.base is not None and self.base.trend is None:
+            self.base = attach_trend(self.base, trend)
+            self._regroup(reset_checks=False)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.busy.stop()

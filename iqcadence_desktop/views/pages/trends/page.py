@@ -167,6 +167,9 @@ class TrendsPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet(
+            "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
+        )
         card_layout.addWidget(scroll, 1)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(card)
@@ -178,6 +181,7 @@ class TrendsPage(Page):
         body.addWidget(bottom)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
+        body.setSizes([420, 280])  # scaled to the real height
         self._stack.addWidget(body)
         self._stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
@@ -230,9 +234,9 @@ class TrendsPage(Page):
         )
 
     def _on_view_loaded(self, generation: int, view: TrendView) -> None:
+        self.busy.stop()
         if generation != self._generation:
             return  # a newer request is on its way
-        self.busy.stop()
         self.view = view
         if view.history_start is None:
             self._show_empty()
