@@ -27,6 +27,7 @@ def test_tiers_then_tags_with_trends_and_a_comparison(qtbot: QtBot, ctx: PageCon
     assert [s.label for s in p.segments] == ["Enterprise", "Mid-Market", "SMB"]
     assert p.model.rowCount() == 3 and sum(s.customers for s in p.segments) <= 40
     assert all(len(s.trend) == 11 for s in p.segments)  # the second read arrived
+    qtbot.waitUntil(lambda: p.comparison is not None)  # drawn right after the figures
     assert p.comparison is not None and len(p.comparison.series) == 3
     assert "counted where it is now" in p.compare.analysis.text()
     p.grouping.setCurrentIndex(p.grouping.findData("tag"))

@@ -133,6 +133,13 @@ class CalendarPage(Page):
             title_row.addWidget(widget)
         title_row.addSpacing(12)
         title_row.addWidget(self.export_button)
+        self._controls: list[QWidget] = [
+            self.prev_button,
+            self.month_label,
+            self.next_button,
+            self.today_button,
+            self.export_button,
+        ]
         legend = QLabel(_legend())
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setWordWrap(True)
@@ -207,6 +214,7 @@ class CalendarPage(Page):
             self._show_empty()
             return
         self._stack.setCurrentIndex(0)
+        self._show_controls(True)
         selected = self.grid.selected
         self.view = view
         self.grid.set_view(view, selected)
@@ -240,6 +248,12 @@ class CalendarPage(Page):
             ),
         )
         self._stack.setCurrentWidget(self.empty)
+        self._show_controls(False)
+
+    def _show_controls(self, shown: bool) -> None:
+        """Months and export mean nothing without accounts."""
+        for widget in self._controls:
+            widget.setVisible(shown)
 
     def _show_agenda(self, *_args: object) -> None:
         if self.view is None:

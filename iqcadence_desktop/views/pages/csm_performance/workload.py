@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from iqcadence_desktop.services.analytics import Leaderboard
@@ -22,15 +23,10 @@ class WorkloadChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workload_chart")
-        self.plot = pg.PlotWidget(background=Color.SURFACE)
-        item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=False, y=True, alpha=0.15)
-        style_axis(item.getAxis("left"), "% of team median")
-        style_axis(item.getAxis("bottom"), "Manager")
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMinimumHeight(150)
+        # Built when the tab is first shown: it sits behind a tab, and pyqtgraph's set-up
+        # would otherwise delay the page's first paint.
+        self.plot: pg.PlotWidget | None = None
+        self.board: Leaderboard | None = None
         self.caption = muted()
         self.legend = QLabel(
             legend_html(
@@ -42,12 +38,27 @@ class WorkloadChart(QWidget):
             )
         )
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.caption)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.legend)
+        self._layout.addWidget(self.caption)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.plot is None:
+            self.plot = _plot()
+            self._layout.insertWidget(1, self.plot, 1)
+            if self.board is not None:
+                self.show_board(self.board)
 
     def show_board(self, board: Leaderboard) -> None:
+        self.board = board
+        self.caption.setText(
+            f"Team median: {board.median_customers:,.0f} accounts and "
+            f"{money(int(board.median_mrr_cents))} MRR per manager. A bar above the dashed "
+            "line is a bigger book than the median manager's."
+        )
+        if self.plot is None:
+            return
         item = self.plot.getPlotItem()
         item.clear()
         rows = board.rows
@@ -67,11 +78,19 @@ class WorkloadChart(QWidget):
         item.getAxis("bottom").setTicks([[(i, _short(r.label)) for i, r in enumerate(rows)]])
         item.setXRange(-0.7, len(rows) - 0.3, padding=0)
         item.setYRange(0, max(max(accounts), max(mrr), 120) * 1.1, padding=0)
-        self.caption.setText(
-            f"Team median: {board.median_customers:,.0f} accounts and "
-            f"{money(int(board.median_mrr_cents))} MRR per manager. A bar above the dashed "
-            "line is a bigger book than the median manager's."
-        )
+
+
+def _plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget(background=Color.SURFACE)
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.showGrid(x=False, y=True, alpha=0.15)
+    style_axis(item.getAxis("left"), "% of team median")
+    style_axis(item.getAxis("bottom"), "Manager")
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMinimumHeight(150)
+    return plot
 
 
 def _share(value: float, median: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,7 +54,12 @@ class ComparisonPanel(QWidget):
             edit.setDisplayFormat("d MMM yyyy")
         self.title = QLabel("Compare segments")
         self.title.setProperty("role", "section-title")
-        self.plot = date_plot("Average health score (points, 0–100)")
+        # The chart is built on first use: pyqtgraph's set-up would otherwise delay the
+        # page's first paint, and the comparison arrives a moment after the figures.
+        self.plot: pg.PlotWidget | None = None
+        self.hover: HoverReadout | None = None
+        self._chart = QVBoxLayout()
+        self._waiting = muted("The comparison chart appears here.")
         self.legend = QLabel()
         self.legend.setObjectName("compare_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -62,7 +68,6 @@ class ComparisonPanel(QWidget):
         self.analysis = muted()
         self.analysis.setObjectName("compare_analysis")
         self.analysis.setTextFormat(Qt.TextFormat.PlainText)
-        self.hover = HoverReadout(self.plot, self.readout, "Point at the chart to read a day.")
         self._build()
         self._apply_preset()
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
@@ -78,11 +83,10 @@ class ComparisonPanel(QWidget):
         controls.addWidget(QLabel("to"))
         controls.addWidget(self.end_edit)
         body = QHBoxLayout()
-        chart = QVBoxLayout()
-        chart.addWidget(self.plot, 1)
-        chart.addWidget(self.legend)
-        chart.addWidget(self.readout)
-        body.addLayout(chart, 3)
+        self._chart.addWidget(self._waiting, 1)
+        self._chart.addWidget(self.legend)
+        self._chart.addWidget(self.readout)
+        body.addLayout(self._chart, 3)
         body.addWidget(self.analysis, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,14 +121,24 @@ class ComparisonPanel(QWidget):
         self.preset.blockSignals(False)
         self.range_changed.emit()
 
+    def _ensure_plot(self) -> tuple[pg.PlotWidget, HoverReadout]:
+        if self.plot is None or self.hover is None:
+            self.plot = date_plot("Average health score (points, 0–100)")
+            self.hover = HoverReadout(self.plot, self.readout, "Point at the chart to read a day.")
+            self._chart.replaceWidget(self._waiting, self.plot)
+            self._waiting.deleteLater()
+        return self.plot, self.hover
+
     def clear(self, message: str) -> None:
-        self.plot.getPlotItem().clear()
+        if self.plot is not None and self.hover is not None:
+            self.plot.getPlotItem().clear()
+            self.hover.set_days((), lambda _i: "")
         self.legend.clear()
         self.analysis.setText(message)
-        self.hover.set_days((), lambda _i: "")
 
     def show_comparison(self, c: Comparison) -> None:
-        item = self.plot.getPlotItem()
+        plot, hover = self._ensure_plot()
+        item = plot.getPlotItem()
         item.clear()
         entries = [(Color.MUTED, c.reference.label, True)]
         line(item, c.days, c.reference.values, Color.MUTED, c.reference.label, dashed=True)
@@ -134,7 +148,7 @@ class ComparisonPanel(QWidget):
             entries.append((color, name, False))
         self.legend.setText(legend_html(entries))
         self.analysis.setText("\n\n".join(c.analysis))
-        self.hover.set_days(c.days, lambda i: _readout(c, i))
+        hover.set_days(c.days, lambda i: _readout(c, i))
 
 
 def _day(q: QDate) -> dt.date:

@@ -166,7 +166,8 @@ class SegmentsPage(Page):
         title_row = QHBoxLayout()
         title_row.addWidget(page_title(self.TITLE))
         title_row.addStretch(1)
-        title_row.addWidget(QLabel("Group by:"))
+        self.grouping_label = QLabel("Group by:")
+        title_row.addWidget(self.grouping_label)
         title_row.addWidget(self.grouping)
         title_row.addWidget(self.open_button)
         content = QSplitter(Qt.Orientation.Vertical)
@@ -230,8 +231,8 @@ class SegmentsPage(Page):
             return
         self.base = base if self._trend is None else attach_trend(base, self._trend)
         self._regroup(reset_checks=True)
-        if not base.empty:
-            self.run_comparison()
+        if not base.empty:  # after this paint: the figures first, the chart next
+            QTimer.singleShot(0, self, self.run_comparison)
 
     def _on_trend_loaded(self, generation: int, trend: TrendHistory) -> None:
         self.busy.stop()
@@ -255,6 +256,7 @@ class SegmentsPage(Page):
             self._show_empty()
             return
         self._stack.setCurrentIndex(0)
+        self._show_controls(True)
         key = str(self.grouping.currentData())
         self.segments = group(self.base, key)
         header = self.table.horizontalHeader()
@@ -283,7 +285,13 @@ class SegmentsPage(Page):
                 (("import_export", "Import a CSV file…"), ("home", "Go to Home Base")),
             )
         self._stack.setCurrentWidget(self.empty)
+        self._show_controls(False)
         self.compare.clear("")
+
+    def _show_controls(self, shown: bool) -> None:
+        """Grouping and drill-down mean nothing without accounts."""
+        for widget in (self.grouping, self.grouping_label, self.open_button):
+            widget.setVisible(shown)
 
     # -- comparison --------------------------------------------------------------------
     def run_comparison(self) -> None:

@@ -142,7 +142,9 @@ class TrendsPage(Page):
         title_row.addWidget(page_title(self.TITLE))
         title_row.addStretch(1)
         title_row.addLayout(self._range_buttons())
-        controls = QHBoxLayout()
+        self.controls = QWidget()
+        controls = QHBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         for widget in (
             QLabel("Metric:"),
             self.metric_combo,
@@ -186,7 +188,7 @@ class TrendsPage(Page):
         self._stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.addLayout(title_row)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
         layout.addWidget(self.busy)
         layout.addWidget(self._stack, 1)
 
@@ -242,6 +244,9 @@ class TrendsPage(Page):
             self._show_empty()
             return
         self._stack.setCurrentIndex(0)
+        self.controls.show()
+        for button in self.ranges.buttons():
+            button.show()
         self.chart.show_view(view)
         self.analysis.setText("\n\n".join(view.analysis))
         fmt = METRICS[view.request.metric].fmt
@@ -269,6 +274,9 @@ class TrendsPage(Page):
             (("import_export", "Import a CSV file…"), ("home", "Go to Home Base")),
         )
         self._stack.setCurrentWidget(self.empty)
+        self.controls.hide()
+        for button in self.ranges.buttons():
+            button.hide()
 
     # -- slots -------------------------------------------------------------------------
     def _on_request_changed(self, *_args: object) -> None:
