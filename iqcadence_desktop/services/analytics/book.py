@@ -9,7 +9,10 @@ them (decay to the day, profiles, manual overrides), so the numbers always agree
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +85,9 @@ def load_book(
     ).where(Customer.deleted_at.is_(None))
     if manager:
         stmt = stmt.where(Customer.manager == manager)
-    rows = session.connection().execute(stmt.order_by(Customer.id)).all()
-    scored = score_rows([r[5:] for r in rows], as_of, config, weights_for)
+    with _gc_paused():
+        rows = [_with_date(r) for r in fetch_plain(session, stmt.order_by(Customer.id))]
+        scored = score_rows([r[5:] for r in rows], as_of, config, weights_for)
     ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
     tags = _tags(session, manager)
     return Book(
@@ -97,6 +101,31 @@ def load_book(
         scored.statuses,
         [tags.get(int(i), ()) for i in ids],
     )
+
+
+#: Position of last_contact_date in the book query (5 stored columns, then SIGNAL_COLUMNS).
+_CONTACT = 5 + 6
+
+
+def _with_date(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The raw row with its last-contact date as a date (SQLite hands back ISO text)."""
+    value = row[_CONTACT]
+    if value is None or isinstance(value, dt.date):
+        return row
+    return (*row[:_CONTACT], dt.date.fromisoformat(value), *row[_CONTACT + 1 :])
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while ten thousands of short-lived rows are built
+    (a collection pass in the middle costs more than the whole read)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _tags(session: Session, manager: str | None) -> dict[int, tuple[str, ...]]:

@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.models import Customer, PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.analytics.fetch import fetch_plain
+from iqcadence_desktop.services.analytics.fetch import RECORD, fetch_plain, fetch_records
 from iqcadence_desktop.services.analytics.history import first_history_day
 from iqcadence_desktop.services.analytics.metrics import (
     BAND_KEYS,
@@ -224,36 +226,75 @@ def movers(
     s: Session, metric: Metric, manager: str | None, start: dt.date, end: dt.date
 ) -> tuple[tuple[Mover, ...], tuple[Mover, ...]]:
     """The biggest rises and falls of the metric between the first and the last day of
-    the range that have snapshots (accounts present on both days; two indexed reads)."""
+    the range that have snapshots, among live accounts present on both days.
+
+    Two reads of one day each (for the health score the day index covers them), the
+    changes worked out with numpy, and names read only for the accounts listed."""
     day = ScoreSnapshot.day
     first = s.scalar(select(func.min(day)).where(day >= start.toordinal()))
     last = s.scalar(select(func.max(day)).where(day <= end.toordinal()))
     if first is None or last is None or first >= last:
         return (), ()
-    before, after = _values_on(s, metric, manager, first), _values_on(s, metric, manager, last)
-    moved = [
-        Mover(cid, name, mgr, a * metric.scale, after[cid][2] * metric.scale)
-        for cid, (name, mgr, a) in before.items()
-        if cid in after and after[cid][2] != a
-    ]
-    rises = sorted((m for m in moved if m.change > 0), key=lambda m: (-m.change, m.name))
-    falls = sorted((m for m in moved if m.change < 0), key=lambda m: (m.change, m.name))
-    return tuple(rises[:MOVERS]), tuple(falls[:MOVERS])
+    before, after = _values_on(s, metric, first), _values_on(s, metric, last)
+    ids = np.intersect1d(before["customer_id"], after["customer_id"], assume_unique=True)
+    ids = np.intersect1d(ids, _live_ids(s, manager), assume_unique=True)
+    a = before["value"][np.searchsorted(before["customer_id"], ids)]
+    b = after["value"][np.searchsorted(after["customer_id"], ids)]
+    change = b - a
+    rise = _top(ids, change, a, b, change > 0, -change)
+    fall = _top(ids, change, a, b, change < 0, change)
+    names = _names(s, [m[0] for m in (*rise, *fall)])
+    made = {
+        sign: tuple(
+            sorted(
+                (
+                    Mover(cid, *names[cid], v0 * metric.scale, v1 * metric.scale)
+                    for cid, v0, v1 in found
+                ),
+                key=lambda m: (-abs(m.change), m.name),
+            )[:MOVERS]
+        )
+        for sign, found in (("up", rise), ("down", fall))
+    }
+    return made["up"], made["down"]
 
 
-def _values_on(
-    s: Session, metric: Metric, manager: str | None, day: int
-) -> dict[int, tuple[str, str | None, float]]:
-    """{customer id: (name, manager, value)} of live accounts with a value that day."""
+def _top(
+    ids: npt.NDArray[np.int64],
+    change: npt.NDArray[np.float64],
+    a: npt.NDArray[np.float64],
+    b: npt.NDArray[np.float64],
+    keep: npt.NDArray[np.bool_],
+    order: npt.NDArray[np.float64],
+) -> list[tuple[int, float, float]]:
+    """Up to 2 x MOVERS candidates (ties at the cut are settled by name later)."""
+    picked = np.flatnonzero(keep)
+    picked = picked[np.argsort(order[picked], kind="stable")[: 2 * MOVERS]]
+    return [(int(ids[i]), float(a[i]), float(b[i])) for i in picked]
+
+
+def _values_on(s: Session, metric: Metric, day: int) -> npt.NDArray[Any]:
+    """(customer_id, day, value) of every snapshot with a value that day, by customer."""
     column = getattr(ScoreSnapshot, metric.snapshot)
-    stmt = (
-        select(Customer.id, Customer.name, Customer.manager, column)
-        .join(Customer, Customer.id == ScoreSnapshot.customer_id)
-        .where(ScoreSnapshot.day == day, column.is_not(None), Customer.deleted_at.is_(None))
+    stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.day, column).where(
+        ScoreSnapshot.day == day, column.is_not(None)
     )
+    records = fetch_records(s, stmt, RECORD)
+    return records[np.argsort(records["customer_id"], kind="stable")]
+
+
+def _live_ids(s: Session, manager: str | None) -> npt.NDArray[np.int64]:
+    stmt = select(Customer.id).where(Customer.deleted_at.is_(None))
     if manager:
         stmt = stmt.where(Customer.manager == manager)
-    return {int(r[0]): (r[1], r[2], float(r[3])) for r in fetch_plain(s, stmt)}
+    return np.unique(np.fromiter((r[0] for r in fetch_plain(s, stmt)), np.int64))
+
+
+def _names(s: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    if not ids:
+        return {}
+    stmt = select(Customer.id, Customer.name, Customer.manager).where(Customer.id.in_(ids))
+    return {int(r[0]): (r[1], r[2]) for r in s.execute(stmt)}
 
 
 def _analysis(

@@ -118,7 +118,6 @@ class SegmentsPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.base: SegmentBase | None = None
-        self._trend: TrendHistory | None = None
         self.segments: list[Segment] = []
         self.comparison: Comparison | None = None
         self._generation = 0
@@ -200,15 +199,13 @@ class SegmentsPage(Page):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Two reads side by side: the figures paint as soon as the book is in; the
-        30-day lines are drawn when their history arrives."""
+        """In steps, so the figures paint first: the book, then the 30-day lines, then
+        the comparison chart (each a background read; regrouping needs none)."""
         super().refresh()
         self._generation += 1
-        self._trend = None
         generation, manager = self._generation, self.ctx.manager
         service, today = self.ctx.services.segments, self.ctx.services.clock.today()
         self.compare.set_today(today)
-        self.busy.start()
         self.busy.start()
         self.ctx.tasks.run(
             lambda _token: service.load(manager, today, trend=False),
@@ -217,6 +214,17 @@ class SegmentsPage(Page):
             on_success=lambda base: self._on_base_loaded(generation, base),
             on_error=self._on_load_failed,
         )
+
+    def _on_base_loaded(self, generation: int, base: SegmentBase) -> None:
+        self.busy.stop()
+        if generation != self._generation:
+            return
+        self.base = base
+        self._regroup(reset_checks=True)
+        if base.empty:
+            return
+        service, manager, today = self.ctx.services.segments, self.ctx.manager, base.book.as_of
+        self.busy.start()
         self.ctx.tasks.run(
             lambda _token: service.trend(manager, today),
             owner=self,
@@ -225,23 +233,13 @@ class SegmentsPage(Page):
             on_error=self._on_load_failed,
         )
 
-    def _on_base_loaded(self, generation: int, base: SegmentBase) -> None:
-        self.busy.stop()
-        if generation != self._generation:
-            return
-        self.base = base if self._trend is None else attach_trend(base, self._trend)
-        self._regroup(reset_checks=True)
-        if not base.empty:  # after this paint: the figures first, the chart next
-            QTimer.singleShot(0, self, self.run_comparison)
-
     def _on_trend_loaded(self, generation: int, trend: TrendHistory) -> None:
         self.busy.stop()
-        if generation != self._generation:
+        if generation != self._generation or self.base is None:
             return
-        self._trend = trend
-        if self.base is not None and self.base.trend is None:
-            self.base = attach_trend(self.base, trend)
-            self._regroup(reset_checks=False)
+        self.base = attach_trend(self.base, trend)
+        self._regroup(reset_checks=False)
+        self.run_comparison()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.busy.stop()

@@ -56,6 +56,13 @@ class TrendChart(QWidget):
         self.right.linkedViewChanged(self.item.vb, self.right.XAxis)
 
     def show_view(self, view: TrendView) -> None:
+        self.plot.setUpdatesEnabled(False)  # one repaint for the whole redraw
+        try:
+            self._draw(view)
+        finally:
+            self.plot.setUpdatesEnabled(True)
+
+    def _draw(self, view: TrendView) -> None:
         self.item.clear()
         self.right.clear()
         request = view.request
