@@ -32,7 +32,8 @@ def test_tiers_then_tags_with_trends_and_a_comparison(qtbot: QtBot, ctx: PageCon
     assert "counted where it is now" in p.compare.analysis.text()
     p.grouping.setCurrentIndex(p.grouping.findData("tag"))
     assert p.model.rowCount() == len(p.segments) > 3
-    assert p.comparison is not None and p.comparison.grouping == "tag"
+    # The chart follows a moment later (it waits for the user to settle on a grouping).
+    qtbot.waitUntil(lambda: p.comparison is not None and p.comparison.grouping == "tag")
     assert "counts in each of them" in p.note.text()
 
 

@@ -39,7 +39,7 @@ def test_second_metric_and_hover_read_out(qtbot: QtBot, ctx: PageContext) -> Non
     p.secondary_combo.setCurrentIndex(p.secondary_combo.findData("mrr"))
     assert p.view is not None and p.view.request.secondary == "mrr"
     assert p.chart.item.getAxis("right").isVisible()
-    assert "Total MRR" in p.chart.item.getAxis("right").labelText
+    assert "Total MRR ($" in p.chart.item.getAxis("right").labelText
     assert "(right axis)" in p.chart.legend.text()
     p.chart.hover.show_index(len(p.view.days) - 1)
     text = p.chart.readout.text()

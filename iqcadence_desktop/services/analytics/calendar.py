@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.models import Customer
 from iqcadence_desktop.models.db import Database
+from iqcadence_desktop.services.analytics.fetch import fetch_plain
 from iqcadence_desktop.services.analytics.ics import IcsEvent, calendar_text
 from iqcadence_desktop.services.scoring import (
     BAND_LABELS,
@@ -102,7 +103,7 @@ class CalendarService:
         last = dt.date(year, month, cal.monthrange(year, month)[1])
         config = self._config.current()
         with self._db.session() as s:
-            found = s.connection().execute(_query(first, last, manager, config)).all()
+            found = [_dates(r) for r in fetch_plain(s, _query(first, last, manager, config))]
         # Trashed and churned accounts are dropped here, not in SQL: a condition on them
         # would tempt SQLite to walk the (mostly empty) deleted_at index instead of the
         # three date indexes.
@@ -162,6 +163,19 @@ def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringCo
         ),
     )
     return stmt.where(c.manager == manager) if manager else stmt
+
+
+#: Date columns of the query: renewal, next touch, and last contact among SIGNAL_COLUMNS.
+_DATES = (7, 8, 9 + 6)
+
+
+def _dates(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The raw row with its dates as dates (SQLite hands back ISO text)."""
+    out = list(row)
+    for i in _DATES:
+        if isinstance(out[i], str):
+            out[i] = dt.date.fromisoformat(out[i])
+    return tuple(out)
 
 
 def _events(

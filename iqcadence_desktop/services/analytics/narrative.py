@@ -248,11 +248,14 @@ def _two_metrics(
     c1, c2 = pts[-1][1] - pts[0][1], pts2[-1][1] - pts2[0][1]
     d1, d2 = _direction(c1, pts[0][1]), _direction(c2, pts2[0][1])
     together = d1 == d2
-    line = (
-        f"Over the range {lower_first(label)} {d1} while {lower_first(other)} {d2} "
-        f"({_signed(c2, fmt)}): "
-        + ("they ended up moving the same way." if together else "they moved apart.")
-    )
+    if d1 == d2 == "held steady":
+        line = f"Over the range both {lower_first(label)} and {lower_first(other)} held steady."
+    else:
+        line = (
+            f"Over the range {lower_first(label)} {d1} while {lower_first(other)} {d2} "
+            f"({_signed(c2, fmt)}): "
+            + ("they ended up moving the same way." if together else "they moved apart.")
+        )
     lines = [line]
     r = _correlation(days, [v for v in (dict(pts).get(d) for d in days)], values)
     if r is not None:

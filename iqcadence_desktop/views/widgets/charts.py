@@ -36,14 +36,49 @@ def values_array(values: Sequence[float | None]) -> np.ndarray:
 
 
 def style_axis(axis: pg.AxisItem, label: str) -> None:
+    axis.enableAutoSIPrefix(False)  # units are in the label, never "(x1e+09)"
     axis.setPen(pg.mkPen(Color.AXIS_LINE))
     axis.setTextPen(pg.mkPen(Color.AXIS_TEXT))
     axis.setLabel(label, color=Color.AXIS_TEXT)
 
 
+def date_ticks(days: Sequence[dt.date]) -> list[list[tuple[float, str]]]:
+    """Tick marks for a run of days: each day, each Monday, each month or each quarter,
+    whichever gives a readable number of labels (set by hand: pyqtgraph's DateAxisItem
+    costs more to build than the rest of the chart)."""
+    if not days:
+        return [[]]
+    first, last = days[0], days[-1]
+    span = (last - first).days
+    if span <= 12:
+        picked = list(days)
+        fmt = "%d %b"
+    elif span <= 70:
+        picked = [d for d in days if d.weekday() == 0]
+        fmt = "%d %b"
+    else:
+        months = (1, 4, 7, 10) if span > 400 else tuple(range(1, 13))
+        picked = [d for d in days if d.day == 1 and d.month in months]
+        fmt = "%b %Y" if span > 400 else "%b"
+    ticks = [(day_stamp(d), _tick_text(d, fmt)) for d in picked]
+    return [ticks]
+
+
+def _tick_text(day: dt.date, fmt: str) -> str:
+    text = day.strftime(fmt)
+    if fmt == "%b" and day.month == 1:
+        text += f" {day.year}"  # the year shows where it changes
+    return text.lstrip("0")
+
+
+def set_date_axis(plot: pg.PlotWidget, days: Sequence[dt.date]) -> None:
+    plot.getPlotItem().getAxis("bottom").setTicks(date_ticks(days))
+
+
 def date_plot(left_label: str, bottom_label: str = "Date") -> pg.PlotWidget:
-    """A white plot with a date axis along the bottom and a labelled left axis."""
-    plot = pg.PlotWidget(background=Color.SURFACE, axisItems={"bottom": pg.DateAxisItem()})
+    """A white plot with dates along the bottom (see `set_date_axis`) and a labelled
+    left axis."""
+    plot = pg.PlotWidget(background=Color.SURFACE)
     item = plot.getPlotItem()
     item.showGrid(x=False, y=True, alpha=0.15)
     item.setMenuEnabled(False)

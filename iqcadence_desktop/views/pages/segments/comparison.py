@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop.services.analytics import Comparison, range_start
 from iqcadence_desktop.views.theme import SERIES_COLORS, Color
-from iqcadence_desktop.views.widgets.charts import HoverReadout, date_plot, legend_html, line
+from iqcadence_desktop.views.widgets.charts import (
+    HoverReadout,
+    date_plot,
+    legend_html,
+    line,
+    set_date_axis,
+)
 from iqcadence_desktop.views.widgets.page_parts import muted
 
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -148,6 +154,7 @@ class ComparisonPanel(QWidget):
             entries.append((color, name, False))
         self.legend.setText(legend_html(entries))
         self.analysis.setText("\n\n".join(c.analysis))
+        set_date_axis(plot, c.days)
         hover.set_days(c.days, lambda i: _readout(c, i))
 
 

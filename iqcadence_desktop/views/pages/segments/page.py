@@ -337,8 +337,7 @@ class SegmentsPage(Page):
     # -- slots -------------------------------------------------------------------------
     def _on_grouping_changed(self, _index: int) -> None:
         self._regroup(reset_checks=True)
-        self._compare_timer.stop()
-        self.run_comparison()
+        self._compare_timer.start()  # the chart follows once the user settles
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.open_segment(index.data(RECORD_ROLE))

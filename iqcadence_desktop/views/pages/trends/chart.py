@@ -14,6 +14,7 @@ from iqcadence_desktop.views.widgets.charts import (
     date_plot,
     legend_html,
     line,
+    set_date_axis,
     style_axis,
 )
 from iqcadence_desktop.views.widgets.page_parts import muted
@@ -24,6 +25,17 @@ SECONDARY_COLOR = Color.WARNING
 def axis_label(metric: str) -> str:
     m = METRICS[metric]
     return f"{m.label} ({m.unit})"
+
+
+def axis_scale(metric: str, series: list[Series]) -> tuple[float, str]:
+    """Money in thousands or millions of dollars when totals are large (the axis says
+    which); everything else as it is."""
+    m = METRICS[metric]
+    top = max((abs(v) for s in series for v in s.values if v is not None), default=0.0)
+    if not m.unit.startswith("$") or top < 10_000:
+        return 1.0, axis_label(metric)
+    factor, words = (1e6, "millions") if top >= 1e6 else (1e3, "thousands")
+    return factor, f"{m.label} ($ {words}{m.unit[1:]})"
 
 
 class TrendChart(QWidget):
@@ -66,22 +78,30 @@ class TrendChart(QWidget):
         self.item.clear()
         self.right.clear()
         request = view.request
-        style_axis(self.item.getAxis("left"), axis_label(request.metric))
+        left = [s for s in view.series if s.axis == "left"]
+        left_factor, left_label = axis_scale(request.metric, left)
+        style_axis(self.item.getAxis("left"), left_label)
+        right_factor = 1.0
         if request.secondary:
+            right = [s for s in view.series if s.axis == "right"]
+            right_factor, right_label = axis_scale(request.secondary, right)
             self.item.showAxis("right")
-            style_axis(self.item.getAxis("right"), axis_label(request.secondary))
+            style_axis(self.item.getAxis("right"), right_label)
         else:
             self.item.hideAxis("right")
         overlay, entries = 0, []
         for s in view.series:
             color, dashed, target = self._style(s, overlay)
             overlay += s.role == "overlay"
-            line(target, view.days, s.values, color, s.label, dashed=dashed)
+            factor = right_factor if s.axis == "right" else left_factor
+            values = [None if v is None else v / factor for v in s.values]
+            line(target, view.days, values, color, s.label, dashed=dashed)
             side = " (right axis)" if target is self.right else ""
             entries.append((color, s.label + side, dashed))
         self.legend.setText(legend_html(entries))
         self.right.enableAutoRange()
         self.item.enableAutoRange()
+        set_date_axis(self.plot, view.days)
         self.hover.set_days(view.days, lambda i: readout(view, i))
 
     def _style(self, s: Series, overlay: int) -> tuple[str, bool, pg.PlotItem | pg.ViewBox]:
