@@ -56,8 +56,9 @@ class HelpSection(NamedTuple):
 
     @property
     def text(self) -> str:
-        """The section as plain words (for search and snippets)."""
-        plain = re.sub(r"[#*`|>_\[\]]", " ", self.markdown)
+        """The section's body as plain words, heading left out (for search and snippets)."""
+        body = self.markdown.split("\n", 1)[1] if self.markdown.startswith("#") else ""
+        plain = re.sub(r"[#*`|>_\[\]]", " ", body or self.markdown)
         return re.sub(r"\s+", " ", plain.replace("---", " ")).strip()
 
 
