@@ -15,6 +15,8 @@ def page(qtbot: QtBot, ctx: PageContext) -> CsmPerformancePage:
     p.resize(1100, 760)
     p.show()
     p.refresh()
+    if p.board is not None and p.board.rows:  # the detail is read just after the board
+        qtbot.waitUntil(lambda: p.detail is not None)
     return p
 
 
@@ -37,7 +39,7 @@ def test_selecting_another_manager_loads_their_book(qtbot: QtBot, ctx: PageConte
     p = page(qtbot, ctx)
     p.leader_table.selectRow(2)
     chosen = p.leaders.record(2)
-    assert p.detail is not None and p.detail.manager == chosen.manager
+    qtbot.waitUntil(lambda: p.detail is not None and p.detail.manager == chosen.manager)
     assert all(p.accounts.record(r).manager == chosen.manager for r in range(p.accounts.rowCount()))
 
 

@@ -25,6 +25,7 @@ def test_tiers_then_tags_with_trends_and_a_comparison(qtbot: QtBot, ctx: PageCon
     ctx.services.customers.load_sample(40, 35, seed=3)
     p = page(qtbot, ctx)
     assert [s.label for s in p.segments] == ["Enterprise", "Mid-Market", "SMB"]
+    qtbot.waitUntil(lambda: p.base is not None and p.base.trend is not None)  # next step
     assert p.model.rowCount() == 3 and sum(s.customers for s in p.segments) <= 40
     assert all(len(s.trend) == 11 for s in p.segments)  # the second read arrived
     qtbot.waitUntil(lambda: p.comparison is not None)  # drawn right after the figures

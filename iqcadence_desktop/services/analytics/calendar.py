@@ -139,7 +139,6 @@ class CalendarService:
 
 
 def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringConfig) -> Any:
-    overdue = [c.overdue for c in config.cadence.values()] or [0]
     c = Customer
     stmt = select(
         c.deleted_at,
@@ -156,10 +155,7 @@ def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringCo
         or_(
             c.renewal_date.between(first, last),
             c.next_touch.between(first, last),
-            and_(
-                c.last_contact_date >= first - dt.timedelta(days=max(overdue)),
-                c.last_contact_date <= last - dt.timedelta(days=min(overdue)),
-            ),
+            *_falls_overdue(first, last, config),
         ),
     )
     return stmt.where(c.manager == manager) if manager else stmt
@@ -167,6 +163,32 @@ def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringCo
 
 #: Date columns of the query: renewal, next touch, and last contact among SIGNAL_COLUMNS.
 _DATES = (7, 8, 9 + 6)
+
+
+def _falls_overdue(first: dt.date, last: dt.date, config: ScoringConfig) -> list[Any]:
+    """Per tier: the last-contact dates whose contact falls overdue within the month."""
+    c = Customer
+    windows = {tier: rule.overdue for tier, rule in config.cadence.items()}
+    no_tier = config.cadence_for(None).overdue
+    out = [
+        and_(
+            c.tier == tier,
+            c.last_contact_date.between(
+                first - dt.timedelta(days=days), last - dt.timedelta(days=days)
+            ),
+        )
+        for tier, days in windows.items()
+    ]
+    # Accounts with no tier (or one without a cadence) follow the default cadence.
+    out.append(
+        and_(
+            or_(c.tier.is_(None), c.tier.not_in(list(windows))),
+            c.last_contact_date.between(
+                first - dt.timedelta(days=no_tier), last - dt.timedelta(days=no_tier)
+            ),
+        )
+    )
+    return out
 
 
 def _dates(row: tuple[Any, ...]) -> tuple[Any, ...]:

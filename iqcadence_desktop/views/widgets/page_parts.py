@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 
 #: Loads quicker than this show no progress bar at all (no flicker).
 SLOW_MS = 200
+#: A page's follow-up read (trend lines, a manager's detail) starts this long after the
+#: first figures are set, so their paint does not share the interpreter with the read.
+FOLLOW_UP_MS = 40
 
 
 def page_title(text: str) -> QLabel:

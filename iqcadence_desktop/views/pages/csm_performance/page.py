@@ -7,7 +7,7 @@ areas from their alerts and their recent activity.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,7 +40,13 @@ from iqcadence_desktop.views.table_models.record_table_model import (
 )
 from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import BAND_COLORS, SEVERITY_COLORS, Color, money
-from iqcadence_desktop.views.widgets.page_parts import BusyBar, EmptyState, muted, page_title
+from iqcadence_desktop.views.widgets.page_parts import (
+    FOLLOW_UP_MS,
+    BusyBar,
+    EmptyState,
+    muted,
+    page_title,
+)
 
 BAND_COLUMN = 2
 
@@ -308,8 +314,15 @@ class CsmPerformancePage(Page):
 
     def load_detail(self, row: CsmRow) -> None:
         self._detail_generation += 1
-        generation, service = self._detail_generation, self.ctx.services.performance
+        generation = self._detail_generation
         self.detail_title.setText(f"{row.label}: loading accounts, alerts and activity…")
+        # Started a moment later: the leaderboard paints first, then the detail is read.
+        QTimer.singleShot(FOLLOW_UP_MS, self, lambda: self._read_detail(generation, row))
+
+    def _read_detail(self, generation: int, row: CsmRow) -> None:
+        if generation != self._detail_generation:
+            return
+        service = self.ctx.services.performance
         self.busy.start()
         self.ctx.tasks.run(
             lambda _token: service.detail(row.manager),

@@ -42,7 +42,13 @@ from iqcadence_desktop.views.table_models.record_table_model import (
 )
 from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import Color, money
-from iqcadence_desktop.views.widgets.page_parts import BusyBar, EmptyState, muted, page_title
+from iqcadence_desktop.views.widgets.page_parts import (
+    FOLLOW_UP_MS,
+    BusyBar,
+    EmptyState,
+    muted,
+    page_title,
+)
 
 TREND_COLUMN = 6
 DEFAULT_CHECKED = 3
@@ -222,6 +228,11 @@ class SegmentsPage(Page):
         self.base = base
         self._regroup(reset_checks=True)
         if base.empty:
+            return
+        QTimer.singleShot(FOLLOW_UP_MS, self, lambda: self._load_trend(generation, base))
+
+    def _load_trend(self, generation: int, base: SegmentBase) -> None:
+        if generation != self._generation:
             return
         service, manager, today = self.ctx.services.segments, self.ctx.manager, base.book.as_of
         self.busy.start()
