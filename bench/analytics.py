@@ -24,6 +24,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pyqtgraph as pg  # noqa: E402
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView, QTextBrowser, QWidget  # noqa: E402
 
 from bench.analytics_data import TODAY, build  # noqa: E402
@@ -93,6 +94,9 @@ def first_paint(app: QApplication, ctx: PageContext, name: str) -> Callable[[], 
         detail) finish, so each run starts from an idle app."""
         while held:
             held.pop().deleteLater()
+        # processEvents() alone leaves deferred deletes (and so the page's pending
+        # follow-up timers) alive into the next run.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         ctx.tasks.wait()
         app.processEvents()
 

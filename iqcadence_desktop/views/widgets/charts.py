@@ -78,7 +78,8 @@ def set_date_axis(plot: pg.PlotWidget, days: Sequence[dt.date]) -> None:
 def date_plot(left_label: str, bottom_label: str = "Date") -> pg.PlotWidget:
     """A white plot with dates along the bottom (see `set_date_axis`) and a labelled
     left axis."""
-    plot = pg.PlotWidget(background=Color.SURFACE)
+    # No context menu on the view (building it is a third of the chart's set-up).
+    plot = pg.PlotWidget(background=Color.SURFACE, viewBox=pg.ViewBox(enableMenu=False))
     item = plot.getPlotItem()
     item.showGrid(x=False, y=True, alpha=0.15)
     item.setMenuEnabled(False)

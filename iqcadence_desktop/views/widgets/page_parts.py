@@ -20,6 +20,8 @@ SLOW_MS = 200
 #: A page's follow-up read (trend lines, a manager's detail) starts this long after the
 #: first figures are set, so their paint does not share the interpreter with the read.
 FOLLOW_UP_MS = 40
+#: Rows a table reads to size its columns to their contents.
+SIZE_ROWS = 30
 
 
 def page_title(text: str) -> QLabel:

@@ -34,7 +34,13 @@ from iqcadence_desktop.views.table_models.record_table_model import (
 )
 from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import BAND_COLORS, ERROR_STYLE, OK_STYLE, colored, money
-from iqcadence_desktop.views.widgets.page_parts import BusyBar, EmptyState, muted, page_title
+from iqcadence_desktop.views.widgets.page_parts import (
+    SIZE_ROWS,
+    BusyBar,
+    EmptyState,
+    muted,
+    page_title,
+)
 
 SHORT = {"renewal": "Renewal", "touch": "Touch", "overdue": "Overdue"}
 AGENDA = (
@@ -109,6 +115,8 @@ class CalendarPage(Page):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first rows only: a month's agenda or a big book stays quick.
+        header.setResizeContentsPrecision(SIZE_ROWS)
         # The customer's name takes what is left (elided when narrow): no sideways scroll.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)

@@ -42,6 +42,7 @@ from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import BAND_COLORS, SEVERITY_COLORS, Color, money
 from iqcadence_desktop.views.widgets.page_parts import (
     FOLLOW_UP_MS,
+    SIZE_ROWS,
     BusyBar,
     EmptyState,
     muted,
@@ -173,6 +174,8 @@ def _table(model: RecordTableModel, name: str, stretch: int) -> QTableView:
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized from the first rows only: a month's agenda or a big book stays quick.
+    header.setResizeContentsPrecision(SIZE_ROWS)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSortingEnabled(True)

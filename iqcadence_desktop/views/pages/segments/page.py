@@ -44,6 +44,7 @@ from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import Color, money
 from iqcadence_desktop.views.widgets.page_parts import (
     FOLLOW_UP_MS,
+    SIZE_ROWS,
     BusyBar,
     EmptyState,
     muted,
@@ -160,6 +161,8 @@ class SegmentsPage(Page):
         table.setItemDelegateForColumn(TREND_COLUMN, SparklineDelegate(table))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first rows only: a month's agenda or a big book stays quick.
+        header.setResizeContentsPrecision(SIZE_ROWS)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TREND_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(TREND_COLUMN, 130)

@@ -15,7 +15,9 @@ from iqcadence_desktop.views.widgets.charts import (
     legend_html,
     line,
     set_date_axis,
+    stamps,
     style_axis,
+    values_array,
 )
 from iqcadence_desktop.views.widgets.page_parts import muted
 
@@ -49,7 +51,9 @@ class TrendChart(QWidget):
         self.legend.setObjectName("trend_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self.right = pg.ViewBox()
+        self._lines: list[tuple[str, str]] = []
+        self._items: list[pg.PlotDataItem] = []
+        self.right = pg.ViewBox(enableMenu=False)
         self.item.scene().addItem(self.right)
         self.item.getAxis("right").linkToView(self.right)
         self.right.setXLink(self.item)
@@ -75,8 +79,6 @@ class TrendChart(QWidget):
             self.plot.setUpdatesEnabled(True)
 
     def _draw(self, view: TrendView) -> None:
-        self.item.clear()
-        self.right.clear()
         request = view.request
         left = [s for s in view.series if s.axis == "left"]
         left_factor, left_label = axis_scale(request.metric, left)
@@ -89,13 +91,23 @@ class TrendChart(QWidget):
             style_axis(self.item.getAxis("right"), right_label)
         else:
             self.item.hideAxis("right")
+        lines = [(s.key, s.axis) for s in view.series]
+        reuse = lines == self._lines  # same lines, another range: new data, same items
+        if not reuse:
+            self.item.clear()
+            self.right.clear()
+            self._items = []
+            self._lines = lines
         overlay, entries = 0, []
-        for s in view.series:
+        for i, s in enumerate(view.series):
             color, dashed, target = self._style(s, overlay)
             overlay += s.role == "overlay"
             factor = right_factor if s.axis == "right" else left_factor
             values = [None if v is None else v / factor for v in s.values]
-            line(target, view.days, values, color, s.label, dashed=dashed)
+            if reuse:
+                self._items[i].setData(stamps(view.days), values_array(values))
+            else:
+                self._items.append(line(target, view.days, values, color, s.label, dashed))
             side = " (right axis)" if target is self.right else ""
             entries.append((color, s.label + side, dashed))
         self.legend.setText(legend_html(entries))

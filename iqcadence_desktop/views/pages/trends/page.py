@@ -45,7 +45,13 @@ from iqcadence_desktop.views.table_models.record_table_model import (
 )
 from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import Color
-from iqcadence_desktop.views.widgets.page_parts import BusyBar, EmptyState, muted, page_title
+from iqcadence_desktop.views.widgets.page_parts import (
+    SIZE_ROWS,
+    BusyBar,
+    EmptyState,
+    muted,
+    page_title,
+)
 
 NO_SECOND = "none"
 
@@ -133,6 +139,8 @@ class TrendsPage(Page):
         table.setSortingEnabled(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first rows only: a month's agenda or a big book stays quick.
+        header.setResizeContentsPrecision(SIZE_ROWS)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.doubleClicked.connect(self._on_mover_double_clicked)
         return table
