@@ -18,6 +18,8 @@ def page(qtbot: QtBot, ctx: PageContext) -> TrendsPage:
     p.resize(1100, 760)
     p.show()
     p.refresh()
+    if p.view is not None and p.view.history_start is not None:  # movers follow the chart
+        qtbot.waitUntil(lambda: not p.busy.is_busy())
     return p
 
 
@@ -26,6 +28,7 @@ def test_range_switch_redraws_the_chart(qtbot: QtBot, ctx: PageContext) -> None:
     p = page(qtbot, ctx)
     assert p.view is not None and len(p.view.days) == 90
     p.findChild(QToolButton, "range_7d").click()
+    qtbot.waitUntil(lambda: not p.busy.is_busy())
     assert p.view.request.range_key == "7d" and len(p.view.days) == 7
     assert p.findChild(QToolButton, "range_7d").isChecked()
     assert not p.findChild(QToolButton, "range_90d").isChecked()

@@ -104,17 +104,31 @@ class TrendService:
         request: TrendRequest,
         manager: str | None = None,
         as_of: dt.date | None = None,
+        with_movers: bool = True,
     ) -> TrendView:
+        """The chart's lines and reading; the movers too unless `with_movers=False` (a page
+        draws the chart first and asks `movers` right after)."""
         _check(request)
         end = as_of or self._clock.today()
         start = range_start(request.range_key, end)
         days = tuple(dt.date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1))
         with self._db.session() as s:
             series = self._series(s, request, manager, days)
-            rises, falls = movers(s, METRICS[request.metric], manager, start, end)
+            metric = METRICS[request.metric]
+            rises, falls = movers(s, metric, manager, start, end) if with_movers else ((), ())
             first = first_history_day(s)
         text = _analysis(request, series, days, first, start)
         return TrendView(request, start, end, days, first, series, rises, falls, text)
+
+    def movers(
+        self, request: TrendRequest, manager: str | None = None, as_of: dt.date | None = None
+    ) -> tuple[tuple[Mover, ...], tuple[Mover, ...]]:
+        """(rises, falls) of the request's metric over its range."""
+        _check(request)
+        end = as_of or self._clock.today()
+        with self._db.session() as s:
+            start = range_start(request.range_key, end)
+            return movers(s, METRICS[request.metric], manager, start, end)
 
     def customers_matching(
         self, text: str, manager: str | None = None, limit: int = 20

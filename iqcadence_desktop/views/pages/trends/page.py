@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -46,6 +46,7 @@ from iqcadence_desktop.views.table_models.record_table_model import (
 from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import Color
 from iqcadence_desktop.views.widgets.page_parts import (
+    FOLLOW_UP_MS,
     SIZE_ROWS,
     BusyBar,
     EmptyState,
@@ -236,12 +237,40 @@ class TrendsPage(Page):
         service = self.ctx.services.trends
         self.busy.start()
         self.ctx.tasks.run(
-            lambda _token: service.view(request, manager),
+            lambda _token: service.view(request, manager, with_movers=False),
             owner=self,
             lane=Lane.READ,
             on_success=lambda view: self._on_view_loaded(generation, view),
             on_error=self._on_load_failed,
         )
+
+    def _load_movers(self, generation: int, request: TrendRequest) -> None:
+        """The accounts that moved most: read right after the chart is drawn."""
+        if generation != self._generation:
+            self.busy.stop()
+            return
+        service, manager = self.ctx.services.trends, self.ctx.manager
+        self.ctx.tasks.run(
+            lambda _token: service.movers(request, manager),
+            owner=self,
+            lane=Lane.READ,
+            on_success=lambda found: self._on_movers_loaded(generation, *found),
+            on_error=self._on_load_failed,
+        )
+
+    def _on_movers_loaded(
+        self, generation: int, rises: tuple[Mover, ...], falls: tuple[Mover, ...]
+    ) -> None:
+        self.busy.stop()
+        if generation != self._generation or self.view is None:
+            return
+        self.view = self.view._replace(rises=rises, falls=falls)
+        fmt = METRICS[self.view.request.metric].fmt
+        for model, rows in ((self.rises, rises), (self.falls, falls)):
+            model.set_columns(mover_columns(fmt))  # the metric's own format
+            model.set_rows(rows)
+        self.movers.setTabText(0, f"Biggest rises ({len(rises)})")
+        self.movers.setTabText(1, f"Biggest falls ({len(falls)})")
 
     def _on_view_loaded(self, generation: int, view: TrendView) -> None:
         self.busy.stop()
@@ -257,16 +286,13 @@ class TrendsPage(Page):
             button.show()
         self.chart.show_view(view)
         self.analysis.setText("\n\n".join(view.analysis))
-        fmt = METRICS[view.request.metric].fmt
-        for model, rows in ((self.rises, view.rises), (self.falls, view.falls)):
-            model.set_columns(mover_columns(fmt))  # the metric's own format
-            model.set_rows(rows)
         banded = METRICS[view.request.metric].banded
         what = "health score" if banded else METRICS[view.request.metric].label.lower()
-        self.movers.setTabText(0, f"Biggest rises ({len(view.rises)})")
-        self.movers.setTabText(1, f"Biggest falls ({len(view.falls)})")
         self.movers.setToolTip(f"Accounts whose {what} moved most over the range")
         self.overlays.add_button.setEnabled(not banded)
+        request = view.request
+        self.busy.start()  # until the movers are in (their read starts just after)
+        QTimer.singleShot(FOLLOW_UP_MS, self, lambda: self._load_movers(generation, request))
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.busy.stop()
