@@ -15,6 +15,7 @@ BENCHMARKS: tuple[str, ...] = (
     "reports",
     "table",
     "integrations",
+    "analytics",
 )
 
 

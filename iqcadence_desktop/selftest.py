@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 _T_IMPORT = time.perf_counter()
 #: Qt messages that are harmless under the offscreen platform (it cannot size native windows).
 QT_ALLOWED = ("This plugin does not support propagateSizeHints()",)
+#: Background steps a page may chain while it loads (the self-test waits for each), and
+#: the pause a page leaves between showing its figures and starting the next read.
+LOAD_STEPS = 3
+SETTLE_S = 0.06
 #: Files the packaged app must carry (relative to iqcadence_desktop/resources).
 REQUIRED_RESOURCES = (
     ("icons", "iqcadence.png"),
@@ -291,8 +295,7 @@ def _visit_pages(
             page = run.window.pages[cls.PAGE_ID]
             page.refresh()
             app.processEvents()
-            run.window.ctx.tasks.wait()  # pages load in the background; picture them loaded
-            app.processEvents()
+            _settle(app, run.window.ctx.tasks)
             entry = {
                 "id": cls.PAGE_ID,
                 "title": cls.TITLE,
@@ -305,6 +308,16 @@ def _visit_pages(
                     raise OSError(f"could not write the screenshot {path}")
                 summary.screenshots.append(str(path))
             summary.pages.append(entry)
+
+
+def _settle(app: Any, tasks: Any) -> None:
+    """Let a page finish loading: pages read in the background, some in steps (figures
+    first, then trend lines or a manager's detail), so the picture shows them loaded."""
+    for _step in range(LOAD_STEPS):
+        tasks.wait()
+        app.processEvents()
+        time.sleep(SETTLE_S)
+        app.processEvents()
 
 
 def _check_resources(_run: SelfTestRun) -> str:

@@ -65,6 +65,10 @@ class Customer(Base):
         Index("ix_customers_live_name", "deleted_at", "name_key"),
         Index("ix_customers_live_mrr", "deleted_at", "mrr_cents"),
         Index("ix_customers_live_score", "deleted_at", "score"),
+        # The Calendar's month ranges (migration 0008).
+        Index("ix_customers_renewal_date", "renewal_date"),
+        Index("ix_customers_next_touch", "next_touch"),
+        Index("ix_customers_last_contact", "last_contact_date"),
     )
 
 

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.analytics import (
+    CalendarService,
+    HelpService,
+    PerformanceService,
+    SegmentService,
+    TrendService,
+)
 from iqcadence_desktop.services.api import ApiService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
@@ -66,6 +73,11 @@ class Services:
     records: CustomerRecordsService
     integrations: IntegrationService
     api: ApiService
+    segments: SegmentService
+    trends: TrendService
+    performance: PerformanceService
+    calendar: CalendarService
+    help: HelpService
 
 
 def build_services(
@@ -111,4 +123,9 @@ def build_services(
         records=CustomerRecordsService(db, clock, audit, events, customers),
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
         api=ApiService(db, clock, customers, audit, settings, events),
+        segments=SegmentService(db, clock, config),
+        trends=TrendService(db, clock),
+        performance=PerformanceService(db, clock, config, alerts),
+        calendar=CalendarService(db, clock, config),
+        help=HelpService(config),
     )

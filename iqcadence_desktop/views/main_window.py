@@ -20,12 +20,17 @@ from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.pages.alerts.page import AlertsPage
 from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.pages.calendar.page import CalendarPage
+from iqcadence_desktop.views.pages.csm_performance.page import CsmPerformancePage
 from iqcadence_desktop.views.pages.customers.page import CustomersPage
+from iqcadence_desktop.views.pages.help.page import HelpPage
 from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
 from iqcadence_desktop.views.pages.reports.page import ReportsPage
 from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage
+from iqcadence_desktop.views.pages.segments.page import SegmentsPage
 from iqcadence_desktop.views.pages.settings.page import SettingsPage
+from iqcadence_desktop.views.pages.trends.page import TrendsPage
 from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
@@ -34,11 +39,16 @@ PAGE_CLASSES: tuple[type[Page], ...] = (
     HomePage,
     AlertsPage,
     CustomersPage,
+    SegmentsPage,
+    TrendsPage,
+    CsmPerformancePage,
+    CalendarPage,
     ReportsPage,
     ScoreCustomerPage,
     ImportExportPage,
     SettingsPage,
     AuditLogPage,
+    HelpPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.
@@ -109,11 +119,18 @@ class MainWindow(QMainWindow):
         self.manager_combo.currentIndexChanged.connect(self._on_manager_combo_changed)
         label = QLabel("Manager:")
         label.setBuddy(self.manager_combo)
+        self.help_button = QToolButton()
+        self.help_button.setObjectName("help_button")
+        self.help_button.setText("?")
+        self.help_button.setToolTip("Help for this page (F1)")
+        self.help_button.setAccessibleName("Help for this page")
+        self.help_button.clicked.connect(self._on_help_button_clicked)
         for widget in (self.menu_button, brand):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(label)
         layout.addWidget(self.manager_combo)
+        layout.addWidget(self.help_button)
         return bar
 
     def _build_pages(self) -> None:
@@ -136,6 +153,7 @@ class MainWindow(QMainWindow):
         page.badge_changed.connect(lambda text: self.sidebar.set_badge(page_id, text))
         page.navigation_requested.connect(self._on_page_navigation_requested)
         page.customer_open_requested.connect(self.open_customer)
+        page.help_requested.connect(self.show_help)
 
     def _add_shortcuts(self) -> None:
         for number, page_id in enumerate(self.sidebar.page_ids()[:9], start=1):
@@ -143,6 +161,8 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda pid=page_id: self.show_page(pid))
         search = QShortcut(QKeySequence.StandardKey.Find, self)
         search.activated.connect(lambda: self.current_page().focus_search())
+        help_key = QShortcut(QKeySequence.StandardKey.HelpContents, self)
+        help_key.activated.connect(self._on_help_button_clicked)
 
     # -- navigation ------------------------------------------------------------------
     def show_page(self, page_id: str) -> None:
@@ -160,6 +180,14 @@ class MainWindow(QMainWindow):
         is activated, so each customer still gets exactly one window.
         """
         open_customer_detail(self.ctx, customer_id, self.pages["customers"])
+
+    def show_help(self, topic: str) -> None:
+        """Open Help & Guide at a topic ("tab/section")."""
+        self.show_page("help")
+        self.pages["help"].apply_navigation({"topic": topic})
+
+    def _on_help_button_clicked(self) -> None:
+        self.current_page().request_help()
 
     def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
         self.show_page(page_id)

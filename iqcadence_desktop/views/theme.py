@@ -43,6 +43,8 @@ SEVERITY_COLORS: dict[str, str] = {
     "attention": Color.CAUTION,
     "opportunity": Color.INFO,
 }
+#: Lines of one chart that are not bands (segments, overlays), in the order they are used.
+SERIES_COLORS: tuple[str, ...] = ("#2f5bea", "#8e24aa", "#00897b", "#d84315", "#6d4c41")
 ACCENT = Color.ACCENT
 ERROR_STYLE = f"color: {Color.DANGER};"
 OK_STYLE = f"color: {Color.SUCCESS};"
@@ -71,6 +73,10 @@ QLabel[role="muted"] {{ color: {Color.MUTED}; }}
 QFrame[role="card"] {{ background: {Color.SURFACE}; border: 1px solid {Color.BORDER};
     border-radius: 8px; }}
 QLabel[role="kpi"] {{ font-size: 22px; font-weight: 600; }}
+QLabel[role="empty-title"] {{ font-size: 16px; font-weight: 600; color: {Color.INK}; }}
+QToolButton#help_button {{ font-size: 15px; font-weight: 600; padding: 2px 9px;
+    border: 1px solid {Color.BORDER}; border-radius: 12px; background: {Color.SURFACE}; }}
+QToolButton#help_button:hover {{ background: {Color.HOVER}; }}
 """
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from iqcadence_desktop.services.container import Services
@@ -36,3 +37,11 @@ def window(qtbot: QtBot, ctx: PageContext, tmp_path: Path) -> MainWindow:
 
 def add(services: Services, name: str, **fields: object) -> int:
     return services.customers.create({"name": name, **fields}).id
+
+
+def double_click(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """Double-click a cell the way a user does: Qt's views act on a double click only
+    after a press on the same cell."""
+    at = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)

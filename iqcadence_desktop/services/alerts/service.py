@@ -138,7 +138,10 @@ class AlertService:
         """(alerts, the live customers they were derived from), both for the manager."""
         day = as_of or self._clock.today()
         ids = None if customer_id is None else (customer_id,)
-        customers = self._customers.list_customers(CustomerFilter(ids=ids), day)
+        # A look that records nothing may read only the manager's book; a recording pass
+        # must see everyone, or other managers' episodes would be taken as ended.
+        narrow = None if record else manager
+        customers = self._customers.list_customers(CustomerFilter(ids=ids, manager=narrow), day)
         t = thresholds(self._config.current(), self._alert_config.current())
         with gc_paused(), self._db.session() as s:
             states = store.load_states(s, ids)

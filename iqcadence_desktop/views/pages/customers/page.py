@@ -179,7 +179,8 @@ class CustomersPage(Page):
         {"status": "at_risk"} picks that tab; {"search": "acme"} sets the search box;
         {"ids": [...]}, {"customer_id": n}, {"statuses": [...]} and
         {"renewal_within_days": n} narrow the list to that subset (a bar above the table
-        says so and clears it); {"manager": name} is already applied by the manager filter.
+        says so, in the words of {"label": text} when given, and clears it);
+        {"manager": name} is already applied by the manager filter.
         """
         status = params.get("status")
         if isinstance(status, str) and status in TAB_KEYS:
@@ -192,7 +193,8 @@ class CustomersPage(Page):
             if status is None:
                 self.tabs.setCurrentIndex(TAB_KEYS.index("all"))
             self.model.set_only(subset[0])
-            self.only_label.setText(subset[1])
+            label = params.get("label")
+            self.only_label.setText(label if isinstance(label, str) and label else subset[1])
         self.only_bar.setVisible(self.model.only() is not None)
 
     def _subset_from(
