@@ -36,6 +36,7 @@ from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
     ConfigService,
+    enabled_factors,
     rebuild_portfolio_day,
     rescore_all,
 )
@@ -294,7 +295,9 @@ class ImportService:
                 Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal()),
             )
         )
-        if stale:  # keep history and rollups complete for everyone, as the daily refresh does
+        # Stale: keep history and rollups complete for everyone, as the daily refresh does.
+        # Factors on: rows were written with the weighted average only; add the factors.
+        if stale or enabled_factors(self._config.current().factors):
             rescore_all(s, self._config.current(), self._config.weights_for, today)
         else:
             rebuild_portfolio_day(s, today.toordinal())

@@ -34,6 +34,7 @@ from iqcadence_desktop.services.scoring import (
     WeightsFor,
     cadence_status,
     expansion_estimate_cents,
+    load_factor_history,
     months_to_renewal,
     priority_score,
     renewal_window,
@@ -180,8 +181,9 @@ def _complete(
 ) -> None:
     """Turn the stored columns into every CustomerDTO column (in place)."""
     _parse_dates(cols)
+    history = load_factor_history(session, cols["id"], as_of, config)
     scored = score_columns(
-        [cols[k] for k in _SIGNALS] + [cols["score_override"]], as_of, config, weights
+        [cols[k] for k in _SIGNALS] + [cols["score_override"]], as_of, config, weights, history
     )
     cols["days_since_contact"] = scored.days
     cols["score"], cols["coverage"], cols["status"] = (

@@ -41,7 +41,23 @@ from iqcadence_desktop.services.scoring.engine import (
     momentum,
     nps_category,
     shown_score,
+    with_factors,
     with_override,
+)
+from iqcadence_desktop.services.scoring.factors import (
+    FACTOR_BOUNDS,
+    FACTOR_LABELS,
+    FACTOR_RULES,
+    FACTORS,
+    MAX_TOTAL,
+    FactorEffect,
+    enabled_factors,
+    signed_points,
+)
+from iqcadence_desktop.services.scoring.history import (
+    FactorHistory,
+    blank_history,
+    load_factor_history,
 )
 from iqcadence_desktop.services.scoring.profile_assignment import ProfileAssignmentService
 from iqcadence_desktop.services.scoring.rescore import (
@@ -53,6 +69,7 @@ from iqcadence_desktop.services.scoring.rescore import (
     RescoreSummary,
     Scored,
     WeightsFor,
+    explain_factors,
     float_column,
     profile_scores,
     rebuild_portfolio_day,
@@ -67,6 +84,19 @@ from iqcadence_desktop.services.scoring.what_if import WhatIfResult, WhatIfServi
 
 __all__ = [
     "ALL_MANAGERS",
+    "FACTORS",
+    "FACTOR_BOUNDS",
+    "FACTOR_LABELS",
+    "FACTOR_RULES",
+    "FactorEffect",
+    "FactorHistory",
+    "MAX_TOTAL",
+    "blank_history",
+    "enabled_factors",
+    "explain_factors",
+    "load_factor_history",
+    "signed_points",
+    "with_factors",
     "BANDS",
     "BAND_LABELS",
     "BandThresholds",
