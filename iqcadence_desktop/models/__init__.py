@@ -6,6 +6,7 @@ from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
+from iqcadence_desktop.models.insight import ChurnModelVersion, CustomField, CustomFieldValue
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
 
 __all__ = [
@@ -14,10 +15,13 @@ __all__ = [
     "AppSetting",
     "AuditEntry",
     "Base",
+    "ChurnModelVersion",
     "ConfigVersion",
     "Contact",
     "Customer",
     "CustomerTag",
+    "CustomField",
+    "CustomFieldValue",
     "Note",
     "PortfolioDaily",
     "SavedMapping",

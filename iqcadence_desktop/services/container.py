@@ -10,6 +10,7 @@ from iqcadence_desktop.services.csv_io import ExportService, ImportService, Mapp
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
     CustomerService,
+    CustomFieldService,
     ManagerService,
 )
 from iqcadence_desktop.services.portfolio import (
@@ -61,6 +62,7 @@ class Services:
     home: HomeSummaryService
     reports: ReportService
     records: CustomerRecordsService
+    custom_fields: CustomFieldService
 
 
 def build_services(
@@ -81,6 +83,7 @@ def build_services(
     secrets = secrets if secrets is not None else KeyringSecretStore()
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    custom_fields = CustomFieldService(db, clock, audit, events)
     return Services(
         db=db,
         clock=clock,
@@ -96,7 +99,7 @@ def build_services(
         profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
-        exporter=ExportService(customers),
+        exporter=ExportService(customers, custom_fields.fields),
         backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
         secrets=secrets,
         alert_config=alert_config,
@@ -104,6 +107,7 @@ def build_services(
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
         records=CustomerRecordsService(db, clock, audit, events, customers),
+        custom_fields=custom_fields,
     )
 
 

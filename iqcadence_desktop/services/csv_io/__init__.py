@@ -2,6 +2,11 @@
 transaction, saved mappings, and the enriched/bulksheet exports.
 """
 
+from iqcadence_desktop.services.csv_io.custom_columns import (
+    CustomImport,
+    CustomSuggestion,
+    suggest_custom,
+)
 from iqcadence_desktop.services.csv_io.export import FORMATS, ExportService, write_csv
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue
 from iqcadence_desktop.services.csv_io.importer import (
@@ -15,6 +20,9 @@ from iqcadence_desktop.services.csv_io.read import DELIMITERS
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 
 __all__ = [
+    "CustomImport",
+    "CustomSuggestion",
+    "suggest_custom",
     "ImportIssue",
     "DELIMITERS",
     "ExportService",

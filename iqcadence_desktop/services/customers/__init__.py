@@ -2,6 +2,24 @@
 light rows for big tables, CSM management, the playbook and the sample portfolio.
 """
 
+from iqcadence_desktop.services.customers.custom_fields import (
+    CustomFieldDTO,
+    CustomFieldService,
+    add_field,
+    load_custom_values,
+    read_fields,
+    write_values,
+)
+from iqcadence_desktop.services.customers.custom_values import (
+    KIND_LABELS,
+    KINDS,
+    CustomValue,
+    canonical,
+    detect_kind,
+    field_key,
+    parse_custom,
+    shown,
+)
 from iqcadence_desktop.services.customers.dto import CustomerDTO, Explanation, display_id
 from iqcadence_desktop.services.customers.fields import (
     CUSTOMER_FIELD_COLUMNS,
@@ -27,6 +45,20 @@ from iqcadence_desktop.services.customers.records import (
 from iqcadence_desktop.services.customers.service import CustomerService
 
 __all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "CustomFieldDTO",
+    "CustomFieldService",
+    "CustomValue",
+    "add_field",
+    "canonical",
+    "detect_kind",
+    "field_key",
+    "load_custom_values",
+    "parse_custom",
+    "read_fields",
+    "shown",
+    "write_values",
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",

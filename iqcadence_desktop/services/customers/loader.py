@@ -22,7 +22,8 @@ from sqlalchemy import ColumnElement, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
-from iqcadence_desktop.services.customers.dto import CustomerDTO
+from iqcadence_desktop.services.customers.custom_fields import load_custom_values
+from iqcadence_desktop.services.customers.dto import NO_CUSTOM, CustomerDTO
 from iqcadence_desktop.services.customers.query import (
     MAX_SQL_IDS,
     MOMENTUM_DAYS,
@@ -199,6 +200,8 @@ def _complete(
         momentum_of(s, w) for s, w in zip(scored.scores, cols["week_ago"], strict=True)
     ]
     _derive(cols, as_of, config)
+    custom = load_custom_values(session, cols["id"])
+    cols["custom"] = custom if custom is not None else [NO_CUSTOM] * len(cols["id"])
 
 
 _SIGNALS = (
