@@ -13,6 +13,7 @@ from iqcadence_desktop.services.customers import (
     CustomFieldService,
     ManagerService,
 )
+from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import (
     DataHealthService,
     HomeSummaryService,
@@ -63,6 +64,7 @@ class Services:
     reports: ReportService
     records: CustomerRecordsService
     custom_fields: CustomFieldService
+    churn_model: ChurnModelService
 
 
 def build_services(
@@ -84,6 +86,7 @@ def build_services(
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
     custom_fields = CustomFieldService(db, clock, audit, events)
+    churn_model = ChurnModelService(db, clock, audit, events, customers, custom_fields, config)
     return Services(
         db=db,
         clock=clock,
@@ -100,7 +103,13 @@ def build_services(
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
         exporter=ExportService(customers, custom_fields.fields),
-        backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+        backups=BackupService(
+            db,
+            clock,
+            audit,
+            events,
+            (config.invalidate, settings.invalidate, churn_model.invalidate),
+        ),
         secrets=secrets,
         alert_config=alert_config,
         alerts=alerts,
@@ -108,6 +117,7 @@ def build_services(
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
         records=CustomerRecordsService(db, clock, audit, events, customers),
         custom_fields=custom_fields,
+        churn_model=churn_model,
     )
 
 

@@ -203,7 +203,8 @@ def _pava(values: FloatArray, weights: FloatArray) -> FloatArray:
             total = w1 + w2
             means[-1] = (m1 * w1 + m2 * w2) / total if total > 0 else (m1 + m2) / 2
             sums[-1] = total
-            sizes[-1] += sizes.pop()
+            size = sizes.pop()
+            sizes[-1] += size
     return np.repeat(np.asarray(means), sizes)
 
 
@@ -351,8 +352,9 @@ def _candidates(fitter: _Fitter, groups: list[IntArray]) -> list[tuple[float, in
     sizes = [int(gr.max()) + 1 for gr in groups]
     lam = fitter.o.pair_ridge
     ranked = []
-    for a in range(len(groups)):
-        for b in range(a + 1, len(groups)):
+    varied = [j for j in range(len(groups)) if len(np.unique(coarse[j])) > 1]
+    for a in varied:
+        for b in (k for k in varied if k > a):
             cells = coarse[a] * sizes[b] + coarse[b]
             size = sizes[a] * sizes[b]
             gs, hs = _sums(cells, g, size), _sums(cells, h, size)

@@ -177,3 +177,27 @@ def coarse_groups(bins: Bins, counts: IntArray, target: int = 8) -> IntArray:
     out[keep] = np.arange(len(keep))
     out[bins.missing] = len(keep) + 1
     return out
+
+
+def group_label(bins: Bins, groups: IntArray, group: int) -> str:
+    """Words for one coarse group of bins (a pair term's row or column)."""
+    members = [int(i) for i in np.flatnonzero(groups == group)]
+    if not members:
+        return "—"
+    if isinstance(bins, CategoryBins):
+        shown = " or ".join(bins.label(m) for m in members[:3])
+        return shown + (" …" if len(members) > 3 else "")
+    ordered = [m for m in members if m != bins.missing]
+    if not ordered:
+        return MISSING
+    first, last = ordered[0], ordered[-1]
+    if first == 0 and last == bins.ordered - 1:
+        return "any value"
+    if first == 0:
+        return f"≤ {_number_text(bins.cuts[last])}"
+    if last == bins.ordered - 1:
+        return f"> {_number_text(bins.cuts[first - 1])}"
+    low, high = bins.cuts[first - 1], bins.cuts[last]
+    if float(low).is_integer() and float(high).is_integer():
+        return f"{int(low) + 1:,}–{_number_text(high)}"
+    return f"{_number_text(low)}–{_number_text(high)}"

@@ -41,6 +41,7 @@ from iqcadence_desktop.services.scoring.engine import (
     momentum,
     nps_category,
     shown_score,
+    signal_points,
     with_factors,
     with_override,
 )
@@ -146,6 +147,7 @@ __all__ = [
     "score_columns",
     "score_rows",
     "shown_score",
+    "signal_points",
     "snapshot_row",
     "with_override",
     "write_snapshots",

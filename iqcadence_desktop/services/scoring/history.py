@@ -137,10 +137,15 @@ def blank_history(renewal: dt.date | None, as_of: dt.date) -> FactorHistory:
 
 
 def load_factor_history(
-    session: Session, ids: Sequence[int], as_of: dt.date, config: ScoringConfig
+    session: Session,
+    ids: Sequence[int],
+    as_of: dt.date,
+    config: ScoringConfig,
+    always: bool = False,
 ) -> FactorHistory | None:
-    """What the switched-on factors need for these accounts; None when all are off."""
-    if not enabled_factors(config.factors) or not ids:
+    """What the switched-on factors need for these accounts; None when all are off
+    (unless `always`: the churn model reads the same history)."""
+    if not ids or not (always or enabled_factors(config.factors)):
         return None
     rows = _rows(session, _query(as_of), ids)
     moods = _sentiments(session, ids, as_of)
