@@ -18,6 +18,7 @@ from iqcadence_desktop.services.csv_io.importer import (
 from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
 from iqcadence_desktop.services.csv_io.read import DELIMITERS
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
+from iqcadence_desktop.services.csv_io.table import RawTable, read_table
 
 __all__ = [
     "CustomImport",
@@ -34,5 +35,7 @@ __all__ = [
     "ImportResult",
     "ImportService",
     "MappingService",
+    "RawTable",
+    "read_table",
     "write_csv",
 ]
