@@ -23,6 +23,7 @@ from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers.page import CustomersPage
 from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
+from iqcadence_desktop.views.pages.model_quality.page import ModelQualityPage
 from iqcadence_desktop.views.pages.reports.page import ReportsPage
 from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage
 from iqcadence_desktop.views.pages.settings.page import SettingsPage
@@ -39,6 +40,7 @@ PAGE_CLASSES: tuple[type[Page], ...] = (
     ImportExportPage,
     SettingsPage,
     AuditLogPage,
+    ModelQualityPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.

@@ -62,7 +62,11 @@ class CustomFieldDTO:
         return KIND_LABELS[self.kind]
 
     def parse(self, text: object) -> CustomValue | None:
-        return parse_custom(self.kind, self.label, text, self.choices)
+        """The value typed by this field's kind; a bad one names the field by its key."""
+        try:
+            return parse_custom(self.kind, self.label, text, self.choices)
+        except ValidationError as exc:
+            raise ValidationError(self.key, exc.message) from None
 
 
 def _dto(row: CustomField, count: int = 0) -> CustomFieldDTO:

@@ -27,6 +27,7 @@ from iqcadence_desktop.services.model.quality import (
     Contender,
     Quality,
 )
+from iqcadence_desktop.services.model.reading import band_reading, readings, verdict
 from iqcadence_desktop.services.model.service import (
     HORIZONS,
     MIN_CHURNED,
@@ -54,7 +55,10 @@ __all__ = [
     "ReliabilityBin",
     "Scorecard",
     "TypedTable",
+    "band_reading",
     "churn_risk",
+    "readings",
+    "verdict",
     "cross_validate",
     "fit_additive",
     "prior_estimate",

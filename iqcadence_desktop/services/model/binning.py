@@ -32,9 +32,14 @@ MISSING = "missing"
 
 
 def _number_text(x: float) -> str:
+    """1,234 · 0.82 · −3 (a true minus sign; at most two decimals)."""
     if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+        text = f"{int(x):,}"
+    elif abs(x) < 100:
+        text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{x:,.0f}"
+    return text.replace("-", "−")
 
 
 @dataclass(frozen=True)

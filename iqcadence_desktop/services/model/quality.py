@@ -26,6 +26,7 @@ from iqcadence_desktop.services.model.metrics import (
     auc,
     reliability,
     scorecard,
+    top_decile_lift,
 )
 from iqcadence_desktop.services.model.tabular import Feature
 from iqcadence_desktop.services.model.training import TrainingRow
@@ -153,14 +154,14 @@ def _contender(
     key: str, p: FloatArray, y: FloatArray, ranking: FloatArray | None = None
 ) -> Contender:
     card = scorecard(p, y)
-    if ranking is not None:  # AUC from the raw ranking (the calibration adds ties)
+    if ranking is not None:  # AUC and lift from the raw ranking (calibration adds ties)
         card = Scorecard(
             card.rows,
             card.positives,
             auc(ranking, y),
             card.brier,
             card.ece,
-            card.lift,
+            top_decile_lift(ranking, y),
             card.log_loss,
         )
     return Contender(key, card, tuple(reliability(p, y)))

@@ -10,6 +10,7 @@ of churning within the version's horizon, with the factors behind it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import time
@@ -42,7 +43,7 @@ from iqcadence_desktop.services.model.predictor import ChurnModel
 from iqcadence_desktop.services.model.quality import Quality, evaluate_history
 from iqcadence_desktop.services.model.tabular import Feature
 from iqcadence_desktop.services.model.training import TrainingSet, build_training_set
-from iqcadence_desktop.services.scoring import ConfigService, load_factor_history
+from iqcadence_desktop.services.scoring import ConfigService, ScoringConfig, load_factor_history
 from iqcadence_desktop.services.system import (
     CONFIG_CHANGED,
     CUSTOMERS_CHANGED,
@@ -291,6 +292,33 @@ class ChurnModelService:
         self._current, self._loaded = version, True
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": "churn_model"}))
         return version
+
+    # -- suggested weights ----------------------------------------------------------
+    def suggested_config(self) -> ScoringConfig | None:
+        """The configuration in force with the weights the history suggests (a candidate
+        for a what-if preview; nothing is saved)."""
+        version = self.current()
+        weights = (
+            None
+            if version is None or version.quality is None
+            else version.quality.suggested_weights
+        )
+        if not weights:
+            return None
+        current = self._config.current()
+        merged = {s: float(weights.get(s, 0.0)) for s in current.weights}
+        if not current.csat_enabled:
+            merged["csat"] = float(current.weights.get("csat", 0.0))
+        return dataclasses.replace(current, weights=merged)
+
+    def apply_suggested(self) -> list[str]:
+        """Save the suggested weights (audited as a configuration change); the changes."""
+        candidate, version = self.suggested_config(), self.current()
+        if candidate is None or version is None:
+            raise ValidationError("weights", "There are no suggested weights to apply yet.")
+        return self._config.save(
+            candidate, f"Weights suggested by churn history (model v{version.id}) applied"
+        )
 
     # -- scoring --------------------------------------------------------------------
     def estimates(

@@ -8,10 +8,12 @@ from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.settings.alerts import AlertsSection, SystemSection
 from iqcadence_desktop.views.pages.settings.branding import BrandingSection
 from iqcadence_desktop.views.pages.settings.cadence import CadenceSection
+from iqcadence_desktop.views.pages.settings.custom_fields import CustomFieldsSection
 from iqcadence_desktop.views.pages.settings.distribution import DistributionSection
 from iqcadence_desktop.views.pages.settings.health import HealthSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
+from iqcadence_desktop.views.pages.settings.signal_model import SignalModelSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
 
@@ -39,6 +41,8 @@ class SettingsPage(Page):
         self.weights = WeightsSection(ctx)
         self.profiles = ProfilesSection(ctx)
         self.thresholds = ThresholdsSection(ctx)
+        self.signal_model = SignalModelSection(ctx)
+        self.custom_fields = CustomFieldsSection(ctx)
         self.cadence = CadenceSection(ctx)
         self.distribution = DistributionSection(ctx)
         self.managers = ManagersSection(ctx)
@@ -53,10 +57,12 @@ class SettingsPage(Page):
             ("weights", "Weights", self.weights, True),
             ("profiles", "Profiles", self.profiles, False),
             ("thresholds", "Thresholds", self.thresholds, True),
+            ("signal_model", "Signal model", self.signal_model, True),
             ("cadence", "Cadence && renewals", self.cadence, True),
             ("distribution", "Distribution && rescore", self.distribution, False),
             ("managers", "CSMs", self.managers, False),
             ("health", "Data health", self.health, False),
+            ("custom_fields", "Custom fields", self.custom_fields, False),
             ("branding", "Branding && you", self.branding, True),
             ("alerts", "Alert rules", self.alerts, True),
             ("system", "System", self.system, True),
@@ -69,6 +75,7 @@ class SettingsPage(Page):
         layout.addWidget(title_label)
         layout.addWidget(self.tabs, 1)
         self.weights.rescore_requested.connect(self._on_weights_rescore_requested)
+        self.signal_model.rescore_requested.connect(self._on_weights_rescore_requested)
         self.health.accounts_requested.connect(self._on_health_accounts_requested)
         for signal in (
             ctx.bridge.customers_changed,
