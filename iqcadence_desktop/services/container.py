@@ -114,7 +114,7 @@ def build_services(
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=_reports(customers, portfolio, config, settings, clock, alerts),
+        reports=_reports(customers, portfolio, config, settings, clock, alerts, churn_model),
         records=CustomerRecordsService(db, clock, audit, events, customers),
         custom_fields=custom_fields,
         churn_model=churn_model,
@@ -128,9 +128,12 @@ def _reports(
     settings: SettingsService,
     clock: Clock,
     alerts: AlertService,
+    churn_model: ChurnModelService,
 ) -> ReportService:
-    """The report service, with a customer's active alerts feeding QBR talking points."""
+    """The report service, with a customer's active alerts feeding QBR talking points
+    and churn figures from the churn model."""
     reports = ReportService(customers, portfolio, config, settings, clock)
+    reports.churn_model = churn_model
     reports.alerts_for = lambda customer_id: [
         a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"
     ]

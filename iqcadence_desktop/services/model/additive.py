@@ -10,10 +10,11 @@ a number (so shapes are smooth where data is thin). A feature whose meaning is m
 update. Shapes are centred, so each f_j reads as "log-odds versus an average account".
 
 Pairwise terms g_jk must pay for their place: the candidate pairs with the largest
-interaction gain on the training residuals are tried one by one, and a pair is kept only
-when, fitted on two thirds of the training rows, it lowers the log-loss of the other
-third by at least `pair_min_gain` (relative) on average over three rotations and in at
-least two of them (docs/churn-model.md). Every probability therefore splits into
+interaction gain on the training residuals are tried one by one (at most
+`pair_candidates`, keeping at most `max_pairs`), and a pair is kept only when, fitted on
+two thirds of the training rows with everything else held fixed, it lowers the log-loss
+of the other third in each of three rotations, and by at least `pair_min_gain` (0.5 %,
+relative) on average (docs/churn-model.md). Every probability therefore splits into
 per-factor log-odds that add up to its logit. numpy only.
 """
 
@@ -50,7 +51,7 @@ class FitOptions:
     pair_candidates: int = 10
     pair_groups: int = 8
     pair_ridge: float = 8.0
-    pair_min_gain: float = 0.002
+    pair_min_gain: float = 0.005
     seed: int = 0
 
 
@@ -382,7 +383,7 @@ def _choose_pairs(fitter: _Fitter, report: FitReport) -> None:
         if len(fitter.pairs) >= fitter.o.max_pairs:
             break
         gain, wins = _held_out_gain(fitter, groups, a, b, part)
-        kept = gain >= fitter.o.pair_min_gain and wins >= 2
+        kept = gain >= fitter.o.pair_min_gain and wins == 3
         report.trials.append(PairTrial(f"{names[a]} × {names[b]}", gain, wins, kept))
         if kept:
             fitter.pairs.append(_empty_pair(groups, a, b))

@@ -41,6 +41,8 @@ BASE_LOG_ODDS = -2.5
 #: The prior keeps this share of each heuristic effect (judgement, not fitted: halved).
 SHRINK = 0.5
 DEFAULT_HORIZON = 90
+#: The name of the line that sums the many tiny terms of a fitted model's explanation.
+SMALLER_FACTORS = "Smaller factors"
 METHOD_NOTE = (
     "Churn risk comes from the documented prior (health score, momentum, renewal "
     "proximity, tickets, NPS, sentiment, contact; judgement weights halved and started "
@@ -71,7 +73,8 @@ class ChurnEstimate:
     base: float = BASE_LOG_ODDS
 
     def top_reasons(self, n: int = 2) -> str:
-        raising = [f.name for f in self.factors if f.effect > 0][:n]
+        named = (f for f in self.factors if f.effect > 0 and f.name != SMALLER_FACTORS)
+        raising = [f.name for f in named][:n]
         return ", ".join(raising) or "nothing notable"
 
     @property

@@ -19,7 +19,7 @@ from iqcadence_desktop.services.model.binning import (
     NumericBins,
     group_label,
 )
-from iqcadence_desktop.services.model.churn import ChurnEstimate, ChurnFactor
+from iqcadence_desktop.services.model.churn import SMALLER_FACTORS, ChurnEstimate, ChurnFactor
 from iqcadence_desktop.services.model.evaluate import encode
 from iqcadence_desktop.services.model.features import AccountState, column_for
 from iqcadence_desktop.services.model.tabular import Feature
@@ -115,7 +115,7 @@ class Scored:
         small = [e for e in effects if abs(e) < SMALL]
         if small:  # so the listed log-odds add up to the probability exactly
             factors.append(
-                ChurnFactor("Smaller factors", sum(small), f"{len(small)} factors under ±{SMALL}")
+                ChurnFactor(SMALLER_FACTORS, sum(small), f"{len(small)} factors under ±{SMALL}")
             )
         factors.sort(key=lambda f: -f.effect)
         return ChurnEstimate(

@@ -42,7 +42,11 @@ from iqcadence_desktop.services.model.features import (
 from iqcadence_desktop.services.model.predictor import ChurnModel
 from iqcadence_desktop.services.model.quality import Quality, evaluate_history
 from iqcadence_desktop.services.model.tabular import Feature
-from iqcadence_desktop.services.model.training import TrainingSet, build_training_set
+from iqcadence_desktop.services.model.training import (
+    TREND_DAYS,
+    TrainingSet,
+    build_training_set,
+)
 from iqcadence_desktop.services.scoring import ConfigService, ScoringConfig, load_factor_history
 from iqcadence_desktop.services.system import (
     CONFIG_CHANGED,
@@ -420,10 +424,12 @@ def _prior_reason(training: TrainingSet) -> str:
     if training.first_day is None:
         return "There is no score history yet, so there is nothing to learn from."
     if not training.windows:
+        need = training.horizon + TREND_DAYS
         return (
             f"The history starts on {training.first_day.isoformat()}; it must cover "
-            f"{training.horizon} days to see who churned within {training.horizon} days. "
-            "Choose a shorter horizon, or keep using the app to build history."
+            f"{need} days (the {training.horizon}-day horizon and {TREND_DAYS} days of "
+            "trends before it) to see who churned. Choose a shorter horizon, or keep using "
+            "the app to build history."
         )
     return (
         f"{training.positives} accounts churned within {training.horizon} days in the "

@@ -5,7 +5,10 @@ window k starts on r = today − H·(k+1). Every account with a snapshot on r (o
 days before) was there at the start; it is a positive when it churned within the
 window, a negative when it was still there at its end. A positive carries the signals
 it had H days before it churned when the history reaches back that far, else those at
-the window's start; a negative carries those at the window's start. Each account and
+the window's start; a negative carries those at the window's start. Signals are only
+taken from days with at least TREND_DAYS of history before them, so every row has its
+30-day trends (rows from the start of the history would otherwise stand out by their
+missing trends alone): the history must cover H + TREND_DAYS days. Each account and
 window gives one row, so the share of positives is the portfolio's churn rate over H
 days and the model's probabilities read as "chance of churning within H days".
 
@@ -30,6 +33,8 @@ from iqcadence_desktop.services.customers import CustomFieldDTO, load_custom_val
 from iqcadence_desktop.services.model.features import AccountState, change
 
 MAX_WINDOWS = 4
+#: History needed before a day for its trend features (logins and tickets over 30 days).
+TREND_DAYS = 30
 #: A snapshot up to this many days before the day asked for stands in for it.
 SLACK_DAYS = 7
 #: Above this many rows, negatives are sampled (and the intercept corrected for it).
@@ -226,12 +231,13 @@ def build_training_set(
     if out.first_day is None:
         return out
     accounts = _Accounts(session, fields)
+    earliest = out.first_day + dt.timedelta(days=TREND_DAYS)
     for k in range(MAX_WINDOWS):
         start = today - dt.timedelta(days=horizon * (k + 1))
-        if start < out.first_day:
+        if start < earliest:
             break
         out.windows += 1
-        _window(session, accounts, churned, start, horizon, out)
+        _window(session, accounts, churned, start, horizon, out, earliest)
     _sample_negatives(out, seed)
     return out
 
@@ -243,6 +249,7 @@ def _window(
     start: dt.date,
     horizon: int,
     out: TrainingSet,
+    earliest: dt.date,
 ) -> None:
     end = start + dt.timedelta(days=horizon)
     present = _snapshots_on(session, start)
@@ -253,8 +260,9 @@ def _window(
         if gone is not None and gone <= start:
             continue  # already churned when the window began
         early = None
-        if gone is not None and gone <= end:
-            early = _snapshot_of(session, cid, gone - dt.timedelta(days=horizon))
+        seen = None if gone is None else gone - dt.timedelta(days=horizon)
+        if seen is not None and gone is not None and gone <= end and seen >= earliest:
+            early = _snapshot_of(session, cid, seen)
         if early is not None:
             out.rows.append(_early_row(session, accounts, early))
         else:

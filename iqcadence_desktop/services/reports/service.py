@@ -13,6 +13,7 @@ from typing import Literal
 from iqcadence_desktop.errors import UserFacingError, ValidationError
 from iqcadence_desktop.paths import resource_path
 from iqcadence_desktop.services.customers import CustomerService
+from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
@@ -57,6 +58,8 @@ class ReportService:
         # Set by the composition root when an alerts service exists: QBR talking points
         # then start from the customer's alerts.
         self.alerts_for: AlertsFor | None = None
+        # Set by the composition root: churn figures from the fitted model (or its prior).
+        self.churn_model: ChurnModelService | None = None
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS
@@ -105,6 +108,7 @@ class ReportService:
             self._config,
             self._clock.now(),
             self.alerts_for,
+            self.churn_model,
         )
         return kind.build(ctx)
 

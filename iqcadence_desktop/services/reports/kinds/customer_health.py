@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iqcadence_desktop.services.customers import CustomerDTO, Explanation
-from iqcadence_desktop.services.model import ChurnEstimate, churn_risk
+from iqcadence_desktop.services.model import ChurnEstimate
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds import qbr
 from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint, customer_history
@@ -42,7 +42,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         raise ValueError("customer-health needs a customer")
     ex = ctx.customer_service.explain(ctx.request.customer_id, ctx.as_of)
     c = ex.customer
-    churn = churn_risk(c)
+    churn = ctx.churn_estimates([c])[0]
     history = customer_history(
         ctx.customer_service, c.id, ctx.as_of, qbr.DAYS if ctx.request.qbr else DAYS
     )
@@ -64,7 +64,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.generated_at,
         kpis(c, churn),
         tuple(blocks),
-        ctx.methodology(*_notes(c)),
+        ctx.methodology(*_notes(c), ctx.churn_note()),
     )
 
 
@@ -72,7 +72,6 @@ def _notes(c: CustomerDTO) -> tuple[str, ...]:
     profile = c.scoring_profile or "default weights"
     notes = [
         f"This account is scored with: {profile}.",
-        "Churn risk uses the documented heuristic (docs/churn-risk.md).",
     ]
     if c.manual_score:
         notes.append("The score is a manual override; signals are shown for reference.")
@@ -88,7 +87,7 @@ def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
         Kpi("7-day change", signed(c.momentum), "points"),
         Kpi("MRR", money(c.mrr_cents), f"ARR {money(c.arr_cents)}"),
         Kpi("Renewal in", renewal, c.renewal_date.isoformat() if c.renewal_date else ""),
-        Kpi("Churn risk", f"{churn.probability:.0%}", churn.top_reasons()),
+        Kpi(f"Churn in {churn.horizon_days} d", f"{churn.probability:.0%}", churn.top_reasons()),
     )
 
 
@@ -150,7 +149,8 @@ def facts_table(c: CustomerDTO) -> Table:
 
 def factors_table(churn: ChurnEstimate) -> Table:
     return Table(
-        f"Churn risk {churn.probability:.0%}: contributing factors",
+        f"Chance of churning within {churn.horizon_days} days {churn.probability:.0%}: "
+        "contributing factors (log-odds)",
         FACTOR_COLUMNS,
         tuple((f.name, f.effect, f.detail) for f in churn.factors),
         empty_text="No factor stands out.",
