@@ -16,7 +16,7 @@ from iqcadence_desktop.services.csv_io.importer import (
     ImportService,
 )
 from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
-from iqcadence_desktop.services.csv_io.read import DELIMITERS
+from iqcadence_desktop.services.csv_io.read import DELIMITERS, Sniffed
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.csv_io.table import RawTable, read_table
 
@@ -36,6 +36,7 @@ __all__ = [
     "ImportService",
     "MappingService",
     "RawTable",
+    "Sniffed",
     "read_table",
     "write_csv",
 ]

@@ -85,22 +85,34 @@ class Scored:
     columns: Sequence[Feature]
 
     def top(self, k: int = 3) -> IntArray:
-        """Per row, the indices of the k terms that raise the risk most (by log-odds)."""
+        """Per row, the indices of the k terms that raise the risk most (by log-odds).
+
+        k passes of argmax: for the few reasons a list shows this beats sorting rows."""
         k = min(k, self.parts.shape[1])
-        if k == 0:
-            return np.zeros((len(self.parts), 0), dtype=np.int64)
-        picked = np.argpartition(-self.parts, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(self.parts, picked, axis=1), axis=1)
-        out: IntArray = np.take_along_axis(picked, order, axis=1)
+        work = self.parts.copy()
+        rows = np.arange(len(work))
+        out: IntArray = np.empty((len(work), k), dtype=np.int64)
+        for i in range(k):
+            out[:, i] = work.argmax(axis=1)
+            work[rows, out[:, i]] = -np.inf
         return out
 
     def reasons(self, k: int = 2) -> list[str]:
         """'Open tickets, Logins (30 d)' for every row: the terms raising its risk most."""
-        labels = np.array(self.owner.term_labels() + ["nothing notable"], dtype=object)
+        labels = self.owner.term_labels()
         top = self.top(k)
         rising = np.take_along_axis(self.parts, top, axis=1) > SMALL
-        named = np.where(rising, top, len(labels) - 1)
-        return [", ".join(dict.fromkeys(labels[row].tolist())) for row in named]
+        columns = [
+            [
+                labels[t] if up else ""
+                for t, up in zip(top[:, i].tolist(), rising[:, i].tolist(), strict=True)
+            ]
+            for i in range(top.shape[1])
+        ]
+        return [
+            ", ".join(filter(None, names)) or "nothing notable"
+            for names in zip(*columns, strict=True)
+        ]
 
     def estimate(self, i: int) -> ChurnEstimate:
         """One account's probability and every term that moved it, largest first."""
