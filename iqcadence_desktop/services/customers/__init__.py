@@ -8,6 +8,8 @@ from iqcadence_desktop.services.customers.custom_fields import (
     add_field,
     load_custom_values,
     read_fields,
+    rule_fields,
+    rule_value,
     write_values,
 )
 from iqcadence_desktop.services.customers.custom_values import (
@@ -57,6 +59,8 @@ __all__ = [
     "load_custom_values",
     "parse_custom",
     "read_fields",
+    "rule_fields",
+    "rule_value",
     "shown",
     "write_values",
     "CUSTOMER_FIELD_COLUMNS",

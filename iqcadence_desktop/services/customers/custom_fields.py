@@ -27,6 +27,7 @@ from iqcadence_desktop.services.customers.custom_values import (
     from_canonical,
     parse_custom,
 )
+from iqcadence_desktop.services.customers.dto import CustomerDTO
 from iqcadence_desktop.services.customers.fields import CUSTOMER_FIELD_LABELS, KNOWN_FIELDS
 from iqcadence_desktop.services.system import (
     CUSTOMERS_CHANGED,
@@ -173,6 +174,22 @@ def write_values(session: Session, items: Sequence[tuple[int, int, str | None]])
         )
     if kept:
         upsert(session, CustomFieldValue.__table__, kept, ("customer_id", "field_id"))  # type: ignore[arg-type]
+
+
+#: How rules name a custom field: "custom.<key>" (beside built-ins such as "logins").
+RULE_PREFIX = "custom."
+
+
+def rule_fields(fields: Sequence[CustomFieldDTO]) -> list[tuple[str, str, str]]:
+    """(rule field name, label, kind) of every custom field, for rule editors."""
+    return [(RULE_PREFIX + f.key, f.label, f.kind) for f in fields]
+
+
+def rule_value(customer: CustomerDTO, name: str) -> CustomValue | None:
+    """The value a rule condition on "custom.<key>" compares (None: no value)."""
+    if not name.startswith(RULE_PREFIX):
+        raise ValidationError(name, f'"{name}" is not a custom field for rules.')
+    return customer.custom.get(name[len(RULE_PREFIX) :])
 
 
 class CustomFieldService:

@@ -145,3 +145,16 @@ def test_keeping_an_unknown_column_is_refused(services: Services, tmp_path: Path
     with pytest.raises(UserFacingError, match="Nope"):
         services.importer.run(path, ImportOptions(keep={"Nope": "auto"}))
     assert services.customers.list_customers() == []
+
+
+def test_rules_can_read_custom_fields(services: Services) -> None:
+    from iqcadence_desktop.services.customers import rule_fields, rule_value
+
+    services.custom_fields.create("Seats", "number")
+    cid = services.customers.create({"name": "Acme"}).id
+    services.custom_fields.set_values(cid, {"Seats": "40"})
+    assert rule_fields(services.custom_fields.fields()) == [("custom.seats", "Seats", "number")]
+    dto = services.customers.get(cid)
+    assert rule_value(dto, "custom.seats") == 40.0 and rule_value(dto, "custom.other") is None
+    with pytest.raises(ValidationError):
+        rule_value(dto, "seats")

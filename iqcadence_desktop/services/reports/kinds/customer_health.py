@@ -9,6 +9,7 @@ from iqcadence_desktop.services.reports.kinds import qbr
 from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint, customer_history
 from iqcadence_desktop.services.reports.model import (
     Block,
+    Cell,
     Chart,
     Column,
     Kpi,
@@ -101,7 +102,7 @@ def score_chart(history: list[HistoryPoint]) -> Chart:
 
 
 def signal_table(ex: Explanation) -> Table:
-    rows = tuple(
+    rows: list[tuple[Cell, ...]] = [
         (
             SIGNAL_LABELS[c.signal],
             "—" if c.value is None else str(c.value),
@@ -111,8 +112,12 @@ def signal_table(ex: Explanation) -> Table:
         )
         for c in ex.result.contributions
         if c.weight > 0
-    )
-    return Table("Signal breakdown", SIGNAL_COLUMNS, rows)
+    ]
+    factors = ex.result.factors if not ex.result.manual else ()
+    if factors:  # the signal-model factors that adjusted the weighted average
+        rows.append(("Weighted average", "", None, None, ex.result.weighted_average))
+        rows += [(f"{f.label}: {f.detail}", "", None, None, f.points) for f in factors]
+    return Table("Signal breakdown", SIGNAL_COLUMNS, tuple(rows))
 
 
 def changes_text(ex: Explanation) -> Text:
