@@ -47,7 +47,7 @@ class CustomFieldsSection(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setProperty("role", "muted")
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Name of a new field, or the new name of the chosen one")
+        self.name_edit.setPlaceholderText("New field name, or a new name for the chosen one")
         self.kind_combo = QComboBox()
         for kind in KINDS:
             self.kind_combo.addItem(KIND_LABELS[kind], kind)
@@ -59,7 +59,8 @@ class CustomFieldsSection(QWidget):
         hint = QLabel(
             "Custom fields are typed columns kept from imports. They show on the customer "
             "window, filter the Customers page, go out with exports and come back in with "
-            "imports. Removing one removes its values only."
+            "imports. The churn model may learn from them (not from text fields), reading "
+            "each as it is today. Removing one removes its values only."
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
