@@ -28,13 +28,9 @@ from iqcadence_desktop.services.model.quality import (
     Quality,
 )
 from iqcadence_desktop.services.model.reading import band_reading, readings, verdict
-from iqcadence_desktop.services.model.service import (
-    HORIZONS,
-    MIN_CHURNED,
-    ChurnModelService,
-    ModelVersion,
-)
+from iqcadence_desktop.services.model.service import HORIZONS, ChurnModelService
 from iqcadence_desktop.services.model.tabular import TypedTable, type_table
+from iqcadence_desktop.services.model.versions import MIN_CHURNED, ModelVersion
 
 __all__ = [
     "AdditiveModel",

@@ -15,7 +15,6 @@ import datetime as dt
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -42,10 +41,16 @@ from iqcadence_desktop.services.model.features import (
 from iqcadence_desktop.services.model.predictor import ChurnModel
 from iqcadence_desktop.services.model.quality import Quality, evaluate_history
 from iqcadence_desktop.services.model.tabular import Feature
-from iqcadence_desktop.services.model.training import (
-    TREND_DAYS,
-    TrainingSet,
-    build_training_set,
+from iqcadence_desktop.services.model.training import TrainingSet, build_training_set
+from iqcadence_desktop.services.model.versions import (
+    FITTED,
+    MIN_CHURNED,
+    PRIOR,
+    ModelVersion,
+    base_rate_of,
+    prior_reason,
+    summary,
+    version_of,
 )
 from iqcadence_desktop.services.scoring import ConfigService, ScoringConfig, load_factor_history
 from iqcadence_desktop.services.system import (
@@ -57,75 +62,7 @@ from iqcadence_desktop.services.system import (
     EventBus,
 )
 
-#: Fewer churned accounts than this and the model falls back to the prior.
-MIN_CHURNED = 30
 HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
-FITTED, PRIOR = "fitted", "prior"
-
-
-@dataclass(frozen=True)
-class ModelVersion:
-    """One stored version: how it was made, how well it does, and the model itself."""
-
-    id: int
-    created_at: dt.datetime
-    user: str | None
-    horizon: int
-    method: str
-    rows: int
-    churned: int
-    summary: str
-    reason: str
-    base_rate: float | None
-    quality: Quality | None
-    model: ChurnModel | None
-    details: dict[str, object]
-
-    @property
-    def fitted(self) -> bool:
-        return self.method == FITTED and self.model is not None
-
-    @property
-    def horizon_text(self) -> str:
-        return f"chance of churning within {self.horizon} days"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "version": self.id,
-            "created_at": self.created_at.isoformat(),
-            "user": self.user,
-            "horizon_days": self.horizon,
-            "method": self.method,
-            "training_rows": self.rows,
-            "churned": self.churned,
-            "summary": self.summary,
-            "reason": self.reason,
-            "base_rate": self.base_rate,
-            "quality": None if self.quality is None else self.quality.to_json(),
-            "terms": self.details.get("terms", []),
-            "pairs": self.details.get("pairs", []),
-        }
-
-
-def _version(row: ChurnModelVersion) -> ModelVersion:
-    payload = row.payload
-    quality = payload.get("quality")
-    model = payload.get("model")
-    return ModelVersion(
-        row.id,
-        row.created_at,
-        row.user,
-        row.horizon_days,
-        row.method,
-        row.training_rows,
-        row.churned,
-        row.summary,
-        str(payload.get("reason", "")),
-        payload.get("base_rate"),  # type: ignore[arg-type]
-        None if quality is None else Quality.from_json(quality),  # type: ignore[arg-type]
-        None if model is None else ChurnModel.from_json(model),  # type: ignore[arg-type]
-        dict(payload.get("details", {})),  # type: ignore[call-overload]
-    )
 
 
 class ChurnModelService:
@@ -170,7 +107,7 @@ class ChurnModelService:
                 row = s.scalars(
                     select(ChurnModelVersion).order_by(ChurnModelVersion.id.desc()).limit(1)
                 ).first()
-                self._current = None if row is None else _version(row)
+                self._current = None if row is None else version_of(row)
             self._loaded = True
         return self._current
 
@@ -179,7 +116,7 @@ class ChurnModelService:
             rows = s.scalars(
                 select(ChurnModelVersion).order_by(ChurnModelVersion.id.desc()).limit(limit)
             ).all()
-            return [_version(r) for r in rows]
+            return [version_of(r) for r in rows]
 
     def horizon(self) -> int:
         version = self.current()
@@ -215,7 +152,7 @@ class ChurnModelService:
         columns, monotone, labels = build_columns([r.state for r in rows], fields)
         positives = training.positives
         fitted: ChurnModel | None = None
-        why = _prior_reason(training)
+        why = prior_reason(training)
         if positives >= MIN_CHURNED and len(rows) - positives >= MIN_CHURNED:
             fitted = self._fit_model(training, columns, monotone, labels, horizon)
             why = ""
@@ -225,7 +162,7 @@ class ChurnModelService:
             if positives and len(rows) > positives
             else None
         )
-        base_rate = _base_rate(training)
+        base_rate = base_rate_of(training)
         details: dict[str, object] = {
             "terms": [] if fitted is None else fitted.term_labels(),
             "pairs": [] if fitted is None else fitted.term_labels()[len(fitted.model.bins) :],
@@ -266,7 +203,7 @@ class ChurnModelService:
         reason: str,
     ) -> ModelVersion:
         method = FITTED if fitted is not None else PRIOR
-        summary = _summary(method, horizon, training, quality, why)
+        text = summary(method, horizon, training, quality, why)
         with self._db.session() as s:
             row = ChurnModelVersion(
                 created_at=self._clock.now(),
@@ -275,7 +212,7 @@ class ChurnModelService:
                 method=method,
                 training_rows=len(training.rows),
                 churned=training.positives,
-                summary=summary,
+                summary=text,
                 payload={
                     "model": None if fitted is None else fitted.to_json(),
                     "quality": None if quality is None else quality.to_json(),
@@ -289,10 +226,10 @@ class ChurnModelService:
             self._audit.record(
                 s,
                 "churn_model_fitted",
-                f"Churn model v{row.id}: {summary}" + (f" ({reason})" if reason else ""),
+                f"Churn model v{row.id}: {text}" + (f" ({reason})" if reason else ""),
                 details={"version": row.id, "horizon_days": horizon, "method": method},
             )
-            version = _version(row)
+            version = version_of(row)
         self._current, self._loaded = version, True
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": "churn_model"}))
         return version
@@ -405,51 +342,9 @@ def _latest_sentiments(session: Session, ids: Sequence[int], day: dt.date) -> di
         .where(SentimentEntry.day <= day)
         .order_by(SentimentEntry.day, SentimentEntry.id)
     )
+    if len(wanted) <= 900:  # a few accounts: let the index pick their rows
+        stmt = stmt.where(SentimentEntry.customer_id.in_(list(wanted)))
     for cid, mood in session.execute(stmt):
         if cid in wanted:
             out[cid] = mood
     return out
-
-
-def _base_rate(training: TrainingSet) -> float | None:
-    rows = len(training.rows)
-    if not rows or not training.windows:
-        return None
-    positives = training.positives
-    negatives = (rows - positives) / training.negatives_kept
-    return positives / (positives + negatives)
-
-
-def _prior_reason(training: TrainingSet) -> str:
-    if training.first_day is None:
-        return "There is no score history yet, so there is nothing to learn from."
-    if not training.windows:
-        need = training.horizon + TREND_DAYS
-        return (
-            f"The history starts on {training.first_day.isoformat()}; it must cover "
-            f"{need} days (the {training.horizon}-day horizon and {TREND_DAYS} days of "
-            "trends before it) to see who churned. Choose a shorter horizon, or keep using "
-            "the app to build history."
-        )
-    return (
-        f"{training.positives} accounts churned within {training.horizon} days in the "
-        f"history ({training.churned_accounts} churned in all); at least {MIN_CHURNED} are "
-        "needed to fit a model, so the documented prior is used."
-    )
-
-
-def _summary(
-    method: str, horizon: int, training: TrainingSet, quality: Quality | None, why: str
-) -> str:
-    head = (
-        f"fitted on {len(training.rows):,} account-windows ({training.positives:,} churned) "
-        if method == FITTED
-        else "using the prior "
-    )
-    text = head + f"for a {horizon}-day horizon"
-    contender = (
-        None if quality is None else quality.contender("model" if method == FITTED else "prior")
-    )
-    if contender is not None and contender.card.auc is not None:
-        text += f"; AUC {contender.card.auc:.2f} on history"
-    return text + ("" if method == FITTED else f". {why}")
