@@ -89,7 +89,6 @@ class ModelQualityPage(Page):
         self.readings = _muted()
         self.reliability = ReliabilityChart()
         self.bands = BandChurnChart()
-        self.band_text = _muted()
         self.weights = RowsTableModel(("Signal", "Weight now", "Suggested"))
         self.weights_table = rows_table(self.weights, stretch_column=0)
         self.weights_note = _muted()
@@ -116,19 +115,16 @@ class ModelQualityPage(Page):
         grid.addWidget(self.status, 0, 0, 1, 2)
         grid.addWidget(self.metrics_table, 1, 0, 1, 2)
         grid.addWidget(self.readings, 2, 0, 1, 2)
-        grid.addWidget(_section("Reliability"), 3, 0)
-        grid.addWidget(_section("Churn rate by band"), 3, 1)
+        self.chart_titles = (_section("Reliability"), _section("Churn rate by band"))
+        grid.addWidget(self.chart_titles[0], 3, 0)
+        grid.addWidget(self.chart_titles[1], 3, 1)
         grid.addWidget(self.reliability, 4, 0)
         grid.addWidget(self.bands, 4, 1)
-        grid.addWidget(
-            _muted(
-                "Each point is a group of predictions (groups of at least 10 accounts): on "
-                "the dashed line, accounts churned as often as predicted."
-            ),
-            5,
-            0,
+        self.chart_note = _muted(
+            "Each point is a group of predictions (groups of at least 10 accounts): on "
+            "the dashed line, accounts churned as often as predicted."
         )
-        grid.addWidget(self.band_text, 5, 1)
+        grid.addWidget(self.chart_note, 5, 0)
         grid.addWidget(_section("Weights suggested by your history"), 6, 0, 1, 2)
         grid.addWidget(self.weights_note, 7, 0, 1, 2)
         grid.addWidget(self.weights_table, 8, 0, Qt.AlignmentFlag.AlignTop)
@@ -170,7 +166,8 @@ class ModelQualityPage(Page):
         self.readings.setText("\n".join(readings(quality)) if quality is not None else "")
         self.reliability.show_quality(quality)
         self.bands.show_quality(quality)
-        self.band_text.setText("" if quality is None else "")
+        for widget in (*self.chart_titles, self.chart_note, self.reliability, self.bands):
+            widget.setVisible(quality is not None)  # no empty charts before any history
         self._show_weights(version)
 
     def _status_text(self, v: ModelVersion | None) -> str:
