@@ -74,7 +74,8 @@ class CustomFieldFilterButton(QToolButton):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setText("Filter by custom field")
+        self.setText("Custom fields")
+        self.setToolTip("Show only accounts whose custom field matches a condition")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
         self.fields: list[CustomFieldDTO] = []
