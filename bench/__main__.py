@@ -16,6 +16,7 @@ BENCHMARKS: tuple[str, ...] = (
     "table",
     "integrations",
     "analytics",
+    "churn",
 )
 
 

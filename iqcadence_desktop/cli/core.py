@@ -102,6 +102,10 @@ def cmd_score(ctx: CommandContext, args: argparse.Namespace) -> int:
         **dto.to_json(),
         "created": created,
         "contributions": contributions_json(explanation.result),
+        "factors": [
+            {"factor": f.factor, "label": f.label, "points": f.points, "detail": f.detail}
+            for f in explanation.result.factors
+        ],
     }
     ctx.emit(data, _score_text(dto, explanation.result, created))
     return 0
@@ -121,6 +125,9 @@ def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
                 f"  {SIGNAL_LABELS[c.signal]:<20} {str(c.value):>8}  "
                 f"{c.points:5.1f} pts × {c.effective_weight:5.1%} = {c.contribution:5.1f}"
             )
+    if result.factors and not result.manual:
+        lines.append(f"  {'Weighted average':<20} {result.weighted_average or 0:37.1f}")
+        lines += [f"  {f.text()}" for f in result.factors]
     return "\n".join(lines)
 
 

@@ -68,6 +68,14 @@ def register(sub: Any) -> None:
         choices=("dmy", "mdy"),
         help="how to read ambiguous dates like 03/04/2027 (default: the setting, mdy)",
     )
+    p.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="COLUMN[=KIND]",
+        help="keep an unmapped column as a custom field (KIND: number, text, yesno, date, "
+        "choice; default: detected from the data); repeatable",
+    )
     p.add_argument("--encoding", help="text encoding (default: detected; e.g. utf-8, cp1252)")
     p.add_argument(
         "--delimiter", type=_delimiter, help="comma, semicolon or tab (default: detected)"
@@ -101,6 +109,15 @@ def _encoding(name: str | None) -> str | None:
         raise argparse.ArgumentTypeError(f"{name!r} is not a known encoding") from None
 
 
+def _kept(items: list[str]) -> dict[str, str]:
+    """--keep COLUMN[=KIND] → {column: kind or "auto"}."""
+    out = {}
+    for item in items:
+        column, sep, kind = item.rpartition("=")
+        out[column if sep else item] = kind.strip().lower() if sep else "auto"
+    return out
+
+
 def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
     try:
         encoding = _encoding(args.encoding)
@@ -116,8 +133,11 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
         date_order=args.date_order,
         dry_run=args.dry_run,
         all_or_nothing=args.all_or_nothing,
+        keep=_kept(args.keep),
     )
     result = ctx.services.importer.run(args.file, options)
+    if result.applied and (result.changed or result.custom.values):
+        ctx.services.churn_model.refit_if_due()  # the churn model learns from imports
     for issue in result.errors[:50]:
         ctx.say(f"row {issue.row}, {issue.column or 'row'}: {issue.message}")
     if len(result.errors) > 50:
@@ -141,6 +161,9 @@ def _import_text(r: ImportResult) -> str:
         lines.append("Ignored columns: " + ", ".join(r.ignored))
     if r.notices:
         lines.append(f"{len(r.notices)} rows repeat an earlier customer; the later row won.")
+    if r.custom.values or r.custom.created:
+        created = f" (new fields: {', '.join(r.custom.created)})" if r.custom.created else ""
+        lines.append(f"Custom fields: {r.custom.values} values set{created}.")
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
+from iqcadence_desktop.models.insight import ChurnModelVersion, CustomField, CustomFieldValue
 from iqcadence_desktop.models.integrations import ApiKey, Integration, IntegrationLink, MetricOwner
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
 
@@ -16,6 +17,7 @@ __all__ = [
     "AppSetting",
     "AuditEntry",
     "Base",
+    "ChurnModelVersion",
     "ConfigVersion",
     "Contact",
     "Customer",
@@ -23,6 +25,8 @@ __all__ = [
     "Integration",
     "IntegrationLink",
     "MetricOwner",
+    "CustomField",
+    "CustomFieldValue",
     "Note",
     "PortfolioDaily",
     "SavedMapping",

@@ -18,9 +18,11 @@ from iqcadence_desktop.services.csv_io import ExportService, ImportService, Mapp
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
     CustomerService,
+    CustomFieldService,
     ManagerService,
 )
 from iqcadence_desktop.services.integrations import IntegrationService
+from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import (
     DataHealthService,
     HomeSummaryService,
@@ -78,6 +80,8 @@ class Services:
     performance: PerformanceService
     calendar: CalendarService
     help: HelpService
+    custom_fields: CustomFieldService
+    churn_model: ChurnModelService
 
 
 def build_services(
@@ -98,6 +102,8 @@ def build_services(
     secrets = secrets if secrets is not None else KeyringSecretStore()
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    custom_fields = CustomFieldService(db, clock, audit, events)
+    churn_model = ChurnModelService(db, clock, audit, events, customers, custom_fields, config)
     return Services(
         db=db,
         clock=clock,
@@ -113,13 +119,21 @@ def build_services(
         profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
-        exporter=ExportService(customers),
-        backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+        exporter=ExportService(customers, custom_fields.fields),
+        backups=BackupService(
+            db,
+            clock,
+            audit,
+            events,
+            (config.invalidate, settings.invalidate, churn_model.invalidate),
+        ),
         secrets=secrets,
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=ReportService(customers, portfolio, config, settings, clock, alerts.active_for),
+        reports=ReportService(
+            customers, portfolio, config, settings, clock, alerts.active_for, churn_model
+        ),
         records=CustomerRecordsService(db, clock, audit, events, customers),
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
         api=ApiService(db, clock, customers, audit, settings, events),
@@ -128,4 +142,6 @@ def build_services(
         performance=PerformanceService(db, clock, config, alerts),
         calendar=CalendarService(db, clock, config),
         help=HelpService(config),
+        custom_fields=custom_fields,
+        churn_model=churn_model,
     )

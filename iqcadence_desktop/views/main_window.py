@@ -26,6 +26,7 @@ from iqcadence_desktop.views.pages.customers.page import CustomersPage
 from iqcadence_desktop.views.pages.help.page import HelpPage
 from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
+from iqcadence_desktop.views.pages.model_quality.page import ModelQualityPage
 from iqcadence_desktop.views.pages.reports.page import ReportsPage
 from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage
 from iqcadence_desktop.views.pages.segments.page import SegmentsPage
@@ -49,6 +50,7 @@ PAGE_CLASSES: tuple[type[Page], ...] = (
     SettingsPage,
     AuditLogPage,
     HelpPage,
+    ModelQualityPage,
 )
 SECTIONS = ("Monitor", "Automate", "Data", "Settings")
 #: Below this window width the sidebar folds away behind the ☰ button.

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.views.customer_detail.window import CustomerDetailWindow
+from iqcadence_desktop.views.main_window import MainWindow
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.customers.page import TAB_KEYS, CustomersPage
 from iqcadence_desktop.views.table_models.customer_columns import COLUMN_INDEX, COLUMNS
@@ -313,3 +314,28 @@ def test_first_screenful_hides_counts_until_everything_is_in(
     page.refresh()  # the full read replaces the first screenful
     assert names(page) == ["Acme", "Bolt", "Cargo"]
     assert page.tabs.tabText(0) == "All  3" and page.count_label.text() == "3 customers"
+
+
+def test_custom_field_filter_narrows_the_list(window: MainWindow, services: Services) -> None:
+    seats = services.custom_fields.create("Seats", "number")
+    plan = services.custom_fields.create("Plan", "choice", ["Gold", "Silver"])
+    for name, n, p in (("Acme", 10, "Gold"), ("Globex", 80, "Silver"), ("Hooli", 120, "Gold")):
+        cid = services.customers.create({"name": name, "logins": 10}).id
+        services.custom_fields.set_values(cid, {"Seats": n, "Plan": p})
+    services.customers.create({"name": "Initech", "logins": 10})  # no value: never matches
+    window.show_page("customers")
+    page = window.pages["customers"]
+    assert isinstance(page, CustomersPage)
+    page.refresh()
+    button = page.custom_filter
+    assert button.isVisible() and [f.label for f in button.fields] == ["Plan", "Seats"]
+    field = next(f for f in button.fields if f.key == seats.key)
+    assert not button.apply(field, "lots")  # not a condition on a number
+    assert button.apply(field, ">50")
+    names = {page.model.customer_at(r).name for r in range(page.model.rowCount())}
+    assert names == {"Globex", "Hooli"}
+    assert "Seats >50" in page.only_label.text() and page.only_bar.isVisible()
+    choice = next(f for f in button.fields if f.key == plan.key)
+    button.apply(choice, "gold")
+    names = {page.model.customer_at(r).name for r in range(page.model.rowCount())}
+    assert names == {"Acme", "Hooli"}

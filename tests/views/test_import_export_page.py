@@ -163,3 +163,27 @@ def test_import_runs_off_the_gui_thread_with_progress(
     assert len(seen) >= 3 and seen[-1] == path.stat().st_size
     assert tasks.wait()
     bridge.detach()
+
+
+def test_unused_columns_can_be_kept_as_custom_fields(
+    page: ImportExportPage, services: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "seats.csv"
+    rows = ["name,Seats,Plan", "Acme,12,Gold", "Globex,30,Gold", "Hooli,8,Silver", "Ito,5,Silver"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    wizard = page.wizard
+    wizard.load_file(path)
+    panel = wizard.keep
+    assert panel.isVisibleTo(page)
+    assert [s.column for s in panel.suggestions] == ["Seats", "Plan"]
+    assert [s.kind for s in panel.suggestions] == ["number", "choice"]
+    assert panel.keep() == {}  # nothing is kept unless asked
+    panel.set_kept("Seats")
+    wizard.start(dry_run=False)
+    assert wizard.currentIndex() == STEP_DONE
+    fields = services.custom_fields.fields()
+    assert [(f.label, f.kind, f.values) for f in fields] == [("Seats", "number", 4)]
+    wizard.reset()
+    wizard.load_file(path)  # the field now exists: its column is filled without asking
+    seats = next(s for s in wizard.keep.suggestions if s.column == "Seats")
+    assert seats.existing is not None and "fills the custom field" in seats.text

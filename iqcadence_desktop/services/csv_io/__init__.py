@@ -2,6 +2,11 @@
 transaction, saved mappings, and the enriched/bulksheet exports.
 """
 
+from iqcadence_desktop.services.csv_io.custom_columns import (
+    CustomImport,
+    CustomSuggestion,
+    suggest_custom,
+)
 from iqcadence_desktop.services.csv_io.export import FORMATS, ExportService, write_csv
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue
 from iqcadence_desktop.services.csv_io.importer import (
@@ -11,10 +16,14 @@ from iqcadence_desktop.services.csv_io.importer import (
     ImportService,
 )
 from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
-from iqcadence_desktop.services.csv_io.read import DELIMITERS
+from iqcadence_desktop.services.csv_io.read import DELIMITERS, Sniffed
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
+from iqcadence_desktop.services.csv_io.table import RawTable, read_table
 
 __all__ = [
+    "CustomImport",
+    "CustomSuggestion",
+    "suggest_custom",
     "ImportIssue",
     "DELIMITERS",
     "ExportService",
@@ -26,5 +35,8 @@ __all__ = [
     "ImportResult",
     "ImportService",
     "MappingService",
+    "RawTable",
+    "Sniffed",
+    "read_table",
     "write_csv",
 ]

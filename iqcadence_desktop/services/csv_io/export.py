@@ -17,7 +17,13 @@ from pathlib import Path
 
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.services.csv_io.values import neutralise
-from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
+from iqcadence_desktop.services.customers import (
+    CustomerDTO,
+    CustomerFilter,
+    CustomerService,
+    CustomFieldDTO,
+    canonical,
+)
 from iqcadence_desktop.services.scoring import nps_category
 
 FORMATS = ("enriched", "bulksheet")
@@ -113,11 +119,32 @@ ENRICHED: tuple[Column, ...] = (
 )
 
 
-class ExportService:
-    """Writes the enriched CSV or the bulksheet of a filter or a list of customer ids."""
+def custom_columns(fields: Sequence[CustomFieldDTO]) -> tuple[Column, ...]:
+    """One column per custom field, headed by its name (the import finds it again)."""
 
-    def __init__(self, customers: CustomerService) -> None:
+    def cell(key: str) -> Callable[[CustomerDTO], Cell]:
+        def value(c: CustomerDTO) -> Cell:
+            found = c.custom.get(key)
+            return None if found is None else _text(canonical(found))
+
+        return value
+
+    return tuple((f.label, cell(f.key)) for f in fields)
+
+
+class ExportService:
+    """Writes the enriched CSV or the bulksheet of a filter or a list of customer ids.
+
+    Both carry one column per custom field after the built-in ones.
+    """
+
+    def __init__(
+        self,
+        customers: CustomerService,
+        custom_fields: Callable[[], Sequence[CustomFieldDTO]] = list,
+    ) -> None:
         self._customers = customers
+        self._custom_fields = custom_fields
 
     def rows(self, selection: CustomerFilter | Sequence[int]) -> list[CustomerDTO]:
         if isinstance(selection, CustomerFilter):
@@ -134,6 +161,7 @@ class ExportService:
         if kind not in FORMATS:
             raise UserFacingError(f'"{kind}" is not an export format; use enriched or bulksheet.')
         columns = ENRICHED if kind == "enriched" else BULKSHEET
+        columns += custom_columns(self._custom_fields())
         customers = self.rows(selection)
         write_csv(
             Path(path),

@@ -21,6 +21,7 @@ from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.csv_io import mapping as M
 from iqcadence_desktop.services.csv_io.bulk_sql import roomy_page_cache
+from iqcadence_desktop.services.csv_io.custom_columns import CustomImport, keep_custom_columns
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue, ParsedRow, RowParser
 from iqcadence_desktop.services.csv_io.import_write import ChunkWriter, Tally
 from iqcadence_desktop.services.csv_io.read import (
@@ -36,6 +37,7 @@ from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
     ConfigService,
+    enabled_factors,
     rebuild_portfolio_day,
     rescore_all,
 )
@@ -67,6 +69,8 @@ class ImportOptions:
     date_order: str | None = None  # "dmy" or "mdy"; None = the setting (default mdy)
     dry_run: bool = False
     all_or_nothing: bool = False
+    #: Unmapped columns to keep as custom fields: column → kind, or "auto" (custom_columns.py).
+    keep: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class ImportResult:
     format: FileFormat
     dry_run: bool
     applied: bool
+    custom: CustomImport = CustomImport(0, ())
 
     @property
     def changed(self) -> int:
@@ -114,6 +119,8 @@ class ImportResult:
             "delimiter": self.format.delimiter,
             "dry_run": self.dry_run,
             "applied": self.applied,
+            "custom_values": self.custom.values,
+            "custom_fields_created": list(self.custom.created),
         }
 
 
@@ -190,6 +197,7 @@ class ImportService:
                 run = self._start(s, sniffed, preview.fields, options)
                 with roomy_page_cache(s):
                     self._stream(run, sniffed, progress, cancelled)
+                custom = self._keep_custom(s, run, preview, options)
                 if file_state(sniffed.path) != before:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
@@ -205,6 +213,7 @@ class ImportService:
                         ignored,
                         options,
                         applied=not (options.dry_run or refused),
+                        custom=custom,
                     )
                 )
                 if options.dry_run or refused:
@@ -212,9 +221,27 @@ class ImportService:
                 self._finish(s, run, holder[0], sniffed, options)
         except _Rollback:
             pass
-        if holder[0].applied and holder[0].changed:
-            self._events.publish(DomainEvent(CUSTOMERS_CHANGED, ()))
+        if holder[0].applied and (holder[0].changed or holder[0].custom.values):
+            self._events.publish(DomainEvent(CUSTOMERS_CHANGED, (), {"source": "import"}))
         return holder[0]
+
+    def _keep_custom(
+        self, s: Session, run: _Run, preview: ImportPreview, options: ImportOptions
+    ) -> CustomImport:
+        """Columns kept as custom fields, written in this import's unit of work."""
+        ignored = {c for c, f in options.mapping.items() if f is None}
+        day_first = (options.date_order or self.date_order()) == "dmy"
+        return keep_custom_columns(
+            s,
+            preview.sniffed,
+            preview.fields,
+            options.keep,
+            ignored,
+            day_first,
+            run.errors,
+            self._clock.now(),
+            self._audit,
+        )
 
     def _start(
         self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
@@ -260,6 +287,7 @@ class ImportService:
         ignored: list[str],
         options: ImportOptions,
         applied: bool,
+        custom: CustomImport,
     ) -> ImportResult:
         t: Tally = run.writer.tally
         skipped = run.rows - t.created - t.updated - t.unchanged - run.superseded
@@ -276,6 +304,7 @@ class ImportService:
             fmt,
             options.dry_run,
             applied,
+            custom,
         )
 
     def _finish(
@@ -294,7 +323,9 @@ class ImportService:
                 Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal()),
             )
         )
-        if stale:  # keep history and rollups complete for everyone, as the daily refresh does
+        # Stale: keep history and rollups complete for everyone, as the daily refresh does.
+        # Factors on: rows were written with the weighted average only; add the factors.
+        if stale or enabled_factors(self._config.current().factors):
             rescore_all(s, self._config.current(), self._config.weights_for, today)
         else:
             rebuild_portfolio_day(s, today.toordinal())

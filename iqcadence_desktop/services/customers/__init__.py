@@ -2,6 +2,26 @@
 light rows for big tables, CSM management, the playbook and the sample portfolio.
 """
 
+from iqcadence_desktop.services.customers.custom_fields import (
+    CustomFieldDTO,
+    CustomFieldService,
+    add_field,
+    load_custom_values,
+    read_fields,
+    rule_fields,
+    rule_value,
+    write_values,
+)
+from iqcadence_desktop.services.customers.custom_values import (
+    KIND_LABELS,
+    KINDS,
+    CustomValue,
+    canonical,
+    detect_kind,
+    field_key,
+    parse_custom,
+    shown,
+)
 from iqcadence_desktop.services.customers.dto import (
     CustomerDTO,
     Explanation,
@@ -36,6 +56,22 @@ from iqcadence_desktop.services.customers.service import CustomerService
 __all__ = [
     "Lifecycle",
     "Sentiment",
+    "KINDS",
+    "KIND_LABELS",
+    "CustomFieldDTO",
+    "CustomFieldService",
+    "CustomValue",
+    "add_field",
+    "canonical",
+    "detect_kind",
+    "field_key",
+    "load_custom_values",
+    "parse_custom",
+    "read_fields",
+    "rule_fields",
+    "rule_value",
+    "shown",
+    "write_values",
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",

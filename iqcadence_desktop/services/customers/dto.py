@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from iqcadence_desktop.services.customers.custom_values import CustomValue, canonical
 from iqcadence_desktop.services.scoring import ScoreResult, shown_score
+
+#: The custom values of an account that has none (shared: 100k rows need no 100k dicts).
+NO_CUSTOM: Mapping[str, CustomValue] = MappingProxyType({})
 
 
 def display_id(customer_id: int) -> str:
@@ -61,6 +67,8 @@ class CustomerDTO(NamedTuple):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
+    #: Custom field values by field key (custom_fields.py).
+    custom: Mapping[str, CustomValue] = NO_CUSTOM
 
     @property
     def arr_cents(self) -> int | None:
@@ -109,6 +117,7 @@ class CustomerDTO(NamedTuple):
             "expansion_estimate": cents_to_amount(self.expansion_estimate_cents),
             "priority_score": self.priority,
             "deleted": self.deleted_at is not None,
+            "custom": {k: canonical(v) for k, v in self.custom.items()},
         }
 
 

@@ -21,7 +21,8 @@ from sqlalchemy import ColumnElement, String, bindparam, func, select, type_coer
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
-from iqcadence_desktop.services.customers.dto import CustomerDTO
+from iqcadence_desktop.services.customers.custom_fields import load_custom_values
+from iqcadence_desktop.services.customers.dto import NO_CUSTOM, CustomerDTO
 from iqcadence_desktop.services.customers.query import (
     MAX_SQL_IDS,
     MOMENTUM_DAYS,
@@ -34,6 +35,7 @@ from iqcadence_desktop.services.scoring import (
     WeightsFor,
     cadence_status,
     expansion_estimate_cents,
+    load_factor_history,
     months_to_renewal,
     priority_score,
     renewal_window,
@@ -224,7 +226,8 @@ def _complete(
 ) -> None:
     """Turn the stored columns into every CustomerDTO column (in place)."""
     _parse_dates(cols)
-    scored = score_columns([cols[k] for k in _SIGNALS], as_of, config, weights)
+    history = load_factor_history(session, cols["id"], as_of, config)
+    scored = score_columns([cols[k] for k in _SIGNALS], as_of, config, weights, history)
     cols["days_since_contact"] = scored.days
     cols["score"], cols["coverage"], cols["status"] = (
         scored.scores,
@@ -239,6 +242,8 @@ def _complete(
         momentum_of(s, w) for s, w in zip(scored.scores, cols["week_ago"], strict=True)
     ]
     _derive(cols, as_of, config)
+    custom = load_custom_values(session, cols["id"])
+    cols["custom"] = custom if custom is not None else [NO_CUSTOM] * len(cols["id"])
 
 
 #: The engine's inputs by column name, in SIGNAL_COLUMNS order (score_override last).

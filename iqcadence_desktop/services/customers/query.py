@@ -18,6 +18,7 @@ from iqcadence_desktop.services.scoring import (
     SIGNAL_COLUMNS,
     ScoringConfig,
     WeightsFor,
+    load_factor_history,
     score_rows,
 )
 
@@ -58,11 +59,12 @@ def load_book(
     weights_for: WeightsFor,
 ) -> list[BookRow]:
     """Live accounts (one manager's or all), scored as of a day, without building DTOs."""
-    stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS).where(
+    stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
         Customer.deleted_at.is_(None)
     )
     if manager:
         stmt = stmt.where(Customer.manager == manager)
     rows = session.connection().execute(stmt).all()
-    scored = score_rows([r[2:] for r in rows], as_of, config, weights_for)
+    history = load_factor_history(session, [r.id for r in rows], as_of, config)
+    scored = score_rows([r[2:-1] for r in rows], as_of, config, weights_for, history)
     return [BookRow(r[0], r[1], scored.scores[i], scored.statuses[i]) for i, r in enumerate(rows)]

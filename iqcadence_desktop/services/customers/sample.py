@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
 from iqcadence_desktop.services.customers.fields import name_key
+from iqcadence_desktop.services.customers.sample_churn import plant_churn
 from iqcadence_desktop.services.scoring import (
     ScoringConfig,
     WeightsFor,
@@ -222,6 +223,7 @@ def generate(
         _plan(rng, i + start_id, name, today, now)
         for i, name in enumerate(_names(rng, customers, taken))
     ]
+    plant_churn(plans, today, days, seed, _signals_on)  # sample_churn.py: a known rule
     session.execute(insert(Customer), [p["row"] for p in plans])
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:

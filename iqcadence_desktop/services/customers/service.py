@@ -36,17 +36,22 @@ from iqcadence_desktop.services.scoring import (
     SIGNALS,
     CancelFn,
     ConfigService,
+    FactorEffect,
     ProgressFn,
     RescoreSummary,
     ScoreResult,
     ScoringConfig,
     SignalValues,
     auto_lifecycle,
+    blank_history,
     explain,
+    explain_factors,
+    load_factor_history,
     rebuild_portfolio_day,
     rescore_all,
     score_rows,
     snapshot_row,
+    with_factors,
     with_override,
     write_snapshots,
 )
@@ -149,7 +154,8 @@ class CustomerService:
             dto.growth_signal,
         )
         result = with_override(
-            explain(values, weights, config.params), dto.score if dto.manual_score else None
+            with_factors(explain(values, weights, config.params), self._factors(dto, day)),
+            dto.score if dto.manual_score else None,
         )
         prev = self._previous_snapshot(customer_id, day)
         if prev is None:
@@ -170,6 +176,24 @@ class CustomerService:
             if abs(a.contribution - b.contribution) >= 0.005
         )
         return Explanation(dto, result, dt.date.fromordinal(prev.day), prev.score, changes)
+
+    def _factors(self, dto: CustomerDTO, day: dt.date) -> tuple[FactorEffect, ...]:
+        """The signal-model factors that adjust this account's weighted average."""
+        config = self._config.current()
+        signals = (
+            dto.scoring_profile_id,
+            dto.logins_30d,
+            dto.feature_adoption_pct,
+            dto.open_tickets,
+            dto.nps,
+            dto.csat,
+            dto.last_contact_date,
+            dto.growth_signal,
+            None,
+        )
+        with self._db.session() as s:
+            history = load_factor_history(s, [dto.id], day, config)
+        return explain_factors(signals, day, config, self._config.weights_for, history)
 
     def _previous_snapshot(self, customer_id: int, day: dt.date) -> ScoreSnapshot | None:
         with self._db.session() as s:
@@ -209,10 +233,22 @@ class CustomerService:
             None if contact is None else max(0, (self._clock.today() - contact).days),
             parsed.get("growth"),
         )
-        result = explain(
-            values, self._config.weights_for(profile_id), self._config.current().params
+        config, today = self._config.current(), self._clock.today()
+        result = explain(values, self._config.weights_for(profile_id), config.params)
+        signals = (
+            profile_id,
+            values.logins,
+            values.adoption,
+            values.tickets,
+            values.nps,
+            values.csat,
+            contact,
+            values.growth,
+            None,
         )
-        return with_override(result, parsed.get("score"))
+        history = blank_history(parsed.get("renewal_date"), today)
+        effects = explain_factors(signals, today, config, self._config.weights_for, history)
+        return with_override(with_factors(result, effects), parsed.get("score"))
 
     # -- writing ---------------------------------------------------------------------
     def create(self, raw: Mapping[str, object]) -> CustomerDTO:
@@ -323,9 +359,11 @@ class CustomerService:
         return changed
 
     def _rescore_one(self, s: Session, row: Customer, explicit_lifecycle: bool) -> None:
-        today = self._clock.today()
+        today, config = self._clock.today(), self._config.current()
         signals = tuple(getattr(row, c.key) for c in SIGNAL_COLUMNS)
-        scored = score_rows([signals], today, self._config.current(), self._config.weights_for)
+        s.flush()  # the history read sees this row's new renewal date
+        history = load_factor_history(s, [row.id], today, config)
+        scored = score_rows([signals], today, config, self._config.weights_for, history)
         row.score, row.coverage, row.status = (
             scored.scores[0],
             scored.coverage[0],

@@ -8,6 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
+from iqcadence_desktop.services.model import (
+    DEFAULT_HORIZON,
+    ChurnEstimate,
+    ChurnModelService,
+    ModelVersion,
+    prior_estimate,
+)
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.kinds.talking_points import AlertLike
 from iqcadence_desktop.services.reports.model import Methodology, ReportRequest
@@ -38,6 +45,7 @@ class ReportContext:
     customer_service: CustomerService
     portfolio_service: PortfolioService
     alerts_for: AlertsFor | None = None
+    churn_model: ChurnModelService | None = None
 
     @classmethod
     def gather(
@@ -48,6 +56,7 @@ class ReportContext:
         config: ConfigService,
         now: dt.datetime,
         alerts_for: AlertsFor | None = None,
+        churn_model: ChurnModelService | None = None,
     ) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
         return cls(
@@ -59,11 +68,40 @@ class ReportContext:
             customers,
             portfolio,
             alerts_for,
+            churn_model,
         )
 
     def alerts(self, customer_id: int) -> tuple[AlertLike, ...]:
         """The customer's alerts for talking points; none until an alerts source is wired."""
         return () if self.alerts_for is None else tuple(self.alerts_for(customer_id))
+
+    def churn_estimates(self, customers: Sequence[CustomerDTO]) -> list[ChurnEstimate]:
+        """Each account's chance of churning within the model's horizon (the fitted model
+        when one exists, else the prior), the same figures every report shows."""
+        if self.churn_model is None:
+            return [prior_estimate(c, None, DEFAULT_HORIZON) for c in customers]
+        return self.churn_model.estimates(customers, self.as_of)
+
+    def churn_version(self) -> ModelVersion | None:
+        return None if self.churn_model is None else self.churn_model.current()
+
+    def churn_note(self) -> str:
+        """How the churn figures were made, in words (never a path into the code)."""
+        version = self.churn_version()
+        horizon = DEFAULT_HORIZON if version is None else version.horizon
+        if version is not None and version.fitted:
+            return (
+                f"Churn figures are the chance of churning within {horizon} days from churn "
+                f"model version {version.id}, fitted on this portfolio's own history on "
+                f"{version.created_at:%Y-%m-%d} ({version.rows:,} account-windows, "
+                f"{version.churned:,} churned); each figure adds up per-factor log-odds."
+            )
+        return (
+            f"Churn figures are the chance of churning within {horizon} days from the "
+            "documented prior: judgement weights (health score, momentum, renewal, tickets, "
+            "NPS, sentiment, contact) halved and started from the portfolio's churn rate, "
+            "because there is not enough churn history to fit a model."
+        )
 
     @property
     def as_of(self) -> dt.date:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Cell = str | int | float | None
-Format = Literal["text", "int", "money", "score", "pct", "signed", "prob", "date", "band", "float1"]
+Format = Literal[
+    "text", "int", "money", "score", "pct", "signed", "prob", "date", "band", "float1", "float3"
+]
 
 
 @dataclass(frozen=True)

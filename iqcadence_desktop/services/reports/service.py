@@ -13,6 +13,7 @@ from typing import Literal
 from iqcadence_desktop.errors import UserFacingError, ValidationError
 from iqcadence_desktop.paths import resource_path
 from iqcadence_desktop.services.customers import CustomerService
+from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
@@ -49,6 +50,7 @@ class ReportService:
         settings: SettingsService,
         clock: Clock,
         alerts_for: AlertsFor | None = None,
+        churn_model: ChurnModelService | None = None,
     ) -> None:
         self._customers = customers
         self._portfolio = portfolio
@@ -58,6 +60,8 @@ class ReportService:
         # A customer's active alerts, when an alerts service exists: QBR talking points
         # then start from them.
         self.alerts_for = alerts_for
+        # Churn figures from the fitted model (or its prior), when one is wired in.
+        self.churn_model = churn_model
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS
@@ -106,6 +110,7 @@ class ReportService:
             self._config,
             self._clock.now(),
             self.alerts_for,
+            self.churn_model,
         )
         return kind.build(ctx)
 

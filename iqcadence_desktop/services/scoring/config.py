@@ -15,6 +15,7 @@ from typing import Any
 
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.services.scoring.engine import SIGNALS, BandThresholds, SignalParams
+from iqcadence_desktop.services.scoring.factors import FACTOR_LABELS, FACTORS, FactorSettings
 
 
 class Tier(StrEnum):
@@ -81,6 +82,18 @@ class ScoringConfig:
     expansion_flat_cents: int = 0
     quiet_after_days: int = 30
     momentum_points: float = 10.0
+    #: Signal-model factor switches (scoring/factors.py); all off by default.
+    factors: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FACTORS, False))
+
+    def factor_settings(self) -> FactorSettings:
+        """The thresholds the factor rules share with the rest of the configuration."""
+        return FactorSettings(
+            login_saturation=float(self.params.login_saturation),
+            quiet_after_days=float(self.quiet_after_days),
+            momentum_points=float(self.momentum_points),
+            healthy_from=float(self.bands.healthy),
+            upcoming_days=float(self.renewal.upcoming),
+        )
 
     def effective_weights(self, weights: Mapping[str, float] | None = None) -> dict[str, float]:
         """Weights the engine uses: CSAT counts only when it is enabled."""
@@ -139,6 +152,12 @@ def validate(config: ScoringConfig) -> None:
         "momentum_points",
         "The momentum threshold must be more than 0 points.",
     )
+    for name in config.factors:
+        _require(
+            name in FACTOR_LABELS,
+            "factors",
+            f'"{name}" is not a signal-model factor; use one of ' + ", ".join(FACTORS) + ".",
+        )
 
 
 def _require(ok: bool, field_name: str, message: str) -> None:
@@ -230,6 +249,7 @@ def from_payload(payload: Mapping[str, Any]) -> ScoringConfig:
         expansion_flat_cents=int(payload.get("expansion_flat_cents", base.expansion_flat_cents)),
         quiet_after_days=int(payload.get("quiet_after_days", base.quiet_after_days)),
         momentum_points=float(payload.get("momentum_points", base.momentum_points)),
+        factors={**base.factors, **{k: bool(v) for k, v in payload.get("factors", {}).items()}},
     )
 
 

@@ -17,6 +17,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from iqcadence_desktop.services.scoring.factors import MAX_TOTAL, FactorEffect
+
 SIGNALS: tuple[str, ...] = ("logins", "adoption", "tickets", "nps", "csat", "days", "growth")
 
 
@@ -124,16 +126,36 @@ class Contribution:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """A score with its explanation. `score` is None when no signal could be scored."""
+    """A score with its explanation. `score` is None when no signal could be scored.
+
+    `factors` are the signal-model factors that adjusted the weighted average (each
+    with its points and the values behind it); `score` already includes them.
+    """
 
     score: float | None
     coverage: float
     contributions: tuple[Contribution, ...]
     manual: bool = False
+    factors: tuple[FactorEffect, ...] = ()
 
     @property
     def shown_score(self) -> int | None:
         return shown_score(self.score)
+
+    @property
+    def weighted_average(self) -> float | None:
+        """The score before factors (the sum of the signal contributions)."""
+        if not any(c.effective_weight for c in self.contributions):
+            return None
+        return sum(c.contribution for c in self.contributions)
+
+    @property
+    def factor_total(self) -> float:
+        """What the factors added, after the ±MAX_TOTAL and 0-100 bounds."""
+        base = self.weighted_average
+        if base is None or self.manual or not self.factors:
+            return 0.0
+        return (self.score or 0.0) - base
 
 
 #: Decimal places a score is cleaned to before rounding, so float noise from summing
@@ -227,7 +249,16 @@ def with_override(result: ScoreResult, override: float | None) -> ScoreResult:
     """A manual score replaces the computed one but keeps the explanation beside it."""
     if override is None:
         return result
-    return ScoreResult(float(override), result.coverage, result.contributions, manual=True)
+    return ScoreResult(float(override), result.coverage, result.contributions, True, result.factors)
+
+
+def with_factors(result: ScoreResult, effects: tuple[FactorEffect, ...]) -> ScoreResult:
+    """The weighted average adjusted by factors, bounded as `factors.adjusted` does."""
+    if result.score is None or not effects:
+        return result
+    total = min(MAX_TOTAL, max(-MAX_TOTAL, sum(e.points for e in effects)))
+    score = min(100.0, max(0.0, result.score + total))
+    return ScoreResult(score, result.coverage, result.contributions, result.manual, effects)
 
 
 def momentum(current: float | None, week_ago: float | None) -> float | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -36,6 +36,15 @@ from iqcadence_desktop.services.scoring.engine import (
     band_for,
     score_arrays,
 )
+from iqcadence_desktop.services.scoring.factors import (
+    FactorEffect,
+    FactorInputs,
+    adjusted,
+    effects_for_row,
+    enabled_factors,
+    factor_points,
+)
+from iqcadence_desktop.services.scoring.history import FactorHistory, load_factor_history
 from iqcadence_desktop.services.system import CHUNK, upsert
 
 ALL_MANAGERS = ""
@@ -80,7 +89,7 @@ def float_column(values: Sequence[Any]) -> FloatArray:
 
 def profile_scores(
     profiles: Sequence[int | None],
-    signals: dict[str, Sequence[Any]],
+    signals: Mapping[str, Sequence[Any]],
     config: ScoringConfig,
     weights_for: WeightsFor,
 ) -> tuple[FloatArray, FloatArray]:
@@ -103,17 +112,55 @@ def profile_scores(
 
 
 def score_rows(
-    rows: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig, weights_for: WeightsFor
+    rows: Sequence[Sequence[Any]],
+    as_of: dt.date,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    history: FactorHistory | None = None,
 ) -> Scored:
     """Score rows shaped like SIGNAL_COLUMNS as of a day (manual overrides win)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(SIGNAL_COLUMNS)
-    return score_columns(columns, as_of, config, weights_for)
+    return score_columns(columns, as_of, config, weights_for, history)
+
+
+def factor_inputs(
+    columns: Sequence[Sequence[Any]],
+    days: Sequence[int | None],
+    base: FloatArray,
+    history: FactorHistory,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+) -> FactorInputs:
+    """What the factor rules read, from SIGNAL_COLUMNS-ordered values and their history."""
+    profiles, logins, adoption, tickets = columns[0], columns[1], columns[2], columns[3]
+    week_base, _ = profile_scores(profiles, history.week, config, weights_for)
+    return FactorInputs(
+        base=base,
+        logins=float_column(logins),
+        adoption=float_column(adoption),
+        tickets=float_column(tickets),
+        days_quiet=float_column(days),
+        base_week_ago=week_base,
+        logins_then=history.logins_then,
+        tickets_then=history.tickets_then,
+        renewal_days=history.renewal_days,
+        sentiment_last=history.sentiment_last,
+        sentiment_before=history.sentiment_before,
+    )
 
 
 def score_columns(
-    columns: Sequence[Sequence[Any]], as_of: dt.date, config: ScoringConfig, weights_for: WeightsFor
+    columns: Sequence[Sequence[Any]],
+    as_of: dt.date,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    history: FactorHistory | None = None,
 ) -> Scored:
-    """`score_rows` for values given column by column, in SIGNAL_COLUMNS order."""
+    """`score_rows` for values given column by column, in SIGNAL_COLUMNS order.
+
+    With `history` (scoring/history.py) the switched-on signal-model factors adjust the
+    weighted average; without it the score is the weighted average alone.
+    """
     today = as_of.toordinal()
     profiles, logins, adoption, tickets, nps, csat, contact, growth, override = columns
     days = [None if d is None else max(0, today - d.toordinal()) for d in contact]
@@ -131,11 +178,36 @@ def score_columns(
         config,
         weights_for,
     )
+    enabled = enabled_factors(config.factors)
+    if history is not None and enabled:
+        inputs = factor_inputs(columns, days, scores, history, config, weights_for)
+        scores = adjusted(scores, factor_points(inputs, enabled, config.factor_settings()))
     final = [
         o if o is not None else (None if math.isnan(s) else float(s))
         for s, o in zip(scores.tolist(), override, strict=True)
     ]
     return Scored(final, coverage.tolist(), bands_for(final, config.bands), days)
+
+
+def explain_factors(
+    signals: Sequence[Any],
+    as_of: dt.date,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    history: FactorHistory | None,
+) -> tuple[FactorEffect, ...]:
+    """The switched-on factors that apply to one account (signals as SIGNAL_COLUMNS,
+    `history` for that one account, e.g. from `load_factor_history`)."""
+    enabled = enabled_factors(config.factors)
+    if history is None or not enabled:
+        return ()
+    columns = [[v] for v in signals]
+    contact = signals[6]
+    days = [None if contact is None else max(0, (as_of - contact).days)]
+    # The weighted average alone: no history, and no manual score.
+    scored = score_columns([*columns[:-1], [None]], as_of, config, weights_for)
+    inputs = factor_inputs(columns, days, float_column(scored.scores), history, config, weights_for)
+    return effects_for_row(inputs, 0, enabled, config.factor_settings())
 
 
 def bands_for(scores: Sequence[float | None], t: BandThresholds) -> list[str]:
@@ -304,7 +376,8 @@ def rescore_all(
 ) -> RescoreSummary:
     """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup."""
     rows = _signal_rows(session, ids)
-    scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
+    history = load_factor_history(session, [r[0] for r in rows], as_of, config)
+    scored = score_rows([r[4:] for r in rows], as_of, config, weights_for, history)
     day = as_of.toordinal()
     updates, snaps = [], []
     band_changes = lifecycle_changes = 0

@@ -19,6 +19,8 @@ from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.scoring.config import ScoringConfig
 from iqcadence_desktop.services.scoring.config_service import ConfigService
 from iqcadence_desktop.services.scoring.derived import is_at_risk
+from iqcadence_desktop.services.scoring.factors import enabled_factors
+from iqcadence_desktop.services.scoring.history import load_factor_history
 from iqcadence_desktop.services.scoring.rescore import SIGNAL_COLUMNS, WeightsFor, score_rows
 from iqcadence_desktop.services.system import Clock
 
@@ -67,23 +69,23 @@ class WhatIfService:
     ) -> WhatIfResult:
         """Score every live account both ways; `profile_weights` overrides stored profiles."""
         day = as_of or self._clock.today()
-        stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS).where(
+        stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
             Customer.deleted_at.is_(None)
         )
         if manager:
             stmt = stmt.where(Customer.manager == manager)
+        current = self._config.current()
+        # Either side may switch factors on: read their history once for both.
+        reader = candidate if enabled_factors(candidate.factors) else current
         with self._db.session() as s:
             rows = s.execute(stmt).all()
+            history = load_factor_history(s, [r.id for r in rows], day, reader)
         stored = self._config.profile_weights()
         new_profiles = {**stored, **(profile_weights or {})}
-        before = score_rows(
-            [r[2:] for r in rows],
-            day,
-            self._config.current(),
-            weights_lookup(self._config.current(), stored),
-        )
+        signals = [r[2:-1] for r in rows]
+        before = score_rows(signals, day, current, weights_lookup(current, stored), history)
         after = score_rows(
-            [r[2:] for r in rows], day, candidate, weights_lookup(candidate, new_profiles)
+            signals, day, candidate, weights_lookup(candidate, new_profiles), history
         )
         return _compare(rows, before.statuses, after.statuses)
 

@@ -26,9 +26,13 @@ from iqcadence_desktop.services.customers import (
     LIFECYCLES,
     SENTIMENTS,
     CustomerDTO,
+    CustomFieldDTO,
     Explanation,
 )
+from iqcadence_desktop.services.model import ChurnEstimate
 from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, TIER_LABELS
+from iqcadence_desktop.views.customer_detail.custom_fields_box import CustomFieldsBox
+from iqcadence_desktop.views.customer_detail.explanation import churn_html, factor_cells
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.table_models.customer_columns import (
     CADENCE_LABELS,
@@ -95,6 +99,10 @@ class OverviewTab(QWidget):
         self.change = QLabel()
         self.change.setObjectName("change")
         self.explain_table = self._build_explain_table()
+        self.churn = QLabel()
+        self.churn.setObjectName("churn")
+        self.churn.setWordWrap(True)
+        self.custom = CustomFieldsBox()
         self.form = FieldForm()
         self.fields: dict[str, QWidget] = {}
         self._build_form()
@@ -135,9 +143,15 @@ class OverviewTab(QWidget):
         left.addWidget(self.change)
         left.addWidget(QLabel("How the score is made"))
         left.addWidget(self.explain_table, 1)
+        left.addWidget(self.churn)
+        details = QWidget()
+        stack = QVBoxLayout(details)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.form)
+        stack.addWidget(self.custom)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(top_aligned(self.form))
+        scroll.setWidget(top_aligned(details))
         right = QVBoxLayout()
         right.addWidget(QLabel("Details"))
         right.addWidget(scroll, 1)
@@ -170,10 +184,15 @@ class OverviewTab(QWidget):
         )
         self._fill_explanation(ex)
 
+    def show_churn(self, estimate: ChurnEstimate) -> None:
+        """The account's chance of churning within the horizon and what drives it."""
+        self.churn.setText(churn_html(estimate))
+
     def _fill_explanation(self, ex: Explanation) -> None:
         parts = ex.result.contributions
+        factors = factor_cells(ex.result)
         table = self.explain_table
-        table.setRowCount(len(parts) + 1)
+        table.setRowCount(len(parts) + len(factors) + 1)
         for row, p in enumerate(parts):
             cells = (
                 SIGNAL_LABELS[p.signal],
@@ -185,15 +204,25 @@ class OverviewTab(QWidget):
             )
             for col, text in enumerate(cells):
                 table.setItem(row, col, _item(text, col > 0))
+        for row, cells in enumerate(factors, start=len(parts)):
+            for col, text in enumerate(cells):
+                table.setItem(row, col, _item(text, col > 1, bold=row == len(parts)))
         total = ex.result.score
-        last = len(parts)
+        last = len(parts) + len(factors)
         table.setItem(last, 0, _item("Total (computed score)", False, bold=True))
         for col in range(1, 5):
             table.setItem(last, col, _item("", True))
-        computed = sum(p.contribution for p in parts) if total is not None else None
+        computed = None
+        if total is not None:
+            base = sum(p.contribution for p in parts)
+            computed = base + (ex.result.factor_total if not ex.result.manual else 0.0)
         table.setItem(
             last, 5, _item("—" if computed is None else f"{computed:.2f}", True, bold=True)
         )
+        table.resizeRowsToContents()  # factor rows wrap their values onto two lines
+
+    def load_custom(self, c: CustomerDTO, fields: list[CustomFieldDTO]) -> None:
+        self.custom.load(c, fields)
 
     def load_fields(self, c: CustomerDTO) -> None:
         values = {
@@ -226,13 +255,19 @@ class OverviewTab(QWidget):
     # -- saving -----------------------------------------------------------------------
     def _on_save_clicked(self) -> None:
         changed = {k: v for k, v in self.current_values().items() if v != self._original.get(k)}
-        if not changed:
+        custom = self.custom.changed()
+        if not changed and not custom:
             return
         self.form.clear_errors()
+        self.custom.form.clear_errors()
         try:
-            self.ctx.services.customers.update(self.customer_id, changed)
+            if custom:
+                self.ctx.services.custom_fields.set_values(self.customer_id, custom)
+            if changed:
+                self.ctx.services.customers.update(self.customer_id, changed)
         except ValidationError as exc:
-            if not self.form.show_error(exc.field, str(exc)):
+            shown = self.form.show_error(exc.field, str(exc))
+            if not shown and not self.custom.form.show_error(exc.field, str(exc)):
                 QMessageBox.warning(self, "Customer", str(exc))
             return
         except DuplicateNameError as exc:

@@ -90,7 +90,9 @@ class CustomerDetailWindow(QWidget):
         self.qbr.customer_name = c.name
         self.alerts.set_customer(self.customer_id)
         self.overview.show_explanation(explanation)
+        self.overview.show_churn(services.churn_model.estimate(c))
         self.overview.load_fields(c)
+        self.overview.load_custom(c, services.custom_fields.fields())
         config = services.config.current()
         self.playbook.show_actions(suggest(c, config))
         self.notes.show_notes(services.records.notes(self.customer_id))

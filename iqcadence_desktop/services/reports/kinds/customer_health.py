@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from iqcadence_desktop.services.customers import CustomerDTO, Explanation, SnapshotDTO
-from iqcadence_desktop.services.model import ChurnEstimate, churn_risk
+from iqcadence_desktop.services.model import ChurnEstimate
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds import qbr
 from iqcadence_desktop.services.reports.kinds.history_rows import customer_history
 from iqcadence_desktop.services.reports.model import (
     Block,
+    Cell,
     Chart,
     Column,
     Kpi,
@@ -42,7 +43,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         raise ValueError("customer-health needs a customer")
     ex = ctx.customer_service.explain(ctx.request.customer_id, ctx.as_of)
     c = ex.customer
-    churn = churn_risk(c)
+    churn = ctx.churn_estimates([c])[0]
     history = customer_history(
         ctx.customer_service, c.id, ctx.as_of, qbr.DAYS if ctx.request.qbr else DAYS
     )
@@ -64,7 +65,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.generated_at,
         kpis(c, churn),
         tuple(blocks),
-        ctx.methodology(*_notes(c)),
+        ctx.methodology(*_notes(c), ctx.churn_note()),
     )
 
 
@@ -72,7 +73,6 @@ def _notes(c: CustomerDTO) -> tuple[str, ...]:
     profile = c.scoring_profile or "default weights"
     notes = [
         f"This account is scored with: {profile}.",
-        "Churn risk uses the documented heuristic (docs/churn-risk.md).",
     ]
     if c.manual_score:
         notes.append("The score is a manual override; signals are shown for reference.")
@@ -88,7 +88,7 @@ def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
         Kpi("7-day change", signed(c.momentum), "points"),
         Kpi("MRR", money(c.mrr_cents), f"ARR {money(c.arr_cents)}"),
         Kpi("Renewal in", renewal, c.renewal_date.isoformat() if c.renewal_date else ""),
-        Kpi("Churn risk", f"{churn.probability:.0%}", churn.top_reasons()),
+        Kpi(f"Churn in {churn.horizon_days} d", f"{churn.probability:.0%}", churn.top_reasons()),
     )
 
 
@@ -102,7 +102,7 @@ def score_chart(history: list[SnapshotDTO]) -> Chart:
 
 
 def signal_table(ex: Explanation) -> Table:
-    rows = tuple(
+    rows: list[tuple[Cell, ...]] = [
         (
             SIGNAL_LABELS[c.signal],
             "—" if c.value is None else str(c.value),
@@ -112,8 +112,12 @@ def signal_table(ex: Explanation) -> Table:
         )
         for c in ex.result.contributions
         if c.weight > 0
-    )
-    return Table("Signal breakdown", SIGNAL_COLUMNS, rows)
+    ]
+    factors = ex.result.factors if not ex.result.manual else ()
+    if factors:  # the signal-model factors that adjusted the weighted average
+        rows.append(("Weighted average", "", None, None, ex.result.weighted_average))
+        rows += [(f"{f.label}: {f.detail}", "", None, None, f.points) for f in factors]
+    return Table("Signal breakdown", SIGNAL_COLUMNS, tuple(rows))
 
 
 def changes_text(ex: Explanation) -> Text:
@@ -150,7 +154,8 @@ def facts_table(c: CustomerDTO) -> Table:
 
 def factors_table(churn: ChurnEstimate) -> Table:
     return Table(
-        f"Churn risk {churn.probability:.0%}: contributing factors",
+        f"Chance of churning within {churn.horizon_days} days {churn.probability:.0%}: "
+        "contributing factors (log-odds)",
         FACTOR_COLUMNS,
         tuple((f.name, f.effect, f.detail) for f in churn.factors),
         empty_text="No factor stands out.",

@@ -76,7 +76,8 @@ def outlook(ex: Explanation, churn: ChurnEstimate) -> Text:
         else "No renewal date is recorded."
     )
     risk = (
-        f"The heuristic churn risk is {churn.probability:.0%}; the main drivers are "
+        f"The chance of churning within {churn.horizon_days} days is "
+        f"{churn.probability:.0%}; the main drivers are "
         f"{churn.top_reasons(3)}."
     )
     estimate = money(c.expansion_estimate_cents)

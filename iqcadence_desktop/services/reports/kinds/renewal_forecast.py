@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iqcadence_desktop.services.model import churn_risk
+from iqcadence_desktop.services.model import DEFAULT_HORIZON
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import count_kpi, money_kpi, mrr
 from iqcadence_desktop.services.reports.model import (
@@ -38,7 +38,9 @@ def build(ctx: ReportContext) -> ReportDocument:
         ),
         key=lambda c: (c.days_until_renewal or 0, c.name.lower()),
     )
-    risk = {c.id: churn_risk(c).probability for c in due}
+    estimates = ctx.churn_estimates(due)
+    risk = {c.id: e.probability for c, e in zip(due, estimates, strict=True)}
+    horizon = estimates[0].horizon_days if estimates else DEFAULT_HORIZON
     expected = {c.id: round((c.mrr_cents or 0) * (1 - risk[c.id])) for c in due}
     per_window = [
         [c for c in due if lo <= (c.days_until_renewal or 0) <= hi] for _, lo, hi in WINDOWS
@@ -47,7 +49,11 @@ def build(ctx: ReportContext) -> ReportDocument:
         count_kpi("Renewals in 90 days", len(due)),
         money_kpi("MRR renewing", mrr(due)),
         money_kpi("MRR renewing at risk", mrr(c for c in due if is_at_risk(c.status))),
-        money_kpi("Expected to renew", sum(expected.values()), "MRR × (1 − churn risk)"),
+        money_kpi(
+            "Expected to renew",
+            sum(expected.values()),
+            f"MRR × (1 − chance of churning within {horizon} days)",
+        ),
     )
     chart = Chart(
         "bar",
@@ -90,7 +96,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         kpis,
         (chart, table),
         ctx.methodology(
-            "Expected MRR weights each renewal by one minus its "
-            "heuristic churn risk (docs/churn-risk.md)."
+            "Expected MRR weights each renewal by one minus its chance of churning.",
+            ctx.churn_note(),
         ),
     )

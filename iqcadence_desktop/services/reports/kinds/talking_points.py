@@ -73,7 +73,8 @@ def _state_points(ex: Explanation, churn: ChurnEstimate) -> list[str]:
         out.append(f"Renewal on {c.renewal_date}: confirm the decision makers and timeline.")
     if churn.probability >= 0.5:
         out.append(
-            f"Churn risk is {churn.probability:.0%} ({churn.top_reasons()}): "
+            f"The chance of churning within {churn.horizon_days} days is "
+            f"{churn.probability:.0%} ({churn.top_reasons()}): "
             "prepare a recovery plan before the meeting."
         )
     if c.status == "expansion":

@@ -39,6 +39,8 @@ def show(value: Cell, fmt: Format) -> str:
         return signed(float(value))
     if fmt == "float1":
         return f"{float(value):.1f}"
+    if fmt == "float3":  # model metrics: AUC, Brier score, calibration error
+        return f"{float(value):.3f}"
     if fmt == "band":
         return BAND_LABELS.get(str(value), str(value))
     return str(value)
@@ -58,4 +60,6 @@ def csv_value(value: Cell, fmt: Format) -> str:
         return str(shown_score(float(value)))
     if fmt in ("signed", "float1") and isinstance(value, float):
         return f"{value:.2f}"
+    if fmt == "float3" and isinstance(value, float):
+        return f"{value:.4f}"
     return str(value)

@@ -22,6 +22,7 @@ from iqcadence_desktop.services.scoring import BAND_LABELS
 from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers.bulk import BulkActionBar
+from iqcadence_desktop.views.pages.customers.custom_filter import CustomFieldFilterButton
 from iqcadence_desktop.views.pages.customers.export import ExportViewButton
 from iqcadence_desktop.views.pages.customers.frozen_table import FrozenTableView
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
@@ -59,6 +60,8 @@ class CustomersPage(Page):
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
         self.export = ExportViewButton(ctx, self.model.visible_ids, self.count_label.setText)
+        self.custom_filter = CustomFieldFilterButton()
+        self.custom_filter.filter_chosen.connect(self._on_custom_filter_chosen)
         self.only_label = QLabel()
         self.only_bar = self._build_only_bar()
         self._build_layout()
@@ -103,6 +106,7 @@ class CustomersPage(Page):
         top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.search)
+        top.addWidget(self.custom_filter)
         top.addWidget(self.export)
         filters = QHBoxLayout()
         filters.addWidget(self.filters_label, 1)
@@ -141,6 +145,7 @@ class CustomersPage(Page):
         generation, manager = self._load_generation, self.ctx.manager
         customers = self.ctx.services.customers
         everyone = CustomerFilter(manager=manager, trash=None)  # the Trash tab needs them too
+        self.custom_filter.set_fields(self.ctx.services.custom_fields.fields())
         self.count_label.setText("Loading customers…")
         if self.model.total_count() == 0:
             # Nothing on screen yet: paint the first screenful at once, then the rest.
@@ -217,6 +222,11 @@ class CustomersPage(Page):
                 f"Showing renewals in the next {within} days.",
             )
         return None
+
+    def _on_custom_filter_chosen(self, test: Callable[[CustomerDTO], bool], text: str) -> None:
+        self.model.set_only(test)
+        self.only_label.setText(text)
+        self.only_bar.show()
 
     def _on_only_cleared(self) -> None:
         self.model.set_only(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -33,6 +34,7 @@ from iqcadence_desktop.services.csv_io import (
 from iqcadence_desktop.services.scoring import Cancelled
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
+from iqcadence_desktop.views.pages.import_export.keep_columns import KeepColumnsPanel
 from iqcadence_desktop.views.pages.import_export.mapping import ImportMappingTable
 from iqcadence_desktop.views.tasks import CancelToken
 from iqcadence_desktop.views.theme import ERROR_STYLE
@@ -106,6 +108,8 @@ class ImportWizard(QStackedWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 3)
+        self.keep = KeepColumnsPanel()  # keep_columns.py: unused columns as custom fields
+        layout.addWidget(self.keep, 1)
         self.problems_model = QStandardItemModel(0, 4)
         self.problems_model.setHorizontalHeaderLabels(["Row", "Column", "Value", "Problem"])
         self.problems = _table(self.problems_model)
@@ -253,6 +257,7 @@ class ImportWizard(QStackedWidget):
             for i in range(len(headers))
         ]
         self.mapping.set_columns(headers, examples, preview.fields)
+        self._show_unused(preview.fields)
         note = (
             " A saved mapping for this kind of file was applied."
             if preview.saved_mapping_used
@@ -275,7 +280,13 @@ class ImportWizard(QStackedWidget):
         if self.path is not None:
             self.load_file(self.path, keep_format=True)
 
+    def _show_unused(self, fields: Sequence[str | None]) -> None:
+        if self.preview is not None:
+            day_first = self.date_order.currentData() == "dmy"
+            self.keep.show_columns(self.ctx.services, self.preview.sniffed, fields, day_first)
+
     def _on_mapping_changed(self) -> None:
+        self._show_unused([self.mapping.field_at(r) for r in range(self.mapping.rowCount())])
         self._show_problems(())
         self._say("Mapping changed; press Check file to validate again.")
 
@@ -287,6 +298,7 @@ class ImportWizard(QStackedWidget):
             date_order=self.date_order.currentData(),
             dry_run=dry_run,
             all_or_nothing=self.all_or_nothing.isChecked(),
+            keep=self.keep.keep(),
         )
 
     def start(self, dry_run: bool) -> None:

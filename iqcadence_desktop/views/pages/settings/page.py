@@ -9,11 +9,13 @@ from iqcadence_desktop.views.pages.settings.alerts import AlertsSection, SystemS
 from iqcadence_desktop.views.pages.settings.api_section import ApiSection
 from iqcadence_desktop.views.pages.settings.branding import BrandingSection
 from iqcadence_desktop.views.pages.settings.cadence import CadenceSection
+from iqcadence_desktop.views.pages.settings.custom_fields import CustomFieldsSection
 from iqcadence_desktop.views.pages.settings.distribution import DistributionSection
 from iqcadence_desktop.views.pages.settings.health import HealthSection
 from iqcadence_desktop.views.pages.settings.integrations import IntegrationsSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
+from iqcadence_desktop.views.pages.settings.signal_model import SignalModelSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
 
@@ -41,6 +43,8 @@ class SettingsPage(Page):
         self.weights = WeightsSection(ctx)
         self.profiles = ProfilesSection(ctx)
         self.thresholds = ThresholdsSection(ctx)
+        self.signal_model = SignalModelSection(ctx)
+        self.custom_fields = CustomFieldsSection(ctx)
         self.cadence = CadenceSection(ctx)
         self.distribution = DistributionSection(ctx)
         self.managers = ManagersSection(ctx)
@@ -57,10 +61,12 @@ class SettingsPage(Page):
             ("weights", "Weights", self.weights, True),
             ("profiles", "Profiles", self.profiles, False),
             ("thresholds", "Thresholds", self.thresholds, True),
+            ("signal_model", "Signal model", self.signal_model, True),
             ("cadence", "Cadence && renewals", self.cadence, True),
             ("distribution", "Distribution && rescore", self.distribution, False),
             ("managers", "CSMs", self.managers, False),
             ("health", "Data health", self.health, False),
+            ("custom_fields", "Custom fields", self.custom_fields, False),
             ("branding", "Branding && you", self.branding, True),
             ("alerts", "Alert rules", self.alerts, True),
             ("integrations", "Integrations", self.integrations, True),
@@ -75,6 +81,7 @@ class SettingsPage(Page):
         layout.addWidget(title_label)
         layout.addWidget(self.tabs, 1)
         self.weights.rescore_requested.connect(self._on_weights_rescore_requested)
+        self.signal_model.rescore_requested.connect(self._on_weights_rescore_requested)
         self.health.accounts_requested.connect(self._on_health_accounts_requested)
         for signal in (
             ctx.bridge.customers_changed,

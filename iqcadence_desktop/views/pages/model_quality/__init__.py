@@ -1,0 +1,1 @@
+"""The "How predictive is our score?" page and the widgets only it uses."""
