@@ -4,27 +4,33 @@ transaction, saved mappings, and the enriched/bulksheet exports.
 
 from iqcadence_desktop.services.csv_io.export import FORMATS, ExportService, write_csv
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue
-from iqcadence_desktop.services.csv_io.importer import (
+from iqcadence_desktop.services.csv_io.importer import ImportService
+from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
+from iqcadence_desktop.services.csv_io.read import DELIMITERS
+from iqcadence_desktop.services.csv_io.results import (
+    Conversion,
     ImportOptions,
     ImportPreview,
     ImportResult,
-    ImportService,
+    MatchKey,
+    UnusedColumn,
 )
-from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
-from iqcadence_desktop.services.csv_io.read import DELIMITERS
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 
 __all__ = [
-    "ImportIssue",
+    "Conversion",
     "DELIMITERS",
     "ExportService",
     "FIELD_LABELS",
     "FORMATS",
     "IMPORT_FIELDS",
+    "ImportIssue",
     "ImportOptions",
     "ImportPreview",
     "ImportResult",
     "ImportService",
     "MappingService",
+    "MatchKey",
+    "UnusedColumn",
     "write_csv",
 ]

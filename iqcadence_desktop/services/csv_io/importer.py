@@ -9,10 +9,9 @@ timestamps, no snapshots, no audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,10 +20,11 @@ from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.csv_io import mapping as M
 from iqcadence_desktop.services.csv_io.bulk_sql import roomy_page_cache
+from iqcadence_desktop.services.csv_io.identity import FileIdentities
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue, ParsedRow, RowParser
-from iqcadence_desktop.services.csv_io.import_write import ChunkWriter, Tally
+from iqcadence_desktop.services.csv_io.import_write import ChunkWriter
+from iqcadence_desktop.services.csv_io.preview import build_preview
 from iqcadence_desktop.services.csv_io.read import (
-    FileFormat,
     ImportFileError,
     RowReader,
     Sniffed,
@@ -32,6 +32,7 @@ from iqcadence_desktop.services.csv_io.read import (
     open_rows,
     sniff,
 )
+from iqcadence_desktop.services.csv_io.results import ImportOptions, ImportPreview, ImportResult
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
@@ -57,66 +58,6 @@ ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
 
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to read and apply a file. `mapping` overrides {column: field or None=ignore}."""
-
-    mapping: Mapping[str, str | None] = field(default_factory=dict)
-    encoding: str | None = None
-    delimiter: str | None = None
-    date_order: str | None = None  # "dmy" or "mdy"; None = the setting (default mdy)
-    dry_run: bool = False
-    all_or_nothing: bool = False
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """What the wizard shows before importing."""
-
-    sniffed: Sniffed
-    fields: tuple[str | None, ...]
-    saved_mapping_used: bool
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did (or, for a dry run or a refused all-or-nothing run, would do)."""
-
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-    rows: int
-    errors: tuple[ImportIssue, ...]
-    notices: tuple[ImportIssue, ...]
-    mapping: dict[str, str]
-    ignored: tuple[str, ...]
-    format: FileFormat
-    dry_run: bool
-    applied: bool
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "rows": self.rows,
-            "errors": [e.to_json() for e in self.errors],
-            "duplicates": [n.to_json() for n in self.notices],
-            "mapping": self.mapping,
-            "ignored": list(self.ignored),
-            "encoding": self.format.encoding,
-            "delimiter": self.format.delimiter,
-            "dry_run": self.dry_run,
-            "applied": self.applied,
-        }
-
-
 class _Rollback(Exception):
     """Raised inside the unit of work to undo it (dry run, all-or-nothing)."""
 
@@ -127,11 +68,12 @@ class _Run:
 
     writer: ChunkWriter
     parser: RowParser
+    identities: FileIdentities
     errors: list[ImportIssue] = field(default_factory=list)
-    notices: list[ImportIssue] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    duplicates: list[ImportIssue] = field(default_factory=list)
     rows: int = 0
-    superseded: int = 0
+    #: The customer of the file (see FileIdentities) of each row of the current chunk.
+    chunk_identity: dict[int, int] = field(default_factory=dict)
 
 
 class ImportService:
@@ -156,13 +98,35 @@ class ImportService:
         self._mappings = mappings
 
     def preview(self, path: Path, options: ImportOptions = ImportOptions()) -> ImportPreview:
-        """Sniff the file and propose a mapping (a saved one for this header if any)."""
+        """Sniff the file, propose a mapping (a saved one for this header if any) and show
+        what the import would do with the sample rows."""
         sniffed = sniff(Path(path), options.encoding, options.delimiter)
         if not sniffed.headers:
             raise ImportFileError(f"{sniffed.path.name} has no header row.")
         saved = self._mappings.find(sniffed.headers)
-        fields = M.resolve(sniffed.headers, saved, options.mapping)
-        return ImportPreview(sniffed, tuple(fields), saved is not None)
+        fields = M.resolve(sniffed.headers, saved, options.mapping, sniffed.rows)
+        with self._db.session() as s:
+            parser = self._parser(s, sniffed, fields, options)
+        chosen = {**(saved or {}), **options.mapping}
+        order = self._order(options)
+        return build_preview(sniffed, fields, saved is not None, chosen, parser, order)
+
+    def _order(self, options: ImportOptions) -> str:
+        return options.date_order or self.date_order()
+
+    def _parser(
+        self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
+    ) -> RowParser:
+        columns = [
+            (i, h, f)
+            for i, (h, f) in enumerate(zip(sniffed.headers, fields, strict=True))
+            if f is not None
+        ]
+        profiles = {
+            n.casefold(): i for i, n in s.execute(select(ScoringProfile.id, ScoringProfile.name))
+        }
+        day_first = self._order(options) == "dmy"
+        return RowParser(columns, len(sniffed.headers), self._clock.today(), day_first, profiles)
 
     def date_order(self) -> str:
         return str(self._settings.get(DATE_ORDER_KEY, "mdy"))
@@ -197,19 +161,11 @@ class ImportService:
                         "it again."
                     )
                 refused = options.all_or_nothing and bool(run.errors)
-                holder.append(
-                    self._result(
-                        run,
-                        sniffed.format,
-                        mapped,
-                        ignored,
-                        options,
-                        applied=not (options.dry_run or refused),
-                    )
-                )
+                result = self._result(run, preview, mapped, ignored, options, refused)
+                holder.append(result)
                 if options.dry_run or refused:
                     raise _Rollback
-                self._finish(s, run, holder[0], sniffed, options)
+                self._finish(s, run, result, sniffed, options)
         except _Rollback:
             pass
         if holder[0].applied and holder[0].changed:
@@ -219,27 +175,18 @@ class ImportService:
     def _start(
         self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
     ) -> _Run:
-        columns = [
-            (i, h, f)
-            for i, (h, f) in enumerate(zip(sniffed.headers, fields, strict=True))
-            if f is not None
-        ]
-        profiles = {
-            n.casefold(): i for i, n in s.execute(select(ScoringProfile.id, ScoringProfile.name))
-        }
-        day_first = (options.date_order or self.date_order()) == "dmy"
-        today = self._clock.today()
-        parser = RowParser(columns, len(sniffed.headers), today, day_first, profiles)
+        parser = self._parser(s, sniffed, fields, options)
         writer = ChunkWriter(
             s,
             parser.written,
-            {f for _, _, f in columns},
+            {f for f in fields if f is not None},
             self._clock.now(),
-            today,
+            self._clock.today(),
             self._config.current(),
             self._config.weights_for,
         )
-        return _Run(writer, parser)
+        headers = {f: h for h, f in zip(sniffed.headers, fields, strict=True) if f is not None}
+        return _Run(writer, parser, FileIdentities(headers))
 
     def _stream(
         self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None, cancelled: CancelFn | None
@@ -248,40 +195,46 @@ class ImportService:
             for chunk in _chunks(reader, run, CHUNK_ROWS):
                 if cancelled is not None and cancelled():
                     raise Cancelled("Import cancelled; nothing was imported.")
-                run.writer.write(chunk, run.errors)
+                run.writer.write(chunk, run.chunk_identity, run.errors, run.duplicates)
                 if progress is not None:
                     progress(min(reader.position(), sniffed.size), sniffed.size)
 
     def _result(
         self,
         run: _Run,
-        fmt: FileFormat,
+        preview: ImportPreview,
         mapped: dict[str, str],
         ignored: list[str],
         options: ImportOptions,
-        applied: bool,
+        refused: bool,
     ) -> ImportResult:
-        t: Tally = run.writer.tally
-        skipped = run.rows - t.created - t.updated - t.unchanged - run.superseded
+        created, updated, unchanged = run.writer.tally.counts()
+        duplicates = len(run.duplicates)
+        # Every row is exactly one of these; skipped rows were refused with an error.
+        skipped = run.rows - created - updated - unchanged - duplicates
+        errors = sorted(run.errors, key=lambda e: e.row)  # stable: columns keep their order
         return ImportResult(
-            t.created,
-            t.updated,
-            t.unchanged,
+            created,
+            updated,
+            unchanged,
             skipped,
             run.rows,
-            tuple(run.errors[:MAX_REPORTED]),
-            tuple(run.notices[:MAX_REPORTED]),
+            tuple(errors[:MAX_REPORTED]),
+            tuple(sorted(run.duplicates, key=lambda d: d.row)),
             mapped,
             tuple(ignored),
-            fmt,
+            preview.sniffed.format,
             options.dry_run,
-            applied,
+            not (options.dry_run or refused),
+            preview,
         )
 
     def _finish(
         self, s: Session, run: _Run, result: ImportResult, sniffed: Sniffed, options: ImportOptions
     ) -> None:
-        if options.mapping and M.differs_from_recognised(sniffed.headers, result.mapping):
+        if options.mapping and M.differs_from_recognised(
+            sniffed.headers, result.mapping, sniffed.rows
+        ):
             self._mappings.remember(s, sniffed.headers, result.mapping, result.ignored)
         if not result.changed:
             return
@@ -302,12 +255,14 @@ class ImportService:
             s,
             "customers_imported",
             f"Imported {sniffed.path.name}: {result.created} created, {result.updated} "
-            f"updated, {result.unchanged} unchanged, {result.skipped} skipped",
+            f"updated, {result.unchanged} unchanged, {len(result.duplicates)} duplicate rows, "
+            f"{result.skipped} skipped",
             details={
                 "file": sniffed.path.name,
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "duplicates": len(result.duplicates),
                 "skipped": result.skipped,
                 "errors": len(run.errors),
                 "mapping": dict(result.mapping),
@@ -344,21 +299,17 @@ def _parsed(run: _Run, lines: list[int], rows: list[list[str]]) -> list[ParsedRo
 
 
 def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
-    """One row per customer name, the later one winning; repeats are reported."""
-    chunk: dict[str, ParsedRow] = {}
-    seen = run.seen
+    """One row per customer of the file, the later one winning; repeats are reported."""
+    chunk: dict[int, ParsedRow] = {}
+    place = run.identities.place
     for row in parsed:
-        if row.key in seen:
-            run.notices.append(
-                ImportIssue(
-                    row.line,
-                    "name",
-                    row.edit[0],
-                    f"Same customer as row {seen[row.key]}; this later row wins.",
-                )
-            )
-            if chunk.pop(row.key, None) is not None:
-                run.superseded += 1
-        seen[row.key] = row.line
-        chunk[row.key] = row
+        placed = place(row)
+        if placed.error is not None:
+            run.errors.append(placed.error)
+            continue
+        if placed.notice is not None:
+            run.duplicates.append(placed.notice)
+            chunk.pop(placed.identity, None)
+        chunk[placed.identity] = row
+    run.chunk_identity = {row.line: identity for identity, row in chunk.items()}
     return list(chunk.values())

@@ -90,6 +90,7 @@ def _selected(dialect: str, as_of: dt.date) -> tuple[list[str], Any]:
     columns: dict[str, Any] = {
         "id": c.id,
         "name": c.name,
+        "external_id": c.external_id,
         "manager": c.manager,
         "mrr_cents": c.mrr_cents,
         "tier": c.tier,

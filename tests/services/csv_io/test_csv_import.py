@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.services.csv_io.importer import ImportOptions
+from iqcadence_desktop.services.csv_io import ImportOptions
 from iqcadence_desktop.services.csv_io.mapping import NoNameColumnError
 from iqcadence_desktop.services.csv_io.read import ImportFileError
 from iqcadence_desktop.services.system.events import CUSTOMERS_CHANGED, DomainEvent
