@@ -10,7 +10,7 @@ from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
 from iqcadence_desktop.paths import data_dir
-from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportResult
+from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportPreview, ImportResult
 from iqcadence_desktop.services.customers import CustomerFilter
 
 DELIMITER_NAMES = {
@@ -131,17 +131,40 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
 def _import_text(r: ImportResult) -> str:
     verb = "Would import" if r.dry_run else ("Imported" if r.applied else "Imported nothing")
     head = (
-        f"{verb}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
-        f"{r.skipped} skipped"
+        f"{verb} {r.rows:,} rows: {r.created:,} created, {r.updated:,} updated, "
+        f"{r.unchanged:,} unchanged, {len(r.duplicates):,} duplicate rows, "
+        f"{r.skipped:,} skipped"
     )
     if not r.applied and not r.dry_run:
         head += " (--all-or-nothing: the file has problems, so no row was imported)"
     lines = [head + "."]
-    if r.ignored:
-        lines.append("Ignored columns: " + ", ".join(r.ignored))
-    if r.notices:
-        lines.append(f"{len(r.notices)} rows repeat an earlier customer; the later row won.")
+    if r.duplicates:
+        lines.append(
+            f"{len(r.duplicates):,} rows repeat a customer named earlier in the file; "
+            "the last row for each customer won (see --json for the row numbers)."
+        )
+    if r.preview is not None and r.dry_run:
+        lines += _preview_text(r.preview)
+    elif r.ignored:
+        lines.append("Columns not imported: " + ", ".join(r.ignored))
     return "\n".join(lines)
+
+
+def _preview_text(p: ImportPreview) -> list[str]:
+    """The dry run's account of what would happen to the values and the columns."""
+    lines = [f'Match key: column "{p.match.column}", {p.match.label}.']
+    if p.conversions:
+        lines.append(f"Conversions seen in the first {len(p.sniffed.rows)} rows:")
+        for c in p.conversions:
+            outcome = f"refused: {c.problem}" if c.problem else f"→ {c.result}"
+            lines.append(f'  {c.column}: "{c.raw}" {outcome}')
+    for u in p.unused:
+        examples = ", ".join(f'"{e}"' for e in u.examples) or "empty"
+        lines.append(
+            f'Not imported: column "{u.column}" ({u.reason}; e.g. {examples}). '
+            f'Map it with --map "{u.column}=FIELD" or leave it out.'
+        )
+    return lines
 
 
 def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -75,7 +75,8 @@ class FileIdentities:
             row.line,
             self._columns.get(how, how),
             shown,
-            f"Same customer as row {first} (same {MATCH_WORDS[how]}); this later row wins.",
+            f"Same customer as row {first} (same {MATCH_WORDS[how]}); the last row for "
+            "this customer wins.",
             first_row=first,
         )
         return Placed(first, first, notice, None)

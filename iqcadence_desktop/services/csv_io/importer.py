@@ -62,6 +62,10 @@ class _Rollback(Exception):
     """Raised inside the unit of work to undo it (dry run, all-or-nothing)."""
 
 
+class _RepeatsAcrossChunks(Exception):
+    """A customer of the file reappeared after its earlier rows were written."""
+
+
 @dataclass
 class _Run:
     """The state of one import while it runs."""
@@ -74,6 +78,10 @@ class _Run:
     rows: int = 0
     #: The customer of the file (see FileIdentities) of each row of the current chunk.
     chunk_identity: dict[int, int] = field(default_factory=dict)
+    #: Each customer's last valid row, once known (a file whose customers repeat across
+    #: chunks is read twice); during that first pass, the dict being filled.
+    last: dict[int, int] | None = None
+    counting: bool = False
 
 
 class ImportService:
@@ -153,7 +161,15 @@ class ImportService:
             with self._db.session() as s:
                 run = self._start(s, sniffed, preview.fields, options)
                 with roomy_page_cache(s):
-                    self._stream(run, sniffed, progress, cancelled)
+                    try:
+                        self._stream(run, sniffed, progress, cancelled)
+                    except _RepeatsAcrossChunks:
+                        # A customer came back after its first rows were written: start
+                        # again knowing each customer's last row, so it is written once.
+                        s.rollback()
+                        last = self._last_rows(s, sniffed, preview.fields, options, cancelled)
+                        run = self._start(s, sniffed, preview.fields, options, last)
+                        self._stream(run, sniffed, progress, cancelled)
                 if file_state(sniffed.path) != before:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
@@ -172,8 +188,31 @@ class ImportService:
             self._events.publish(DomainEvent(CUSTOMERS_CHANGED, ()))
         return holder[0]
 
+    def _last_rows(
+        self,
+        s: Session,
+        sniffed: Sniffed,
+        fields: Sequence[str | None],
+        options: ImportOptions,
+        cancelled: CancelFn | None,
+    ) -> dict[int, int]:
+        """A first pass that writes nothing: the last valid row of each customer of the file."""
+        run = self._start(s, sniffed, fields, options, last={})
+        run.counting = True
+        with open_rows(sniffed.path, sniffed.format) as reader:
+            for _chunk in _chunks(reader, run, CHUNK_ROWS):
+                if cancelled is not None and cancelled():
+                    raise Cancelled("Import cancelled; nothing was imported.")
+        assert run.last is not None
+        return run.last
+
     def _start(
-        self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
+        self,
+        s: Session,
+        sniffed: Sniffed,
+        fields: Sequence[str | None],
+        options: ImportOptions,
+        last: dict[int, int] | None = None,
     ) -> _Run:
         parser = self._parser(s, sniffed, fields, options)
         writer = ChunkWriter(
@@ -186,7 +225,7 @@ class ImportService:
             self._config.weights_for,
         )
         headers = {f: h for h, f in zip(sniffed.headers, fields, strict=True) if f is not None}
-        return _Run(writer, parser, FileIdentities(headers))
+        return _Run(writer, parser, FileIdentities(headers), last=last)
 
     def _stream(
         self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None, cancelled: CancelFn | None
@@ -299,17 +338,30 @@ def _parsed(run: _Run, lines: list[int], rows: list[list[str]]) -> list[ParsedRo
 
 
 def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
-    """One row per customer of the file, the later one winning; repeats are reported."""
+    """One row per customer of the file, the later one winning; repeats are reported.
+
+    Single pass (the usual case): within a chunk the later row replaces the earlier one; a
+    customer coming back in a later chunk raises _RepeatsAcrossChunks. Knowing `last`
+    (second pass), only each customer's last row is kept. Filling `last` (first pass),
+    nothing is kept.
+    """
     chunk: dict[int, ParsedRow] = {}
-    place = run.identities.place
+    place, last = run.identities.place, run.last
     for row in parsed:
         placed = place(row)
         if placed.error is not None:
             run.errors.append(placed.error)
             continue
+        identity = placed.identity
         if placed.notice is not None:
             run.duplicates.append(placed.notice)
-            chunk.pop(placed.identity, None)
-        chunk[placed.identity] = row
+            if last is None and identity not in chunk:
+                raise _RepeatsAcrossChunks
+            chunk.pop(identity, None)
+        if run.counting:
+            assert last is not None
+            last[identity] = row.line
+        elif last is None or last.get(identity) == row.line:
+            chunk[identity] = row
     run.chunk_identity = {row.line: identity for identity, row in chunk.items()}
     return list(chunk.values())

@@ -86,9 +86,9 @@ def _column_index(headers: Sequence[str], column: str) -> int:
 #: Which column finds the stored customer, in order of preference.
 MATCH_FIELDS: tuple[str, ...] = ("external_id", "id", "name")
 MATCH_LABELS: dict[str, str] = {
-    "external_id": "external id (another system's id for the account)",
-    "id": "iQcadence id (CUS-000042)",
-    "name": "customer name",
+    "external_id": "the account's id in another system (external id)",
+    "id": "the iQcadence id, like CUS-000042",
+    "name": "the customer name",
 }
 
 

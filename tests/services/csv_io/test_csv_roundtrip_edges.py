@@ -69,7 +69,9 @@ def _edge_portfolio(services: Services) -> int:
     )
     rows[1].update(logins="100000", adoption="100", nps="10", csat="5", days="36500", score="0")
     rows[2].update(manager="NULL", note="", profile="N/A", tier="mid", score="100")
-    rows[3].update(manager="-", renewal_date="2026-11-26", next_touch="2099-12-31", since="1900-01-01")
+    rows[3].update(
+        manager="-", renewal_date="2026-11-26", next_touch="2099-12-31", since="1900-01-01"
+    )
     rows[4].update(adoption="33.333333333333336", mrr="0.01", tier="enterprise")
     for raw in rows:
         services.customers.create(raw)
