@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter
-from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, ScoreResult
+
+if TYPE_CHECKING:  # the services are imported by the command that runs, not by --help
+    from iqcadence_desktop.services.customers import CustomerDTO
+    from iqcadence_desktop.services.scoring import ScoreResult
 
 #: `score` flags -> service field names (the API names).
 SCORE_FLAGS = {
@@ -108,6 +110,8 @@ def cmd_score(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
+    from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS
+
     head = f"{'Created' if created else 'Updated'} {dto.name}: "
     if dto.score is None:
         return head + "unscored (no signal to score yet)."
@@ -125,6 +129,9 @@ def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
 
 
 def cmd_customers(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.customers import CustomerFilter
+    from iqcadence_desktop.services.scoring import BAND_LABELS
+
     flt = CustomerFilter(
         manager=args.manager, status=args.status, tier=args.tier, tag=args.tag, trash=args.trash
     )

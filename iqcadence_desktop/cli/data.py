@@ -6,12 +6,15 @@ import argparse
 import codecs
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.paths import data_dir
-from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportPreview, ImportResult
-from iqcadence_desktop.services.customers import CustomerFilter
+
+if TYPE_CHECKING:
+    from iqcadence_desktop.services.csv_io import ImportPreview, ImportResult
+
+#: The export formats (services.csv_io.FORMATS; tests/cli keeps the two in step).
+EXPORT_FORMATS = ("enriched", "bulksheet")
 
 DELIMITER_NAMES = {
     "comma": ",",
@@ -76,7 +79,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("export", help="export customers as enriched CSV or a bulksheet")
     p.add_argument("out", type=Path)
-    p.add_argument("--format", choices=FORMATS, default="enriched")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="enriched")
     p.add_argument("--status", help="band: critical, at_risk, watch, healthy, expansion, unscored")
     p.add_argument("--manager")
     p.add_argument("--tier")
@@ -102,6 +105,8 @@ def _encoding(name: str | None) -> str | None:
 
 
 def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.csv_io import ImportOptions
+
     try:
         encoding = _encoding(args.encoding)
     except argparse.ArgumentTypeError as exc:
@@ -168,6 +173,8 @@ def _preview_text(p: ImportPreview) -> list[str]:
 
 
 def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.customers import CustomerFilter
+
     flt = CustomerFilter(manager=args.manager, status=args.status, tier=args.tier)
     n = ctx.services.exporter.export(args.out, args.format, flt)
     ctx.emit(
@@ -199,6 +206,8 @@ def cmd_restore(ctx: CommandContext, args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             ctx.say("Nothing was changed.")
             return 1
+    from iqcadence_desktop.paths import data_dir
+
     summary = ctx.services.backups.restore(args.file, data_dir() / "backups")
     ctx.emit(
         {"file": str(args.file), "rows": summary.rows, "safety_copy": str(summary.safety_copy)},

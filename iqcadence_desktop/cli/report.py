@@ -7,11 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext, iso_day
-from iqcadence_desktop.services.reports import REPORT_KINDS, ReportFormat, ReportRequest
+
+#: The ten report kinds (services.reports.REPORT_KINDS; tests/cli keeps them in step):
+#: listed here so that `--help` needs no service import.
+KIND_IDS = (
+    "portfolio-summary",
+    "at-risk",
+    "renewal-forecast",
+    "csm-performance",
+    "segment-analysis",
+    "trend-90d",
+    "churn-risk",
+    "customer-health",
+    "score-history",
+    "weekly-digest",
+)
 
 
 def register(sub: Any) -> None:
-    kinds = [k.id for k in REPORT_KINDS]
+    kinds = list(KIND_IDS)
     p = sub.add_parser(
         "report",
         help="write a report as PDF or CSV",
@@ -46,6 +60,8 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.reports import ReportFormat, ReportRequest
+
     if args.report_today:
         ctx.today = args.report_today  # before the services exist, so the clock agrees
     svc = ctx.services
