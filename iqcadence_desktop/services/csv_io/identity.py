@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue, ParsedRow
 
-Key = tuple[str, object]
+#: A name key is the folded name itself; ids are ("x", external id) and ("i", our id).
+Key = str | tuple[str, object]
 MATCH_WORDS = {"external_id": "external id", "id": "id", "name": "name"}
 
 
@@ -39,33 +40,38 @@ class FileIdentities:
         self._keys: dict[Key, int] = {}
         self._ext: dict[int, str | None] = {}
 
-    def place(self, row: ParsedRow) -> Placed:
-        ext_key: Key = ("x", row.ext)
-        id_key: Key = ("i", row.id)
-        name_key: Key = ("n", row.key)
+    def place(self, row: ParsedRow) -> int | Placed:
+        """The row's customer of the file: a plain int (the row's own line) for a customer
+        seen for the first time, else where it landed (hot loop: kept flat on purpose)."""
         keys = self._keys
-        if row.ext is not None and ext_key in keys:
-            return self._repeat(row, keys[ext_key], "external_id")
-        if row.id is not None and id_key in keys:
-            return self._repeat(row, keys[id_key], "id")
-        if name_key in keys:
-            first = keys[name_key]
-            known = self._ext.get(first)
-            if row.ext is not None and known is not None and known != row.ext:
-                return Placed(first, None, None, self._clash(row, first, known))
-            return self._repeat(row, first, "name")
-        identity = row.line
-        self._ext[identity] = row.ext
-        self._register(row, identity)
-        return Placed(identity, None, None, None)
+        if row.ext is None and row.id is None:  # the usual file: names only
+            first = keys.get(row.key)
+            if first is None:
+                keys[row.key] = row.line
+                return row.line
+            return self._by_name(row, first)
+        if row.ext is not None and ("x", row.ext) in keys:
+            return self._repeat(row, keys[("x", row.ext)], "external_id")
+        if row.id is not None and ("i", row.id) in keys:
+            return self._repeat(row, keys[("i", row.id)], "id")
+        if row.key in keys:
+            return self._by_name(row, keys[row.key])
+        self._register(row, row.line)
+        return row.line
+
+    def _by_name(self, row: ParsedRow, first: int) -> Placed:
+        known = self._ext.get(first)
+        if row.ext is not None and known is not None and known != row.ext:
+            return Placed(first, None, None, self._clash(row, first, known))
+        return self._repeat(row, first, "name")
 
     def _register(self, row: ParsedRow, identity: int) -> None:
         if row.ext is not None:
             self._keys[("x", row.ext)] = identity
-            self._ext[identity] = row.ext
+            self._ext.setdefault(identity, row.ext)
         if row.id is not None:
             self._keys[("i", row.id)] = identity
-        self._keys[("n", row.key)] = identity
+        self._keys[row.key] = identity
 
     def _repeat(self, row: ParsedRow, first: int, how: str) -> Placed:
         self._register(row, first)

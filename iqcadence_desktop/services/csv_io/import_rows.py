@@ -8,10 +8,10 @@ files repeat the same tiers, stages, dates and counts thousands of times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from operator import mul
 from typing import Any, NamedTuple
 
@@ -369,15 +369,20 @@ class RowParser:
         n = len(lines)
         tags, ids = (values.pop(f) if f in values else [None] * n for f in _SIDE_FIELDS)
         by_column = {FIELD_COLUMN[f]: v for f, v in values.items()}
-        edits = zip(
+        edits: Iterable[tuple[Any, ...]] = zip(
             *(by_column[c] if c in by_column else repeat(None) for c in EDIT_COLUMNS), strict=False
         )  # the `repeat` fillers are endless on purpose
+        names: Iterable[Any] = by_column["name"]
+        exts: Iterable[Any] = by_column.get("external_id", repeat(None))
+        if skip:  # rare: drop the refused rows' values first
+            keep = [i not in skip for i in range(n)]
+            names = list(compress(names, keep))
+            lines, tags, ids = (list(compress(v, keep)) for v in (lines, tags, ids))
+            edits = compress(edits, keep)
+            exts = compress(exts, keep)
         # Names arrive whitespace-folded (parse_name), so casefold alone gives name_key.
-        return [
-            ParsedRow(line, edit[0].casefold(), edit, tag, cid, edit[EXTERNAL_POS])
-            for i, (line, edit, tag, cid) in enumerate(zip(lines, edits, tags, ids, strict=True))
-            if i not in skip
-        ]
+        keys = map(str.casefold, names)
+        return list(map(ParsedRow, lines, keys, edits, tags, ids, exts))
 
 
 def _line(issue: ImportIssue) -> int:

@@ -5,7 +5,7 @@ stored and compared (an identical row is left alone: no write, no new timestamp,
 snapshot); new and changed rows are then scored together with the numpy engine and
 written with executemany (INSERT for new, UPDATE of the changed columns for the rest),
 tags replaced and today's snapshots upserted. Values stay in tuples and columns all the
-way (services/bulk_sql.py): per-row dicts would cost more than the database's own work.
+way (services/system/bulk_sql.py): per-row dicts would cost more than the database's own work.
 """
 
 from __future__ import annotations
@@ -21,14 +21,6 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
-from iqcadence_desktop.services.csv_io.bulk_sql import (
-    delete_where_in,
-    insert_columns,
-    insert_returning_ids,
-    rows_where_in,
-    update_rows,
-    upsert_columns,
-)
 from iqcadence_desktop.services.csv_io.import_rows import (
     EDIT_COLUMNS,
     EXTERNAL_POS,
@@ -42,6 +34,15 @@ from iqcadence_desktop.services.scoring import (
     WeightsFor,
     auto_lifecycle,
     score_columns,
+)
+from iqcadence_desktop.services.system import (
+    delete_where_in,
+    insert_columns,
+    insert_returning_ids,
+    insert_rows,
+    rows_where_in,
+    update_rows,
+    upsert_columns,
 )
 
 _SCORE_COLUMNS = ("score", "status", "coverage", "scored_day", "updated_at")
@@ -313,7 +314,7 @@ class ChunkWriter:
             ],
             "name_key",
         )
-        self._snapshots(ids, columns, scored)
+        self._snapshots(ids, columns, scored, new=True)
         self._write_tags(
             [(cid, r.tags) for cid, r in zip(ids, new, strict=True) if r.tags], replace=[]
         )
@@ -343,33 +344,34 @@ class ChunkWriter:
         retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])
 
-    def _snapshots(self, ids: list[int], columns: list[Sequence[Any]], scored: Scored) -> None:
+    def _snapshots(
+        self, ids: list[int], columns: list[Sequence[Any]], scored: Scored, new: bool = False
+    ) -> None:
+        """Today's snapshot of each row: a plain INSERT for customers created just now
+        (they have none yet), else INSERT … ON CONFLICT DO UPDATE."""
         n = len(ids)
-        upsert_columns(
-            self.s,
-            _SNAPSHOTS,
-            _SNAPSHOT_COLUMNS,
-            [
-                ids,
-                [self.day] * n,
-                scored.scores,
-                scored.statuses,
-                scored.coverage,
-                *(columns[_POS[c]] for c in _SNAPSHOT_METRICS),
-                scored.days,
-                columns[_POS["growth_signal"]],
-                columns[_POS["mrr_cents"]],
-            ],
-            ("customer_id", "day"),
-        )
+        values = [
+            ids,
+            [self.day] * n,
+            scored.scores,
+            scored.statuses,
+            scored.coverage,
+            *(columns[_POS[c]] for c in _SNAPSHOT_METRICS),
+            scored.days,
+            columns[_POS["growth_signal"]],
+            columns[_POS["mrr_cents"]],
+        ]
+        if new:
+            insert_columns(self.s, _SNAPSHOTS, _SNAPSHOT_COLUMNS, values)
+        else:
+            upsert_columns(self.s, _SNAPSHOTS, _SNAPSHOT_COLUMNS, values, ("customer_id", "day"))
 
     def _write_tags(
         self, items: Sequence[tuple[int, list[str] | None]], replace: list[int]
     ) -> None:
         delete_where_in(self.s, _TAGS, "customer_id", replace)
         pairs = [(cid, tag) for cid, tags in items for tag in tags or ()]
-        if pairs:
-            insert_columns(self.s, _TAGS, ("customer_id", "tag"), list(zip(*pairs, strict=True)))
+        insert_rows(self.s, _TAGS, ("customer_id", "tag"), pairs)
 
 
 def _by_key(row: ParsedRow, existing: dict[Any, tuple[Any, ...]]) -> tuple[Any, ...] | None:

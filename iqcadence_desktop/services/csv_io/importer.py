@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.csv_io import mapping as M
-from iqcadence_desktop.services.csv_io.bulk_sql import roomy_page_cache
-from iqcadence_desktop.services.csv_io.identity import FileIdentities
+from iqcadence_desktop.services.csv_io.identity import FileIdentities, Placed
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue, ParsedRow, RowParser
 from iqcadence_desktop.services.csv_io.import_write import ChunkWriter
 from iqcadence_desktop.services.csv_io.preview import build_preview
@@ -47,6 +46,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
     SettingsService,
+    roomy_page_cache,
 )
 
 CHUNK_ROWS = 2000
@@ -349,15 +349,19 @@ def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
     place, last = run.identities.place, run.last
     for row in parsed:
         placed = place(row)
-        if placed.error is not None:
-            run.errors.append(placed.error)
-            continue
-        identity = placed.identity
-        if placed.notice is not None:
-            run.duplicates.append(placed.notice)
-            if last is None and identity not in chunk:
-                raise _RepeatsAcrossChunks
-            chunk.pop(identity, None)
+        if type(placed) is int:
+            identity = placed
+        else:
+            assert isinstance(placed, Placed)
+            if placed.error is not None:
+                run.errors.append(placed.error)
+                continue
+            identity = placed.identity
+            if placed.notice is not None:
+                run.duplicates.append(placed.notice)
+                if last is None and identity not in chunk:
+                    raise _RepeatsAcrossChunks
+                chunk.pop(identity, None)
         if run.counting:
             assert last is not None
             last[identity] = row.line
