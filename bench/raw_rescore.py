@@ -57,11 +57,13 @@ def _lifecycle(lifecycle: str, status: str) -> str:
 ROLLUP = """
 INSERT INTO portfolio_daily
 SELECT s.day, {key}, count(*), count(s.score), avg(s.score), coalesce(sum(s.mrr_cents), 0),
-  coalesce(sum(CASE WHEN s.status IN ('at_risk','critical') THEN s.mrr_cents ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN s.status IN ('at_risk','critical') AND c.lifecycle != 'won'
+    THEN s.mrr_cents ELSE 0 END), 0),
   sum(s.status='critical'), sum(s.status='at_risk'), sum(s.status='watch'),
   sum(s.status='healthy'), sum(s.status='expansion'), avg(s.logins_30d),
   avg(s.feature_adoption_pct), avg(s.open_tickets), avg(s.nps), avg(s.csat)
 FROM score_snapshots s JOIN customers c ON s.customer_id = c.id AND c.deleted_at IS NULL
+  AND c.lifecycle != 'churned'
 WHERE s.day = ? GROUP BY s.day{group}
 """
 

@@ -350,7 +350,7 @@ class ChunkWriter:
         """Today's snapshot of each row: a plain INSERT for customers created just now
         (they have none yet), else INSERT … ON CONFLICT DO UPDATE."""
         n = len(ids)
-        values = [
+        values: list[Sequence[Any]] = [
             ids,
             [self.day] * n,
             scored.scores,

@@ -46,6 +46,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
     SettingsService,
+    gc_paused,
     roomy_page_cache,
 )
 
@@ -158,7 +159,7 @@ class ImportService:
         mapped, ignored = M.as_dict(sniffed.headers, preview.fields)
         holder: list[ImportResult] = []
         try:
-            with self._db.session() as s:
+            with self._db.session() as s, gc_paused():
                 run = self._start(s, sniffed, preview.fields, options)
                 with roomy_page_cache(s):
                     try:

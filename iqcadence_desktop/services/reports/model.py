@@ -14,36 +14,46 @@ Cell = str | int | float | None
 Format = Literal["text", "int", "money", "score", "pct", "signed", "prob", "date", "band", "float1"]
 
 
+Audience = Literal["customer", "internal"]
+AUDIENCES: tuple[Audience, ...] = ("customer", "internal")
+
+
 @dataclass(frozen=True)
 class Brand:
-    """Company name, logo file and colours (hex '#rrggbb') printed on every report."""
+    """Company name, logo file and colours (hex '#rrggbb') printed on every report;
+    `confidential` adds a "Confidential" mark to every page's footer."""
 
     company: str
     logo_path: str | None
     primary_color: str
     accent_color: str
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What the user asked for."""
+    """What the user asked for. `audience` matters for the business review (QBR) only:
+    "customer" (the default) leaves out everything internal."""
 
     kind: str
     as_of: dt.date
     manager: str | None = None
     customer_id: int | None = None
     qbr: bool = False
+    audience: Audience = "customer"
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline tile: label, formatted value, optional note; `raw` feeds the CSV."""
+    """One headline tile: label, formatted value, optional note; `raw` (with `fmt`) is
+    what the CSV writes, and `key` names the portfolio headline it shows, if any."""
 
     label: str
     value: str
     note: str = ""
     raw: Cell = None
     fmt: Format = "text"
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,11 @@ class Series:
 
 @dataclass(frozen=True)
 class Chart:
-    """A vector chart: 'bar' (grouped), 'line' (over labels) or 'donut' (one series)."""
+    """A vector chart: 'bar' (grouped), 'line' (over labels) or 'donut' (one series).
+
+    A score chart sets `score_axis`: the value axis runs 0–100 with the health bands
+    shaded behind the line, so a flat line near 58 reads as Watch, not as a cliff.
+    """
 
     kind: Literal["bar", "line", "donut"]
     title: str
@@ -64,6 +78,7 @@ class Chart:
     series: tuple[Series, ...]
     colors: tuple[str, ...] = ()
     value_format: str = "{:.0f}"
+    score_axis: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,8 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     bands: tuple[str, ...] = ()
     empty_text: str = "Nothing to list."
+    #: Printed under the table, e.g. "… and 31 more (the CSV lists them all)".
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,9 @@ class Methodology:
     freshness: str
     coverage: str
     notes: tuple[str, ...] = ()
+    #: (name, definition) of each headline figure (services.portfolio.headlines).
+    definitions: tuple[tuple[str, str], ...] = ()
+    title: str = "Methodology"
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,8 @@ class ReportDocument:
     methodology: Methodology
     subtitle: str = ""
     csv_tables: tuple[Table, ...] = field(default=())
+    #: A word printed on every page beside the title ("Internal"), or "".
+    marking: str = ""
 
     def tables(self) -> tuple[Table, ...]:
         """The tables the CSV carries (all of the document's tables unless overridden)."""

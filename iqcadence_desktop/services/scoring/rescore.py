@@ -37,6 +37,7 @@ from iqcadence_desktop.services.scoring.engine import (
 )
 from iqcadence_desktop.services.system import (
     CHUNK,
+    gc_paused,
     read_rows,
     update_rows,
     upsert,
@@ -208,7 +209,9 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
     session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
     snap, cust = ScoreSnapshot, Customer
     manager = func.coalesce(cust.manager, UNASSIGNED)
-    risky = snap.status.in_(("at_risk", "critical"))
+    # The populations of the headlines (services/portfolio/headlines.py): churned accounts
+    # have left the portfolio; a Won account's revenue is not at risk.
+    risky = snap.status.in_(("at_risk", "critical")) & (cust.lifecycle != "won")
     sums = [
         func.count(),
         func.coalesce(func.sum(snap.mrr_cents), 0),
@@ -219,7 +222,14 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
     query = (
         select(snap.day, manager, *sums)
         .select_from(snap)
-        .join(cust, and_(snap.customer_id == cust.id, cust.deleted_at.is_(None)))
+        .join(
+            cust,
+            and_(
+                snap.customer_id == cust.id,
+                cust.deleted_at.is_(None),
+                cust.lifecycle != "churned",
+            ),
+        )
         .where(snap.day.between(first, last))
         .group_by(snap.day, manager)
     )
@@ -320,6 +330,19 @@ def rescore_all(
     Values travel column by column to executemany (no dict per row): at 100k customers,
     parameter building was most of the cost.
     """
+    with gc_paused():
+        return _rescore(session, config, weights_for, as_of, progress, cancelled, ids)
+
+
+def _rescore(
+    session: Session,
+    config: ScoringConfig,
+    weights_for: WeightsFor,
+    as_of: dt.date,
+    progress: ProgressFn | None,
+    cancelled: CancelFn | None,
+    ids: Sequence[int] | None,
+) -> RescoreSummary:
     rows = _signal_rows(session, ids)
     n = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_READ)

@@ -24,6 +24,7 @@ from iqcadence_desktop.services.system.events import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.system.memory import gc_paused
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService
 from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
@@ -48,6 +49,7 @@ __all__ = [
     "SystemClock",
     "backup_name",
     "delete_where_in",
+    "gc_paused",
     "insert_columns",
     "insert_returning_ids",
     "insert_rows",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from iqcadence_desktop.services.customers import CustomerDTO
-from iqcadence_desktop.services.reports.model import Chart, Column, Kpi, Series, Table
-from iqcadence_desktop.services.reports.render.format import money
+from iqcadence_desktop.services.portfolio import Headlines
+from iqcadence_desktop.services.reports.model import Chart, Column, Format, Kpi, Series, Table
+from iqcadence_desktop.services.reports.render.format import money, signed
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
 from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS, UNSCORED
 
@@ -51,6 +52,31 @@ def money_kpi(label: str, cents: int, note: str = "") -> Kpi:
 
 def count_kpi(label: str, n: int, note: str = "") -> Kpi:
     return Kpi(label, f"{n:,}", note, n, "int")
+
+
+def score_kpi(label: str, score: float | None, note: str = "") -> Kpi:
+    return Kpi(label, score_text(score), note, score, "score")
+
+
+def change_kpi(label: str, change: float | None, note: str = "points") -> Kpi:
+    return Kpi(label, signed(change), note, change, "signed")
+
+
+_FORMATS: dict[str, Format] = {"int": "int", "money": "money", "score": "score"}
+
+
+def headline_kpi(h: Headlines, key: str, label: str = "", note: str = "") -> Kpi:
+    """A tile showing one portfolio headline, exactly as services.portfolio defines it."""
+    line = h.get(key)
+    fmt = _FORMATS[line.fmt]
+    value = line.value
+    if fmt == "money":
+        shown = money(value)
+    elif fmt == "score":
+        shown = score_text(value)
+    else:
+        shown = f"{int(value or 0):,}"
+    return Kpi(label or line.label, shown, note, value, fmt, key)
 
 
 ACCOUNT_COLUMNS: tuple[Column, ...] = (
