@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from iqcadence_desktop import __version__
-from iqcadence_desktop.cli import alerts, core, data, report, self_test
+from iqcadence_desktop.cli import alerts, branding, core, data, report, self_test
 from iqcadence_desktop.cli.context import CommandContext, fail, iso_day
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
 #: Every command module; each has `register(subparsers)` that sets `func` on its parser.
-COMMAND_MODULES = (core, data, alerts, report, self_test)
+COMMAND_MODULES = (core, data, alerts, report, branding, self_test)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from iqcadence_desktop.services.portfolio.headlines import (
     at_stake,
     headlines,
     in_portfolio,
+    overdue_contact,
     renewal_due,
     renewal_past_due,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "at_stake",
     "headlines",
     "in_portfolio",
+    "overdue_contact",
     "renewal_due",
     "renewal_past_due",
 ]

@@ -12,6 +12,7 @@ Populations:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -55,8 +56,11 @@ class Headlines:
     renewals_past_due_mrr_cents: int
     expansion_accounts: int
     expansion_estimate_cents: int
+    overdue_contacts: int
     renewal_days: int
     soon_days: int
+    #: Accounts per band (and "unscored") over the portfolio.
+    band_counts: dict[str, int]
 
     @property
     def unscored(self) -> int:
@@ -103,6 +107,7 @@ _LABELS: dict[str, tuple[str, HeadlineFormat]] = {
     "renewals_past_due_mrr_cents": ("MRR past due for renewal", "money"),
     "expansion_accounts": ("Accounts in Expansion", "int"),
     "expansion_estimate_cents": ("Expansion estimate", "money"),
+    "overdue_contacts": ("Overdue contacts", "int"),
 }
 HEADLINE_KEYS: tuple[str, ...] = tuple(_LABELS)
 
@@ -131,14 +136,20 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("MRR at risk", "the MRR of the accounts at risk; ARR at risk is 12 × that."),
     (
         "Renewals due",
-        "accounts still at stake whose renewal date falls in the next {days} days, the "
-        "as-of day included ({soon}-day count: the first {soon} of them). Past-due "
-        "renewals (a renewal date before the as-of day) are counted apart.",
+        "accounts at stake (not Won) whose renewal date falls in the next {days} days, the "
+        "as-of day included; “renewals in {soon} days” counts the first {soon} days of "
+        "that window. Past-due renewals (a renewal date before the as-of day) are "
+        "counted apart.",
     ),
     (
         "Expansion estimate",
         "for accounts in the Expansion band, the monthly amount the expansion setting "
         "estimates (a share of MRR or a flat amount).",
+    ),
+    (
+        "Overdue contacts",
+        "accounts whose days since the last contact are past their tier's overdue "
+        "threshold (the contact cadence setting).",
     ),
 )
 
@@ -164,6 +175,11 @@ def renewal_due(c: CustomerDTO, days: int) -> bool:
 
 def renewal_past_due(c: CustomerDTO) -> bool:
     return at_stake(c) and c.days_until_renewal is not None and c.days_until_renewal < 0
+
+
+def overdue_contact(c: CustomerDTO) -> bool:
+    """In the portfolio and past its tier's contact cadence (S3)."""
+    return in_portfolio(c) and c.cadence_status == "overdue"
 
 
 def headlines(
@@ -197,8 +213,10 @@ def headlines(
         renewals_past_due_mrr_cents=_mrr(late),
         expansion_accounts=len(grow),
         expansion_estimate_cents=sum(c.expansion_estimate_cents for c in grow),
+        overdue_contacts=sum(1 for c in book if overdue_contact(c)),
         renewal_days=days,
         soon_days=soon,
+        band_counts=dict(Counter(c.status for c in book)),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import CustomerFilter, CustomerService
-from iqcadence_desktop.services.portfolio.headlines import Headlines, headlines
+from iqcadence_desktop.services.portfolio.headlines import LEFT_PORTFOLIO, Headlines, headlines
 from iqcadence_desktop.services.scoring import ALL_MANAGERS
 from iqcadence_desktop.services.system import Clock
 
@@ -48,6 +49,14 @@ class PortfolioService:
         day = as_of or self._clock.today()
         rows = self._customers.list_customers(CustomerFilter(manager=manager), day)
         return headlines(rows, self._customers.config(), day, manager)
+
+    def band_counts(
+        self, manager: str | None = None, as_of: dt.date | None = None
+    ) -> dict[str, int]:
+        """Accounts per band over the portfolio (as the headlines count them), from the
+        cheap book read: fast enough for a page refresh at 100k accounts."""
+        book = self._customers.book(manager, as_of or self._clock.today())
+        return dict(Counter(r.status for r in book if r.lifecycle not in LEFT_PORTFOLIO))
 
     def daily(
         self, days: int, manager: str | None = None, as_of: dt.date | None = None

@@ -79,6 +79,8 @@ class Chart:
     colors: tuple[str, ...] = ()
     value_format: str = "{:.0f}"
     score_axis: bool = False
+    #: Lower edges of At Risk, Watch, Healthy and Expansion (the configured bands).
+    band_edges: tuple[int, int, int, int] = (25, 50, 65, 80)
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Text:
-    """A heading with paragraphs or bullet points (customer text is escaped later)."""
+    """A heading with paragraphs or bullet points (customer text is escaped later);
+    `boxed` sets it on a light panel (the executive summary)."""
 
     title: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[str, ...] = ()
+    boxed: bool = False
 
 
 @dataclass(frozen=True)

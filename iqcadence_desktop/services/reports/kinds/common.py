@@ -9,9 +9,16 @@ from iqcadence_desktop.services.portfolio import Headlines
 from iqcadence_desktop.services.reports.model import Chart, Column, Format, Kpi, Series, Table
 from iqcadence_desktop.services.reports.render.format import money, signed
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
-from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS, UNSCORED
+from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS, UNSCORED, ScoringConfig
 
 ALL_BANDS: tuple[str, ...] = (*BANDS, UNSCORED)
+
+
+def band_edges(config: ScoringConfig) -> tuple[int, int, int, int]:
+    """The configured lower edges of At Risk, Watch, Healthy and Expansion (score charts
+    shade their bands with these)."""
+    b = config.bands
+    return b.at_risk, b.watch, b.healthy, b.expansion
 
 
 def band_counts(customers: Iterable[CustomerDTO]) -> dict[str, int]:
@@ -58,8 +65,9 @@ def score_kpi(label: str, score: float | None, note: str = "") -> Kpi:
     return Kpi(label, score_text(score), note, score, "score")
 
 
-def change_kpi(label: str, change: float | None, note: str = "points") -> Kpi:
-    return Kpi(label, signed(change), note, change, "signed")
+def change_kpi(label: str, change: float | None, note: str = "points", digits: int = 0) -> Kpi:
+    """A change in points; portfolio averages move slowly, so they show one decimal."""
+    return Kpi(label, signed(change, digits), note, change, "signed")
 
 
 _FORMATS: dict[str, Format] = {"int": "int", "money": "money", "score": "score"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from iqcadence_desktop.services.customers import CustomerDTO
-from iqcadence_desktop.services.portfolio import ScoreChange, at_risk
+from iqcadence_desktop.services.portfolio import ScoreChange, at_risk, overdue_contact
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
     average_score,
@@ -61,7 +61,7 @@ def _row(manager: str, book: list[CustomerDTO], base: ScoreChange | None) -> tup
         mrr(book),
         len(risky),
         mrr(risky),
-        sum(c.cadence_status == "overdue" for c in book),
+        sum(1 for c in book if overdue_contact(c)),
         *_change(avg, base),
     )
 
@@ -82,8 +82,9 @@ def build(ctx: ReportContext) -> ReportDocument:
             "Score change",
             change,
             "no history yet" if span is None else f"points over {span} day{'s' * (span != 1)}",
+            digits=1,
         ),
-        count_kpi("Overdue contacts", sum(int(r[6] or 0) for r in rows)),
+        headline_kpi(h, "overdue_contacts"),
     )
     chart = Chart(
         "bar",

@@ -6,7 +6,12 @@ from iqcadence_desktop.services.customers import CustomerDTO, Explanation
 from iqcadence_desktop.services.model import ChurnEstimate, churn_risk
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds import qbr, qbr_customer
-from iqcadence_desktop.services.reports.kinds.common import change_kpi, money_kpi, score_kpi
+from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
+    change_kpi,
+    money_kpi,
+    score_kpi,
+)
 from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint, customer_history
 from iqcadence_desktop.services.reports.model import (
     Block,
@@ -51,7 +56,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         return qbr_customer.build(ctx, ex, history)
     churn = churn_risk(c)
     blocks: list[Block] = [
-        score_chart(history),
+        score_chart(history, band_edges(ctx.config)),
         signal_table(ex),
         changes_text(ex),
         facts_table(c),
@@ -110,13 +115,14 @@ def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
     )
 
 
-def score_chart(history: list[HistoryPoint]) -> Chart:
+def score_chart(history: list[HistoryPoint], edges: tuple[int, int, int, int]) -> Chart:
     return Chart(
         "line",
         f"Health score (stored days: {len(history)})",
         tuple(p.day.strftime("%b %d") for p in history),
         (Series("Score", tuple(p.score or 0.0 for p in history)),),
         score_axis=True,
+        band_edges=edges,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.customers import CustomerDTO, Explanation
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.kinds.common import change_kpi, score_kpi
+from iqcadence_desktop.services.reports.kinds.common import band_edges, change_kpi, score_kpi
 from iqcadence_desktop.services.reports.kinds.history_rows import HistoryPoint
 from iqcadence_desktop.services.reports.kinds.qbr import monthly, usage_chart
 from iqcadence_desktop.services.reports.model import (
@@ -47,6 +47,7 @@ def build(ctx: ReportContext, ex: Explanation, history: list[HistoryPoint]) -> R
             tuple(p.day.strftime("%b %d") for p in history),
             (Series("Health score", tuple(p.score or 0.0 for p in history)),),
             score_axis=True,
+            band_edges=band_edges(ctx.config),
         ),
         _value_delivered(history),
         usage_chart(history),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
     change_kpi,
     count_kpi,
     headline_kpi,
@@ -69,6 +70,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         tuple(p.day.strftime("%b %d") for p in points),
         (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
         score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     rows = tuple(
         (
@@ -105,6 +107,7 @@ def _for_customer(ctx: ReportContext, customer_id: int) -> ReportDocument:
         tuple(p.day.strftime("%b %d") for p in points),
         (Series("Score", tuple(p.score or 0.0 for p in points)),),
         score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     rows = tuple(
         (

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.portfolio import DailyPoint
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.kinds.common import change_kpi, count_kpi, headline_kpi
+from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
+    change_kpi,
+    count_kpi,
+    headline_kpi,
+)
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
@@ -55,7 +60,7 @@ def _kpis(ctx: ReportContext, points: list[DailyPoint]) -> tuple[Kpi, ...]:
     return (
         days,
         headline_kpi(h, "average_score", "Average score now"),
-        change_kpi("Change over the period", change, f"points since {first.day:%b %d}"),
+        change_kpi("Change over the period", change, f"points since {first.day:%b %d}", 1),
         headline_kpi(
             h, "mrr_at_risk_cents", "MRR at risk now", f"was {money(first.at_risk_mrr_cents)}"
         ),
@@ -71,6 +76,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         labels,
         (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
         score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     bands = Chart(
         "line",

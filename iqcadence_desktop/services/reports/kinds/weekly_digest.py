@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iqcadence_desktop.services.customers import CustomerDTO
-from iqcadence_desktop.services.portfolio import at_stake, renewal_due
+from iqcadence_desktop.services.portfolio import at_stake, overdue_contact, renewal_due
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
     account_table,
@@ -41,7 +41,7 @@ def _lists(ctx: ReportContext) -> dict[str, list[CustomerDTO]]:
             key=lambda c: (-(c.momentum or 0.0), c.name.lower()),
         ),
         "renewals": by_priority(c for c in live if renewal_due(c, soon)),
-        "overdue": by_priority(c for c in live if c.cadence_status == "overdue"),
+        "overdue": by_priority(c for c in ctx.customers if overdue_contact(c)),
     }
 
 
@@ -61,7 +61,7 @@ def _kpis(ctx: ReportContext) -> tuple[Kpi, ...]:
     note = "no earlier day stored" if base is None else f"points over {base.days} days"
     return (
         headline_kpi(h, "average_score"),
-        change_kpi("Change this week", change, note),
+        change_kpi("Change this week", change, note, digits=1),
         headline_kpi(h, "at_risk_accounts"),
         headline_kpi(h, "renewals_next_30"),
     )
