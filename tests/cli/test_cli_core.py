@@ -242,5 +242,5 @@ def test_cli_lists_match_the_services() -> None:
     from iqcadence_desktop.services.csv_io import FORMATS
     from iqcadence_desktop.services.reports import REPORT_KINDS
 
-    assert KIND_IDS == tuple(k.id for k in REPORT_KINDS)
+    assert tuple(k.id for k in REPORT_KINDS) == KIND_IDS
     assert EXPORT_FORMATS == FORMATS

@@ -109,7 +109,9 @@ def test_csv_carries_the_same_rows(portfolio: Services, tmp_path: Path) -> None:
 
 def test_qbr_is_a_multi_page_business_review(portfolio: Services, tmp_path: Path) -> None:
     out = tmp_path / "qbr.pdf"
-    result = portfolio.reports.render(_request(portfolio, "customer-health", qbr=True, audience="internal"), out)
+    result = portfolio.reports.render(
+        _request(portfolio, "customer-health", qbr=True, audience="internal"), out
+    )
     text = pdf_text(out)
     assert result.pages >= 3
     for heading in (
@@ -192,7 +194,9 @@ def test_qbr_talking_points_start_from_alerts_when_wired(
         if i == cid
         else []
     )
-    doc = portfolio.reports.build(_request(portfolio, "customer-health", qbr=True, audience="internal"))
+    doc = portfolio.reports.build(
+        _request(portfolio, "customer-health", qbr=True, audience="internal")
+    )
     points = next(b for b in doc.blocks if getattr(b, "title", "") == "Talking points")
     assert points.bullets[:2] == (
         "Score fell below 25",  # type: ignore[union-attr]
