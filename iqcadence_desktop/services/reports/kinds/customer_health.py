@@ -160,6 +160,7 @@ def facts_table(c: CustomerDTO) -> Table:
     rows: list[tuple[str, str]] = [
         ("Customer", c.name),
         ("Id", c.display_id),
+        ("External id", c.external_id or "—"),
         ("Manager", c.manager or "—"),
         ("Tier", TIER_LABELS.get(c.tier or "", "—")),
         ("Lifecycle", c.lifecycle),

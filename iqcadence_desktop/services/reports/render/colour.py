@@ -42,8 +42,12 @@ def contrast(a: str, b: str) -> float:
 
 
 def text_on(fill: str) -> str:
-    """The text colour (dark or white) that reads best on `fill`."""
-    return DARK_TEXT if contrast(DARK_TEXT, fill) >= contrast(LIGHT_TEXT, fill) else LIGHT_TEXT
+    """The text colour (dark or white) that reads best on `fill`; on the few mid-tones
+    where neither reaches AA (a vivid pink), pure black does."""
+    best = max((DARK_TEXT, LIGHT_TEXT), key=lambda ink: contrast(ink, fill))
+    if contrast(best, fill) >= AA:
+        return best
+    return max(("#000000", LIGHT_TEXT), key=lambda ink: contrast(ink, fill))
 
 
 def tint(hex_colour: str, amount: float) -> str:
