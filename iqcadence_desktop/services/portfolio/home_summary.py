@@ -196,7 +196,7 @@ def _kpis(h: Headlines) -> tuple[Kpi, ...]:
             "Upcoming renewals",
             h.renewals_due,
             False,
-            f"in the next {h.renewal_days} days"
+            f"next {h.renewal_days} days"
             + (f" · {h.renewals_past_due:,} past due" if h.renewals_past_due else ""),
             {"renewal_within_days": h.renewal_days},
         ),
