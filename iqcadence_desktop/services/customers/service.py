@@ -117,6 +117,15 @@ class CustomerService:
                 select(Customer.id).where(Customer.name_key == F.name_key(name))
             ).first()
 
+    def find_by_external_id(self, external_id: str) -> int | None:
+        """The id of the customer with this external id (another system's id for the
+        account; trashed ones too), for imports and syncs that match on it first."""
+        text = external_id.strip()
+        if not text:
+            return None
+        with self._db.session() as s:
+            return s.scalars(select(Customer.id).where(Customer.external_id == text)).first()
+
     def managers(self) -> list[str]:
         with self._db.session() as s:
             return list(

@@ -176,7 +176,9 @@ def test_our_own_ids_still_match_by_id(services: Services, tmp_path: Path) -> No
 
 
 def test_external_ids_are_unique(services: Services) -> None:
-    services.customers.create({"name": "A", "external_id": "x-1"})
+    created = services.customers.create({"name": "A", "external_id": " x-1 "})
+    assert services.customers.find_by_external_id("x-1") == created.id
+    assert services.customers.find_by_external_id("") is None
     with pytest.raises(Exception, match='"x-1" already belongs to "A"'):
         services.customers.create({"name": "B", "external_id": "x-1"})
 
