@@ -77,7 +77,7 @@ class Chart:
     labels: tuple[str, ...]
     series: tuple[Series, ...]
     colors: tuple[str, ...] = ()
-    value_format: str = "{:.0f}"
+    value_format: str = "{:,.0f}"
     score_axis: bool = False
     #: Lower edges of At Risk, Watch, Healthy and Expansion (the configured bands).
     band_edges: tuple[int, int, int, int] = (25, 50, 65, 80)

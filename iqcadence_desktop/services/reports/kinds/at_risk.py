@@ -7,6 +7,7 @@ from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
     account_table,
     by_priority,
+    capped,
     count_kpi,
     headline_kpi,
     mrr,
@@ -55,9 +56,10 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.filter_text(),
         ctx.generated_at,
         kpis,
-        (chart, table),
+        (chart, capped(table)),
         ctx.methodology(
             "Lists the accounts at risk (see the definitions below), ordered by priority "
             "score: low health, revenue, renewal proximity and falling momentum."
         ),
+        csv_tables=(table,),
     )

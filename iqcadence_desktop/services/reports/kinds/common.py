@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.portfolio import Headlines
@@ -124,6 +125,24 @@ def account_table(
         tuple(account_row(c) for c in customers),
         tuple(c.status for c in customers),
         empty_text,
+    )
+
+
+#: A printed list stops here (a 3,000-row appendix helps nobody); the CSV has every row.
+PDF_ROWS = 500
+
+
+def capped(table: Table, limit: int = PDF_ROWS) -> Table:
+    """The table as printed: its first `limit` rows and a note saying how many more the
+    CSV holds (the table unchanged when it is short enough)."""
+    if len(table.rows) <= limit:
+        return table
+    more = len(table.rows) - limit
+    return replace(
+        table,
+        rows=table.rows[:limit],
+        bands=table.bands[:limit],
+        note=f"… and {more:,} more (the CSV lists all {len(table.rows):,}).",
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.portfolio import renewal_due, renewal_past_due
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.kinds.common import headline_kpi, money_kpi
+from iqcadence_desktop.services.reports.kinds.common import capped, headline_kpi, money_kpi
 from iqcadence_desktop.services.reports.model import (
     Cell,
     Chart,
@@ -145,8 +145,9 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.filter_text(),
         ctx.generated_at,
         _kpis(ctx, due, late),
-        (chart, *tables),
+        (chart, *(capped(t) for t in tables)),
         ctx.methodology(_likelihood_note()),
+        csv_tables=tables,
     )
 
 
