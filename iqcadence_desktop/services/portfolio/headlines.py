@@ -1,6 +1,6 @@
 """The portfolio's headline numbers, each defined once (S8).
 
-Every report, the Home page, the CLI and the CSVs take these figures from `headlines()`,
+Every report, the Home page, the CLI and the CSVs take these figures from `portfolio_headlines()`,
 so two of them never disagree about one portfolio on one day. The definitions are data
 too (`DEFINITIONS`): the methodology appendix prints them word for word.
 
@@ -182,7 +182,7 @@ def overdue_contact(c: CustomerDTO) -> bool:
     return in_portfolio(c) and c.cadence_status == "overdue"
 
 
-def headlines(
+def portfolio_headlines(
     customers: Iterable[CustomerDTO],
     config: ScoringConfig,
     as_of: dt.date,

@@ -18,8 +18,8 @@ from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, Cu
 from iqcadence_desktop.services.portfolio.headlines import (
     Headlines,
     at_stake,
-    headlines,
     in_portfolio,
+    portfolio_headlines,
 )
 from iqcadence_desktop.services.scoring import (
     BANDS,
@@ -138,7 +138,7 @@ def build(
 ) -> HomeSummary:
     """The summary from already-loaded customers and alerts (pure; tested directly).
     Every figure a report also shows comes from the headlines (services/portfolio)."""
-    h = headlines(book, config, day, manager)
+    h = portfolio_headlines(book, config, day, manager)
     live = [c for c in book if in_portfolio(c)]
     scored = [c for c in live if c.score is not None]
     healthy = sum(1 for c in scored if c.status in ("healthy", "expansion"))

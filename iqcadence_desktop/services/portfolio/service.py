@@ -11,7 +11,11 @@ from sqlalchemy import select
 from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import CustomerFilter, CustomerService
-from iqcadence_desktop.services.portfolio.headlines import LEFT_PORTFOLIO, Headlines, headlines
+from iqcadence_desktop.services.portfolio.headlines import (
+    LEFT_PORTFOLIO,
+    Headlines,
+    portfolio_headlines,
+)
 from iqcadence_desktop.services.scoring import ALL_MANAGERS
 from iqcadence_desktop.services.system import Clock
 
@@ -48,7 +52,7 @@ class PortfolioService:
         """The headline numbers (defined once in headlines.py) as of a day."""
         day = as_of or self._clock.today()
         rows = self._customers.list_customers(CustomerFilter(manager=manager), day)
-        return headlines(rows, self._customers.config(), day, manager)
+        return portfolio_headlines(rows, self._customers.config(), day, manager)
 
     def band_counts(
         self, manager: str | None = None, as_of: dt.date | None = None

@@ -12,8 +12,8 @@ from iqcadence_desktop.services.portfolio import (
     Headlines,
     PortfolioService,
     at_stake,
-    headlines,
     in_portfolio,
+    portfolio_headlines,
 )
 from iqcadence_desktop.services.reports.kinds.talking_points import AlertLike
 from iqcadence_desktop.services.reports.model import Methodology, ReportRequest
@@ -63,7 +63,7 @@ class ReportContext:
             now,
             customers,
             portfolio,
-            headlines(rows, current, request.as_of, request.manager),
+            portfolio_headlines(rows, current, request.as_of, request.manager),
             alerts_for,
         )
 
