@@ -11,6 +11,7 @@ BENCHMARKS: tuple[str, ...] = (
     "rescore",
     "startup",
     "import",
+    "cli",
     "alerts",
     "reports",
     "table",

@@ -43,6 +43,7 @@ def synthetic(n: int, seed: int = 1) -> list[CustomerDTO]:
             CustomerDTO(
                 i + 1,
                 f"Customer {i}",
+                None,  # external id
                 f"CSM {i % 9}",
                 rng.randint(10_000, 5_000_000),
                 rng.randint(0, 40),

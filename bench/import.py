@@ -83,7 +83,10 @@ def make_csv(path: Path, rows: int, seed: int = 1, change_every: int = 0) -> Pat
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
+    """The app's own connection settings (models/db.py): WAL, synchronous=NORMAL and
+    foreign keys enforced, as the schema's constraints require of any writer."""
     con = sqlite3.connect(db_path)
+    con.execute("PRAGMA foreign_keys=ON")
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     return con

@@ -15,6 +15,7 @@ from iqcadence_desktop import __version__
 from iqcadence_desktop.cli import (
     alerts,
     api,
+    branding,
     churn_model,
     core,
     data,
@@ -27,7 +28,7 @@ from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
 #: Every command module; each has `register(subparsers)` that sets `func` on its parser.
-COMMAND_MODULES = (core, data, alerts, report, integrations, api, churn_model, self_test)
+COMMAND_MODULES = (core, data, alerts, report, branding, integrations, api, churn_model, self_test)
 
 
 def build_parser() -> argparse.ArgumentParser:

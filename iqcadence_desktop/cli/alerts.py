@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext, iso_day
-from iqcadence_desktop.services.alerts import SEVERITY_LABELS, Alert
+
+if TYPE_CHECKING:
+    from iqcadence_desktop.services.alerts import Alert
 
 ACTIONS = ("snooze", "dismiss", "wake")
 
@@ -76,6 +78,8 @@ def _list(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _line(a: Alert) -> str:
+    from iqcadence_desktop.services.alerts import SEVERITY_LABELS
+
     state = "" if a.state == "active" else f"  [{a.state}]"
     return (
         f"{SEVERITY_LABELS[a.severity]:<11} {a.customer[:32]:<32} {a.message}"

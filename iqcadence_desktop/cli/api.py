@@ -7,7 +7,11 @@ import signal
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.api import API_KEY_ENV, DEFAULT_PORT
+
+#: The API's defaults, named here so building the parser imports no service
+#: (tests/cli/test_cli_core.py keeps them equal to services.api's).
+DEFAULT_PORT = 8787
+API_KEY_ENV = "IQCADENCE_API_KEY"
 
 
 def register(sub: Any) -> None:

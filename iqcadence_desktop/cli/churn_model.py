@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.csv_io import read_table
-from iqcadence_desktop.services.model import (
-    CONTENDER_LABELS,
-    DEFAULT_HORIZON,
-    Evaluation,
-    ModelVersion,
-    cross_validate,
-    type_table,
-)
+
+if TYPE_CHECKING:
+    from iqcadence_desktop.services.model import Evaluation, ModelVersion
+
+#: The churn model's default horizon, named here so building the parser imports no
+#: service (tests/cli/test_cli_core.py keeps it equal to services.model's).
+DEFAULT_HORIZON = 90
 
 
 def _positive_int(text: str) -> int:
@@ -69,6 +67,9 @@ def _json(ctx: CommandContext, args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.csv_io import read_table
+    from iqcadence_desktop.services.model import cross_validate, type_table
+
     _json(ctx, args)
     raw = read_table(args.file)
     drop = [c.strip() for c in args.drop.split(",") if c.strip()]
@@ -120,6 +121,8 @@ def cmd_show(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _version_text(v: ModelVersion) -> str:
+    from iqcadence_desktop.services.model import CONTENDER_LABELS
+
     lines = [
         f"Churn model v{v.id} ({v.created_at:%Y-%m-%d %H:%M}): {v.summary}.",
         f"Every figure is the {v.horizon_text}.",

@@ -7,12 +7,12 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iqcadence_desktop.models.db import Database, open_database
-from iqcadence_desktop.paths import default_db_path
-from iqcadence_desktop.services.container import Services, build_services
-from iqcadence_desktop.services.system import Clock, FixedClock, SystemClock
+if TYPE_CHECKING:  # imported when a command needs them: `--help` stays instant
+    from iqcadence_desktop.models.db import Database
+    from iqcadence_desktop.services.container import Services
+    from iqcadence_desktop.services.system import Clock
 
 
 def iso_day(text: str) -> dt.date:
@@ -46,11 +46,17 @@ class CommandContext:
 
     @property
     def clock(self) -> Clock:
+        from iqcadence_desktop.services.system import FixedClock, SystemClock
+
         return FixedClock(self.today) if self.today else SystemClock()
 
     @property
     def services(self) -> Services:
         if self._services is None:
+            from iqcadence_desktop.models.db import open_database
+            from iqcadence_desktop.paths import default_db_path
+            from iqcadence_desktop.services.container import build_services
+
             self._db = open_database(self.db_target or default_db_path())
             self._services = build_services(self._db, self.clock)
         return self._services

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter
-from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, ScoreResult
+
+if TYPE_CHECKING:  # the services are imported by the command that runs, not by --help
+    from iqcadence_desktop.services.customers import CustomerDTO
+    from iqcadence_desktop.services.scoring import ScoreResult
 
 #: `score` flags -> service field names (the API names).
 SCORE_FLAGS = {
@@ -58,6 +60,14 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("rescore", help="rescore every customer with the current settings")
     p.set_defaults(func=cmd_rescore)
+
+    p = sub.add_parser(
+        "summary",
+        help="the portfolio's headline numbers as of --today, with their definitions",
+        description="The same figures every report, the Home page and the CSVs show.",
+    )
+    p.add_argument("--manager", help="only this manager's accounts")
+    p.set_defaults(func=cmd_summary)
 
 
 def cmd_demo(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -112,6 +122,8 @@ def cmd_score(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
+    from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS
+
     head = f"{'Created' if created else 'Updated'} {dto.name}: "
     if dto.score is None:
         return head + "unscored (no signal to score yet)."
@@ -132,6 +144,9 @@ def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
 
 
 def cmd_customers(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.customers import CustomerFilter
+    from iqcadence_desktop.services.scoring import BAND_LABELS
+
     flt = CustomerFilter(
         manager=args.manager, status=args.status, tier=args.tier, tag=args.tag, trash=args.trash
     )
@@ -159,4 +174,33 @@ def cmd_rescore(ctx: CommandContext, args: argparse.Namespace) -> int:
         },
         f"Rescored {summary.customers} customers; {summary.band_changes} changed band.",
     )
+    return 0
+
+
+def cmd_summary(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.portfolio import HEADLINE_KEYS
+
+    h = ctx.services.portfolio.headlines(args.manager or None)
+    figures: dict[str, Any] = {}
+    lines = [f"As of {h.as_of.isoformat()}" + (f", {h.manager}'s accounts" if h.manager else "")]
+    for key in HEADLINE_KEYS:
+        line = h.get(key)
+        if line.fmt == "money":
+            figures[key.removesuffix("_cents")] = round((line.value or 0) / 100, 2)
+            shown = f"${(line.value or 0) / 100:,.2f}"
+        elif line.fmt == "score":
+            figures[key] = line.value
+            shown = "—" if h.shown_average is None else str(h.shown_average)
+        else:
+            figures[key] = line.value
+            shown = f"{line.value:,}"
+        lines.append(f"  {line.label:<28} {shown:>16}")
+    lines += ["", "Definitions:"] + [f"  {name}: {text}" for name, text in h.definitions()]
+    data = {
+        "as_of": h.as_of,
+        "manager": h.manager,
+        "headlines": figures,
+        "definitions": dict(h.definitions()),
+    }
+    ctx.emit(data, "\n".join(lines))
     return 0

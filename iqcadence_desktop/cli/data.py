@@ -6,12 +6,15 @@ import argparse
 import codecs
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.paths import data_dir
-from iqcadence_desktop.services.csv_io import FORMATS, ImportOptions, ImportResult
-from iqcadence_desktop.services.customers import CustomerFilter
+
+if TYPE_CHECKING:
+    from iqcadence_desktop.services.csv_io import ImportPreview, ImportResult
+
+#: The export formats (services.csv_io.FORMATS; tests/cli keeps the two in step).
+EXPORT_FORMATS = ("enriched", "bulksheet")
 
 DELIMITER_NAMES = {
     "comma": ",",
@@ -84,7 +87,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("export", help="export customers as enriched CSV or a bulksheet")
     p.add_argument("out", type=Path)
-    p.add_argument("--format", choices=FORMATS, default="enriched")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="enriched")
     p.add_argument("--status", help="band: critical, at_risk, watch, healthy, expansion, unscored")
     p.add_argument("--manager")
     p.add_argument("--tier")
@@ -119,6 +122,8 @@ def _kept(items: list[str]) -> dict[str, str]:
 
 
 def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.csv_io import ImportOptions
+
     try:
         encoding = _encoding(args.encoding)
     except argparse.ArgumentTypeError as exc:
@@ -151,23 +156,48 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
 def _import_text(r: ImportResult) -> str:
     verb = "Would import" if r.dry_run else ("Imported" if r.applied else "Imported nothing")
     head = (
-        f"{verb}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
-        f"{r.skipped} skipped"
+        f"{verb} {r.rows:,} rows: {r.created:,} created, {r.updated:,} updated, "
+        f"{r.unchanged:,} unchanged, {len(r.duplicates):,} duplicate rows, "
+        f"{r.skipped:,} skipped"
     )
     if not r.applied and not r.dry_run:
         head += " (--all-or-nothing: the file has problems, so no row was imported)"
     lines = [head + "."]
-    if r.ignored:
-        lines.append("Ignored columns: " + ", ".join(r.ignored))
-    if r.notices:
-        lines.append(f"{len(r.notices)} rows repeat an earlier customer; the later row won.")
+    if r.duplicates:
+        lines.append(
+            f"{len(r.duplicates):,} rows repeat a customer named earlier in the file; "
+            "the last row for each customer won (see --json for the row numbers)."
+        )
+    if r.preview is not None and r.dry_run:
+        lines += _preview_text(r.preview)
+    elif r.ignored:
+        lines.append("Columns not imported: " + ", ".join(r.ignored))
     if r.custom.values or r.custom.created:
         created = f" (new fields: {', '.join(r.custom.created)})" if r.custom.created else ""
-        lines.append(f"Custom fields: {r.custom.values} values set{created}.")
+        lines.append(f"Custom fields: {r.custom.values:,} values set{created}.")
     return "\n".join(lines)
 
 
+def _preview_text(p: ImportPreview) -> list[str]:
+    """The dry run's account of what would happen to the values and the columns."""
+    lines = [f'Match key: column "{p.match.column}", {p.match.label}.']
+    if p.conversions:
+        lines.append(f"Conversions seen in the first {len(p.sniffed.rows)} rows:")
+        for c in p.conversions:
+            outcome = f"refused: {c.problem}" if c.problem else f"→ {c.result}"
+            lines.append(f'  {c.column}: "{c.raw}" {outcome}')
+    for u in p.unused:
+        examples = ", ".join(f'"{e}"' for e in u.examples) or "empty"
+        lines.append(
+            f'Not imported: column "{u.column}" ({u.reason}; e.g. {examples}). '
+            f'Map it with --map "{u.column}=FIELD" or leave it out.'
+        )
+    return lines
+
+
 def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.customers import CustomerFilter
+
     flt = CustomerFilter(manager=args.manager, status=args.status, tier=args.tier)
     n = ctx.services.exporter.export(args.out, args.format, flt)
     ctx.emit(
@@ -199,6 +229,8 @@ def cmd_restore(ctx: CommandContext, args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             ctx.say("Nothing was changed.")
             return 1
+    from iqcadence_desktop.paths import data_dir
+
     summary = ctx.services.backups.restore(args.file, data_dir() / "backups")
     ctx.emit(
         {"file": str(args.file), "rows": summary.rows, "safety_copy": str(summary.safety_copy)},

@@ -6,10 +6,16 @@ import argparse
 import getpass
 import sys
 import webbrowser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
-from iqcadence_desktop.services.integrations import LOOKBACKS, SYSTEMS, IntegrationStatus
+
+if TYPE_CHECKING:
+    from iqcadence_desktop.services.integrations import IntegrationStatus
+
+#: Named here so building the parser imports no service (a test keeps them in step).
+SYSTEMS: tuple[str, ...] = ("hubspot", "salesforce", "stripe")
+LOOKBACKS: dict[str, int] = {"30d": 30, "90d": 90, "6mo": 182, "1yr": 365}
 
 
 def _lookback(text: str) -> int:

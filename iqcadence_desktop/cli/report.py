@@ -7,15 +7,32 @@ from pathlib import Path
 from typing import Any
 
 from iqcadence_desktop.cli.context import CommandContext, iso_day
-from iqcadence_desktop.services.reports import REPORT_KINDS, ReportFormat, ReportRequest
+
+#: The ten report kinds (services.reports.REPORT_KINDS; tests/cli keeps them in step):
+#: listed here so that `--help` needs no service import.
+KIND_IDS = (
+    "portfolio-summary",
+    "at-risk",
+    "renewal-forecast",
+    "csm-performance",
+    "segment-analysis",
+    "trend-90d",
+    "churn-risk",
+    "customer-health",
+    "score-history",
+    "weekly-digest",
+)
 
 
 def register(sub: Any) -> None:
-    kinds = [k.id for k in REPORT_KINDS]
+    kinds = [*KIND_IDS, "qbr"]
     p = sub.add_parser(
         "report",
         help="write a report as PDF or CSV",
-        description="Kinds: " + ", ".join(kinds) + ".",
+        description="Kinds: "
+        + ", ".join(KIND_IDS)
+        + ". `report qbr --customer NAME` makes the business review (--audience customer "
+        "or internal).",
     )
     p.add_argument("kind", choices=kinds, metavar="KIND", help="which report (see above)")
     p.add_argument("--out", required=True, type=Path, help="file to write")
@@ -36,6 +53,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--qbr", action="store_true", help="customer-health as a multi-page business review"
     )
+    p.add_argument(
+        "--audience",
+        choices=("customer", "internal"),
+        default="customer",
+        help="business review for the customer (default: nothing internal in it) or "
+        "internal (everything, marked Internal)",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -46,18 +70,23 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
+    from iqcadence_desktop.services.reports import ReportFormat, ReportRequest
+
     if args.report_today:
         ctx.today = args.report_today  # before the services exist, so the clock agrees
     svc = ctx.services
     as_of = ctx.today or svc.clock.today()
     cid = svc.reports.customer_id(args.customer) if args.customer else None
-    request = ReportRequest(args.kind, as_of, args.manager or None, cid, args.qbr)
+    qbr = args.qbr or args.kind == "qbr"  # `report qbr` is customer-health --qbr
+    kind = "customer-health" if args.kind == "qbr" else args.kind
+    request = ReportRequest(kind, as_of, args.manager or None, cid, qbr, args.audience)
     fmt: ReportFormat = "csv" if _format(args) == "csv" else "pdf"
     done = svc.reports.render(request, args.out, fmt)
     size = f"{done.pages} pages" if fmt == "pdf" else f"{done.rows} rows"
     ctx.emit(
         {
-            "kind": args.kind,
+            "kind": kind,
+            "audience": args.audience if qbr else None,
             "path": str(done.path),
             "format": fmt,
             "title": done.title,

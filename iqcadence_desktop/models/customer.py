@@ -24,6 +24,9 @@ class Customer(Base):
     # Folded name (case and whitespace) for the uniqueness rule.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     manager: Mapped[str | None] = mapped_column(String(120))
+    # The account's id in another system (a CRM, billing, a spreadsheet): the first match
+    # key on re-import. Unique when present (one client until team mode adds clients).
+    external_id: Mapped[str | None] = mapped_column(String(200))
     mrr_cents: Mapped[int | None] = mapped_column(Integer)
     logins_30d: Mapped[int | None] = mapped_column(Integer)
     feature_adoption_pct: Mapped[float | None] = mapped_column(Float)
@@ -58,6 +61,7 @@ class Customer(Base):
     __table_args__ = (
         Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
         Index("ix_customers_deleted_status", "deleted_at", "status"),
+        Index("ix_customers_external_id", "external_id", unique=True),
         # The local API pages live customers in these orders (Zapier polls the newest
         # changes first).
         Index("ix_customers_live_updated", "deleted_at", "updated_at"),

@@ -58,14 +58,25 @@ def test_size_counts_symlinks_as_links(tmp_path: Path) -> None:
 def test_budgets_name_what_is_over() -> None:
     result: dict = {"size_mib": 200.1, "first_window_warm_median_s": 2.6, "problems": []}
     check_build._budgets(result, timed=True)
+    # The size budget is strict: over it is a problem (a failed build), not a miss.
+    assert result["problems"] == ["one-folder size 200.1 MiB is over the 200 MiB budget"]
     assert result["budget_misses"] == [
-        "one-folder size 200.1 MiB is over the 200 MiB budget",
         "start to first window 2.6 s (warm median) is over the 2.5 s budget",
     ]
-    assert result["problems"] == []
     untimed: dict = {"size_mib": 150.0, "first_window_warm_median_s": 9.0, "problems": []}
     check_build._budgets(untimed, timed=False)
-    assert untimed["budget_misses"] == []
+    assert untimed["budget_misses"] == [] and untimed["problems"] == []
+
+
+def test_an_oversized_folder_fails_and_the_size_is_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result: dict = {"size_mib": 201.0, "size_mb": 210.8, "first_window_warm_median_s": 1.0}
+    check_build._budgets(result, timed=True)
+    assert check_build._print(result) == 1
+    out = capsys.readouterr()
+    assert "Package size: 201.0 MiB (210.8 MB); budget 200 MiB" in out.out
+    assert "over the 200 MiB budget" in out.err
 
 
 def test_budget_misses_fail_only_when_strict(capsys: pytest.CaptureFixture[str]) -> None:

@@ -222,3 +222,37 @@ def test_as_a_real_process(db_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     usage = _run("nonsense", env_db=db_path)
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
+
+
+def test_cli_start_up_imports_no_service() -> None:
+    """`iqcadence-cli --help` must stay instant (≤ 0.3 s in bench/cli.py): building the
+    parser imports no database, numeric or report library."""
+    code = (
+        "import sys; from iqcadence_desktop.cli import build_parser; build_parser(); "
+        "heavy = sorted(m for m in ('sqlalchemy', 'numpy', 'reportlab', 'PySide6', "
+        "'alembic', 'iqcadence_desktop.services') if m in sys.modules); print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_cli_lists_match_the_services() -> None:
+    from iqcadence_desktop.cli.data import EXPORT_FORMATS
+    from iqcadence_desktop.cli.report import KIND_IDS
+    from iqcadence_desktop.services.csv_io import FORMATS
+    from iqcadence_desktop.services.reports import REPORT_KINDS
+
+    assert tuple(k.id for k in REPORT_KINDS) == KIND_IDS
+    assert EXPORT_FORMATS == FORMATS
+    from iqcadence_desktop.cli import api, churn_model, integrations
+    from iqcadence_desktop.services import api as api_service
+    from iqcadence_desktop.services import integrations as integration_service
+    from iqcadence_desktop.services import model
+
+    assert (api.DEFAULT_PORT, api.API_KEY_ENV) == (
+        api_service.DEFAULT_PORT,
+        api_service.API_KEY_ENV,
+    )
+    assert integrations.SYSTEMS == integration_service.SYSTEMS
+    assert integrations.LOOKBACKS == integration_service.LOOKBACKS
+    assert churn_model.DEFAULT_HORIZON == model.DEFAULT_HORIZON

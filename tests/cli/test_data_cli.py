@@ -91,7 +91,9 @@ def test_export_backup_restore(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     db = tmp_path / "t.sqlite3"
     run(capsys, db, "import", str(FIXTURES / "tab_utf8_bom.csv"))
     code, _, _ = run(capsys, db, "export", str(tmp_path / "b.csv"), "--format", "bulksheet")
-    assert code == 0 and (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbfid,name")
+    assert code == 0 and (tmp_path / "b.csv").read_bytes().startswith(
+        b"\xef\xbb\xbfid,external_id,name"
+    )
     code, out, _ = run(capsys, db, "--json", "import", str(tmp_path / "b.csv"))
     assert json.loads(out)["unchanged"] == 1
     code, _, _ = run(capsys, db, "export", str(tmp_path / "e.csv"), "--manager", "Émile")

@@ -43,8 +43,28 @@ def test_report_writes_pdf_with_customer_and_today(
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["pages"] >= 3 and data["as_of"] == "2026-11-26"
-    assert "Business Review: Müller GmbH" in pdf_text(out)
+    assert data["pages"] >= 2 and data["as_of"] == "2026-11-26"
+    assert data["audience"] == "customer"  # `customer-health --qbr` still works: customer copy
+    text = pdf_text(out)
+    assert "Business Review: Müller GmbH" in text and "Prepared for Müller GmbH" in text
+    assert "INTERNAL" not in text
+
+
+def test_report_qbr_for_either_audience(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(db_file), "--today", "2026-11-26", "--json", "report", "qbr"]
+    out = tmp_path / "internal.pdf"
+    args = [*base, "--customer", "Müller GmbH", "--audience", "internal", "--out", str(out)]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["kind"], data["audience"]) == ("customer-health", "internal")
+    text = pdf_text(out)
+    assert "INTERNAL" in text and "Internal: not for the customer" in text
+    assert "Talking points" in text and data["pages"] >= 3
+    with pytest.raises(SystemExit) as usage:
+        main([*base, "--customer", "Müller GmbH", "--audience", "all", "--out", str(out)])
+    assert usage.value.code == 2
 
 
 def test_report_csv_from_suffix_and_manager(db_file: Path, tmp_path: Path) -> None:
@@ -94,3 +114,39 @@ def test_report_bad_input_explains_and_fails(
     with pytest.raises(SystemExit) as exc:
         main(["--db", str(db_file), "report", "nope", "--out", str(out)])
     assert exc.value.code == 2
+
+
+def test_branding_sets_and_shows_headlessly(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(db_file), "--json", "branding"]
+    assert main(base) == 0
+    assert json.loads(capsys.readouterr().out)["changed"] is False
+    logo = Path(__file__).resolve().parents[2] / "iqcadence_desktop/resources/brand/logo.png"
+    args = ["--company", "Acme  CS", "--logo", str(logo), "--primary", "#ffb300"]
+    assert main([*base, *args, "--confidential"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["company"], data["primary_color"], data["confidential"]) == (
+        "Acme CS",
+        "#ffb300",
+        True,
+    )
+    assert main([*base, "--primary", "orange"]) == 1
+    assert "not a colour" in capsys.readouterr().err
+    assert main([*base, "--logo", str(tmp_path / "none.png")]) == 1
+    assert "not a PNG or JPEG" in capsys.readouterr().err
+    out = tmp_path / "summary.pdf"
+    assert main(["--db", str(db_file), "report", "portfolio-summary", "--out", str(out)]) == 0
+    text = pdf_text(out)
+    assert "Acme CS" in text and "Confidential" in text
+
+
+def test_summary_prints_headlines_and_definitions(
+    db_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_file), "--today", "2026-11-26", "--json", "summary"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"accounts", "average_score", "total_mrr", "mrr_at_risk", "renewals_due"} <= set(
+        data["headlines"]
+    )
+    assert "Accounts at risk" in data["definitions"]

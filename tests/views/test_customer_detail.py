@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.customer_detail.window import ALERTS_TAB_INDEX, CustomerDetailWindow
 from iqcadence_desktop.views.pages.base import PageContext
+from tests.services.reports.helpers import pdf_text
 
 SIGNALS = {
     "logins": 12,
@@ -193,6 +194,19 @@ def test_business_review_button_writes_and_opens_the_qbr_pdf(
     opened: list[Path] = []
     window.qbr.choose_path = lambda: target  # type: ignore[method-assign]
     window.qbr.open_file = opened.append  # type: ignore[method-assign]
+    assert window.qbr.audience.currentData() == "customer"  # the safe default
     window.qbr.button.click()  # the test context runs tasks inline
     assert opened == [target] and target.read_bytes().startswith(b"%PDF")
     assert "pages" in window.qbr.status.text()
+    assert "INTERNAL" not in pdf_text(target)
+    window.qbr.audience.setCurrentIndex(window.qbr.audience.findData("internal"))
+    window.qbr.button.click()
+    assert "INTERNAL" in pdf_text(target)
+
+
+def test_external_id_is_shown_and_edited(window: CustomerDetailWindow, services: Services) -> None:
+    field = window.overview.fields["external_id"]
+    assert isinstance(field, QLineEdit) and field.text() == ""
+    field.setText("crm-77")
+    window.overview.save_button.click()
+    assert services.customers.get(window.customer_id).external_id == "crm-77"

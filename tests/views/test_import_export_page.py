@@ -58,7 +58,7 @@ def test_wizard_import_with_problems(
     shot(page, "3-checked")
     wizard.start(dry_run=False)
     assert wizard.currentIndex() == STEP_DONE
-    assert "Created 3" in wizard.result_text.text()
+    assert "3 created" in wizard.result_text.text()
     shot(page, "4-done")
     assert len(services.customers.list_customers()) == 3
 
@@ -159,7 +159,7 @@ def test_import_runs_off_the_gui_thread_with_progress(
     widget.wizard.start(dry_run=False)
     assert not widget.wizard.import_button.isEnabled()  # busy while the worker runs
     qtbot.waitUntil(lambda: widget.wizard.currentIndex() == STEP_DONE, timeout=20000)
-    assert "Created 2,000" in widget.wizard.result_text.text()
+    assert "2,000 created" in widget.wizard.result_text.text()
     assert len(seen) >= 3 and seen[-1] == path.stat().st_size
     assert tasks.wait()
     bridge.detach()
@@ -187,3 +187,44 @@ def test_unused_columns_can_be_kept_as_custom_fields(
     wizard.load_file(path)  # the field now exists: its column is filled without asking
     seats = next(s for s in wizard.keep.suggestions if s.column == "Seats")
     assert seats.existing is not None and "fills the custom field" in seats.text
+
+
+def test_wizard_shows_match_key_conversions_and_unused_columns(
+    page: ImportExportPage, services: Services, tmp_path: Path, qtmodeltester: object
+) -> None:
+    wizard = page.wizard
+    wizard.load_file(FIXTURES / "northwind_customers.csv")
+    assert "<b>CustomerID</b>, the account's id in another system" in wizard.what.match.text()
+    assert wizard.what.tabs.tabText(2) == "Not imported (9)"
+    unused = wizard.what.unused.model
+    assert unused.item(0, 0).text() == "ContactName"
+    qtmodeltester.check(unused)  # type: ignore[attr-defined]
+    shot(page, "5-northwind")
+    wizard.start(dry_run=False)
+    expected = services.importer.run(FIXTURES / "northwind_customers.csv", wizard.options(True))
+    assert "12 created" in wizard.result_text.text() and expected.unchanged == 12
+
+    path = tmp_path / "survey.csv"
+    path.write_text("Company,NPS,Renewal\nA,Detractor,03/04/2025\nB,11,2025-01-01\n")
+    wizard.reset()
+    wizard.load_file(path)
+    rows = wizard.what.conversions.model
+    pairs = {(rows.item(r, 1).text(), rows.item(r, 2).text()) for r in range(rows.rowCount())}
+    assert ("Detractor", "0") in pairs and ("03/04/2025", "2025-03-04") in pairs
+    assert ("11", "refused") in pairs and "1 refused" in wizard.what.tabs.tabText(1)
+    wizard.date_order.setCurrentIndex(wizard.date_order.findData("dmy"))
+    wizard.date_order.activated.emit(wizard.date_order.currentIndex())
+    pairs = {(rows.item(r, 1).text(), rows.item(r, 2).text()) for r in range(rows.rowCount())}
+    assert ("03/04/2025", "2025-04-03") in pairs
+    wizard.mapping.set_field(1, None)  # ignore NPS: it moves to "Not imported"
+    assert wizard.what.tabs.tabText(2) == "Not imported (1)"
+    shot(page, "6-conversions")
+
+
+def test_wizard_summary_counts_duplicates_like_the_cli(page: ImportExportPage) -> None:
+    wizard = page.wizard
+    wizard.load_file(FIXTURES / "subscriptions_small.csv")
+    wizard.start(dry_run=False)
+    assert wizard.result_text.text().startswith(
+        "Imported: 8 created, 0 updated, 0 unchanged, 32 duplicate rows and 0 skipped, of 40 rows."
+    )

@@ -80,7 +80,13 @@ def test_customer_report_without_customer_says_what_to_do(page: ReportsPage) -> 
 def test_qbr_for_a_cjk_customer_and_a_bad_save_target(page: ReportsPage, tmp_path: Path) -> None:
     _select(page, "customer-health")
     page.customer_box.setCurrentText("株式会社サンプル")
+    assert not page.audience_box.isEnabled()
     page.qbr_check.setChecked(True)
+    assert page.audience_box.isEnabled() and page.request().audience == "customer"
+    page.generate_button.click()
+    assert page.last is not None and page.last.pages >= 2
+    page.audience_box.setCurrentIndex(page.audience_box.findData("internal"))
+    assert page.request().audience == "internal"
     page.generate_button.click()
     assert page.last is not None and page.last.pages >= 3
     assert not page.save_copy(tmp_path / "no-such-dir" / "x.pdf")

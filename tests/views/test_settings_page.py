@@ -85,7 +85,10 @@ def test_branding_validates_and_saves_keys(services: Services, window: MainWindo
     assert "#RRGGBB" in section.errors["brand.primary_color"].text()
     assert services.settings.get("brand.company") is None
     section.edits["brand.primary_color"].setText("#123abc")
+    section.confidential.setChecked(True)
     assert section.save()
+    assert services.settings.get("brand.confidential") is True
+    assert services.reports.brand().confidential
     assert services.settings.get("brand.company") == "Northwind Success"
     assert services.settings.get("brand.primary_color") == "#123abc"
     assert services.audit.user().endswith("<ana@example.com>")

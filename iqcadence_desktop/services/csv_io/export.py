@@ -54,6 +54,7 @@ def _growth(c: CustomerDTO) -> str | None:
 #: Every editable field plus the stable id; importing it unedited changes nothing.
 BULKSHEET: tuple[Column, ...] = (
     ("id", lambda c: c.display_id),
+    ("external_id", lambda c: _text(c.external_id)),
     ("name", lambda c: _text(c.name)),
     ("manager", lambda c: _text(c.manager)),
     ("mrr", lambda c: amount(c.mrr_cents)),
@@ -79,6 +80,7 @@ BULKSHEET: tuple[Column, ...] = (
 #: The view as a CSM reads it: stored fields, live score and everything derived.
 ENRICHED: tuple[Column, ...] = (
     ("id", lambda c: c.display_id),
+    ("external_id", lambda c: _text(c.external_id)),
     ("name", lambda c: _text(c.name)),
     ("manager", lambda c: _text(c.manager)),
     ("tier", lambda c: c.tier),

@@ -8,10 +8,10 @@ files repeat the same tiers, stages, dates and counts thousands of times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from operator import mul
 from typing import Any, NamedTuple
 
@@ -27,20 +27,25 @@ from iqcadence_desktop.services.customers import (
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """One problem (or notice) at a row (file line), column and value."""
+    """One problem (or notice) at a row (file line), column and value. A duplicate row
+    also names the first row of the same customer (`first_row`)."""
 
     row: int
     column: str
     value: str
     message: str
+    first_row: int | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "row": self.row,
             "column": self.column,
             "value": self.value,
             "message": self.message,
         }
+        if self.first_row is not None:
+            out["rows"] = [self.first_row, self.row]
+        return out
 
 
 CACHE_LIMIT = 50_000
@@ -104,16 +109,22 @@ class _Bad:
         self.message = message
 
 
+def is_bad(value: Any) -> bool:
+    """Whether a converted value is a refusal (it then has a `message`)."""
+    return type(value) is _Bad
+
+
 def parse_id(text: str) -> int:
-    """'CUS-000042' (or a bare 42) → 42."""
-    body = text.strip().upper().removeprefix("CUS-").removeprefix("CUS")
-    if not body.isdigit():
+    """'CUS-000042' → 42. Only our own shape: a bare 42 is another system's id."""
+    found = V.OWN_ID.match(text.strip())
+    if found is None:
         raise ValidationError(
             "id",
-            f"Customer id: {text!r} is not an id like "
-            f"{display_id(42)}; leave it blank for a new customer.",
+            f"Customer id: {text!r} is not an id like {display_id(42)}; "
+            "another system's id belongs in External id (map the column there), "
+            "and a new customer leaves it blank.",
         )
-    return int(body)
+    return int(found.group(1))
 
 
 #: The customers columns an import can write, in the order of ParsedRow.edit.
@@ -137,18 +148,22 @@ EDIT_COLUMNS: tuple[str, ...] = (
     "note",
     "sentiment",
     "score_override",
+    "external_id",
 )
+EXTERNAL_POS = EDIT_COLUMNS.index("external_id")
 
 
 class ParsedRow(NamedTuple):
     """A row that passed every check. `edit` holds every EDIT_COLUMNS value (None where
-    the file has no such column; see RowParser.written for which ones it has)."""
+    the file has no such column; see RowParser.written for which ones it has); `key` is
+    the folded name, `ext` the external id and `id` our own id, when given."""
 
     line: int
     key: str
     edit: tuple[Any, ...]
     tags: list[str] | None
     id: int | None
+    ext: str | None
 
 
 _SIDE_FIELDS = ("tags", "id")  # kept beside the column values, not among them
@@ -267,6 +282,10 @@ class RowParser:
             return col, []
         return col, [i for i, value in enumerate(col) if type(value) is _Bad]
 
+    def convert_one(self, field: str, raw: str) -> Any:
+        """One cell as the import would store it, or a bad value (see `is_bad`)."""
+        return self._value(field, raw)
+
     def _value(self, field: str, raw: str) -> Any:
         try:
             return self._convert(field, raw)
@@ -350,15 +369,20 @@ class RowParser:
         n = len(lines)
         tags, ids = (values.pop(f) if f in values else [None] * n for f in _SIDE_FIELDS)
         by_column = {FIELD_COLUMN[f]: v for f, v in values.items()}
-        edits = zip(
+        edits: Iterable[tuple[Any, ...]] = zip(
             *(by_column[c] if c in by_column else repeat(None) for c in EDIT_COLUMNS), strict=False
         )  # the `repeat` fillers are endless on purpose
+        names: Iterable[Any] = by_column["name"]
+        exts: Iterable[Any] = by_column.get("external_id", repeat(None))
+        if skip:  # rare: drop the refused rows' values first
+            keep = [i not in skip for i in range(n)]
+            names = list(compress(names, keep))
+            lines, tags, ids = (list(compress(v, keep)) for v in (lines, tags, ids))
+            edits = compress(edits, keep)
+            exts = compress(exts, keep)
         # Names arrive whitespace-folded (parse_name), so casefold alone gives name_key.
-        return [
-            ParsedRow(line, edit[0].casefold(), edit, tag, cid)
-            for i, (line, edit, tag, cid) in enumerate(zip(lines, edits, tags, ids, strict=True))
-            if i not in skip
-        ]
+        keys = map(str.casefold, names)
+        return list(map(ParsedRow, lines, keys, edits, tags, ids, exts))
 
 
 def _line(issue: ImportIssue) -> int:

@@ -5,14 +5,15 @@ stored and compared (an identical row is left alone: no write, no new timestamp,
 snapshot); new and changed rows are then scored together with the numpy engine and
 written with executemany (INSERT for new, UPDATE of the changed columns for the rest),
 tags replaced and today's snapshots upserted. Values stay in tuples and columns all the
-way (services/bulk_sql.py): per-row dicts would cost more than the database's own work.
+way (services/system/bulk_sql.py): per-row dicts would cost more than the database's own work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -20,15 +21,12 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
-from iqcadence_desktop.services.csv_io.bulk_sql import (
-    delete_where_in,
-    insert_columns,
-    insert_returning_ids,
-    rows_where_in,
-    update_rows,
-    upsert_columns,
+from iqcadence_desktop.services.csv_io.import_rows import (
+    EDIT_COLUMNS,
+    EXTERNAL_POS,
+    ImportIssue,
+    ParsedRow,
 )
-from iqcadence_desktop.services.csv_io.import_rows import EDIT_COLUMNS, ImportIssue, ParsedRow
 from iqcadence_desktop.services.scoring import (
     SIGNAL_COLUMNS,
     Scored,
@@ -36,6 +34,15 @@ from iqcadence_desktop.services.scoring import (
     WeightsFor,
     auto_lifecycle,
     score_columns,
+)
+from iqcadence_desktop.services.system import (
+    delete_where_in,
+    insert_columns,
+    insert_returning_ids,
+    insert_rows,
+    rows_where_in,
+    update_rows,
+    upsert_columns,
 )
 
 _SCORE_COLUMNS = ("score", "status", "coverage", "scored_day", "updated_at")
@@ -63,13 +70,29 @@ _TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
 _SNAPSHOTS: Table = ScoreSnapshot.__table__  # type: ignore[assignment]
 
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
 @dataclass
 class Tally:
-    """Running counts of one import."""
+    """What one import did to each customer in the database (each counted once, however
+    many rows of the file named it), and the first row that named it."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    outcome: dict[int, str] = field(default_factory=dict)
+    first_row: dict[int, int] = field(default_factory=dict)
+    identity: dict[int, int] = field(default_factory=dict)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(created, updated, unchanged)."""
+        found = Counter(self.outcome.values())
+        return found[CREATED], found[UPDATED], found[UNCHANGED]
+
+    def touch(self, cid: int, changed: bool) -> None:
+        before = self.outcome.get(cid)
+        if before is None:
+            self.outcome[cid] = UPDATED if changed else UNCHANGED
+        elif changed and before == UNCHANGED:
+            self.outcome[cid] = UPDATED
 
 
 class _Change(NamedTuple):
@@ -79,6 +102,13 @@ class _Change(NamedTuple):
     old: tuple[Any, ...]
     tags: list[str] | None
     old_tags: list[str]
+
+
+class _Refused:
+    """The row could not be applied (its problem is reported)."""
+
+
+REFUSED = _Refused()
 
 
 def _replace(values: tuple[Any, ...], index: int, value: Any) -> tuple[Any, ...]:
@@ -115,37 +145,87 @@ class ChunkWriter:
         self._merge = itemgetter(*(width + i if i in given else i for i in range(width)))
         self._may_change = sorted({*given, _LIFE, _OVERRIDE})
 
-    def write(self, rows: Sequence[ParsedRow], issues: list[ImportIssue]) -> None:
-        """Apply a chunk of parsed rows (names unique within the chunk)."""
+    def write(
+        self,
+        rows: Sequence[ParsedRow],
+        identity: dict[int, int],
+        issues: list[ImportIssue],
+        duplicates: list[ImportIssue],
+    ) -> None:
+        """Apply a chunk of parsed rows (one per customer of the file; `identity` gives
+        each row's customer of the file by line)."""
         existing = self._existing(rows)
-        tags = self._tags([r[0] for k, r in existing.items() if isinstance(k, str)])
-        # A customer named by its id in this chunk is that row's alone: another row with
-        # its old name is a new customer (renamed "Alpha" → "Alpha 2", then a new "Alpha").
-        claimed = {row.id for row in rows if ("id", row.id) in existing}
+        # A customer found by its external id or id in this chunk is that row's alone:
+        # another row with its old name is a new customer (renamed "Alpha" → "Alpha 2",
+        # then a new "Alpha").
+        claimed = {hit[0] for row in rows if (hit := _by_key(row, existing)) is not None}
+        tags = self._tags(sorted({r[0] for r in existing.values()}))
         new: list[ParsedRow] = []
-        changed: list[_Change] = []
+        changes: dict[int, _Change | None] = {}
         for row in rows:
-            found = existing.get(("id", row.id)) if row.id is not None else None
+            found = _by_key(row, existing)
             if found is None and row.key in existing and existing[row.key][0] not in claimed:
                 found = existing[row.key]
+                if _other_external_id(row, found):
+                    issues.append(_external_clash(row, found))
+                    continue
             if found is None:
                 new.append(row)
                 continue
+            cid = found[0]
             change = self._compare(row, found, tags, issues)
-            if change is not None:
-                changed.append(change)
+            if isinstance(change, _Refused):
+                continue
+            if self._repeats(row, cid, identity.get(row.line, row.line), duplicates):
+                changes.pop(cid, None)  # the later row wins
+            changes[cid] = change
+        for cid, change in changes.items():
+            self.tally.touch(cid, change is not None)
+        changed = [c for c in changes.values() if c is not None]
         if changed:  # first, so a name given up by a rename is free for a new customer
             self._update(changed)
         if new:
-            self._insert(new)
+            self._insert(new, identity)
+
+    def _repeats(
+        self, row: ParsedRow, cid: int, identity: int, duplicates: list[ImportIssue]
+    ) -> bool:
+        """Whether another customer of the file already reached this stored customer
+        (then this row is a duplicate of it, reported here unless the file's own keys
+        already told)."""
+        tally = self.tally
+        seen = tally.identity.get(cid)
+        if seen is None:
+            tally.identity[cid] = identity
+            tally.first_row[cid] = row.line
+            return False
+        if seen != identity:
+            first = tally.first_row[cid]
+            duplicates.append(
+                ImportIssue(
+                    row.line,
+                    "name",
+                    row.edit[0],
+                    f"Same customer as row {first} (both lead to the same stored "
+                    "customer); this later row wins.",
+                    first_row=first,
+                )
+            )
+        return True
 
     def _existing(self, rows: Sequence[ParsedRow]) -> dict[Any, tuple[Any, ...]]:
+        """Stored rows found by name key, ("i", id) and ("x", external id)."""
         found: dict[Any, tuple[Any, ...]] = {}
         ids = [r.id for r in rows if r.id is not None]
-        for key, values in (("name_key", [r.key for r in rows]), ("id", ids)):
+        exts = [r.ext for r in rows if r.ext is not None]
+        keys = (("name_key", [r.key for r in rows]), ("id", ids), ("external_id", exts))
+        for key, values in keys:
             for r in rows_where_in(self.s, _CUSTOMERS, _READ_COLUMNS, key, values):
                 found[r[1]] = r
-                found[("id", r[0])] = r
+                found[("i", r[0])] = r
+                ext = r[_FIRST_EDIT + EXTERNAL_POS]
+                if ext is not None:
+                    found[("x", ext)] = r
         return found
 
     def _tags(self, ids: list[int]) -> dict[int, list[str]]:
@@ -164,7 +244,9 @@ class ChunkWriter:
         found: tuple[Any, ...],
         tags: dict[int, list[str]],
         issues: list[ImportIssue],
-    ) -> _Change | None:
+    ) -> _Change | None | _Refused:
+        """The change this row makes to a stored customer: None when it changes nothing,
+        REFUSED when it cannot be applied (the problem is added to `issues`)."""
         cid, key, old = found[0], found[1], found[_FIRST_EDIT:]
         if row.key != key and self._taken(row.key, cid):
             issues.append(
@@ -177,14 +259,13 @@ class ChunkWriter:
                     "name of its own.",
                 )
             )
-            return None
+            return REFUSED
         merged = self._merge(old + row.edit)
         if merged[_LIFE] is None:  # a blank lifecycle cell keeps the stored stage
             merged = _replace(merged, _LIFE, old[_LIFE])
         new_tags = None if row.tags is None else sorted(row.tags)
         old_tags = tags.get(cid, [])
         if merged == old and (new_tags is None or new_tags == old_tags):
-            self.tally.unchanged += 1
             return None
         if (
             not self.keep_override
@@ -212,7 +293,7 @@ class ChunkWriter:
         ]
         return scored
 
-    def _insert(self, new: list[ParsedRow]) -> None:
+    def _insert(self, new: list[ParsedRow], identity: dict[int, int]) -> None:
         columns: list[Sequence[Any]] = list(zip(*(r.edit for r in new), strict=True))
         scored = self._score(columns)
         n = len(new)
@@ -233,11 +314,15 @@ class ChunkWriter:
             ],
             "name_key",
         )
-        self._snapshots(ids, columns, scored)
+        self._snapshots(ids, columns, scored, new=True)
         self._write_tags(
             [(cid, r.tags) for cid, r in zip(ids, new, strict=True) if r.tags], replace=[]
         )
-        self.tally.created += n
+        tally = self.tally
+        for cid, row in zip(ids, new, strict=True):
+            tally.outcome[cid] = CREATED
+            tally.identity[cid] = identity.get(row.line, row.line)
+            tally.first_row[cid] = row.line
 
     def _update(self, changed: list[_Change]) -> None:
         """UPDATE only the columns that changed (grouped), so untouched indexes stay put."""
@@ -258,32 +343,58 @@ class ChunkWriter:
         self._snapshots([c.id for c in changed], columns, scored)
         retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])
-        self.tally.updated += len(changed)
 
-    def _snapshots(self, ids: list[int], columns: list[Sequence[Any]], scored: Scored) -> None:
+    def _snapshots(
+        self, ids: list[int], columns: list[Sequence[Any]], scored: Scored, new: bool = False
+    ) -> None:
+        """Today's snapshot of each row: a plain INSERT for customers created just now
+        (they have none yet), else INSERT … ON CONFLICT DO UPDATE."""
         n = len(ids)
-        upsert_columns(
-            self.s,
-            _SNAPSHOTS,
-            _SNAPSHOT_COLUMNS,
-            [
-                ids,
-                [self.day] * n,
-                scored.scores,
-                scored.statuses,
-                scored.coverage,
-                *(columns[_POS[c]] for c in _SNAPSHOT_METRICS),
-                scored.days,
-                columns[_POS["growth_signal"]],
-                columns[_POS["mrr_cents"]],
-            ],
-            ("customer_id", "day"),
-        )
+        values: list[Sequence[Any]] = [
+            ids,
+            [self.day] * n,
+            scored.scores,
+            scored.statuses,
+            scored.coverage,
+            *(columns[_POS[c]] for c in _SNAPSHOT_METRICS),
+            scored.days,
+            columns[_POS["growth_signal"]],
+            columns[_POS["mrr_cents"]],
+        ]
+        if new:
+            insert_columns(self.s, _SNAPSHOTS, _SNAPSHOT_COLUMNS, values)
+        else:
+            upsert_columns(self.s, _SNAPSHOTS, _SNAPSHOT_COLUMNS, values, ("customer_id", "day"))
 
     def _write_tags(
         self, items: Sequence[tuple[int, list[str] | None]], replace: list[int]
     ) -> None:
         delete_where_in(self.s, _TAGS, "customer_id", replace)
         pairs = [(cid, tag) for cid, tags in items for tag in tags or ()]
-        if pairs:
-            insert_columns(self.s, _TAGS, ("customer_id", "tag"), list(zip(*pairs, strict=True)))
+        insert_rows(self.s, _TAGS, ("customer_id", "tag"), pairs)
+
+
+def _by_key(row: ParsedRow, existing: dict[Any, tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """The stored customer this row names by external id (first) or by our id."""
+    if row.ext is not None and ("x", row.ext) in existing:
+        return existing[("x", row.ext)]
+    if row.id is not None:
+        return existing.get(("i", row.id))
+    return None
+
+
+def _other_external_id(row: ParsedRow, found: tuple[Any, ...]) -> bool:
+    stored = found[_FIRST_EDIT + EXTERNAL_POS]
+    return row.ext is not None and stored is not None and stored != row.ext
+
+
+def _external_clash(row: ParsedRow, found: tuple[Any, ...]) -> ImportIssue:
+    stored = found[_FIRST_EDIT + EXTERNAL_POS]
+    return ImportIssue(
+        row.line,
+        "name",
+        row.edit[0],
+        f"A customer with this name already has external id {stored!r}, and no customer "
+        f"has this row's external id {row.ext!r}. Give the row a name of its own, or "
+        "correct the external id.",
+    )

@@ -9,10 +9,9 @@ timestamps, no snapshots, no audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,12 +19,12 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.models import Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.csv_io import mapping as M
-from iqcadence_desktop.services.csv_io.bulk_sql import roomy_page_cache
 from iqcadence_desktop.services.csv_io.custom_columns import CustomImport, keep_custom_columns
+from iqcadence_desktop.services.csv_io.identity import FileIdentities, Placed
 from iqcadence_desktop.services.csv_io.import_rows import ImportIssue, ParsedRow, RowParser
-from iqcadence_desktop.services.csv_io.import_write import ChunkWriter, Tally
+from iqcadence_desktop.services.csv_io.import_write import ChunkWriter
+from iqcadence_desktop.services.csv_io.preview import build_preview
 from iqcadence_desktop.services.csv_io.read import (
-    FileFormat,
     ImportFileError,
     RowReader,
     Sniffed,
@@ -33,6 +32,7 @@ from iqcadence_desktop.services.csv_io.read import (
     open_rows,
     sniff,
 )
+from iqcadence_desktop.services.csv_io.results import ImportOptions, ImportPreview, ImportResult
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
@@ -48,6 +48,8 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
     SettingsService,
+    gc_paused,
+    roomy_page_cache,
 )
 
 CHUNK_ROWS = 2000
@@ -59,73 +61,12 @@ ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
 
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to read and apply a file. `mapping` overrides {column: field or None=ignore}."""
-
-    mapping: Mapping[str, str | None] = field(default_factory=dict)
-    encoding: str | None = None
-    delimiter: str | None = None
-    date_order: str | None = None  # "dmy" or "mdy"; None = the setting (default mdy)
-    dry_run: bool = False
-    all_or_nothing: bool = False
-    #: Unmapped columns to keep as custom fields: column → kind, or "auto" (custom_columns.py).
-    keep: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """What the wizard shows before importing."""
-
-    sniffed: Sniffed
-    fields: tuple[str | None, ...]
-    saved_mapping_used: bool
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did (or, for a dry run or a refused all-or-nothing run, would do)."""
-
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-    rows: int
-    errors: tuple[ImportIssue, ...]
-    notices: tuple[ImportIssue, ...]
-    mapping: dict[str, str]
-    ignored: tuple[str, ...]
-    format: FileFormat
-    dry_run: bool
-    applied: bool
-    custom: CustomImport = CustomImport(0, ())
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "rows": self.rows,
-            "errors": [e.to_json() for e in self.errors],
-            "duplicates": [n.to_json() for n in self.notices],
-            "mapping": self.mapping,
-            "ignored": list(self.ignored),
-            "encoding": self.format.encoding,
-            "delimiter": self.format.delimiter,
-            "dry_run": self.dry_run,
-            "applied": self.applied,
-            "custom_values": self.custom.values,
-            "custom_fields_created": list(self.custom.created),
-        }
-
-
 class _Rollback(Exception):
     """Raised inside the unit of work to undo it (dry run, all-or-nothing)."""
+
+
+class _RepeatsAcrossChunks(Exception):
+    """A customer of the file reappeared after its earlier rows were written."""
 
 
 @dataclass
@@ -134,11 +75,16 @@ class _Run:
 
     writer: ChunkWriter
     parser: RowParser
+    identities: FileIdentities
     errors: list[ImportIssue] = field(default_factory=list)
-    notices: list[ImportIssue] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    duplicates: list[ImportIssue] = field(default_factory=list)
     rows: int = 0
-    superseded: int = 0
+    #: The customer of the file (see FileIdentities) of each row of the current chunk.
+    chunk_identity: dict[int, int] = field(default_factory=dict)
+    #: Each customer's last valid row, once known (a file whose customers repeat across
+    #: chunks is read twice); during that first pass, the dict being filled.
+    last: dict[int, int] | None = None
+    counting: bool = False
 
 
 class ImportService:
@@ -163,13 +109,35 @@ class ImportService:
         self._mappings = mappings
 
     def preview(self, path: Path, options: ImportOptions = ImportOptions()) -> ImportPreview:
-        """Sniff the file and propose a mapping (a saved one for this header if any)."""
+        """Sniff the file, propose a mapping (a saved one for this header if any) and show
+        what the import would do with the sample rows."""
         sniffed = sniff(Path(path), options.encoding, options.delimiter)
         if not sniffed.headers:
             raise ImportFileError(f"{sniffed.path.name} has no header row.")
         saved = self._mappings.find(sniffed.headers)
-        fields = M.resolve(sniffed.headers, saved, options.mapping)
-        return ImportPreview(sniffed, tuple(fields), saved is not None)
+        fields = M.resolve(sniffed.headers, saved, options.mapping, sniffed.rows)
+        with self._db.session() as s:
+            parser = self._parser(s, sniffed, fields, options)
+        chosen = {**(saved or {}), **options.mapping}
+        order = self._order(options)
+        return build_preview(sniffed, fields, saved is not None, chosen, parser, order)
+
+    def _order(self, options: ImportOptions) -> str:
+        return options.date_order or self.date_order()
+
+    def _parser(
+        self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
+    ) -> RowParser:
+        columns = [
+            (i, h, f)
+            for i, (h, f) in enumerate(zip(sniffed.headers, fields, strict=True))
+            if f is not None
+        ]
+        profiles = {
+            n.casefold(): i for i, n in s.execute(select(ScoringProfile.id, ScoringProfile.name))
+        }
+        day_first = self._order(options) == "dmy"
+        return RowParser(columns, len(sniffed.headers), self._clock.today(), day_first, profiles)
 
     def date_order(self) -> str:
         return str(self._settings.get(DATE_ORDER_KEY, "mdy"))
@@ -193,10 +161,18 @@ class ImportService:
         mapped, ignored = M.as_dict(sniffed.headers, preview.fields)
         holder: list[ImportResult] = []
         try:
-            with self._db.session() as s:
+            with self._db.session() as s, gc_paused():
                 run = self._start(s, sniffed, preview.fields, options)
                 with roomy_page_cache(s):
-                    self._stream(run, sniffed, progress, cancelled)
+                    try:
+                        self._stream(run, sniffed, progress, cancelled)
+                    except _RepeatsAcrossChunks:
+                        # A customer came back after its first rows were written: start
+                        # again knowing each customer's last row, so it is written once.
+                        s.rollback()
+                        last = self._last_rows(s, sniffed, preview.fields, options, cancelled)
+                        run = self._start(s, sniffed, preview.fields, options, last)
+                        self._stream(run, sniffed, progress, cancelled)
                 custom = self._keep_custom(s, run, preview, options)
                 if file_state(sniffed.path) != before:
                     raise ImportFileError(
@@ -205,20 +181,11 @@ class ImportService:
                         "it again."
                     )
                 refused = options.all_or_nothing and bool(run.errors)
-                holder.append(
-                    self._result(
-                        run,
-                        sniffed.format,
-                        mapped,
-                        ignored,
-                        options,
-                        applied=not (options.dry_run or refused),
-                        custom=custom,
-                    )
-                )
+                result = self._result(run, preview, mapped, ignored, options, refused, custom)
+                holder.append(result)
                 if options.dry_run or refused:
                     raise _Rollback
-                self._finish(s, run, holder[0], sniffed, options)
+                self._finish(s, run, result, sniffed, options)
         except _Rollback:
             pass
         if holder[0].applied and (holder[0].changed or holder[0].custom.values):
@@ -243,30 +210,44 @@ class ImportService:
             self._audit,
         )
 
+    def _last_rows(
+        self,
+        s: Session,
+        sniffed: Sniffed,
+        fields: Sequence[str | None],
+        options: ImportOptions,
+        cancelled: CancelFn | None,
+    ) -> dict[int, int]:
+        """A first pass that writes nothing: the last valid row of each customer of the file."""
+        run = self._start(s, sniffed, fields, options, last={})
+        run.counting = True
+        with open_rows(sniffed.path, sniffed.format) as reader:
+            for _chunk in _chunks(reader, run, CHUNK_ROWS):
+                if cancelled is not None and cancelled():
+                    raise Cancelled("Import cancelled; nothing was imported.")
+        assert run.last is not None
+        return run.last
+
     def _start(
-        self, s: Session, sniffed: Sniffed, fields: Sequence[str | None], options: ImportOptions
+        self,
+        s: Session,
+        sniffed: Sniffed,
+        fields: Sequence[str | None],
+        options: ImportOptions,
+        last: dict[int, int] | None = None,
     ) -> _Run:
-        columns = [
-            (i, h, f)
-            for i, (h, f) in enumerate(zip(sniffed.headers, fields, strict=True))
-            if f is not None
-        ]
-        profiles = {
-            n.casefold(): i for i, n in s.execute(select(ScoringProfile.id, ScoringProfile.name))
-        }
-        day_first = (options.date_order or self.date_order()) == "dmy"
-        today = self._clock.today()
-        parser = RowParser(columns, len(sniffed.headers), today, day_first, profiles)
+        parser = self._parser(s, sniffed, fields, options)
         writer = ChunkWriter(
             s,
             parser.written,
-            {f for _, _, f in columns},
+            {f for f in fields if f is not None},
             self._clock.now(),
-            today,
+            self._clock.today(),
             self._config.current(),
             self._config.weights_for,
         )
-        return _Run(writer, parser)
+        headers = {f: h for h, f in zip(sniffed.headers, fields, strict=True) if f is not None}
+        return _Run(writer, parser, FileIdentities(headers), last=last)
 
     def _stream(
         self, run: _Run, sniffed: Sniffed, progress: ProgressFn | None, cancelled: CancelFn | None
@@ -275,42 +256,48 @@ class ImportService:
             for chunk in _chunks(reader, run, CHUNK_ROWS):
                 if cancelled is not None and cancelled():
                     raise Cancelled("Import cancelled; nothing was imported.")
-                run.writer.write(chunk, run.errors)
+                run.writer.write(chunk, run.chunk_identity, run.errors, run.duplicates)
                 if progress is not None:
                     progress(min(reader.position(), sniffed.size), sniffed.size)
 
     def _result(
         self,
         run: _Run,
-        fmt: FileFormat,
+        preview: ImportPreview,
         mapped: dict[str, str],
         ignored: list[str],
         options: ImportOptions,
-        applied: bool,
+        refused: bool,
         custom: CustomImport,
     ) -> ImportResult:
-        t: Tally = run.writer.tally
-        skipped = run.rows - t.created - t.updated - t.unchanged - run.superseded
+        created, updated, unchanged = run.writer.tally.counts()
+        duplicates = len(run.duplicates)
+        # Every row is exactly one of these; skipped rows were refused with an error.
+        skipped = run.rows - created - updated - unchanged - duplicates
+        errors = sorted(run.errors, key=lambda e: e.row)  # stable: columns keep their order
         return ImportResult(
-            t.created,
-            t.updated,
-            t.unchanged,
+            created,
+            updated,
+            unchanged,
             skipped,
             run.rows,
-            tuple(run.errors[:MAX_REPORTED]),
-            tuple(run.notices[:MAX_REPORTED]),
+            tuple(errors[:MAX_REPORTED]),
+            tuple(sorted(run.duplicates, key=lambda d: d.row)),
             mapped,
             tuple(ignored),
-            fmt,
+            preview.sniffed.format,
             options.dry_run,
-            applied,
+            not (options.dry_run or refused),
+            preview,
             custom,
         )
 
     def _finish(
         self, s: Session, run: _Run, result: ImportResult, sniffed: Sniffed, options: ImportOptions
     ) -> None:
-        if options.mapping and M.differs_from_recognised(sniffed.headers, result.mapping):
+        if options.mapping and M.differs_from_recognised(
+            sniffed.headers, result.mapping, sniffed.rows
+        ):
             self._mappings.remember(s, sniffed.headers, result.mapping, result.ignored)
         if not result.changed:
             return
@@ -333,12 +320,14 @@ class ImportService:
             s,
             "customers_imported",
             f"Imported {sniffed.path.name}: {result.created} created, {result.updated} "
-            f"updated, {result.unchanged} unchanged, {result.skipped} skipped",
+            f"updated, {result.unchanged} unchanged, {len(result.duplicates)} duplicate rows, "
+            f"{result.skipped} skipped",
             details={
                 "file": sniffed.path.name,
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "duplicates": len(result.duplicates),
                 "skipped": result.skipped,
                 "errors": len(run.errors),
                 "mapping": dict(result.mapping),
@@ -375,21 +364,34 @@ def _parsed(run: _Run, lines: list[int], rows: list[list[str]]) -> list[ParsedRo
 
 
 def _unique(run: _Run, parsed: list[ParsedRow]) -> list[ParsedRow]:
-    """One row per customer name, the later one winning; repeats are reported."""
-    chunk: dict[str, ParsedRow] = {}
-    seen = run.seen
+    """One row per customer of the file, the later one winning; repeats are reported.
+
+    Single pass (the usual case): within a chunk the later row replaces the earlier one; a
+    customer coming back in a later chunk raises _RepeatsAcrossChunks. Knowing `last`
+    (second pass), only each customer's last row is kept. Filling `last` (first pass),
+    nothing is kept.
+    """
+    chunk: dict[int, ParsedRow] = {}
+    place, last = run.identities.place, run.last
     for row in parsed:
-        if row.key in seen:
-            run.notices.append(
-                ImportIssue(
-                    row.line,
-                    "name",
-                    row.edit[0],
-                    f"Same customer as row {seen[row.key]}; this later row wins.",
-                )
-            )
-            if chunk.pop(row.key, None) is not None:
-                run.superseded += 1
-        seen[row.key] = row.line
-        chunk[row.key] = row
+        placed = place(row)
+        if type(placed) is int:
+            identity = placed
+        else:
+            assert isinstance(placed, Placed)
+            if placed.error is not None:
+                run.errors.append(placed.error)
+                continue
+            identity = placed.identity
+            if placed.notice is not None:
+                run.duplicates.append(placed.notice)
+                if last is None and identity not in chunk:
+                    raise _RepeatsAcrossChunks
+                chunk.pop(identity, None)
+        if run.counting:
+            assert last is not None
+            last[identity] = row.line
+        elif last is None or last.get(identity) == row.line:
+            chunk[identity] = row
+    run.chunk_identity = {row.line: identity for identity, row in chunk.items()}
     return list(chunk.values())

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from iqcadence_desktop.services.csv_io.read import ImportFileError, guess_field, normalise_header
+from iqcadence_desktop.services.csv_io.read import (
+    ID_LIKE,
+    ImportFileError,
+    guess_field,
+    normalise_header,
+)
+from iqcadence_desktop.services.csv_io.values import looks_like_own_id
 from iqcadence_desktop.services.customers import CUSTOMER_FIELD_LABELS
 
-#: Fields a column may feed (API names; `id` is the bulksheet's stable id).
+#: Fields a column may feed (API names; `id` is the bulksheet's stable id, `external_id`
+#: another system's id for the account).
 IMPORT_FIELDS: tuple[str, ...] = (
     "id",
+    "external_id",
     "name",
     "manager",
     "mrr",
@@ -75,13 +83,38 @@ def _column_index(headers: Sequence[str], column: str) -> int:
     raise ImportFileError(f'The file has no column "{column}". Columns found: {found}.')
 
 
+#: Which column finds the stored customer, in order of preference.
+MATCH_FIELDS: tuple[str, ...] = ("external_id", "id", "name")
+MATCH_LABELS: dict[str, str] = {
+    "external_id": "the account's id in another system (external id)",
+    "id": "the iQcadence id, like CUS-000042",
+    "name": "the customer name",
+}
+
+
+def recognise(header: str, samples: Sequence[str] = ()) -> str | None:
+    """The field a header names. A generic id header ("Id", "CustomerID") holds our own id
+    only when every sample value looks like one (CUS-000042); otherwise it is another
+    system's id and feeds `external_id`."""
+    field = guess_field(header) if header else None
+    if field == "external_id" and normalise_header(header) in ID_LIKE:
+        given = [v for v in samples if v.strip()]
+        if given and all(looks_like_own_id(v) for v in given):
+            return "id"
+    return field
+
+
 def resolve(
     headers: Sequence[str],
     saved: Mapping[str, str | None] | None = None,
     overrides: Mapping[str, str | None] | None = None,
+    samples: Sequence[Sequence[str]] = (),
 ) -> list[str | None]:
-    """The field of each column: recognised, then the saved mapping, then the user's choices."""
-    fields: list[str | None] = [guess_field(h) if h else None for h in headers]
+    """The field of each column: recognised (from the header and the sample rows), then
+    the saved mapping, then the user's choices."""
+    fields: list[str | None] = [
+        recognise(h, [r[i] for r in samples if i < len(r)]) for i, h in enumerate(headers)
+    ]
     for source in (saved or {}), (overrides or {}):
         for column, field in source.items():
             fields[_column_index(headers, column)] = None if field is None else field_for(field)
@@ -116,7 +149,22 @@ def as_dict(
     return mapped, ignored
 
 
-def differs_from_recognised(headers: Sequence[str], mapped: Mapping[str, str]) -> bool:
+def match_key(headers: Sequence[str], fields: Sequence[str | None]) -> tuple[str, str]:
+    """(column, field) that finds the stored customer: external id, else id, else name."""
+    for wanted in MATCH_FIELDS:
+        for header, field in zip(headers, fields, strict=True):
+            if field == wanted:
+                return header, field
+    raise NoNameColumnError(headers)
+
+
+def differs_from_recognised(
+    headers: Sequence[str], mapped: Mapping[str, str], samples: Sequence[Sequence[str]] = ()
+) -> bool:
     """Whether the user changed anything that recognition alone would have chosen."""
-    recognised = {h: f for h in headers if h and (f := guess_field(h)) is not None}
+    recognised = {
+        h: f
+        for i, h in enumerate(headers)
+        if h and (f := recognise(h, [r[i] for r in samples if i < len(r)])) is not None
+    }
     return recognised != dict(mapped)

@@ -32,7 +32,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: is never recognised by a substring ("PreferredLoginDevice" is not logins).
 SYNONYMS: dict[str, str] = {}
 _SYNONYM_LISTS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "customerid", "displayid"),
+    # Another system's id for the account. The generic spellings in ID_LIKE below also
+    # land here, unless their values look like our own ids (see mapping.resolve).
+    "external_id": (
+        "externalid",
+        "crmid",
+        "hubspotid",
+        "salesforceid",
+        "sfdcid",
+        "stripeid",
+        "stripecustomerid",
+        "billingid",
+    ),
     "name": (
         "name",
         "company",
@@ -96,8 +107,28 @@ _SYNONYM_LISTS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments"),
     "score": ("scoreoverride", "manualscore"),
 }
+#: Generic id headers ("Id", "CustomerID", "account_id", ...): whose id they hold is
+#: decided by the values, never by the header alone.
+ID_LIKE: frozenset[str] = frozenset(
+    {
+        "id",
+        "displayid",
+        "customerid",
+        "customerno",
+        "customernumber",
+        "accountid",
+        "accountno",
+        "accountnumber",
+        "companyid",
+        "clientid",
+        "recordid",
+        "orgid",
+        "organizationid",
+    }
+)
 for _field, _names in _SYNONYM_LISTS.items():
     SYNONYMS.update(dict.fromkeys(_names, _field))
+SYNONYMS.update(dict.fromkeys(ID_LIKE, "external_id"))
 
 ProgressFn = Callable[[int, int], None]
 

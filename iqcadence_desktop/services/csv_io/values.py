@@ -12,9 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+#: What spreadsheets and other systems write for "no value". A token is only missing for
+#: a field where it is not also a legal value of that field (see MISSING_BY_FIELD).
 MISSING = frozenset(
     {"", "#n/a", "n/a", "na", "null", "none", "nil", "-", "--", "#value!", "#ref!", "nan"}
 )
+#: Legal values (S1/S2) that a generic missing token would swallow: growth "none" is a
+#: real answer (20 points) and "n/a" is the excluded one; names and notes are free text
+#: ("None" may be a real note), so only the spreadsheet error and NULL markers are missing.
+MISSING_BY_FIELD: dict[str, frozenset[str]] = {
+    "growth": MISSING - {"none", "n/a", "na"},
+    "name": frozenset({"", "#n/a", "null"}),
+    "note": frozenset({"", "#n/a", "null"}),
+}
 #: Characters a spreadsheet reads as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: A category stands for the lowest score inside it, so the band never flatters.
@@ -32,7 +42,9 @@ NO = frozenset({"no", "n", "false", "0"})
 MONEY_FIELDS = frozenset({"mrr", "arr"})
 INT_FIELDS = frozenset({"logins", "tickets", "csat", "days"})
 DATE_FIELDS = frozenset({"last_contact", "renewal_date", "next_touch", "since"})
-TEXT_FIELDS = frozenset({"name", "manager", "note", "tags", "profile", "id"})
+TEXT_FIELDS = frozenset({"name", "manager", "note", "tags", "profile", "id", "external_id"})
+#: Our own customer id as exported (CUS-000042); nothing else ever matches `id`.
+OWN_ID = re.compile(r"^CUS-?(\d{1,12})$", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:usd|eur|gbp|chf)\b", re.IGNORECASE)
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -46,6 +58,11 @@ _TEXT_DATE_FORMATS = (
     "%d-%b-%Y",
     "%d-%b-%y",
 )
+
+
+def looks_like_own_id(text: str) -> bool:
+    """'CUS-000042' (a guarded "'CUS-000042" too): an id of ours, not another system's."""
+    return OWN_ID.match(text.strip().lstrip("'").strip()) is not None
 
 
 def _needs_guard(body: str) -> bool:
@@ -67,12 +84,8 @@ def restore(text: str) -> str:
 
 
 def is_missing(value: str, field: str) -> bool:
-    text = value.strip().casefold()
-    if field in ("name", "note"):  # "None" or "NA" may be a real name or note
-        return text in ("", "#n/a", "null")
-    if field == "growth" and text in ("n/a", "na"):
-        return False  # for growth, "n/a" is a real answer: not applicable
-    return text in MISSING
+    """Whether a cell means "no value" for this field (never a legal value of it)."""
+    return value.strip().casefold() in MISSING_BY_FIELD.get(field, MISSING)
 
 
 def money(value: str) -> str:

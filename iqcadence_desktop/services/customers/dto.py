@@ -32,6 +32,7 @@ class CustomerDTO(NamedTuple):
 
     id: int
     name: str
+    external_id: str | None
     manager: str | None
     mrr_cents: int | None
     logins_30d: int | None
@@ -84,6 +85,7 @@ class CustomerDTO(NamedTuple):
             "id": self.id,
             "display_id": self.display_id,
             "name": self.name,
+            "external_id": self.external_id,
             "manager": self.manager,
             "mrr": cents_to_amount(self.mrr_cents),
             "arr": cents_to_amount(self.arr_cents),

@@ -42,6 +42,7 @@ SIGNAL_FIELDS = frozenset(
 #: API field name -> Customer column it writes.
 CUSTOMER_FIELD_COLUMNS: dict[str, str] = {
     "name": "name",
+    "external_id": "external_id",
     "manager": "manager",
     "mrr": "mrr_cents",
     "logins": "logins_30d",
@@ -62,6 +63,7 @@ CUSTOMER_FIELD_COLUMNS: dict[str, str] = {
 }
 CUSTOMER_FIELD_LABELS: dict[str, str] = {
     "name": "Name",
+    "external_id": "External id",
     "manager": "Manager",
     "mrr": "MRR",
     "arr": "ARR",
@@ -185,8 +187,15 @@ def parse_growth(value: object) -> str:
 
 
 def parse_tags(value: object) -> list[str]:
-    """Tags from a list or a '|' / ',' separated string; trimmed, de-duplicated."""
-    items = value if isinstance(value, list | tuple) else str(value).replace(",", "|").split("|")
+    """Tags from a list or a '|' / ',' separated string; trimmed, de-duplicated.
+
+    '|' separates tags everywhere (it is the CSV's separator), so a listed "a|b" is two
+    tags: a tag holding '|' could never come back from an export.
+    """
+    if isinstance(value, list | tuple):
+        items = [part for item in value for part in str(item).split("|")]
+    else:
+        items = str(value).replace(",", "|").split("|")
     seen: dict[str, None] = {}
     for item in items:
         tag = " ".join(str(item).split())
@@ -206,6 +215,14 @@ def parse_name(value: object) -> str:
     return name
 
 
+def parse_external_id(value: object) -> str | None:
+    """Another system's id for the account: text kept as written (spaces trimmed)."""
+    text = str(value).strip()
+    if len(text) > 200:
+        raise _fail("external_id", text[:40] + "…", "an id of at most 200 characters")
+    return text or None
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: case and spacing folded."""
     return " ".join(name.split()).casefold()
@@ -213,6 +230,7 @@ def name_key(name: str) -> str:
 
 _PARSERS: dict[str, Callable[[object], Any]] = {
     "name": parse_name,
+    "external_id": parse_external_id,
     "manager": lambda v: " ".join(str(v).split())[:120] or None,
     "mrr": lambda v: parse_money_cents("mrr", v),
     "arr": lambda v: parse_money_cents("arr", v),

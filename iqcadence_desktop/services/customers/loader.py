@@ -101,7 +101,7 @@ def _week_params(as_of: dt.date) -> dict[str, int]:
 
 
 _NAMES: tuple[str, ...] = (
-    "id", "name", "manager", "mrr_cents", "tier", "lifecycle", "sentiment", "note",
+    "id", "name", "external_id", "manager", "mrr_cents", "tier", "lifecycle", "sentiment", "note",
     "renewal_date", "last_contact_date", "customer_since", "next_touch", "created_at",
     "updated_at", "deleted_at", "scoring_profile_id", "logins_30d", "feature_adoption_pct",
     "open_tickets", "nps", "csat", "growth_signal", "score_override",

@@ -127,6 +127,15 @@ class CustomerService:
                 select(Customer.id).where(Customer.name_key == F.name_key(name))
             ).first()
 
+    def find_by_external_id(self, external_id: str) -> int | None:
+        """The id of the customer with this external id (another system's id for the
+        account; trashed ones too), for imports and syncs that match on it first."""
+        text = external_id.strip()
+        if not text:
+            return None
+        with self._db.session() as s:
+            return s.scalars(select(Customer.id).where(Customer.external_id == text)).first()
+
     def managers(self) -> list[str]:
         with self._db.session() as s:
             return list(
@@ -258,6 +267,7 @@ class CustomerService:
         self.ensure_daily_snapshots()
         with self._db.session() as s:
             self._refuse_duplicate(s, parsed["name"], None)
+            self._refuse_taken_external_id(s, parsed.get("external_id"), None)
             now = self._clock.now()
             row = Customer(
                 name=parsed["name"],
@@ -293,6 +303,7 @@ class CustomerService:
                 raise NotFoundError(f"Customer {customer_id} does not exist.")
             if "name" in parsed:
                 self._refuse_duplicate(s, parsed["name"], customer_id)
+            self._refuse_taken_external_id(s, parsed.get("external_id"), customer_id)
             before = _signal_tuple(row)
             changed = self._apply(s, row, parsed)
             if not changed:
@@ -336,6 +347,21 @@ class CustomerService:
         ).first()
         if other is not None and other.id != own_id:
             raise DuplicateNameError(name, other.id, in_trash=other.deleted_at is not None)
+
+    def _refuse_taken_external_id(
+        self, s: Session, external_id: str | None, own: int | None
+    ) -> None:
+        if external_id is None:
+            return
+        other = s.execute(
+            select(Customer.id, Customer.name).where(Customer.external_id == external_id)
+        ).first()
+        if other is not None and other.id != own:
+            raise ValidationError(
+                "external_id",
+                f'External id: "{external_id}" already belongs to "{other.name}"; each '
+                "account's id in another system is its own.",
+            )
 
     def _profile_id(self, name: str | None) -> int | None:
         return None if not name else self._config.profile_id_by_name(name)

@@ -15,12 +15,19 @@ from typing import NamedTuple
 
 from iqcadence_desktop.services.alerts import Alert, AlertService
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
+from iqcadence_desktop.services.portfolio.headlines import (
+    Headlines,
+    at_stake,
+    in_portfolio,
+    portfolio_headlines,
+)
 from iqcadence_desktop.services.scoring import (
     BANDS,
     TIER_LABELS,
     TIERS,
     ConfigService,
     RenewalWindows,
+    ScoringConfig,
     is_at_risk,
 )
 from iqcadence_desktop.services.system import Clock
@@ -118,35 +125,37 @@ class HomeSummaryService:
         empty = not book and (
             manager is None or not self._customers.list_customers(CustomerFilter(), day)
         )
-        return build(book, alerts, self._config.current().renewal, day, empty)
+        return build(book, alerts, self._config.current(), day, empty, manager)
 
 
 def build(
     book: Sequence[CustomerDTO],
     alerts: Sequence[Alert],
-    windows: RenewalWindows,
+    config: ScoringConfig,
     day: dt.date,
     empty: bool,
+    manager: str | None = None,
 ) -> HomeSummary:
-    """The summary from already-loaded customers and alerts (pure; tested directly)."""
-    live = [c for c in book if c.lifecycle != "churned"]
+    """The summary from already-loaded customers and alerts (pure; tested directly).
+    Every figure a report also shows comes from the headlines (services/portfolio)."""
+    h = portfolio_headlines(book, config, day, manager)
+    live = [c for c in book if in_portfolio(c)]
     scored = [c for c in live if c.score is not None]
-    bands = Counter(c.status for c in live)
-    avg = sum(c.score for c in scored if c.score is not None) / len(scored) if scored else None
     healthy = sum(1 for c in scored if c.status in ("healthy", "expansion"))
     moves = [c.momentum for c in live if c.momentum is not None]
+    windows = config.renewal
     return HomeSummary(
         day,
         empty,
-        len(live),
-        avg,
-        {b: bands[b] for b in (*BANDS, "unscored")},
+        h.accounts,
+        h.average_score,
+        {b: h.band_counts.get(b, 0) for b in (*BANDS, "unscored")},
         None if not scored else 100.0 * healthy / len(scored),
-        sum(1 for c in live if is_at_risk(c.status)),
+        h.at_risk_accounts,
         sum(1 for m in moves if m >= MOVE_POINTS),
         sum(1 for m in moves if m <= -MOVE_POINTS),
-        _kpis(live, avg, windows),
-        _pipeline(live, windows),
+        _kpis(h),
+        _pipeline([c for c in live if at_stake(c)], windows),
         _priority(live),
         _drops(live),
         _heatmap(
@@ -164,52 +173,42 @@ def _windows(windows: RenewalWindows) -> tuple[int, int, int]:
     return windows.critical, windows.warning, windows.upcoming
 
 
-def _kpis(
-    live: Sequence[CustomerDTO], avg: float | None, windows: RenewalWindows
-) -> tuple[Kpi, ...]:
-    upcoming = _windows(windows)[2]
-    risk = [c for c in live if is_at_risk(c.status)]
-    soon = [
-        c
-        for c in live
-        if c.days_until_renewal is not None and 0 <= c.days_until_renewal <= upcoming
-    ]
-    grow = [c for c in live if c.expansion_estimate_cents > 0]
-    mrr = sum(c.mrr_cents or 0 for c in live)
+def _kpis(h: Headlines) -> tuple[Kpi, ...]:
     return (
         Kpi(
             "health",
             "Portfolio health",
-            None if avg is None else int(avg + 0.5),
+            h.shown_average,
             False,
-            f"{sum(1 for c in live if c.score is not None):,} accounts scored",
+            f"{h.scored:,} accounts scored",
             {},
         ),
         Kpi(
             "risk",
             "Revenue at risk",
-            sum(c.mrr_cents or 0 for c in risk),
+            h.mrr_at_risk_cents,
             True,
-            f"{len(risk):,} accounts At Risk or Critical",
+            f"{h.at_risk_accounts:,} accounts At Risk or Critical",
             {"statuses": ["at_risk", "critical"]},
         ),
         Kpi(
             "renewals",
             "Upcoming renewals",
-            len(soon),
+            h.renewals_due,
             False,
-            f"in the next {upcoming} days",
-            {"renewal_within_days": upcoming},
+            f"next {h.renewal_days} days"
+            + (f" · {h.renewals_past_due:,} past due" if h.renewals_past_due else ""),
+            {"renewal_within_days": h.renewal_days},
         ),
         Kpi(
             "expansion",
             "Expansion opportunity",
-            sum(c.expansion_estimate_cents for c in grow),
+            h.expansion_estimate_cents,
             True,
-            f"{len(grow):,} accounts in Expansion",
+            f"{h.expansion_accounts:,} accounts in Expansion",
             {"status": "expansion"},
         ),
-        Kpi("mrr", "Total MRR", mrr, True, f"{len(live):,} accounts", {}),
+        Kpi("mrr", "Total MRR", h.total_mrr_cents, True, f"{h.accounts:,} accounts", {}),
     )
 
 

@@ -1,4 +1,4 @@
-"""Portfolio-level figures: totals, band counts, revenue at risk, daily trend."""
+"""Portfolio-level figures: the headlines as of a day, and the daily trend (rollup)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,22 @@ from sqlalchemy import select
 
 from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.customers import CustomerService
-from iqcadence_desktop.services.scoring import ALL_MANAGERS, expansion_estimate_cents, is_at_risk
+from iqcadence_desktop.services.customers import CustomerFilter, CustomerService
+from iqcadence_desktop.services.portfolio.headlines import (
+    LEFT_PORTFOLIO,
+    Headlines,
+    portfolio_headlines,
+)
+from iqcadence_desktop.services.scoring import ALL_MANAGERS
 from iqcadence_desktop.services.system import Clock
 
 
 @dataclass(frozen=True)
-class PortfolioSummary:
-    """The headline numbers of a portfolio (or one manager's book) as of a day."""
+class ScoreChange:
+    """An earlier average score and how many days before the as-of day it was stored."""
 
-    as_of: dt.date
-    customers: int
-    scored: int
-    average_score: float | None
-    band_counts: dict[str, int]
-    mrr_cents: int
-    revenue_at_risk_cents: int
-    expansion_estimate_cents: int
+    base_score: float
+    days: int
 
 
 @dataclass(frozen=True)
@@ -49,22 +48,19 @@ class PortfolioService:
         self._clock = clock
         self._customers = customers
 
-    def summary(self, manager: str | None = None, as_of: dt.date | None = None) -> PortfolioSummary:
-        """Totals over live, not-churned accounts, scored as of the day (decay included)."""
+    def headlines(self, manager: str | None = None, as_of: dt.date | None = None) -> Headlines:
+        """The headline numbers (defined once in headlines.py) as of a day."""
         day = as_of or self._clock.today()
-        rows = [r for r in self._customers.book(manager, day) if r.lifecycle != "churned"]
-        scored = [r.score for r in rows if r.score is not None]
-        config = self._customers.config()
-        return PortfolioSummary(
-            day,
-            len(rows),
-            len(scored),
-            sum(scored) / len(scored) if scored else None,
-            dict(Counter(r.status for r in rows)),
-            sum(r.mrr_cents or 0 for r in rows),
-            sum(r.mrr_cents or 0 for r in rows if is_at_risk(r.status)),
-            sum(expansion_estimate_cents(r.status, r.mrr_cents, config) for r in rows),
-        )
+        rows = self._customers.list_customers(CustomerFilter(manager=manager), day)
+        return portfolio_headlines(rows, self._customers.config(), day, manager)
+
+    def band_counts(
+        self, manager: str | None = None, as_of: dt.date | None = None
+    ) -> dict[str, int]:
+        """Accounts per band over the portfolio (as the headlines count them), from the
+        cheap book read: fast enough for a page refresh at 100k accounts."""
+        book = self._customers.book(manager, as_of or self._clock.today())
+        return dict(Counter(r.status for r in book if r.lifecycle not in LEFT_PORTFOLIO))
 
     def daily(
         self, days: int, manager: str | None = None, as_of: dt.date | None = None
@@ -99,3 +95,24 @@ class PortfolioService:
                 )
                 for r in s.scalars(stmt)
             ]
+
+    def score_changes(self, days: int, as_of: dt.date | None = None) -> dict[str, ScoreChange]:
+        """Each manager's (and the whole portfolio's, key "") earliest average score in the
+        last `days` days: the base a "7-day change" is measured from, using the history
+        there is when there is less of it."""
+        end = (as_of or self._clock.today()).toordinal()
+        stmt = (
+            select(PortfolioDaily.manager, PortfolioDaily.day, PortfolioDaily.avg_score)
+            .where(
+                PortfolioDaily.day >= end - days,
+                PortfolioDaily.day < end,
+                PortfolioDaily.avg_score.is_not(None),
+            )
+            .order_by(PortfolioDaily.day.desc())
+        )
+        found: dict[str, ScoreChange] = {}
+        with self._db.session() as s:
+            for manager, day, avg in s.execute(stmt):
+                if avg is not None:
+                    found[manager] = ScoreChange(float(avg), end - day)  # oldest wins
+        return found

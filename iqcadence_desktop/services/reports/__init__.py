@@ -4,12 +4,20 @@ Nothing here imports reportlab at module level: a PDF is the only thing that nee
 and the GUI must start without paying for it.
 """
 
-from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
+from iqcadence_desktop.services.reports.model import (
+    AUDIENCES,
+    Audience,
+    Brand,
+    ReportDocument,
+    ReportRequest,
+)
 from iqcadence_desktop.services.reports.registry import REPORT_KINDS, ReportKind
 from iqcadence_desktop.services.reports.render.thumbnail import Thumbnail, first_page_png
 from iqcadence_desktop.services.reports.service import RenderedReport, ReportFormat, ReportService
 
 __all__ = [
+    "AUDIENCES",
+    "Audience",
     "REPORT_KINDS",
     "Brand",
     "RenderedReport",

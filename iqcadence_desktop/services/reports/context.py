@@ -15,7 +15,13 @@ from iqcadence_desktop.services.model import (
     ModelVersion,
     prior_estimate,
 )
-from iqcadence_desktop.services.portfolio import PortfolioService
+from iqcadence_desktop.services.portfolio import (
+    Headlines,
+    PortfolioService,
+    at_stake,
+    in_portfolio,
+    portfolio_headlines,
+)
 from iqcadence_desktop.services.reports.kinds.talking_points import AlertLike
 from iqcadence_desktop.services.reports.model import Methodology, ReportRequest
 from iqcadence_desktop.services.scoring import (
@@ -29,9 +35,6 @@ from iqcadence_desktop.services.scoring import (
 #: Returns a customer's current alerts (wired by the composition root once alerts exist).
 AlertsFor = Callable[[int], Sequence[AlertLike]]
 
-#: Lifecycles a report treats as no longer at stake (nothing left to save or lose).
-CLOSED_LIFECYCLES = ("churned", "won")
-
 
 @dataclass(frozen=True)
 class ReportContext:
@@ -44,6 +47,7 @@ class ReportContext:
     generated_at: dt.datetime
     customer_service: CustomerService
     portfolio_service: PortfolioService
+    headlines: Headlines
     alerts_for: AlertsFor | None = None
     churn_model: ChurnModelService | None = None
 
@@ -59,14 +63,16 @@ class ReportContext:
         churn_model: ChurnModelService | None = None,
     ) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
+        current = config.current()
         return cls(
             request,
             tuple(rows),
-            config.current(),
+            current,
             tuple(config.profiles()),
             now,
             customers,
             portfolio,
+            portfolio_headlines(rows, current, request.as_of, request.manager),
             alerts_for,
             churn_model,
         )
@@ -108,18 +114,20 @@ class ReportContext:
         return self.request.as_of
 
     def live(self) -> list[CustomerDTO]:
-        """Accounts still in the portfolio (churned ones left it)."""
-        return [c for c in self.customers if c.lifecycle != "churned"]
+        """The portfolio, as the headlines define it (churned accounts left it)."""
+        return [c for c in self.customers if in_portfolio(c)]
 
     def open_accounts(self) -> list[CustomerDTO]:
         """Accounts whose outcome is still open (neither churned nor won)."""
-        return [c for c in self.customers if c.lifecycle not in CLOSED_LIFECYCLES]
+        return [c for c in self.customers if at_stake(c)]
 
     def filter_text(self, customer: str | None = None) -> str:
         who = f"Manager: {self.request.manager}" if self.request.manager else "All managers"
         return f"{who} · Customer: {customer}" if customer else who
 
-    def methodology(self, *notes: str) -> Methodology:
+    def methodology(self, *notes: str, definitions: bool = True) -> Methodology:
+        """The appendix: settings and data used, the notes, and (for portfolio reports)
+        the definition of every headline figure."""
         return Methodology(
             self._weights(),
             self._thresholds(),
@@ -127,6 +135,7 @@ class ReportContext:
             self._freshness(),
             self._coverage(),
             notes,
+            self.headlines.definitions() if definitions else (),
         )
 
     def _weights(self) -> tuple[tuple[str, str], ...]:
@@ -160,11 +169,10 @@ class ReportContext:
         )
 
     def _coverage(self) -> str:
-        live = self.live()
-        scored = [c for c in live if c.score is not None]
+        h = self.headlines
+        scored = [c for c in self.live() if c.score is not None]
         avg = sum(c.coverage for c in scored) / len(scored) if scored else 0.0
         return (
-            f"{len(scored)} of {len(live)} live accounts scored "
-            f"({len(live) - len(scored)} unscored); average coverage {avg:.0%} of the "
-            "configured weight"
+            f"{h.scored:,} of {h.accounts:,} accounts scored ({h.unscored:,} unscored); "
+            f"average coverage {avg:.0%} of the configured weight"
         )

@@ -16,36 +16,46 @@ Format = Literal[
 ]
 
 
+Audience = Literal["customer", "internal"]
+AUDIENCES: tuple[Audience, ...] = ("customer", "internal")
+
+
 @dataclass(frozen=True)
 class Brand:
-    """Company name, logo file and colours (hex '#rrggbb') printed on every report."""
+    """Company name, logo file and colours (hex '#rrggbb') printed on every report;
+    `confidential` adds a "Confidential" mark to every page's footer."""
 
     company: str
     logo_path: str | None
     primary_color: str
     accent_color: str
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What the user asked for."""
+    """What the user asked for. `audience` matters for the business review (QBR) only:
+    "customer" (the default) leaves out everything internal."""
 
     kind: str
     as_of: dt.date
     manager: str | None = None
     customer_id: int | None = None
     qbr: bool = False
+    audience: Audience = "customer"
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline tile: label, formatted value, optional note; `raw` feeds the CSV."""
+    """One headline tile: label, formatted value, optional note; `raw` (with `fmt`) is
+    what the CSV writes, and `key` names the portfolio headline it shows, if any."""
 
     label: str
     value: str
     note: str = ""
     raw: Cell = None
     fmt: Format = "text"
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,14 +68,21 @@ class Series:
 
 @dataclass(frozen=True)
 class Chart:
-    """A vector chart: 'bar' (grouped), 'line' (over labels) or 'donut' (one series)."""
+    """A vector chart: 'bar' (grouped), 'line' (over labels) or 'donut' (one series).
+
+    A score chart sets `score_axis`: the value axis runs 0–100 with the health bands
+    shaded behind the line, so a flat line near 58 reads as Watch, not as a cliff.
+    """
 
     kind: Literal["bar", "line", "donut"]
     title: str
     labels: tuple[str, ...]
     series: tuple[Series, ...]
     colors: tuple[str, ...] = ()
-    value_format: str = "{:.0f}"
+    value_format: str = "{:,.0f}"
+    score_axis: bool = False
+    #: Lower edges of At Risk, Watch, Healthy and Expansion (the configured bands).
+    band_edges: tuple[int, int, int, int] = (25, 50, 65, 80)
 
 
 @dataclass(frozen=True)
@@ -95,15 +112,19 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     bands: tuple[str, ...] = ()
     empty_text: str = "Nothing to list."
+    #: Printed under the table, e.g. "… and 31 more (the CSV lists them all)".
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class Text:
-    """A heading with paragraphs or bullet points (customer text is escaped later)."""
+    """A heading with paragraphs or bullet points (customer text is escaped later);
+    `boxed` sets it on a light panel (the executive summary)."""
 
     title: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[str, ...] = ()
+    boxed: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,9 @@ class Methodology:
     freshness: str
     coverage: str
     notes: tuple[str, ...] = ()
+    #: (name, definition) of each headline figure (services.portfolio.headlines).
+    definitions: tuple[tuple[str, str], ...] = ()
+    title: str = "Methodology"
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,8 @@ class ReportDocument:
     methodology: Methodology
     subtitle: str = ""
     csv_tables: tuple[Table, ...] = field(default=())
+    #: A word printed on every page beside the title ("Internal"), or "".
+    marking: str = ""
 
     def tables(self) -> tuple[Table, ...]:
         """The tables the CSV carries (all of the document's tables unless overridden)."""

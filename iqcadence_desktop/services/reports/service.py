@@ -6,7 +6,7 @@ import logging
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -16,7 +16,13 @@ from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import PortfolioService
 from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
-from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
+from iqcadence_desktop.services.reports.kinds.briefing import executive_summary
+from iqcadence_desktop.services.reports.model import (
+    AUDIENCES,
+    Brand,
+    ReportDocument,
+    ReportRequest,
+)
 from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
 from iqcadence_desktop.services.scoring import ConfigService
 from iqcadence_desktop.services.system import Clock, SettingsService
@@ -83,7 +89,40 @@ class ReportService:
             self._logo(),
             self._colour("brand.primary_color", DEFAULT_BRAND.primary_color),
             self._colour("brand.accent_color", DEFAULT_BRAND.accent_color),
+            bool(self._settings.get("brand.confidential", False)),
         )
+
+    def set_branding(
+        self,
+        company: str | None = None,
+        logo: str | None = None,
+        primary: str | None = None,
+        accent: str | None = None,
+        confidential: bool | None = None,
+    ) -> Brand:
+        """Change the given branding settings (one audited unit of work); None keeps a
+        value, an empty logo goes back to the default logo. Bad input changes nothing."""
+        values: dict[str, object] = {}
+        if company is not None:
+            if not " ".join(company.split()):
+                raise ValidationError("company", "Company: give the name to print on reports.")
+            values["brand.company"] = " ".join(company.split())
+        if logo is not None:
+            values["brand.logo_path"] = _checked_logo(logo)
+        for key, value in (("primary", primary), ("accent", accent)):
+            if value is not None:
+                if not _HEX.match(value.strip()):
+                    raise ValidationError(
+                        key,
+                        f'{key.capitalize()} colour: "{value}" is not a colour; write it '
+                        "as #RRGGBB, for example #1f3a68.",
+                    )
+                values[f"brand.{key}_color"] = value.strip()
+        if confidential is not None:
+            values["brand.confidential"] = confidential
+        if values:
+            self._settings.set_many(values, "Branding changed: " + ", ".join(sorted(values)))
+        return self.brand()
 
     def _colour(self, key: str, default: str) -> str:
         value = str(self._settings.get(key) or "").strip()
@@ -112,7 +151,11 @@ class ReportService:
             self.alerts_for,
             self.churn_model,
         )
-        return kind.build(ctx)
+        doc = kind.build(ctx)
+        if kind.customer == "none" or (kind.customer == "optional" and request.customer_id is None):
+            # Every portfolio report opens with the same short briefing.
+            doc = replace(doc, blocks=(executive_summary(ctx), *doc.blocks))
+        return doc
 
     def _check_customer(self, kind: ReportKind, request: ReportRequest) -> None:
         if kind.customer == "required" and request.customer_id is None:
@@ -127,6 +170,11 @@ class ReportService:
         if request.qbr and kind.id != "customer-health":
             raise ValidationError(
                 "qbr", "A business review is made from the Customer Health report only."
+            )
+        if request.audience not in AUDIENCES:
+            raise ValidationError(
+                "audience",
+                f'"{request.audience}" is not an audience; choose customer or internal.',
             )
         if request.customer_id is not None and request.manager:
             customer = self._customers.get(request.customer_id, request.as_of)
@@ -157,6 +205,21 @@ class ReportService:
             raise ValidationError("format", f'"{fmt}" is not a report format; use pdf or csv.')
         doc = self.build(request)
         return write_document(doc, self.brand(), out, fmt)
+
+
+LOGO_TYPES = (".png", ".jpg", ".jpeg")
+
+
+def _checked_logo(path: str) -> str:
+    text = path.strip()
+    if not text:
+        return ""
+    found = Path(text).expanduser()
+    if not found.is_file() or found.suffix.lower() not in LOGO_TYPES:
+        raise ValidationError(
+            "logo", f"Logo: {text} is not a PNG or JPEG file; give the path of an existing one."
+        )
+    return str(found.resolve())
 
 
 def write_document(

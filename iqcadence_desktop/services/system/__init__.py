@@ -4,6 +4,18 @@ backup and restore, dialect-aware SQL helpers.
 
 from iqcadence_desktop.services.system.audit import AuditEntryDTO, AuditFilter, AuditLog
 from iqcadence_desktop.services.system.backup import BackupService, backup_name
+from iqcadence_desktop.services.system.bulk_sql import (
+    delete_where_in,
+    insert_columns,
+    insert_returning_ids,
+    insert_rows,
+    is_sqlite,
+    read_rows,
+    roomy_page_cache,
+    rows_where_in,
+    update_rows,
+    upsert_columns,
+)
 from iqcadence_desktop.services.system.clock import Clock, FixedClock, SystemClock
 from iqcadence_desktop.services.system.events import (
     CONFIG_CHANGED,
@@ -37,7 +49,17 @@ __all__ = [
     "SettingsStore",
     "SystemClock",
     "backup_name",
+    "delete_where_in",
     "gc_paused",
+    "insert_columns",
+    "insert_returning_ids",
+    "insert_rows",
+    "is_sqlite",
     "optional_write",
+    "read_rows",
+    "roomy_page_cache",
+    "rows_where_in",
+    "update_rows",
     "upsert",
+    "upsert_columns",
 ]

@@ -1,4 +1,4 @@
-"""Building many small objects quickly."""
+"""Holding the cyclic garbage collector while bulk work builds many short-lived objects."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from contextlib import contextmanager
 def gc_paused() -> Iterator[None]:
     """Hold the cyclic garbage collector while ~100k short-lived rows are built.
 
-    Customer DTOs, alerts and state rows hold no reference cycles, yet every few hundred
-    allocations would trigger a collection that walks all of them; pausing it cut
-    100k-row loads by a fifth to a third.
+    Those rows (tuples and lists of plain values) hold no reference cycles, so reference
+    counting frees them; yet every few hundred allocations would trigger a collection
+    that walks all of them. Pausing it cut a 100k load by a fifth to a third, and an
+    import or a rescore by about a tenth. Nested pauses are fine.
     """
     was_enabled = gc.isenabled()
     gc.disable()

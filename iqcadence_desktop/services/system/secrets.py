@@ -14,8 +14,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from keyring.errors import KeyringError
-
 from iqcadence_desktop import APP_ID
 from iqcadence_desktop.errors import UserFacingError
 
@@ -26,9 +24,18 @@ SESSION_ONLY_MESSAGE = (
     "No keyring is available: secrets are kept in memory for this "
     "session only and are forgotten when the app quits."
 )
+
+
 # keyring's stand-ins that store nothing: "fail" raises on every call, "null" drops values.
 # Old keyrings raised a bare RuntimeError; NoKeyringError is both; KeyringLocked only the latter.
-_ERRORS = (RuntimeError, KeyringError)
+def _errors() -> tuple[type[Exception], ...]:
+    # keyring is imported when a secret is first touched: importing it costs start-up
+    # time every command would otherwise pay.
+    from keyring.errors import KeyringError
+
+    return (RuntimeError, KeyringError)
+
+
 _UNUSABLE_BACKENDS = ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring")
 
 
@@ -133,7 +140,7 @@ class KeyringSecretStore:
             return None
         try:
             value: str | None = self._keyring().get_password(self._service, key)
-        except _ERRORS as exc:
+        except _errors() as exc:
             raise self._error("read", key, exc) from exc
         return value
 
@@ -148,7 +155,7 @@ class KeyringSecretStore:
             )
         try:
             self._keyring().set_password(self._service, key, value)
-        except _ERRORS as exc:
+        except _errors() as exc:
             raise self._error("save", key, exc) from exc
 
     def delete(self, key: str) -> None:
@@ -159,7 +166,7 @@ class KeyringSecretStore:
             return  # nothing stored: deleting is already done
         try:
             self._keyring().delete_password(self._service, key)
-        except _ERRORS as exc:
+        except _errors() as exc:
             raise self._error("remove", key, exc) from exc
 
     def _error(self, verb: str, key: str, exc: Exception) -> SecretStoreError:

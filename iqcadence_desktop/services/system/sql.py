@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -32,12 +31,27 @@ def upsert(
         return
     key_list = list(keys)
     dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert_fn(table)
-    updates = {c: stmt.excluded[c] for c in rows[0] if c not in key_list}
-    stmt = stmt.on_conflict_do_update(index_elements=key_list, set_=updates)
+    stmt = _on_conflict_update(dialect, table, [c for c in rows[0] if c not in key_list], key_list)
     for start in range(0, len(rows), chunk):
         session.execute(stmt, list(rows[start : start + chunk]))
+
+
+def _on_conflict_update(dialect: str, table: Table, columns: list[str], keys: list[str]) -> Any:
+    """The dialect's own INSERT … ON CONFLICT, imported when used (PostgreSQL's dialect
+    module costs start-up time every command would otherwise pay)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        pg = postgresql.insert(table)
+        return pg.on_conflict_do_update(
+            index_elements=keys, set_={c: pg.excluded[c] for c in columns}
+        )
+    from sqlalchemy.dialects import sqlite
+
+    lite = sqlite.insert(table)
+    return lite.on_conflict_do_update(
+        index_elements=keys, set_={c: lite.excluded[c] for c in columns}
+    )
 
 
 def optional_write(session: Session, write: Callable[[], None]) -> bool:

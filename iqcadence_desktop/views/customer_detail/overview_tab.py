@@ -47,6 +47,7 @@ EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "
 NO_DATE = QDate(1900, 1, 1)
 TEXT_FIELDS = (
     ("name", "Name"),
+    ("external_id", "External id"),
     ("manager", "Manager"),
     ("mrr", "MRR ($)"),
     ("logins", "Logins (30 d)"),
@@ -227,6 +228,7 @@ class OverviewTab(QWidget):
     def load_fields(self, c: CustomerDTO) -> None:
         values = {
             "name": c.name,
+            "external_id": c.external_id or "",
             "manager": c.manager or "",
             "mrr": "" if c.mrr_cents is None else f"{c.mrr_cents / 100:g}",
             "logins": _opt(c.logins_30d),

@@ -1,4 +1,5 @@
-"""The detail window's "Business review" button: a QBR pack PDF for this customer."""
+"""The detail window's "Business review" button: a QBR pack PDF for this customer, for
+the customer (the default: nothing internal in it) or for internal use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWi
 from iqcadence_desktop.services.reports import RenderedReport, ReportRequest
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.tasks import Lane
+from iqcadence_desktop.views.widgets.audience import audience_combo
 
 
 class QbrButton(QWidget):
@@ -23,22 +25,27 @@ class QbrButton(QWidget):
         self.customer_name = ""
         self.button = QPushButton("Business review (PDF)…")
         self.button.setToolTip(
-            "A multi-page QBR pack: health trend, what changed, usage, "
-            "renewal outlook, agenda and talking points"
+            "A business review PDF: for the customer (health, trends, value, adoption, "
+            "actions) or internal (also churn risk, notes, agenda and talking points)"
         )
         self.button.clicked.connect(self._on_button_clicked)
+        self.audience = audience_combo()
         self.status = QLabel()
         self.status.setProperty("role", "muted")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.status, 1)
+        row.addWidget(self.audience)
         row.addWidget(self.button)
 
     def choose_path(self) -> Path | None:
         """Where to save (a dialog; tests replace this)."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         today = self.ctx.services.clock.today().isoformat()
-        suggested = str(Path(folder) / f"{self.customer_name} business review {today}.pdf")
+        internal = " (internal)" if self.audience.currentData() == "internal" else ""
+        suggested = str(
+            Path(folder) / f"{self.customer_name} business review{internal} {today}.pdf"
+        )
         chosen, _ = QFileDialog.getSaveFileName(
             self, "Save the business review", suggested, "PDF files (*.pdf)"
         )
@@ -53,7 +60,13 @@ class QbrButton(QWidget):
         if path is None:
             return
         reports, day = self.ctx.services.reports, self.ctx.services.clock.today()
-        request = ReportRequest("customer-health", day, customer_id=self.customer_id, qbr=True)
+        request = ReportRequest(
+            "customer-health",
+            day,
+            customer_id=self.customer_id,
+            qbr=True,
+            audience=self.audience.currentData(),
+        )
         self.button.setEnabled(False)
         self.status.setText("Preparing the business review…")
         self.ctx.tasks.run(

@@ -21,6 +21,7 @@ def customer(**over: Any) -> CustomerDTO:
     base: dict[str, Any] = dict(
         id=7,
         name="Acme",
+        external_id=None,
         manager="Dana",
         mrr_cents=500_000,
         logins_30d=20,

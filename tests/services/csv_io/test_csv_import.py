@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.services.csv_io.importer import ImportOptions
+from iqcadence_desktop.services.csv_io import ImportOptions
 from iqcadence_desktop.services.csv_io.mapping import NoNameColumnError
 from iqcadence_desktop.services.csv_io.read import ImportFileError
 from iqcadence_desktop.services.system.events import CUSTOMERS_CHANGED, DomainEvent
@@ -256,9 +256,9 @@ def test_portable_write_path_gives_the_same_result(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Core fallback used on PostgreSQL, exercised here on SQLite."""
-    import iqcadence_desktop.services.csv_io.bulk_sql as bulk
+    import iqcadence_desktop.services.system.bulk_sql as bulk
 
-    monkeypatch.setattr(bulk, "_is_sqlite", lambda _s: False)
+    monkeypatch.setattr(bulk, "is_sqlite", lambda _s: False)
     path = tmp_path / "x.csv"
     path.write_text("name,mrr,tags,renewal_date\nAcme,5,a|b,2027-01-02\nBeta,6,,\n")
     assert services.importer.run(path).created == 2

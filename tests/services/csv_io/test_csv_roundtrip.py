@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from iqcadence_desktop.services.container import Services
+from iqcadence_desktop.services.csv_io import ImportOptions
 from iqcadence_desktop.services.csv_io.export import BULKSHEET, ENRICHED
-from iqcadence_desktop.services.csv_io.importer import ImportOptions
 from iqcadence_desktop.services.customers.query import CustomerFilter
 from tests.services.csv_io.test_csv_import import state
 

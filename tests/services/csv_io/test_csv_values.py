@@ -6,8 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.services.csv_io import values as V
+from iqcadence_desktop.services.csv_io.import_rows import parse_id
+from iqcadence_desktop.services.csv_io.mapping import recognise
 from iqcadence_desktop.services.csv_io.read import detect_delimiter, detect_encoding, guess_field
+from iqcadence_desktop.services.customers import GROWTHS, LIFECYCLES, SENTIMENTS, parse_value
+from iqcadence_desktop.services.customers.fields import TIER_ALIASES
 
 
 @pytest.mark.parametrize(
@@ -121,3 +126,77 @@ def test_text_that_reads_as_missing_is_guarded_and_restored(text: str) -> None:
     assert out == "'" + text
     assert V.restore(out) == text
     assert V.clean("manager", out, day_first=False) == text
+
+
+#: Every legal spelling of every field with a value list (S1/S2), and numbers at their
+#: edges: none of them may ever be read as "missing".
+LEGAL_VALUES: dict[str, tuple[str, ...]] = {
+    "growth": (*GROWTHS, "n/a", "N/A", "None", "NONE", "NA", "Strong", "Mild"),
+    "lifecycle": LIFECYCLES,
+    "sentiment": SENTIMENTS,
+    "tier": (*TIER_ALIASES, "Mid-Market", "SMB", "Enterprise"),
+    "nps": ("0", "10", "Detractor", "Passive", "Promoter", "neutral"),
+    "csat": ("1", "5"),
+    "logins": ("0",),
+    "tickets": ("0",),
+    "adoption": ("0", "100", "0%"),
+    "mrr": ("0", "0.00", "$0"),
+    "name": ("None", "NA", "N/A", "nil", "-", "nan"),
+    "note": ("None", "n/a", "-", "nan"),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"), [(f, v) for f, values in LEGAL_VALUES.items() for v in values]
+)
+def test_no_legal_value_is_also_a_missing_token(field: str, raw: str) -> None:
+    assert not V.is_missing(raw, field)
+    cleaned = V.clean(field, raw, day_first=False)
+    assert cleaned is not None
+    assert parse_value(field, cleaned) is not None
+
+
+@pytest.mark.parametrize("raw", ["none", "None", "NONE"])
+def test_growth_none_is_twenty_points_not_missing(raw: str) -> None:
+    assert parse_value("growth", V.clean("growth", raw, day_first=False)) == "none"
+
+
+@pytest.mark.parametrize("raw", ["n/a", "N/A", "na", "NA"])
+def test_growth_na_is_the_excluded_answer(raw: str) -> None:
+    assert parse_value("growth", V.clean("growth", raw, day_first=False)) == "na"
+
+
+@pytest.mark.parametrize("raw", ["", " ", "#N/A", "NULL", "-", "nan"])
+def test_growth_still_reads_real_blanks_as_missing(raw: str) -> None:
+    assert V.clean("growth", raw, day_first=False) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "samples", "field"),
+    [
+        ("CustomerID", ["ALFKI", "ANATR"], "external_id"),
+        ("Id", ["42", "43"], "external_id"),
+        ("account_id", ["acc_001"], "external_id"),
+        ("CustomerId", ["CUS-000042"], "id"),
+        ("id", ["CUS-000001", "'CUS-000002", ""], "id"),
+        ("id", ["CUS-000001", "7"], "external_id"),
+        ("External ID", ["CUS-000009"], "external_id"),  # an explicit header is never ours
+        ("HubSpot ID", ["1234"], "external_id"),
+    ],
+)
+def test_id_like_columns_are_ours_only_when_the_values_are(
+    header: str, samples: list[str], field: str
+) -> None:
+    assert recognise(header, samples) == field
+
+
+@pytest.mark.parametrize("text", ["CUS-000042", "cus-42", "CUS42"])
+def test_our_own_id_shapes_parse(text: str) -> None:
+    assert parse_id(text) == 42
+
+
+@pytest.mark.parametrize("text", ["42", "ALFKI", "CUS-", "C-42", "CUS-4x"])
+def test_anything_else_is_not_our_id(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_id(text)
+    assert "External id" in info.value.message

@@ -210,8 +210,8 @@ def test_derived_state_on_the_dto(services: Services) -> None:
     assert 0 < dto.priority <= 100
     weak = services.customers.create({"name": "Weak", **WEAK, "arr": 24000})
     assert weak.mrr_cents == 200_000 and weak.arr_cents == 2_400_000
-    summary = services.portfolio.summary()
-    assert summary.revenue_at_risk_cents == 200_000
+    summary = services.portfolio.headlines()
+    assert summary.mrr_at_risk_cents == 200_000
     assert summary.expansion_estimate_cents == 20_000
 
 

@@ -110,3 +110,8 @@ def test_money_text() -> None:
     assert F.money_text(123456) == "$1,234.56"
     assert F.money_text(500000) == "$5,000"
     assert F.money_text(None) == "—"
+
+
+def test_a_pipe_always_separates_tags_so_every_tag_survives_an_export() -> None:
+    assert F.parse_tags(["a|b", "|", "c"]) == ["a", "b", "c"]
+    assert F.parse_tags("a, b|c") == ["a", "b", "c"]

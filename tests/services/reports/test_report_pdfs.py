@@ -62,19 +62,19 @@ def test_at_risk_lists_exactly_open_accounts_below_50(portfolio: Services, tmp_p
 
 
 def test_portfolio_summary_totals_match_the_service(portfolio: Services, tmp_path: Path) -> None:
-    summary = portfolio.portfolio.summary(None, TODAY)
+    h = portfolio.portfolio.headlines(None, TODAY)
     out = tmp_path / "summary.pdf"
     portfolio.reports.render(ReportRequest("portfolio-summary", TODAY), out)
     text = pdf_text(out)
-    assert money(summary.mrr_cents) in text
-    assert money(summary.revenue_at_risk_cents) in text
-    assert f"{summary.customers:,}" in text
+    assert money(h.total_mrr_cents) in text
+    assert money(h.mrr_at_risk_cents) in text
+    assert f"{h.accounts:,}" in text
     kpis = {
         k.label: k.value
         for k in portfolio.reports.build(ReportRequest("portfolio-summary", TODAY)).kpis
     }
-    assert kpis["Total MRR"] == money(summary.mrr_cents)
-    assert kpis["Accounts"] == str(summary.customers)
+    assert kpis["Total MRR"] == money(h.total_mrr_cents)
+    assert kpis["Accounts"] == f"{h.accounts:,}"
 
 
 def test_unicode_names_come_back_from_the_pdf(portfolio: Services, tmp_path: Path) -> None:
@@ -109,7 +109,9 @@ def test_csv_carries_the_same_rows(portfolio: Services, tmp_path: Path) -> None:
 
 def test_qbr_is_a_multi_page_business_review(portfolio: Services, tmp_path: Path) -> None:
     out = tmp_path / "qbr.pdf"
-    result = portfolio.reports.render(_request(portfolio, "customer-health", qbr=True), out)
+    result = portfolio.reports.render(
+        _request(portfolio, "customer-health", qbr=True, audience="internal"), out
+    )
     text = pdf_text(out)
     assert result.pages >= 3
     for heading in (
@@ -192,7 +194,9 @@ def test_qbr_talking_points_start_from_alerts_when_wired(
         if i == cid
         else []
     )
-    doc = portfolio.reports.build(_request(portfolio, "customer-health", qbr=True))
+    doc = portfolio.reports.build(
+        _request(portfolio, "customer-health", qbr=True, audience="internal")
+    )
     points = next(b for b in doc.blocks if getattr(b, "title", "") == "Talking points")
     assert points.bullets[:2] == (
         "Score fell below 25",  # type: ignore[union-attr]

@@ -143,11 +143,14 @@ def test_portfolio_summary_agrees_with_the_customer_list(services: Services) -> 
             for c in services.customers.list_customers(CustomerFilter(manager=manager), later)
             if c.lifecycle != "churned"
         ]
-        summary = services.portfolio.summary(manager, later)
-        assert summary.customers == len(rows)
-        assert summary.mrr_cents == sum(c.mrr_cents or 0 for c in rows)
-        assert summary.revenue_at_risk_cents == sum(
-            c.mrr_cents or 0 for c in rows if c.status in ("at_risk", "critical")
+        summary = services.portfolio.headlines(manager, later)
+        assert summary.accounts == len(rows)
+        assert summary.total_mrr_cents == sum(c.mrr_cents or 0 for c in rows)
+        assert summary.mrr_at_risk_cents == sum(
+            c.mrr_cents or 0
+            for c in rows
+            if c.status in ("at_risk", "critical") and c.lifecycle != "won"
         )
         assert summary.expansion_estimate_cents == sum(c.expansion_estimate_cents for c in rows)
         assert sum(summary.band_counts.values()) == len(rows)
+        assert services.portfolio.band_counts(manager, later) == summary.band_counts

@@ -10,7 +10,7 @@ import pytest
 
 from iqcadence_desktop.models import Base
 from iqcadence_desktop.services.container import Services
-from iqcadence_desktop.services.csv_io.importer import ImportOptions
+from iqcadence_desktop.services.csv_io import ImportOptions
 from iqcadence_desktop.services.system.backup import FORMAT, BackupError
 from tests.services.csv_io.test_csv_import import FIXTURES, state
 

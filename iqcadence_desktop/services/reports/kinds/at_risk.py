@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
+from iqcadence_desktop.services.portfolio import at_risk, renewal_due
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
     account_table,
-    band_counts,
     by_priority,
+    capped,
     count_kpi,
-    money_kpi,
+    headline_kpi,
     mrr,
 )
 from iqcadence_desktop.services.reports.model import Chart, ReportDocument, Series
+from iqcadence_desktop.services.reports.render.format import money
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
-from iqcadence_desktop.services.scoring import is_at_risk
 
 TITLE = "At-Risk Accounts"
 
 
 def build(ctx: ReportContext) -> ReportDocument:
-    rows = by_priority(c for c in ctx.open_accounts() if is_at_risk(c.status))
-    counts = band_counts(rows)
-    renewing = [
-        c
-        for c in rows
-        if c.days_until_renewal is not None
-        and 0 <= c.days_until_renewal <= ctx.config.renewal.upcoming
-    ]
+    rows = by_priority(c for c in ctx.customers if at_risk(c))
+    h = ctx.headlines
+    days = h.renewal_days
+    renewing = [c for c in rows if renewal_due(c, days)]
     kpis = (
-        count_kpi("Accounts at risk", len(rows)),
-        count_kpi("Critical", counts["critical"]),
-        money_kpi("MRR at risk", mrr(rows)),
-        count_kpi("Renewing within 90 days", len(renewing), "of the accounts listed"),
+        headline_kpi(h, "at_risk_accounts"),
+        headline_kpi(h, "critical_accounts"),
+        headline_kpi(h, "mrr_at_risk_cents", note=f"ARR {money(h.arr_at_risk_cents)}"),
+        count_kpi(f"Renewing within {days} days", len(renewing), "of the accounts listed"),
     )
     chart = Chart(
         "bar",
@@ -59,10 +56,10 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.filter_text(),
         ctx.generated_at,
         kpis,
-        (chart, table),
+        (chart, capped(table)),
         ctx.methodology(
-            "Lists accounts in the At Risk or Critical band whose lifecycle is "
-            "neither churned nor won, ordered by priority score (low health, "
-            "revenue, renewal proximity and falling momentum)."
+            "Lists the accounts at risk (see the definitions below), ordered by priority "
+            "score: low health, revenue, renewal proximity and falling momentum."
         ),
+        csv_tables=(table,),
     )

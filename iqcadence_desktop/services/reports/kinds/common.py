@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from iqcadence_desktop.services.customers import CustomerDTO
-from iqcadence_desktop.services.reports.model import Chart, Column, Kpi, Series, Table
-from iqcadence_desktop.services.reports.render.format import money
+from iqcadence_desktop.services.portfolio import Headlines
+from iqcadence_desktop.services.reports.model import Chart, Column, Format, Kpi, Series, Table
+from iqcadence_desktop.services.reports.render.format import money, signed
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
-from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS, UNSCORED
+from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS, UNSCORED, ScoringConfig
 
 ALL_BANDS: tuple[str, ...] = (*BANDS, UNSCORED)
+
+
+def band_edges(config: ScoringConfig) -> tuple[int, int, int, int]:
+    """The configured lower edges of At Risk, Watch, Healthy and Expansion (score charts
+    shade their bands with these)."""
+    b = config.bands
+    return b.at_risk, b.watch, b.healthy, b.expansion
 
 
 def band_counts(customers: Iterable[CustomerDTO]) -> dict[str, int]:
@@ -53,6 +62,32 @@ def count_kpi(label: str, n: int, note: str = "") -> Kpi:
     return Kpi(label, f"{n:,}", note, n, "int")
 
 
+def score_kpi(label: str, score: float | None, note: str = "") -> Kpi:
+    return Kpi(label, score_text(score), note, score, "score")
+
+
+def change_kpi(label: str, change: float | None, note: str = "points", digits: int = 0) -> Kpi:
+    """A change in points; portfolio averages move slowly, so they show one decimal."""
+    return Kpi(label, signed(change, digits), note, change, "signed")
+
+
+_FORMATS: dict[str, Format] = {"int": "int", "money": "money", "score": "score"}
+
+
+def headline_kpi(h: Headlines, key: str, label: str = "", note: str = "") -> Kpi:
+    """A tile showing one portfolio headline, exactly as services.portfolio defines it."""
+    line = h.get(key)
+    fmt = _FORMATS[line.fmt]
+    value = line.value
+    if fmt == "money":
+        shown = money(value)
+    elif fmt == "score":
+        shown = score_text(value)
+    else:
+        shown = f"{int(value or 0):,}"
+    return Kpi(label or line.label, shown, note, value, fmt, key)
+
+
 ACCOUNT_COLUMNS: tuple[Column, ...] = (
     Column("Customer", 3.2),
     Column("Manager", 1.6),
@@ -90,6 +125,24 @@ def account_table(
         tuple(account_row(c) for c in customers),
         tuple(c.status for c in customers),
         empty_text,
+    )
+
+
+#: A printed list stops here (a 3,000-row appendix helps nobody); the CSV has every row.
+PDF_ROWS = 500
+
+
+def capped(table: Table, limit: int = PDF_ROWS) -> Table:
+    """The table as printed: its first `limit` rows and a note saying how many more the
+    CSV holds (the table unchanged when it is short enough)."""
+    if len(table.rows) <= limit:
+        return table
+    more = len(table.rows) - limit
+    return replace(
+        table,
+        rows=table.rows[:limit],
+        bands=table.bands[:limit],
+        note=f"… and {more:,} more (the CSV lists all {len(table.rows):,}).",
     )
 
 

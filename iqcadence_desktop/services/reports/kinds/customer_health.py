@@ -5,7 +5,13 @@ from __future__ import annotations
 from iqcadence_desktop.services.customers import CustomerDTO, Explanation, SnapshotDTO
 from iqcadence_desktop.services.model import ChurnEstimate
 from iqcadence_desktop.services.reports.context import ReportContext
-from iqcadence_desktop.services.reports.kinds import qbr
+from iqcadence_desktop.services.reports.kinds import qbr, qbr_customer
+from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
+    change_kpi,
+    money_kpi,
+    score_kpi,
+)
 from iqcadence_desktop.services.reports.kinds.history_rows import customer_history
 from iqcadence_desktop.services.reports.model import (
     Block,
@@ -43,30 +49,40 @@ def build(ctx: ReportContext) -> ReportDocument:
         raise ValueError("customer-health needs a customer")
     ex = ctx.customer_service.explain(ctx.request.customer_id, ctx.as_of)
     c = ex.customer
-    churn = ctx.churn_estimates([c])[0]
+    qbr_pack = ctx.request.qbr
     history = customer_history(
-        ctx.customer_service, c.id, ctx.as_of, qbr.DAYS if ctx.request.qbr else DAYS
+        ctx.customer_service, c.id, ctx.as_of, qbr.DAYS if qbr_pack else DAYS
     )
+    if qbr_pack and ctx.request.audience == "customer":
+        return qbr_customer.build(ctx, ex, history)
+    churn = ctx.churn_estimates([c])[0]
     blocks: list[Block] = [
-        score_chart(history),
+        score_chart(history, band_edges(ctx.config)),
         signal_table(ex),
         changes_text(ex),
         facts_table(c),
         factors_table(churn),
     ]
-    title = f"{'Business Review' if ctx.request.qbr else TITLE}: {c.name}"
-    if ctx.request.qbr:
+    if qbr_pack:
         blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id))
     return ReportDocument(
         "customer-health",
-        title,
+        f"{'Business Review' if qbr_pack else TITLE}: {c.name}",
         ctx.as_of,
         ctx.filter_text(c.name),
         ctx.generated_at,
         kpis(c, churn),
         tuple(blocks),
-        ctx.methodology(*_notes(c), ctx.churn_note()),
+        ctx.methodology(*_notes(c), ctx.churn_note(), definitions=False),
+        subtitle=INTERNAL_NOTE if qbr_pack else "",
+        marking="Internal" if qbr_pack else "",
     )
+
+
+INTERNAL_NOTE = (
+    "Internal version: churn risk, notes, tags and talking points for your own "
+    "preparation. Send the customer version (the default) to the customer."
+)
 
 
 def _notes(c: CustomerDTO) -> tuple[str, ...]:
@@ -80,24 +96,37 @@ def _notes(c: CustomerDTO) -> tuple[str, ...]:
 
 
 def kpis(c: CustomerDTO, churn: ChurnEstimate) -> tuple[Kpi, ...]:
-    score = "—" if c.shown_score is None else str(c.shown_score)
-    renewal = "—" if c.days_until_renewal is None else f"{c.days_until_renewal} days"
+    renewal = "—" if c.days_until_renewal is None else f"{c.days_until_renewal:,} days"
     return (
-        Kpi("Health score", score, BAND_LABELS[c.status] + (" (manual)" if c.manual_score else "")),
-        Kpi("Coverage", f"{c.coverage:.0%}", "of the configured weight"),
-        Kpi("7-day change", signed(c.momentum), "points"),
-        Kpi("MRR", money(c.mrr_cents), f"ARR {money(c.arr_cents)}"),
-        Kpi("Renewal in", renewal, c.renewal_date.isoformat() if c.renewal_date else ""),
-        Kpi(f"Churn in {churn.horizon_days} d", f"{churn.probability:.0%}", churn.top_reasons()),
+        score_kpi("Health score", c.score, BAND_LABELS[c.status] + " (manual)" * c.manual_score),
+        Kpi("Coverage", f"{c.coverage:.0%}", "of the configured weight", c.coverage, "pct"),
+        change_kpi("7-day change", c.momentum),
+        money_kpi("MRR", c.mrr_cents or 0, f"ARR {money(c.arr_cents)}"),
+        Kpi(
+            "Renewal in",
+            renewal,
+            c.renewal_date.isoformat() if c.renewal_date else "",
+            c.days_until_renewal,
+            "int",
+        ),
+        Kpi(
+            f"Churn in {churn.horizon_days} d",
+            f"{churn.probability:.0%}",
+            churn.top_reasons(),
+            churn.probability,
+            "prob",
+        ),
     )
 
 
-def score_chart(history: list[SnapshotDTO]) -> Chart:
+def score_chart(history: list[SnapshotDTO], edges: tuple[int, int, int, int]) -> Chart:
     return Chart(
         "line",
         f"Health score (stored days: {len(history)})",
         tuple(p.day.strftime("%b %d") for p in history),
         (Series("Score", tuple(p.score or 0.0 for p in history)),),
+        score_axis=True,
+        band_edges=edges,
     )
 
 
@@ -139,6 +168,7 @@ def facts_table(c: CustomerDTO) -> Table:
     rows: list[tuple[str, str]] = [
         ("Customer", c.name),
         ("Id", c.display_id),
+        ("External id", c.external_id or "—"),
         ("Manager", c.manager or "—"),
         ("Tier", TIER_LABELS.get(c.tier or "", "—")),
         ("Lifecycle", c.lifecycle),

@@ -10,21 +10,19 @@ from iqcadence_desktop.services.reports.kinds.common import (
     band_counts,
     band_donut,
     by_priority,
-    count_kpi,
-    money_kpi,
+    headline_kpi,
     mrr,
-    score_text,
 )
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
-    Kpi,
     ReportDocument,
     Series,
     Table,
 )
+from iqcadence_desktop.services.reports.render.format import money
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
-from iqcadence_desktop.services.scoring import BAND_LABELS, is_at_risk
+from iqcadence_desktop.services.scoring import BAND_LABELS
 
 TITLE = "Portfolio Summary"
 TOP_N = 15
@@ -32,13 +30,13 @@ TOP_N = 15
 
 def build(ctx: ReportContext) -> ReportDocument:
     live = ctx.live()
-    at_risk = [c for c in live if is_at_risk(c.status)]
+    h = ctx.headlines
     kpis = (
-        count_kpi("Accounts", len(live)),
-        Kpi("Average score", score_text(average_score(live))),
-        money_kpi("Total MRR", mrr(live)),
-        money_kpi("Revenue at risk", mrr(at_risk), f"{len(at_risk)} accounts"),
-        money_kpi("Expansion estimate", sum(c.expansion_estimate_cents for c in live)),
+        headline_kpi(h, "accounts", note=f"{h.unscored:,} unscored" if h.unscored else ""),
+        headline_kpi(h, "average_score"),
+        headline_kpi(h, "total_mrr_cents", note=f"ARR {money(h.total_arr_cents)}"),
+        headline_kpi(h, "mrr_at_risk_cents", note=f"{h.at_risk_accounts:,} accounts at risk"),
+        headline_kpi(h, "expansion_estimate_cents", note="a month"),
     )
     counts = band_counts(live)
     band_mrr = {b: mrr(c for c in live if c.status == b) for b in ALL_BANDS}
@@ -81,5 +79,5 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.generated_at,
         kpis,
         (band_donut(live), mrr_chart, table, top),
-        ctx.methodology("Churned accounts are left out of every figure."),
+        ctx.methodology(),
     )

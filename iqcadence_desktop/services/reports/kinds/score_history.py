@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from iqcadence_desktop.services.reports.context import ReportContext
+from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
+    change_kpi,
+    count_kpi,
+    headline_kpi,
+    score_kpi,
+)
 from iqcadence_desktop.services.reports.kinds.history_rows import customer_history
 from iqcadence_desktop.services.reports.model import (
     Chart,
@@ -12,7 +19,6 @@ from iqcadence_desktop.services.reports.model import (
     Series,
     Table,
 )
-from iqcadence_desktop.services.reports.render.format import signed
 from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS
 
 TITLE = "Score History"
@@ -37,15 +43,19 @@ PORTFOLIO_COLUMNS = (
 )
 
 
-def _kpis(scores: list[float]) -> tuple[Kpi, ...]:
+def _kpis(scores: list[float], latest: Kpi) -> tuple[Kpi, ...]:
+    """`latest` is the score as of the report day (a headline for the portfolio); the
+    other tiles come from the stored days."""
+    days = count_kpi("Days of history", len(scores))
     if not scores:
-        return (Kpi("Days of history", "0"),)
+        return (days, latest)
+    change = None if latest.raw is None else float(latest.raw) - scores[0]
     return (
-        Kpi("Days of history", f"{len(scores)}"),
-        Kpi("Latest", f"{scores[-1]:.1f}"),
-        Kpi("Lowest", f"{min(scores):.1f}"),
-        Kpi("Highest", f"{max(scores):.1f}"),
-        Kpi("Change over the period", signed(scores[-1] - scores[0]), "points"),
+        days,
+        latest,
+        Kpi("Lowest", f"{min(scores):.1f}", raw=min(scores), fmt="float1"),
+        Kpi("Highest", f"{max(scores):.1f}", raw=max(scores), fmt="float1"),
+        change_kpi("Change over the period", change),
     )
 
 
@@ -59,6 +69,8 @@ def build(ctx: ReportContext) -> ReportDocument:
         "Average portfolio score",
         tuple(p.day.strftime("%b %d") for p in points),
         (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
+        score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     rows = tuple(
         (
@@ -79,7 +91,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.as_of,
         ctx.filter_text(),
         ctx.generated_at,
-        _kpis(scores),
+        _kpis(scores, headline_kpi(ctx.headlines, "average_score", "Average score now")),
         (chart, table) if points else (table,),
         ctx.methodology(),
     )
@@ -94,6 +106,8 @@ def _for_customer(ctx: ReportContext, customer_id: int) -> ReportDocument:
         "Health score",
         tuple(p.day.strftime("%b %d") for p in points),
         (Series("Score", tuple(p.score or 0.0 for p in points)),),
+        score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     rows = tuple(
         (
@@ -122,7 +136,7 @@ def _for_customer(ctx: ReportContext, customer_id: int) -> ReportDocument:
         ctx.as_of,
         ctx.filter_text(c.name),
         ctx.generated_at,
-        _kpis(scores),
+        _kpis(scores, score_kpi("Score now", c.score, BAND_LABELS[c.status])),
         (chart, table) if points else (table,),
-        ctx.methodology(),
+        ctx.methodology(definitions=False),
     )

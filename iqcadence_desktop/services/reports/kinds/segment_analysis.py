@@ -10,6 +10,7 @@ from iqcadence_desktop.services.reports.kinds.common import (
     average_score,
     band_counts,
     count_kpi,
+    headline_kpi,
     mrr,
 )
 from iqcadence_desktop.services.reports.model import (
@@ -75,10 +76,13 @@ def build(ctx: ReportContext) -> ReportDocument:
         ),
         tuple(BAND_COLORS[b] for b in BANDS),
     )
+    h = ctx.headlines
     kpis = (
+        headline_kpi(h, "accounts"),
+        headline_kpi(h, "average_score"),
+        headline_kpi(h, "total_mrr_cents"),
         count_kpi("Tiers", len(tiers.rows)),
-        count_kpi("Accounts", len(live)),
-        count_kpi("Lifecycle stages", len(stages.rows)),
+        count_kpi("Lifecycle stages", len(stages.rows), "churned included"),
     )
     return ReportDocument(
         "segment-analysis",

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from iqcadence_desktop.services.portfolio import DailyPoint
 from iqcadence_desktop.services.reports.context import ReportContext
+from iqcadence_desktop.services.reports.kinds.common import (
+    band_edges,
+    change_kpi,
+    count_kpi,
+    headline_kpi,
+)
 from iqcadence_desktop.services.reports.model import (
     Chart,
     Column,
@@ -12,7 +18,7 @@ from iqcadence_desktop.services.reports.model import (
     Series,
     Table,
 )
-from iqcadence_desktop.services.reports.render.format import money, signed
+from iqcadence_desktop.services.reports.render.format import money
 from iqcadence_desktop.services.reports.render.tables import BAND_COLORS
 from iqcadence_desktop.services.scoring import BAND_LABELS, BANDS
 
@@ -39,23 +45,24 @@ def _row(p: DailyPoint) -> tuple[str | int | float | None, ...]:
     )
 
 
-def _kpis(points: list[DailyPoint]) -> tuple[Kpi, ...]:
+def _kpis(ctx: ReportContext, points: list[DailyPoint]) -> tuple[Kpi, ...]:
+    """ "Now" is the headline as of the day; the period starts at the oldest stored day."""
+    h = ctx.headlines
+    days = count_kpi("Days of history", len(points), f"of the last {DAYS}")
     if not points:
-        return (Kpi("Days of history", "0"),)
-    first, last = points[0], points[-1]
+        return (days, headline_kpi(h, "average_score"), headline_kpi(h, "mrr_at_risk_cents"))
+    first = points[0]
     change = (
         None
-        if first.average_score is None or last.average_score is None
-        else last.average_score - first.average_score
+        if first.average_score is None or h.average_score is None
+        else h.average_score - first.average_score
     )
     return (
-        Kpi("Days of history", f"{len(points)}"),
-        Kpi("Average score now", f"{last.average_score or 0:.1f}"),
-        Kpi("Change over the period", signed(change), "points"),
-        Kpi(
-            "MRR at risk now",
-            money(last.at_risk_mrr_cents),
-            f"was {money(first.at_risk_mrr_cents)}",
+        days,
+        headline_kpi(h, "average_score", "Average score now"),
+        change_kpi("Change over the period", change, f"points since {first.day:%b %d}", 1),
+        headline_kpi(
+            h, "mrr_at_risk_cents", "MRR at risk now", f"was {money(first.at_risk_mrr_cents)}"
         ),
     )
 
@@ -68,8 +75,8 @@ def build(ctx: ReportContext) -> ReportDocument:
         "Average score",
         labels,
         (Series("Average score", tuple(p.average_score or 0.0 for p in points)),),
-        ("#2f5bea",),
-        "{:.0f}",
+        score_axis=True,
+        band_edges=band_edges(ctx.config),
     )
     bands = Chart(
         "line",
@@ -95,7 +102,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         ctx.as_of,
         ctx.filter_text(),
         ctx.generated_at,
-        _kpis(points),
+        _kpis(ctx, points),
         blocks,
         ctx.methodology(
             "Figures come from the daily rollup written with each "

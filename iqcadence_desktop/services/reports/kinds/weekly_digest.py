@@ -1,81 +1,109 @@
-"""Weekly Digest: what moved in the last seven days and what needs doing this week."""
+"""Weekly Digest: what moved in the last seven days and what needs doing this week.
+
+Lists stay short on paper; each says how many more there are ("… and 31 more"), and the
+CSV carries every row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from iqcadence_desktop.services.customers import CustomerDTO
+from iqcadence_desktop.services.portfolio import at_stake, overdue_contact, renewal_due
 from iqcadence_desktop.services.reports.context import ReportContext
 from iqcadence_desktop.services.reports.kinds.common import (
     account_table,
     by_priority,
-    count_kpi,
-    score_text,
+    change_kpi,
+    headline_kpi,
 )
-from iqcadence_desktop.services.reports.model import Kpi, ReportDocument
-from iqcadence_desktop.services.reports.render.format import signed
-from iqcadence_desktop.services.scoring import is_at_risk
+from iqcadence_desktop.services.reports.model import Kpi, ReportDocument, Table
+from iqcadence_desktop.services.scoring import ALL_MANAGERS
 
 TITLE = "Weekly Digest"
-TOP_N = 10
-RENEWAL_DAYS = 30
-#: A digest stays short: the printed renewals list stops here (the CSV has them all).
+WEEK = 7
+#: Rows each printed list shows before "… and N more".
+SHOWN = 10
 RENEWALS_SHOWN = 25
 
 
-def build(ctx: ReportContext) -> ReportDocument:
-    live = ctx.open_accounts()
+def _lists(ctx: ReportContext) -> dict[str, list[CustomerDTO]]:
+    live = [c for c in ctx.customers if at_stake(c)]
     moving = [c for c in live if c.momentum is not None]
-    drops = sorted(
-        (c for c in moving if c.momentum is not None and c.momentum <= -1),
-        key=lambda c: (c.momentum or 0.0, c.name.lower()),
-    )[:TOP_N]
-    gains = sorted(
-        (c for c in moving if c.momentum is not None and c.momentum >= 1),
-        key=lambda c: (-(c.momentum or 0.0), c.name.lower()),
-    )[:TOP_N]
-    renewals = sorted(
-        (
-            c
-            for c in live
-            if c.days_until_renewal is not None and 0 <= c.days_until_renewal <= RENEWAL_DAYS
+    soon = ctx.headlines.soon_days
+    return {
+        "drops": sorted(
+            (c for c in moving if (c.momentum or 0.0) <= -1),
+            key=lambda c: (c.momentum or 0.0, c.name.lower()),
         ),
-        key=lambda c: (c.days_until_renewal or 0, c.name.lower()),
+        "gains": sorted(
+            (c for c in moving if (c.momentum or 0.0) >= 1),
+            key=lambda c: (-(c.momentum or 0.0), c.name.lower()),
+        ),
+        "renewals": by_priority(c for c in live if renewal_due(c, soon)),
+        "overdue": by_priority(c for c in ctx.customers if overdue_contact(c)),
+    }
+
+
+def _shown(title: str, rows: Sequence[CustomerDTO], limit: int, empty: str) -> Table:
+    table = account_table(title, rows[:limit], empty)
+    more = len(rows) - limit
+    if more <= 0:
+        return table
+    note = f"… and {more:,} more (the CSV lists all {len(rows):,})."
+    return Table(table.title, table.columns, table.rows, table.bands, table.empty_text, note)
+
+
+def _kpis(ctx: ReportContext) -> tuple[Kpi, ...]:
+    h = ctx.headlines
+    base = ctx.portfolio_service.score_changes(WEEK, ctx.as_of).get(ALL_MANAGERS)
+    change = None if base is None or h.average_score is None else h.average_score - base.base_score
+    note = "no earlier day stored" if base is None else f"points over {base.days} days"
+    return (
+        headline_kpi(h, "average_score"),
+        change_kpi("Change this week", change, note, digits=1),
+        headline_kpi(h, "at_risk_accounts"),
+        headline_kpi(h, "renewals_next_30"),
     )
-    overdue = by_priority(c for c in live if c.cadence_status == "overdue")[:TOP_N]
-    week = ctx.portfolio_service.daily(8, ctx.request.manager, ctx.as_of)
-    change = (
-        None
-        if len(week) < 2 or week[0].average_score is None or week[-1].average_score is None
-        else week[-1].average_score - week[0].average_score
-    )
-    kpis = (
-        Kpi("Average score", score_text(week[-1].average_score if week else None)),
-        Kpi("Change this week", signed(change), "points"),
-        count_kpi("At risk now", sum(is_at_risk(c.status) for c in live)),
-        Kpi(f"Renewals in {RENEWAL_DAYS} days", f"{len(renewals):,}"),
-    )
-    drop_t = account_table("Biggest drops this week", drops, "No account fell this week.")
-    gain_t = account_table("Biggest gains this week", gains, "No account rose this week.")
-    renew_title = f"Renewals in the next {RENEWAL_DAYS} days"
-    if len(renewals) > RENEWALS_SHOWN:
-        renew_title += (
-            f" (the {RENEWALS_SHOWN} most urgent of {len(renewals):,}; the CSV lists them all)"
+
+
+def build(ctx: ReportContext) -> ReportDocument:
+    lists = _lists(ctx)
+    soon = ctx.headlines.soon_days
+    titles = {
+        "drops": ("Biggest drops this week", "No account fell this week."),
+        "gains": ("Biggest gains this week", "No account rose this week."),
+        "renewals": (
+            f"Renewals in the next {soon} days, most urgent first",
+            f"No renewal in the next {soon} days.",
+        ),
+        "overdue": (
+            "Overdue contacts, most urgent first",
+            "Every account has been contacted on schedule.",
+        ),
+    }
+    printed = tuple(
+        _shown(
+            *titles[key][:1],
+            lists[key],
+            RENEWALS_SHOWN if key == "renewals" else SHOWN,
+            titles[key][1],
         )
-    renew_t = account_table(
-        renew_title, by_priority(renewals)[:RENEWALS_SHOWN], "No renewal in the next 30 days."
+        for key in titles
     )
-    overdue_t = account_table(
-        "Overdue contacts, most urgent first",
-        overdue,
-        "Every account has been contacted on schedule.",
-    )
-    all_renewals = account_table(f"Renewals in the next {RENEWAL_DAYS} days", renewals)
+    full = tuple(account_table(titles[key][0], lists[key]) for key in titles)
     return ReportDocument(
         "weekly-digest",
         TITLE,
         ctx.as_of,
         ctx.filter_text(),
         ctx.generated_at,
-        kpis,
-        (drop_t, gain_t, renew_t, overdue_t),
-        ctx.methodology("The 7-day change compares each score with the snapshot a week earlier."),
-        csv_tables=(drop_t, gain_t, all_renewals, overdue_t),
+        _kpis(ctx),
+        printed,
+        ctx.methodology(
+            "A customer's 7-day change compares its score with its snapshot a week earlier; "
+            "the portfolio's change compares the average now with the earliest stored "
+            "average of the last seven days."
+        ),
+        csv_tables=full,
     )

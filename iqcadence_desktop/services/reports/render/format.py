@@ -16,11 +16,15 @@ def money(cents: int | float | None) -> str:
     return f"-${-units:,}" if units < 0 else f"${units:,}"
 
 
-def signed(value: float | None) -> str:
+def signed(value: float | None, digits: int = 0) -> str:
+    """'+3', '−2', '0' (or '+0.2' with digits=1): a change, with a true minus sign."""
     if value is None:
         return DASH
-    n = round(value)
-    return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{abs(n)}")
+    n = round(value, digits)
+    if n == 0:
+        return "0" if not digits else f"{0:.{digits}f}"
+    text = f"{abs(n):.{digits}f}"
+    return f"+{text}" if n > 0 else f"−{text}"
 
 
 def show(value: Cell, fmt: Format) -> str:

@@ -8,14 +8,14 @@ across pages. reportlab is imported here only, and only when a PDF is made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from iqcadence_desktop.services.reports.model import (
+    Block,
     Brand,
     Chart,
-    Kpi,
     Methodology,
     PageBreak,
     ReportDocument,
@@ -23,25 +23,44 @@ from iqcadence_desktop.services.reports.model import (
     Text,
 )
 from iqcadence_desktop.services.reports.render import charts
+from iqcadence_desktop.services.reports.render.colour import tint
 from iqcadence_desktop.services.reports.render.fonts import (
     BOLD,
     REGULAR,
     markup,
-    needs_fallback,
     register_base_fonts,
-    register_cjk_font,
 )
-from iqcadence_desktop.services.reports.render.tables import table_flowable
+from iqcadence_desktop.services.reports.render.page_frame import (
+    FIRST_BAND,
+    FOOTER,
+    LATER_BAND,
+    MARGIN,
+    MUTED,
+    decorator,
+    numbered_canvas,
+)
+from iqcadence_desktop.services.reports.render.tables import KEEP_TOGETHER_ROWS, table_flowable
+from iqcadence_desktop.services.reports.render.tiles import kpi_tiles
 
-MARGIN = 36.0
-FIRST_BAND = 78.0
-LATER_BAND = 30.0
-FOOTER = 24.0
+DEFAULT_LOOK = Brand("iQcadence", None, "#1f3a68", "#2f5bea")
 CHART_HEIGHT = 170.0
 
 
 def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
-    """Write the PDF to `out`; returns the number of pages."""
+    """Write the PDF to `out`; returns the number of pages.
+
+    If the methodology would start a page of its own at the end, the report is laid out
+    again with the last rows (or the last block) kept together with it.
+    """
+    marks: dict[str, int] = {}
+    pages = _build(doc, brand, out, marks, glue=False)
+    if marks.get("methodology", 0) > marks.get("content_end", 0):
+        marks.clear()
+        pages = _build(doc, brand, out, marks, glue=True)
+    return pages
+
+
+def _build(doc: ReportDocument, brand: Brand, out: Path, marks: dict[str, int], glue: bool) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -60,7 +79,7 @@ def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
         creator="iQcadence Desktop",
     )
     width, height = A4[0] - 2 * MARGIN, A4[1]
-    decorate = _decorator(doc, brand)
+    decorate = decorator(doc, brand)
 
     def frame(name: str, band: float) -> Frame:
         bottom = FOOTER + 14
@@ -84,12 +103,18 @@ def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
             PageTemplate("later", [frame("later", LATER_BAND)], onPage=decorate),
         ]
     )
-    template.build(build_story(doc, width), canvasmaker=_numbered_canvas(doc, brand, pages))
+    story = build_story(doc, width, brand, marks, glue)
+    template.build(story, canvasmaker=numbered_canvas(doc, brand, pages))
     return pages[0] if pages else 0
 
 
-def build_story(doc: ReportDocument, width: float) -> list[Any]:
-    from reportlab.platypus import PageBreak as RLPageBreak
+def build_story(
+    doc: ReportDocument,
+    width: float,
+    brand: Brand = DEFAULT_LOOK,
+    marks: dict[str, int] | None = None,
+    glue: bool = False,
+) -> list[Any]:
     from reportlab.platypus import Paragraph, Spacer
 
     st = styles()
@@ -98,25 +123,84 @@ def build_story(doc: ReportDocument, width: float) -> list[Any]:
         story.append(Paragraph(markup(doc.subtitle), st["muted"]))
     story.append(Spacer(1, 6))
     if doc.kpis:
-        story += [kpi_tiles(doc.kpis, width), Spacer(1, 10)]
-    for block in doc.blocks:
-        if isinstance(block, PageBreak):
-            story.append(RLPageBreak())
-        elif isinstance(block, Chart) and not charts.has_data(block):
-            story.append(
-                Paragraph(
-                    f"<b>{markup(block.title)}</b>: not enough stored data to chart yet.",
-                    st["muted"],
-                )
+        story += [kpi_tiles(doc.kpis, width, brand), Spacer(1, 10)]
+    blocks = list(doc.blocks)
+    tail: list[Any] = []
+    if glue and blocks:
+        blocks, last = blocks[:-1], blocks[-1]
+        tail = _block_flowables(_tail_block(last), width, brand, st) if last else []
+        if isinstance(last, Table) and len(last.rows) > KEEP_TOGETHER_ROWS:
+            blocks.append(_head_block(last))
+    for block in blocks:
+        story += _block_flowables(block, width, brand, st)
+    marks = {} if marks is None else marks
+    story.append(_PageMark("content_end", marks))
+    appendix = [_PageMark("methodology", marks), *methodology_flowables(doc.methodology, st)]
+    if glue:
+        from reportlab.platypus import KeepTogether
+
+        return [*story, KeepTogether([*tail, *appendix])]
+    from reportlab.platypus import CondPageBreak
+
+    return [*story, CondPageBreak(120), *appendix]
+
+
+#: Rows of a long last table kept on the methodology's page (see render_pdf).
+GLUED_ROWS = 6
+
+
+def _head_block(table: Table) -> Table:
+    return replace(table, rows=table.rows[:-GLUED_ROWS], bands=table.bands[:-GLUED_ROWS], note="")
+
+
+def _tail_block(block: Block) -> Block | None:
+    """What of the last block goes with the methodology: a long table's last rows
+    (header repeated, no title), anything else whole."""
+    if isinstance(block, Table) and len(block.rows) > KEEP_TOGETHER_ROWS:
+        return replace(
+            block, title="", rows=block.rows[-GLUED_ROWS:], bands=block.bands[-GLUED_ROWS:]
+        )
+    return block
+
+
+def _block_flowables(
+    block: Block | None, width: float, brand: Brand, st: dict[str, Any]
+) -> list[Any]:
+    from reportlab.platypus import PageBreak as RLPageBreak
+    from reportlab.platypus import Paragraph, Spacer
+
+    if block is None:
+        return []
+    if isinstance(block, PageBreak):
+        return [RLPageBreak()]
+    if isinstance(block, Chart) and not charts.has_data(block):
+        return [
+            Paragraph(
+                f"<b>{markup(block.title)}</b>: not enough stored data to chart yet.", st["muted"]
             )
-        elif isinstance(block, Chart):
-            story += [charts.draw(block, width, CHART_HEIGHT), Spacer(1, 10)]
-        elif isinstance(block, Table):
-            story += table_flowable(block, width, st)
-        elif isinstance(block, Text):
-            story += text_flowables(block, st)
-    story += methodology_flowables(doc.methodology, width, st)
-    return story
+        ]
+    if isinstance(block, Chart):
+        palette = charts.brand_palette(brand.primary_color, brand.accent_color)
+        return [charts.draw(block, width, CHART_HEIGHT, palette), Spacer(1, 10)]
+    if isinstance(block, Table):
+        return table_flowable(block, width, st, brand.primary_color)
+    return text_flowables(block, st, width, brand)
+
+
+class _PageMark:
+    """A zero-size flowable that notes the page it lands on (see render_pdf)."""
+
+    def __new__(cls, name: str, marks: dict[str, int]) -> Any:
+        from reportlab.platypus.flowables import Flowable
+
+        class Mark(Flowable):  # type: ignore[misc]
+            def wrap(self, *_args: Any) -> tuple[float, float]:
+                return 0.0, 0.0
+
+            def draw(self) -> None:
+                marks[name] = self.canv.getPageNumber()
+
+        return Mark()
 
 
 def styles() -> dict[str, Any]:
@@ -130,7 +214,7 @@ def styles() -> dict[str, Any]:
         "h2": ParagraphStyle(
             "h2", base, fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4
         ),
-        "muted": ParagraphStyle("muted", base, textColor=HexColor("#5f6b7a")),
+        "muted": ParagraphStyle("muted", base, textColor=HexColor(MUTED)),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9),
         "kpi": ParagraphStyle("kpi", base, fontName=BOLD, fontSize=14, leading=17),
@@ -138,167 +222,50 @@ def styles() -> dict[str, Any]:
     }
 
 
-def kpi_tiles(kpis: tuple[Kpi, ...], width: float) -> Any:
-    from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph
-    from reportlab.platypus import Table as RLTable
-
-    st = styles()
-    per_row = min(len(kpis), 6)
-    cells = [
-        [
-            Paragraph(markup(k.value), st["kpi"]),
-            Paragraph(markup(k.label), st["muted"]),
-            *([Paragraph(markup(k.note), st["small"])] if k.note else []),
-        ]
-        for k in kpis
-    ]
-    rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
-    rows[-1] += [""] * (per_row - len(rows[-1]))
-    table = RLTable(rows, colWidths=[width / per_row] * per_row)
-    table.setStyle(
-        [
-            ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f4f6fa")),
-            ("BOX", (0, 0), (-1, -1), 0.5, HexColor("#dde2ea")),
-            ("INNERGRID", (0, 0), (-1, -1), 2, HexColor("#ffffff")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ]
-    )
-    return table
-
-
-def text_flowables(block: Text, st: dict[str, Any]) -> list[Any]:
+def text_flowables(
+    block: Text, st: dict[str, Any], width: float = 0.0, brand: Brand = DEFAULT_LOOK
+) -> list[Any]:
     from reportlab.platypus import Paragraph
 
     out: list[Any] = [Paragraph(markup(block.title), st["h2"])] if block.title else []
     out += [Paragraph(markup(p), st["body"]) for p in block.paragraphs]
     out += [Paragraph(markup(b), st["bullet"], bulletText="•") for b in block.bullets]
-    return out
+    if not block.boxed or not width:
+        return out
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Spacer
+    from reportlab.platypus import Table as RLTable
+
+    panel = RLTable([[out]], colWidths=[width])
+    panel.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(tint(brand.accent_color, 0.93))),
+            ("LINEBEFORE", (0, 0), (0, -1), 3, HexColor(brand.accent_color)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+        ]
+    )
+    return [panel, Spacer(1, 8)]
 
 
-def methodology_flowables(m: Methodology, width: float, st: dict[str, Any]) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, Paragraph
+def methodology_flowables(m: Methodology, st: dict[str, Any]) -> list[Any]:
+    """The appendix: each field that has something to say, then the notes, then the
+    definition of every headline figure the report uses."""
+    from reportlab.platypus import Paragraph
 
     weights = ", ".join(f"{name} {value}" for name, value in m.weights)
-    lines = [
-        f"<b>Weights:</b> {markup(weights)}",
-        f"<b>Bands:</b> {markup(m.thresholds)}",
-        f"<b>Profiles:</b> {markup('; '.join(m.profiles) or 'none (default weights only)')}",
-        f"<b>Data freshness:</b> {markup(m.freshness)}",
-        f"<b>Coverage:</b> {markup(m.coverage)}",
-    ]
+    fields = (
+        ("Weights", weights),
+        ("Bands", m.thresholds),
+        ("Profiles", "; ".join(m.profiles) or ("none (default weights only)" if weights else "")),
+        ("Data freshness", m.freshness),
+        ("Coverage", m.coverage),
+    )
+    lines = [f"<b>{name}:</b> {markup(text)}" for name, text in fields if text]
     lines += [markup(n) for n in m.notes]
-    return [
-        CondPageBreak(120),
-        Paragraph("Methodology", st["h2"]),
-        *[Paragraph(line, st["small"]) for line in lines],
-    ]
-
-
-def _font_for(text: str) -> str:
-    """DejaVu, or the CJK font for canvas strings DejaVu cannot draw (header, footer)."""
-    return register_cjk_font() if needs_fallback(text) else REGULAR
-
-
-def _bold_for(text: str) -> str:
-    return register_cjk_font() if needs_fallback(text) else BOLD
-
-
-def _decorator(doc: ReportDocument, brand: Brand) -> Callable[[Any, Any], None]:
-    def decorate(canvas: Any, template: Any) -> None:
-        first = canvas.getPageNumber() == 1
-        _draw_band(canvas, doc, brand, first)
-
-    return decorate
-
-
-def _draw_band(canvas: Any, doc: ReportDocument, brand: Brand, first: bool) -> None:
-    from reportlab.lib.colors import HexColor, white
-
-    w, h = canvas._pagesize
-    band = FIRST_BAND if first else LATER_BAND
-    canvas.saveState()
-    canvas.setFillColor(HexColor(brand.primary_color))
-    canvas.rect(0, h - band, w, band, stroke=0, fill=1)
-    canvas.setFillColor(HexColor(brand.accent_color))
-    canvas.rect(0, h - band - 3, w, 3, stroke=0, fill=1)
-    canvas.setFillColor(white)
-    x = MARGIN
-    if first and brand.logo_path:
-        x += _draw_logo(canvas, brand.logo_path, MARGIN, h - band + 14, band - 28) + 10
-    room = w - MARGIN - x
-    if first:
-        _fit_string(canvas, x, h - 32, brand.company, _bold_for(brand.company), 15, room)
-        _fit_string(canvas, x, h - 49, doc.title, _font_for(doc.title), 10, room)
-        meta = f"As of {doc.as_of.isoformat()} · {doc.filter_text}"
-        _fit_string(canvas, x, h - 64, meta, _font_for(meta), 8.5, room)
-    else:
-        line = f"{brand.company} · {doc.title} · as of {doc.as_of.isoformat()}"
-        _fit_string(canvas, MARGIN, h - 19, line, _font_for(line), 9, w - 2 * MARGIN)
-    canvas.restoreState()
-
-
-def _fit_string(
-    canvas: Any, x: float, y: float, text: str, font: str, size: float, room: float
-) -> None:
-    """Draw `text`, shrinking it (down to 6 pt) and then shortening it to fit `room`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    while size > 6 and stringWidth(text, font, size) > room:
-        size -= 0.5
-    while len(text) > 1 and stringWidth(text, font, size) > room:
-        text = text[:-2] + "…"
-    canvas.setFont(font, size)
-    canvas.drawString(x, y, text)
-
-
-def _draw_logo(canvas: Any, path: str, x: float, y: float, size: float) -> float:
-    """Draw the logo in a `size`-high box keeping its aspect; returns the width used."""
-    from reportlab.lib.utils import ImageReader
-
-    image = ImageReader(path)
-    iw, ih = image.getSize()
-    width = size * iw / ih if ih else size
-    canvas.drawImage(image, x, y, width, size, mask="auto", preserveAspectRatio=True)
-    return width
-
-
-def _numbered_canvas(doc: ReportDocument, brand: Brand, pages: list[int]) -> Any:
-    """A canvas that holds pages back until the end so the footer can say 'of m'."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.pdfgen.canvas import Canvas
-
-    generated = doc.generated_at.strftime("%Y-%m-%d %H:%M UTC")
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            pages.append(total)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            w = self._pagesize[0]
-            self.saveState()
-            left = f"{brand.company} · Generated {generated}"
-            self.setFont(_font_for(left), 7.5)
-            self.setFillColor(HexColor("#5f6b7a"))
-            self.drawString(MARGIN, FOOTER, left)
-            self.setFont(REGULAR, 7.5)
-            self.drawRightString(w - MARGIN, FOOTER, f"Page {self._pageNumber} of {total}")
-            self.restoreState()
-
-    return NumberedCanvas
+    if m.definitions:
+        lines.append("<b>How the headline figures are defined</b>")
+        lines += [f"<b>{markup(name)}:</b> {markup(text)}" for name, text in m.definitions]
+    return [Paragraph(markup(m.title), st["h2"]), *[Paragraph(x, st["small"]) for x in lines]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from iqcadence_desktop.services.reports.model import Cell, Column, Table
+from iqcadence_desktop.services.reports.render.colour import text_on
 from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR, markup, needs_fallback
 from iqcadence_desktop.services.reports.render.format import show
 
@@ -31,11 +32,15 @@ PLAIN_ROW_HEIGHT = LEADING + 2 * V_PADDING
 PADDING = 3.0
 KEEP_TOGETHER_ROWS = 15
 HEADER_COLOR = "#1f2430"
+MIN_HEADER_SIZE = 5.5
 STRIPE_COLOR = "#f4f6fa"
 
 
-def table_flowable(block: Table, width: float, st: dict[str, Any]) -> list[Any]:
-    """Heading + LongTable (or the block's empty text) for one `Table` block."""
+def table_flowable(
+    block: Table, width: float, st: dict[str, Any], header_fill: str = HEADER_COLOR
+) -> list[Any]:
+    """Heading + LongTable (or the block's empty text) for one `Table` block; the header
+    row is filled with `header_fill` (the brand colour) and its text picked to read."""
     from reportlab.platypus import Paragraph
 
     out: list[Any] = [Paragraph(markup(block.title), st["h2"])] if block.title else []
@@ -43,24 +48,50 @@ def table_flowable(block: Table, width: float, st: dict[str, Any]) -> list[Any]:
         return [*out, Paragraph(markup(block.empty_text), st["muted"])]
     total = sum(c.width for c in block.columns)
     widths = [width * c.width / total for c in block.columns]
+    size = header_size(block.columns, widths)
     header = [
-        Paragraph(f"<b>{markup(c.header)}</b>", _header_style(st, c.align)) for c in block.columns
+        Paragraph(f"<b>{markup(c.header)}</b>", _header_style(st, c.align, size, header_fill))
+        for c in block.columns
     ]
     body = [_row(r, block.columns, widths, st) for r in block.rows]
-    table = _long_table([header, *body], widths, block)
+    table = _long_table([header, *body], widths, block, header_fill)
+    note = [Paragraph(markup(block.note), st["muted"])] if block.note else []
     if len(block.rows) <= KEEP_TOGETHER_ROWS:  # a short table is not worth splitting
         from reportlab.platypus import KeepTogether
 
-        return [KeepTogether([*out, table])]
-    return [*out, table]
+        return [KeepTogether([*out, table, *note])]
+    return [*out, table, *note]
 
 
-def _header_style(st: dict[str, Any], align: str) -> Any:
-    from reportlab.lib.colors import white
+def header_size(columns: tuple[Column, ...], widths: list[float]) -> float:
+    """The header font size at which every word of every header fits its column, so a
+    header wraps between words ("Average / score"), never inside one ("Expansio/n")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = FONT_SIZE
+    for column, width in zip(columns, widths, strict=True):
+        room = width - 2 * PADDING
+        for word in column.header.split():
+            widest = stringWidth(word, BOLD, FONT_SIZE)
+            if widest > room:
+                size = min(size, FONT_SIZE * room / widest)
+    return max(MIN_HEADER_SIZE, size)
+
+
+def _header_style(st: dict[str, Any], align: str, size: float, fill: str) -> Any:
+    from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
     alignment = {"LEFT": 0, "CENTER": 1, "RIGHT": 2}[align]
-    return ParagraphStyle(f"th-{align}", st["cell"], textColor=white, alignment=alignment)
+    return ParagraphStyle(
+        f"th-{align}-{size:.2f}-{fill}",
+        st["cell"],
+        fontSize=size,
+        leading=size + 1.5,
+        textColor=HexColor(text_on(fill)),
+        alignment=alignment,
+        splitLongWords=False,
+    )
 
 
 def _row(
@@ -82,7 +113,7 @@ def _cell(text: str, width: float, st: dict[str, Any]) -> Any:
     return text
 
 
-def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any:
+def _long_table(data: list[list[Any]], widths: list[float], block: Table, fill: str) -> Any:
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import LongTable
 
@@ -93,8 +124,8 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, FONT_SIZE, LEADING),
         ("FONT", (0, 0), (-1, 0), BOLD, FONT_SIZE, LEADING),
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor(HEADER_COLOR)),
-        ("TEXTCOLOR", (0, 0), (-1, 0), white),
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor(fill)),
+        ("TEXTCOLOR", (0, 0), (-1, 0), HexColor(text_on(fill))),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, HexColor(STRIPE_COLOR)]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, HexColor("#dde2ea")),  # stripes do the rest
@@ -112,8 +143,9 @@ def _long_table(data: list[list[Any]], widths: list[float], block: Table) -> Any
 
 
 def _band_styles(block: Table) -> list[tuple[Any, ...]]:
-    """White text on the band colour in each band column; runs of equal bands merged."""
-    from reportlab.lib.colors import HexColor, white
+    """Each band column filled with the band colour, its text dark or white, whichever
+    reads better (WCAG); runs of equal bands merged into one style command."""
+    from reportlab.lib.colors import HexColor
 
     columns = [i for i, c in enumerate(block.columns) if c.band]
     out: list[tuple[Any, ...]] = []
@@ -122,8 +154,10 @@ def _band_styles(block: Table) -> list[tuple[Any, ...]]:
         band = block.bands[row - 1]
         if row == len(block.bands) or block.bands[row] != band:
             colour = BAND_COLORS.get(band)
-            for col in columns if colour else ():
-                out.append(("BACKGROUND", (col, start + 1), (col, row), HexColor(colour)))
-                out.append(("TEXTCOLOR", (col, start + 1), (col, row), white))
+            if colour is not None:
+                ink = HexColor(text_on(colour))
+                for col in columns:
+                    out.append(("BACKGROUND", (col, start + 1), (col, row), HexColor(colour)))
+                    out.append(("TEXTCOLOR", (col, start + 1), (col, row), ink))
             start = row
     return out

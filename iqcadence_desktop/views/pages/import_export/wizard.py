@@ -36,6 +36,8 @@ from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
 from iqcadence_desktop.views.pages.import_export.keep_columns import KeepColumnsPanel
 from iqcadence_desktop.views.pages.import_export.mapping import ImportMappingTable
+from iqcadence_desktop.views.pages.import_export.summary import file_size, summary
+from iqcadence_desktop.views.pages.import_export.what_happens import WhatHappensPanel
 from iqcadence_desktop.views.tasks import CancelToken
 from iqcadence_desktop.views.theme import ERROR_STYLE
 
@@ -103,7 +105,9 @@ class ImportWizard(QStackedWidget):
         split = QSplitter()
         split.addWidget(self.mapping)
         self.preview_table = _table(self.preview_model)
-        split.addWidget(self.preview_table)
+        self.what = WhatHappensPanel(self.preview_table)
+        self.what.unused.column_activated.connect(self._on_unused_column_activated)
+        split.addWidget(self.what)
         split.setSizes([560, 380])  # the mapping matters more than the raw preview
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -155,6 +159,7 @@ class ImportWizard(QStackedWidget):
         choices.addStretch(1)
         self.encoding.activated.connect(self._on_format_changed)
         self.delimiter.activated.connect(self._on_format_changed)
+        self.date_order.activated.connect(self._on_date_order_changed)
         box = QVBoxLayout()
         box.addLayout(top)
         box.addLayout(choices)
@@ -242,7 +247,7 @@ class ImportWizard(QStackedWidget):
 
     def _show_preview(self, preview: ImportPreview) -> None:
         sniffed = preview.sniffed
-        self.file_label.setText(f"{sniffed.path.name}  ({_size(sniffed.size)})")
+        self.file_label.setText(f"{sniffed.path.name}  ({file_size(sniffed.size)})")
         self.file_label.setToolTip(str(sniffed.path))
         self.encoding.setCurrentIndex(max(0, self.encoding.findData(sniffed.format.encoding)))
         self.delimiter.setCurrentIndex(max(0, self.delimiter.findData(sniffed.format.delimiter)))
@@ -257,6 +262,7 @@ class ImportWizard(QStackedWidget):
             for i in range(len(headers))
         ]
         self.mapping.set_columns(headers, examples, preview.fields)
+        self.what.show_preview(preview)
         self._show_unused(preview.fields)
         note = (
             " A saved mapping for this kind of file was applied."
@@ -288,7 +294,30 @@ class ImportWizard(QStackedWidget):
     def _on_mapping_changed(self) -> None:
         self._show_unused([self.mapping.field_at(r) for r in range(self.mapping.rowCount())])
         self._show_problems(())
-        self._say("Mapping changed; press Check file to validate again.")
+        if self._refresh_what_happens():
+            self._say("Mapping changed; press Check file to validate again.")
+
+    def _on_date_order_changed(self) -> None:
+        if self._refresh_what_happens():
+            self._say("Date order changed; the conversions show how dates will be read.")
+
+    def _refresh_what_happens(self) -> bool:
+        """Recompute the match key, conversions and unused columns for the current
+        choices (a quick read of the file's first rows); False if the mapping is unusable."""
+        if self.path is None:
+            return False
+        try:
+            preview = self.ctx.services.importer.preview(self.path, self.options(True))
+        except UserFacingError as exc:
+            self._say(f"⚠ {exc}")
+            return False
+        self.preview = preview
+        self.what.show_preview(preview)
+        return True
+
+    def _on_unused_column_activated(self, index: int) -> None:
+        self.mapping.setCurrentCell(index, 2)
+        self.mapping.setFocus()
 
     def options(self, dry_run: bool) -> ImportOptions:
         return ImportOptions(
@@ -337,10 +366,10 @@ class ImportWizard(QStackedWidget):
         self.last_result = result
         self._show_problems(result.errors)
         if result.dry_run or not result.applied:
-            self._say(_summary(result))
+            self._say(summary(result))
             return
         self.result_title.setText("Import finished")
-        self.result_text.setText(_summary(result))
+        self.result_text.setText(summary(result))
         self.setCurrentIndex(STEP_DONE)
 
     def _on_import_failed(self, exc: BaseException) -> None:
@@ -401,43 +430,3 @@ class ImportWizard(QStackedWidget):
         )
         write_csv(path, ["row", "column", "value", "problem"], rows)
         self._say(f"Saved {len(rows)} problems to {path.name}.")
-
-
-def _summary(r: ImportResult) -> str:
-    counts = (
-        f"create {r.created:,}, update {r.updated:,}, leave {r.unchanged:,} unchanged "
-        f"and skip {r.skipped:,} of {r.rows:,} rows"
-    )
-    if r.dry_run:
-        text = f"Check finished; nothing was saved. The import would {counts}."
-    elif not r.applied:
-        text = (
-            "Nothing was imported: some rows have problems and “Import nothing if any "
-            f"row has a problem” is on. Without it, the import would {counts}."
-        )
-    else:
-        text = (
-            f"Created {r.created:,}, updated {r.updated:,}, left {r.unchanged:,} "
-            f"unchanged and skipped {r.skipped:,} of {r.rows:,} rows."
-        )
-    if r.errors:
-        text += f" {_count(len(r.errors), 'problem')} listed below."
-    if r.notices:
-        text += f" {_count(len(r.notices), 'row')} repeated an earlier customer; the later row won."
-    if r.ignored:
-        text += " Ignored columns: " + ", ".join(r.ignored) + "."
-    return text
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _size(n: int) -> str:
-    return (
-        f"{n:,} bytes"
-        if n < 1024
-        else f"{n / 1024:,.0f} KB"
-        if n < 1 << 20
-        else f"{n / (1 << 20):,.1f} MB"
-    )

@@ -40,6 +40,7 @@ from iqcadence_desktop.services.reports import (
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.tasks import CancelToken, Lane
 from iqcadence_desktop.views.theme import ERROR_STYLE
+from iqcadence_desktop.views.widgets.audience import audience_combo
 
 log = logging.getLogger(__name__)
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -99,6 +100,9 @@ class ReportsPage(Page):
         self.customer_box.setEditable(True)
         self.customer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.qbr_check = QCheckBox("Business review (multi-page QBR pack)")
+        self.audience_box = audience_combo()
+        self.qbr_check.toggled.connect(self.audience_box.setEnabled)
+        self.audience_box.setEnabled(False)
         self.format_box = QComboBox()
         self.format_box.addItems(["PDF", "CSV"])
         form = QFormLayout()
@@ -106,6 +110,7 @@ class ReportsPage(Page):
         form.addRow("As of", self.as_of)
         form.addRow("Customer", self.customer_box)
         form.addRow("", self.qbr_check)
+        form.addRow("Review for", self.audience_box)
         form.addRow("Format", self.format_box)
         return self._with_actions(form)
 
@@ -221,6 +226,7 @@ class ReportsPage(Page):
             None if manager == ALL_MANAGERS else manager,
             customer_id,
             self.qbr_check.isChecked() and kind.id == "customer-health",
+            self.audience_box.currentData(),
         )
 
     # -- actions ---------------------------------------------------------------------

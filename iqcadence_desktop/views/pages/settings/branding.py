@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -50,6 +51,7 @@ class BrandingSection(QWidget):
             swatch.setFixedSize(22, 22)
             self.edits[key].setPlaceholderText("#RRGGBB")
             self.edits[key].textChanged.connect(lambda _t, k=key: self._paint_swatch(k))
+        self.confidential = QCheckBox('Print "Confidential" in every report footer')
         self.message = message_label()
         save = QPushButton("Save")
         save.clicked.connect(self.save)
@@ -80,6 +82,7 @@ class BrandingSection(QWidget):
             row.addWidget(self.swatches[key])
             form.addRow(text, row)
             form.addRow(self.errors[key])
+        form.addRow("", self.confidential)
         return box
 
     def _user_group(self) -> QGroupBox:
@@ -100,6 +103,7 @@ class BrandingSection(QWidget):
         }
         for key, edit in self.edits.items():
             edit.setText(str(settings.get(key) or defaults.get(key, "")))
+        self.confidential.setChecked(bool(settings.get("brand.confidential", False)))
         for label in (*self.errors.values(), self.message):
             label.clear()
 
@@ -137,7 +141,10 @@ class BrandingSection(QWidget):
         if problems:
             show_message(self.message, "Nothing was saved; fix the marked fields.", True)
             return False
-        self.ctx.services.settings.set_many(values, "Branding and user settings changed")
+        self.ctx.services.settings.set_many(
+            {**values, "brand.confidential": self.confidential.isChecked()},
+            "Branding and user settings changed",
+        )
         show_message(self.message, "Saved.")
         return True
 

@@ -68,8 +68,8 @@ class DistributionSection(QWidget):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
-        summary = self.ctx.services.portfolio.summary(self.ctx.manager)
-        self.counts = {b: summary.band_counts.get(b, 0) for b in CHART_BANDS}
+        counts = self.ctx.services.portfolio.band_counts(self.ctx.manager)
+        self.counts = {b: counts.get(b, 0) for b in CHART_BANDS}
         self.chart.clear()
         for i, band in enumerate(CHART_BANDS):
             self.chart.addItem(
@@ -80,7 +80,7 @@ class DistributionSection(QWidget):
         self.chart.setYRange(0, max([*self.counts.values(), 1]) * 1.1)
         who = f" in {self.ctx.manager}'s book" if self.ctx.manager else ""
         self.total_label.setText(
-            f"{summary.customers:,} active accounts{who} (churned accounts are left out)."
+            f"{sum(counts.values()):,} accounts{who} (churned accounts are left out)."
         )
 
     def is_running(self) -> bool:

@@ -1,4 +1,4 @@
-"""Fast bulk reads and writes for import on SQLite, with a portable fallback.
+"""Fast bulk reads and writes (import, rescore) on SQLite, with a portable fallback.
 
 Values travel column by column (one sequence per column, all the same length), the
 shape the importer already has them in. SQLAlchemy's Core builds a parameter dict per
@@ -17,10 +17,21 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.services.system import upsert
+from iqcadence_desktop.services.system.sql import upsert
 
 #: SQLite's own limit on bound parameters is 32,766; stay well below it.
 IN_CHUNK = 5000
@@ -72,7 +83,7 @@ def _driver(s: Session) -> Any:
     return s.connection().connection.driver_connection
 
 
-def _is_sqlite(s: Session) -> bool:
+def is_sqlite(s: Session) -> bool:
     return s.get_bind().dialect.name == "sqlite"
 
 
@@ -84,11 +95,43 @@ def insert_columns(s: Session, table: Table, names: Sequence[str], columns: Colu
     """INSERT one row per position of the columns."""
     if not columns or not len(columns[0]):
         return
-    if not _is_sqlite(s):
+    if not is_sqlite(s):
         s.connection().execute(insert(table), _dicts(names, columns))
         return
+    names, columns = _without_nulls(table, names, columns)
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(len(names))})"
     s.connection().exec_driver_sql(sql, _driver_rows(table, names, columns))
+
+
+def insert_rows(
+    s: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """INSERT rows already shaped like `names` (no date or time columns among them)."""
+    if not rows:
+        return
+    if not is_sqlite(s):
+        s.connection().execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(len(names))})"
+    s.connection().exec_driver_sql(sql, rows)
+
+
+def _without_nulls(
+    table: Table, names: Sequence[str], columns: Columns
+) -> tuple[Sequence[str], Columns]:
+    """Leave out columns that are NULL in every row and would be NULL anyway (nullable, no
+    server default): fewer values to bind per row, the same rows stored."""
+    n = len(columns[0])
+    keep = [
+        i
+        for i, (name, values) in enumerate(zip(names, columns, strict=True))
+        if list(values).count(None) != n
+        or not table.c[name].nullable
+        or table.c[name].server_default is not None
+    ]
+    if len(keep) == len(names):
+        return names, columns
+    return [names[i] for i in keep], [columns[i] for i in keep]
 
 
 def upsert_columns(
@@ -97,7 +140,7 @@ def upsert_columns(
     """INSERT … ON CONFLICT (keys) DO UPDATE the other columns."""
     if not columns or not len(columns[0]):
         return
-    if not _is_sqlite(s):
+    if not is_sqlite(s):
         upsert(s, table, _dicts(names, columns), keys)
         return
     sets = ", ".join(f"{c} = excluded.{c}" for c in names if c not in keys)
@@ -116,7 +159,7 @@ def update_rows(
         return
     assert names[-1] == key
     sets = names[:-1]
-    if not _is_sqlite(s):
+    if not is_sqlite(s):
         # Bind names may not equal column names in an UPDATE's SET clause.
         stmt = (
             update(table)
@@ -144,7 +187,7 @@ def insert_returning_ids(
     count = len(columns[0]) if columns else 0
     if not count:
         return []
-    if _is_sqlite(s):
+    if is_sqlite(s):
         top = select(func.coalesce(func.max(table.c.id), 0))
         before = s.connection().execute(top).scalar_one()
         insert_columns(s, table, names, columns)
@@ -171,7 +214,7 @@ def rows_where_in(
     dates = [i for i, c in enumerate(names) if isinstance(table.c[c].type, Date)]
     for start in range(0, len(values), IN_CHUNK):
         part = list(values[start : start + IN_CHUNK])
-        if not _is_sqlite(s):
+        if not is_sqlite(s):
             stmt = select(*(table.c[c] for c in names)).where(table.c[key].in_(part))
             if order_by is not None:
                 stmt = stmt.order_by(table.c[order_by])
@@ -191,11 +234,32 @@ def rows_where_in(
     return out
 
 
+def read_rows(
+    s: Session, table: Table, names: Sequence[str], where: ColumnElement[bool] | None = None
+) -> list[tuple[Any, ...]]:
+    """SELECT columns FROM table [WHERE …] as tuples with dates as dates: on SQLite through
+    the driver (no SQLAlchemy row objects; dates parsed once per distinct value)."""
+    stmt = select(*(table.c[c] for c in names))
+    if where is not None:
+        stmt = stmt.where(where)
+    if not is_sqlite(s):
+        return [tuple(r) for r in s.connection().execute(stmt)]
+    compiled = stmt.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+    rows = _driver(s).execute(str(compiled)).fetchall()
+    dates = [i for i, c in enumerate(names) if isinstance(table.c[c].type, Date)]
+    if not dates or not rows:
+        return rows  # type: ignore[no-any-return]
+    columns = list(zip(*rows, strict=True))
+    for i in dates:
+        columns[i] = tuple(map(_date_value, columns[i]))
+    return list(zip(*columns, strict=True))
+
+
 def delete_where_in(s: Session, table: Table, key: str, values: Sequence[Any]) -> None:
     """DELETE FROM table WHERE key IN values."""
     for start in range(0, len(values), IN_CHUNK):
         part = list(values[start : start + IN_CHUNK])
-        if not _is_sqlite(s):
+        if not is_sqlite(s):
             s.connection().execute(delete(table).where(table.c[key].in_(part)))
             continue
         s.connection().exec_driver_sql(
@@ -211,7 +275,7 @@ def roomy_page_cache(s: Session, mib: int | None = None) -> Iterator[None]:
     in turn; with SQLite's default 2 MiB cache those pages keep being evicted and re-read
     (about 15 % of a 100k-row import). Memory is only taken as pages are used.
     """
-    if not _is_sqlite(s):
+    if not is_sqlite(s):
         yield
         return
     driver = _driver(s)

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, create_engine
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.services.csv_io import bulk_sql
+from iqcadence_desktop.services.system import bulk_sql
 
 META = MetaData()
 ITEMS = Table(
