@@ -8,6 +8,7 @@ from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
+    CUSTOMER_ROW_CHECKS,
     CustomerRecordsService,
     CustomerService,
     ManagerService,
@@ -19,6 +20,7 @@ from iqcadence_desktop.services.portfolio import (
 )
 from iqcadence_desktop.services.reports import ReportService
 from iqcadence_desktop.services.scoring import (
+    SCORING_ROW_CHECKS,
     ConfigService,
     ProfileAssignmentService,
     WhatIfService,
@@ -97,7 +99,15 @@ def build_services(
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
         exporter=ExportService(customers),
-        backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+        backups=BackupService(
+            db,
+            clock,
+            audit,
+            events,
+            (config.invalidate, settings.invalidate),
+            secrets,
+            {**CUSTOMER_ROW_CHECKS, **SCORING_ROW_CHECKS},
+        ),
         secrets=secrets,
         alert_config=alert_config,
         alerts=alerts,

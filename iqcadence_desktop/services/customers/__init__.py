@@ -2,6 +2,7 @@
 light rows for big tables, CSM management, the playbook and the sample portfolio.
 """
 
+from iqcadence_desktop.services.customers.backup_rules import CUSTOMER_ROW_CHECKS
 from iqcadence_desktop.services.customers.dto import CustomerDTO, Explanation, display_id
 from iqcadence_desktop.services.customers.fields import (
     CUSTOMER_FIELD_COLUMNS,
@@ -27,6 +28,7 @@ from iqcadence_desktop.services.customers.records import (
 from iqcadence_desktop.services.customers.service import CustomerService
 
 __all__ = [
+    "CUSTOMER_ROW_CHECKS",
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",

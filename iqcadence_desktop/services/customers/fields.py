@@ -8,6 +8,7 @@ the value and what is allowed. Money comes in as dollars and leaves as integer c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -78,6 +79,33 @@ TIER_ALIASES: dict[str, str] = {
     "small business": "smb",
 }
 MAX_MONEY_CENTS = 10**13
+
+
+#: Control characters (C0, DEL, C1). Tab and line breaks are allowed in notes only.
+CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MULTILINE_FIELDS = frozenset({"note", "body", "comment"})
+_OTHER_LABELS = {"body": "Note", "comment": "Comment", "role": "Role", "phone": "Phone"}
+
+
+def check_text(field: str, value: object) -> str:
+    """`value` as text, refused if it holds a control character (tab/newline: notes only).
+
+    Such characters come from binary junk or copy-paste accidents; they break exports,
+    reports and other programs that read our files, so they are refused with the field.
+    """
+    text = str(value)
+    pattern = CONTROL_IN_NOTE if field in MULTILINE_FIELDS else CONTROL_IN_NAME
+    found = pattern.search(text.strip())
+    if found is not None:
+        label = CUSTOMER_FIELD_LABELS.get(field) or _OTHER_LABELS.get(field, field)
+        code = f"U+{ord(found.group()):04X}"
+        where = "" if field in MULTILINE_FIELDS else " (a tab or line break counts too)"
+        raise ValidationError(
+            field,
+            f"{label}: holds a control character ({code}){where}; remove it and try again.",
+        )
+    return text
 
 
 def is_blank(value: object) -> bool:
@@ -170,7 +198,7 @@ def parse_tags(value: object) -> list[str]:
     items = value if isinstance(value, list | tuple) else str(value).replace(",", "|").split("|")
     seen: dict[str, None] = {}
     for item in items:
-        tag = " ".join(str(item).split())
+        tag = " ".join(check_text("tags", item).split())
         if len(tag) > 60:
             raise _fail("tags", tag, "tags of at most 60 characters")
         if tag and tag.lower() not in {t.lower() for t in seen}:
@@ -179,7 +207,7 @@ def parse_tags(value: object) -> list[str]:
 
 
 def parse_name(value: object) -> str:
-    name = " ".join(str(value).split())
+    name = " ".join(check_text("name", value).split())
     if not name:
         raise ValidationError("name", "Name: a customer needs a name.")
     if len(name) > 200:
@@ -194,7 +222,7 @@ def name_key(name: str) -> str:
 
 _PARSERS: dict[str, Callable[[object], Any]] = {
     "name": parse_name,
-    "manager": lambda v: " ".join(str(v).split())[:120] or None,
+    "manager": lambda v: " ".join(check_text("manager", v).split())[:120] or None,
     "mrr": lambda v: parse_money_cents("mrr", v),
     "arr": lambda v: parse_money_cents("arr", v),
     "logins": lambda v: parse_int("logins", v, 0, 100_000),
@@ -211,10 +239,10 @@ _PARSERS: dict[str, Callable[[object], Any]] = {
     "tier": parse_tier,
     "lifecycle": lambda v: _choice("lifecycle", v, LIFECYCLES),
     "sentiment": lambda v: _choice("sentiment", v, SENTIMENTS),
-    "note": lambda v: str(v).strip(),
+    "note": lambda v: check_text("note", v).strip(),
     "score": lambda v: parse_float("score", v, 0, 100),
     "tags": parse_tags,
-    "profile": lambda v: str(v).strip(),
+    "profile": lambda v: check_text("profile", v).strip(),
 }
 KNOWN_FIELDS = frozenset(_PARSERS)
 

@@ -2,6 +2,7 @@
 snapshots, derived account state, what-if previews and profile assignment.
 """
 
+from iqcadence_desktop.services.scoring.backup_rules import SCORING_ROW_CHECKS
 from iqcadence_desktop.services.scoring.config import (
     TIER_LABELS,
     TIERS,
@@ -81,6 +82,7 @@ __all__ = [
     "ProgressFn",
     "RenewalWindows",
     "RescoreSummary",
+    "SCORING_ROW_CHECKS",
     "SIGNALS",
     "SIGNAL_COLUMNS",
     "SIGNAL_LABELS",

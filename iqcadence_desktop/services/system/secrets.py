@@ -10,6 +10,7 @@ everything that needs a secret still works until the app quits.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -29,6 +30,7 @@ SESSION_ONLY_MESSAGE = (
 # keyring's stand-ins that store nothing: "fail" raises on every call, "null" drops values.
 # Old keyrings raised a bare RuntimeError; NoKeyringError is both; KeyringLocked only the latter.
 _ERRORS = (RuntimeError, KeyringError)
+INDEX_KEY = "iqcadence.secret-names"
 _UNUSABLE_BACKENDS = ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring")
 
 
@@ -48,6 +50,10 @@ class SecretStore(Protocol):
     def status(self) -> KeyringStatus: ...
 
     def use_session_memory(self) -> None: ...
+
+    def stored_values(self) -> list[str]:
+        """Every secret value held now (so backups can blank them wherever they appear)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ class InMemorySecretStore:
 
     def use_session_memory(self) -> None:
         """Already in memory."""
+
+    def stored_values(self) -> list[str]:
+        return list(self._values.values())
 
 
 def _class_name(backend: object) -> str:
@@ -150,6 +159,7 @@ class KeyringSecretStore:
             self._keyring().set_password(self._service, key, value)
         except _ERRORS as exc:
             raise self._error("save", key, exc) from exc
+        self._index_update(add=key)
 
     def delete(self, key: str) -> None:
         if self._session is not None:
@@ -161,6 +171,37 @@ class KeyringSecretStore:
             self._keyring().delete_password(self._service, key)
         except _ERRORS as exc:
             raise self._error("remove", key, exc) from exc
+        self._index_update(remove=key)
+
+    # A keyring cannot list what it holds, so the names of our keys are kept in one more
+    # entry (names only, never values): that is how a backup knows what to blank.
+    def _index(self) -> list[str]:
+        try:
+            raw = self._keyring().get_password(self._service, INDEX_KEY)
+        except _ERRORS:
+            return []
+        try:
+            names = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+    def _index_update(self, add: str | None = None, remove: str | None = None) -> None:
+        names = [n for n in self._index() if n != remove]
+        if add is not None and add not in names:
+            names.append(add)
+        try:
+            self._keyring().set_password(self._service, INDEX_KEY, json.dumps(sorted(names)))
+        except _ERRORS as exc:
+            log.warning("Keyring could not update the list of secret names: %s", exc)
+
+    def stored_values(self) -> list[str]:
+        if self._session is not None:
+            return self._session.stored_values()
+        if not self.usable:
+            return []
+        values = (self.get(name) for name in self._index())
+        return [v for v in values if v]
 
     def _error(self, verb: str, key: str, exc: Exception) -> SecretStoreError:
         # The exception text never contains the secret; the value is not logged.

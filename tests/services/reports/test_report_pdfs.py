@@ -138,7 +138,7 @@ def test_unwritable_target_is_refused_and_leaves_nothing(
     portfolio: Services, tmp_path: Path
 ) -> None:
     target = tmp_path / "missing-folder" / "x.pdf"
-    with pytest.raises(Exception, match="Choose a folder you can write to"):
+    with pytest.raises(Exception, match="does not exist; choose another place"):
         portfolio.reports.render(ReportRequest("weekly-digest", TODAY), target)
     assert not target.exists()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from iqcadence_desktop.services.reports.model import (
     Brand,
@@ -40,15 +40,15 @@ FOOTER = 24.0
 CHART_HEIGHT = 170.0
 
 
-def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
-    """Write the PDF to `out`; returns the number of pages."""
+def render_pdf(doc: ReportDocument, brand: Brand, out: Path | BinaryIO) -> int:
+    """Write the PDF to a path or a binary file object; returns the number of pages."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     register_base_fonts()
     pages: list[int] = []
     template = BaseDocTemplate(
-        str(out),
+        out if not isinstance(out, Path) else str(out),
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,

@@ -125,7 +125,10 @@ class ImportExportPage(Page):
     def backup_to(self, path: Path) -> None:
         self._run(
             lambda: self.ctx.services.backups.backup(path),
-            lambda s: f"Backed up {s.customers:,} customers and everything else to {path.name}.",
+            lambda s: (
+                s.damage_text()
+                or f"Backed up {s.customers:,} customers and everything else to {path.name}."
+            ),
         )
 
     def _on_copy_clicked(self) -> None:
@@ -135,7 +138,7 @@ class ImportExportPage(Page):
         if path is not None:
             self._run(
                 lambda: self.ctx.services.backups.copy_database(path),
-                lambda p: f"Copied the database to {p.name}.",
+                lambda s: s.damage_text() or f"Copied the database to {s.path.name}.",
             )
 
     def _on_restore_clicked(self) -> None:
@@ -150,12 +153,17 @@ class ImportExportPage(Page):
 
     def restore_from(self, path: Path) -> None:
         self._run(
-            lambda: self.ctx.services.backups.restore(path, data_dir() / "backups"),
+            lambda: self.ctx.services.backups.restore(path, self._safety_folder()),
             lambda s: (
                 f"Restored {s.customers:,} customers from {path.name}. The data "
                 f"from before is in {s.safety_copy}."
             ),
         )
+
+    def _safety_folder(self) -> Path:
+        """The automatic backup before a restore goes beside the database file."""
+        path = self.ctx.services.db.path
+        return path.parent if path is not None else data_dir() / "backups"
 
     def _run(self, work: object, done: object) -> None:
         self.status.setText("Working…")
