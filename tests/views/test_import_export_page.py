@@ -83,7 +83,7 @@ def test_wizard_remap_and_ignore(
 
 def test_bad_file_message_and_cancel(page: ImportExportPage, services: Services) -> None:
     page.wizard.load_file(FIXTURES / "workbook_renamed.csv")
-    assert "Excel workbook" in page.wizard.choose_error.text()
+    assert "looks like a binary file (xlsx? save it as CSV)" in page.wizard.choose_error.text()
     shot(page, "0-error")
     page.wizard.load_file(FIXTURES / "blank_names.csv")
     page.wizard.ctx.tasks.run = _cancelling(page.wizard.ctx.tasks.run)  # type: ignore[method-assign]

@@ -13,6 +13,7 @@ from iqcadence_desktop.services.csv_io.importer import (
 from iqcadence_desktop.services.csv_io.mapping import FIELD_LABELS, IMPORT_FIELDS
 from iqcadence_desktop.services.csv_io.read import DELIMITERS
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
+from iqcadence_desktop.services.csv_io.values import neutralise
 
 __all__ = [
     "ImportIssue",
@@ -26,5 +27,6 @@ __all__ = [
     "ImportResult",
     "ImportService",
     "MappingService",
+    "neutralise",
     "write_csv",
 ]

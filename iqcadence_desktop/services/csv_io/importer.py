@@ -190,7 +190,13 @@ class ImportService:
                 run = self._start(s, sniffed, preview.fields, options)
                 with roomy_page_cache(s):
                     self._stream(run, sniffed, progress, cancelled)
-                if file_state(sniffed.path) != before:
+                after = file_state(sniffed.path)
+                if after == (-1, -1):
+                    raise ImportFileError(
+                        f"{sniffed.path.name} was deleted or moved while it was being "
+                        "imported, so nothing was imported."
+                    )
+                if after != before:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
                         "so nothing was imported. Wait until the file is saved, then import "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from iqcadence_desktop.services.reports.model import Chart
-from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR
+from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR, label_font
 
 PALETTE = ("#2f5bea", "#ef6c00", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#6d4c41")
 TITLE_SIZE = 10
@@ -82,6 +82,14 @@ def _legend(chart: Chart, x: float, y: float, colors: list[Any], names: list[str
     return legend
 
 
+def _label_fonts(labels: Any, names: tuple[str, ...]) -> None:
+    """Names in other scripts (a tag, a manager) get a font that has their glyphs."""
+    for i, name in enumerate(names):
+        font = label_font(name, REGULAR)
+        if font != REGULAR:
+            labels[i].fontName = font
+
+
 def _bar(chart: Chart, width: float, height: float) -> list[Any]:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
 
@@ -93,6 +101,7 @@ def _bar(chart: Chart, width: float, height: float) -> list[Any]:
     bc.categoryAxis.categoryNames = list(chart.labels)
     bc.categoryAxis.labels.fontName, bc.categoryAxis.labels.fontSize = REGULAR, 7
     bc.categoryAxis.labels.boxAnchor = "n"
+    _label_fonts(bc.categoryAxis.labels, chart.labels)
     _value_axis(bc.valueAxis, [v for s in chart.series for v in s.values], chart.value_format)
     colors = _colors(chart, len(chart.series) if multi else len(chart.labels))
     for i in range(len(chart.series)):
@@ -123,6 +132,7 @@ def _line(chart: Chart, width: float, height: float) -> list[Any]:
     lc.joinedLines = 1
     lc.categoryAxis.categoryNames = _sparse_labels(chart.labels)
     lc.categoryAxis.labels.fontName, lc.categoryAxis.labels.fontSize = REGULAR, 7
+    _label_fonts(lc.categoryAxis.labels, chart.labels)
     lc.categoryAxis.labels.angle = 30
     lc.categoryAxis.labels.boxAnchor = "ne"
     lc.categoryAxis.tickDown = 2

@@ -19,9 +19,9 @@ def render_csv(doc: ReportDocument, fh: IO[str]) -> int:
     """Write the CSV to a text file opened with newline=""; returns the data rows written."""
     rows = 0
     w = csv.writer(fh)
-    w.writerow(["report", doc.title])
+    w.writerow(["report", csv_value(doc.title, "text")])
     w.writerow(["as_of", doc.as_of.isoformat()])
-    w.writerow(["filter", doc.filter_text])
+    w.writerow(["filter", csv_value(doc.filter_text, "text")])
     w.writerow(["generated_at", doc.generated_at.isoformat(timespec="seconds")])
     if doc.kpis:
         w.writerow([])
@@ -36,7 +36,7 @@ def render_csv(doc: ReportDocument, fh: IO[str]) -> int:
 
 def _write_table(w: Any, table: Table) -> int:
     w.writerow([])
-    w.writerow([table.title])
+    w.writerow([csv_value(table.title, "text")])
     w.writerow([c.header for c in table.columns])
     for row in table.rows:
         w.writerow([csv_value(v, c.fmt) for v, c in zip(row, table.columns, strict=True)])

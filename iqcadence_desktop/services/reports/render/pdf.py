@@ -26,10 +26,11 @@ from iqcadence_desktop.services.reports.render import charts
 from iqcadence_desktop.services.reports.render.fonts import (
     BOLD,
     REGULAR,
+    draw_runs,
     markup,
-    needs_fallback,
     register_base_fonts,
-    register_cjk_font,
+    runs,
+    string_width,
 )
 from iqcadence_desktop.services.reports.render.tables import table_flowable
 
@@ -197,15 +198,6 @@ def methodology_flowables(m: Methodology, width: float, st: dict[str, Any]) -> l
     ]
 
 
-def _font_for(text: str) -> str:
-    """DejaVu, or the CJK font for canvas strings DejaVu cannot draw (header, footer)."""
-    return register_cjk_font() if needs_fallback(text) else REGULAR
-
-
-def _bold_for(text: str) -> str:
-    return register_cjk_font() if needs_fallback(text) else BOLD
-
-
 def _decorator(doc: ReportDocument, brand: Brand) -> Callable[[Any, Any], None]:
     def decorate(canvas: Any, template: Any) -> None:
         first = canvas.getPageNumber() == 1
@@ -230,28 +222,26 @@ def _draw_band(canvas: Any, doc: ReportDocument, brand: Brand, first: bool) -> N
         x += _draw_logo(canvas, brand.logo_path, MARGIN, h - band + 14, band - 28) + 10
     room = w - MARGIN - x
     if first:
-        _fit_string(canvas, x, h - 32, brand.company, _bold_for(brand.company), 15, room)
-        _fit_string(canvas, x, h - 49, doc.title, _font_for(doc.title), 10, room)
+        _fit_string(canvas, x, h - 32, brand.company, BOLD, 15, room)
+        _fit_string(canvas, x, h - 49, doc.title, REGULAR, 10, room)
         meta = f"As of {doc.as_of.isoformat()} · {doc.filter_text}"
-        _fit_string(canvas, x, h - 64, meta, _font_for(meta), 8.5, room)
+        _fit_string(canvas, x, h - 64, meta, REGULAR, 8.5, room)
     else:
         line = f"{brand.company} · {doc.title} · as of {doc.as_of.isoformat()}"
-        _fit_string(canvas, MARGIN, h - 19, line, _font_for(line), 9, w - 2 * MARGIN)
+        _fit_string(canvas, MARGIN, h - 19, line, REGULAR, 9, w - 2 * MARGIN)
     canvas.restoreState()
 
 
 def _fit_string(
     canvas: Any, x: float, y: float, text: str, font: str, size: float, room: float
 ) -> None:
-    """Draw `text`, shrinking it (down to 6 pt) and then shortening it to fit `room`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    while size > 6 and stringWidth(text, font, size) > room:
+    """Draw `text` (each script in a font that has it), shrinking it down to 6 pt and
+    then shortening it to fit `room`."""
+    while size > 6 and string_width(runs(text), font, size) > room:
         size -= 0.5
-    while len(text) > 1 and stringWidth(text, font, size) > room:
+    while len(text) > 1 and string_width(runs(text), font, size) > room:
         text = text[:-2] + "…"
-    canvas.setFont(font, size)
-    canvas.drawString(x, y, text)
+    draw_runs(canvas, x, y, text, font, size)
 
 
 def _draw_logo(canvas: Any, path: str, x: float, y: float, size: float) -> float:
@@ -294,9 +284,8 @@ def _numbered_canvas(doc: ReportDocument, brand: Brand, pages: list[int]) -> Any
             w = self._pagesize[0]
             self.saveState()
             left = f"{brand.company} · Generated {generated}"
-            self.setFont(_font_for(left), 7.5)
             self.setFillColor(HexColor("#5f6b7a"))
-            self.drawString(MARGIN, FOOTER, left)
+            draw_runs(self, MARGIN, FOOTER, left, REGULAR, 7.5)
             self.setFont(REGULAR, 7.5)
             self.drawRightString(w - MARGIN, FOOTER, f"Page {self._pageNumber} of {total}")
             self.restoreState()
