@@ -262,6 +262,8 @@ class Thresholds(NamedTuple):
     mp: float
     mu: int
     enabled: frozenset[str]
+    fold: bool = True
+    renewal_healthy: int = 30
 
 
 def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
@@ -286,6 +288,8 @@ def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
         cfg.margin_points,
         cfg.margin_units,
         frozenset(RULES) - frozenset(cfg.disabled_rules),
+        cfg.fold_into_health,
+        cfg.renewal_healthy_days,
     )
 
 
@@ -321,6 +325,9 @@ def gc_paused() -> Iterator[None]:
 
 
 _GROWING = frozenset(("strong", "mild"))
+#: Bands whose renewals are worth an alert from the "upcoming" window on; the others only
+#: from `renewal_healthy_days`.
+_EARLY_RENEWAL = frozenset(("at_risk", "critical", "watch"))
 
 
 def _scan(
@@ -345,17 +352,20 @@ def _scan(
     )
     up, mom, quiet, mp, mu = t.renewal_upcoming, t.momentum, t.quiet_after, t.mp, t.mu
     overdue_after, default_overdue = t.overdue_after, t.overdue_after[None]
+    fold, healthy_window = t.fold, t.renewal_healthy
     for c in customers:
         if c.lifecycle == "churned" or c.deleted_at is not None:
             continue
         cid = c.id
         v = c.shown_score
+        sick = False  # the account has a health alert: its weak signals fold into it
         if (
             v is not None
             and v < watch
             and "unhealthy" in on
             and (v < watch - mp or (cid, "unhealthy") not in cleared)
         ):
+            sick = fold
             add(
                 new(
                     (
@@ -369,7 +379,7 @@ def _scan(
                     )
                 )
             )
-        v = c.open_tickets
+        v = None if sick else c.open_tickets
         if (
             v is not None
             and v >= ta
@@ -389,7 +399,7 @@ def _scan(
                     )
                 )
             )
-        v = c.logins_30d
+        v = None if sick else c.logins_30d
         if (
             v is not None
             and v < lw
@@ -397,7 +407,7 @@ def _scan(
             and (v < lw - mu or (cid, "low_logins") not in cleared)
         ):
             add(new((c, "low_logins", "warning", day, "active", None, lw)))
-        p = c.feature_adoption_pct
+        p = None if sick else c.feature_adoption_pct
         if (
             p is not None
             and p < aa
@@ -405,7 +415,7 @@ def _scan(
             and (p < aa - mp or (cid, "low_adoption") not in cleared)
         ):
             add(new((c, "low_adoption", "attention", day, "active", None, aa)))
-        v = c.nps
+        v = None if sick else c.nps
         if (
             v is not None
             and v <= nmax
@@ -413,14 +423,15 @@ def _scan(
             and (v <= nmax - mu or (cid, "nps_detractor") not in cleared)
         ):
             add(new((c, "nps_detractor", "warning", day, "active", None, nmax)))
-        if c.sentiment == "negative" and "negative_sentiment" in on:
+        if not sick and c.sentiment == "negative" and "negative_sentiment" in on:
             add(new((c, "negative_sentiment", "warning", day, "active", None, 0)))
         d = c.days_until_renewal
+        window = up if c.status in _EARLY_RENEWAL else healthy_window
         if (
             d is not None
-            and 0 <= d <= up
+            and 0 <= d <= window
             and "renewal_due" in on
-            and (d <= up - mu or (cid, "renewal_due") not in cleared)
+            and (d <= window - mu or (cid, "renewal_due") not in cleared)
         ):
             severity, window = _renewal_level(d, c.status, t)
             add(new((c, "renewal_due", severity, day, "active", None, window)))
