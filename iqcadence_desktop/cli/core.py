@@ -30,6 +30,8 @@ SCORE_FLAGS = {
     "since": "since",
     "profile": "profile",
     "score": "score",
+    "score_reason": "score_reason",
+    "score_until": "score_until",
     "note": "note",
     "sentiment": "sentiment",
 }
@@ -115,6 +117,9 @@ def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
         head + f"score {dto.shown_score} ({BAND_LABELS[dto.status]}), "
         f"coverage {dto.coverage:.0%}" + (" — manual score" if dto.manual_score else "")
     ]
+    if dto.manual_score and dto.override_reason:
+        until = f" until {dto.override_until.isoformat()}" if dto.override_until else ""
+        lines.append(f"  set by hand{until}: {dto.override_reason}")
     for c in result.contributions:
         if c.points is not None and c.weight > 0:
             lines.append(

@@ -6,7 +6,12 @@ from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
-from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
+from iqcadence_desktop.models.scoring import (
+    AppSetting,
+    ConfigVersion,
+    ProfileRule,
+    ScoringProfile,
+)
 
 __all__ = [
     "AlertOutcome",
@@ -20,6 +25,7 @@ __all__ = [
     "CustomerTag",
     "Note",
     "PortfolioDaily",
+    "ProfileRule",
     "SavedMapping",
     "ScoreSnapshot",
     "ScoringProfile",

@@ -23,6 +23,7 @@ from iqcadence_desktop.services.scoring import (
     SCORING_ROW_CHECKS,
     ConfigService,
     ProfileAssignmentService,
+    ProfileRuleService,
     WhatIfService,
 )
 from iqcadence_desktop.services.system import (
@@ -53,6 +54,7 @@ class Services:
     managers: ManagerService
     data_health: DataHealthService
     profile_assignment: ProfileAssignmentService
+    profile_rules: ProfileRuleService
     mappings: MappingService
     importer: ImportService
     exporter: ExportService
@@ -96,6 +98,7 @@ def build_services(
         managers=ManagerService(db, clock, audit, events),
         data_health=DataHealthService(customers),
         profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
+        profile_rules=ProfileRuleService(db, clock, config, audit, events),
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
         exporter=ExportService(customers),

@@ -222,3 +222,15 @@ def test_as_a_real_process(db_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     usage = _run("nonsense", env_db=db_path)
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
+
+
+def test_score_override_with_reason_and_last_day(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(
+        "--json", "score", "Acme", "--logins", "10", "--score", "88",
+        "--score-reason", "Exec sponsor signed", "--score-until", "2026-12-31",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["manual_score"] and data["override_until"] == "2026-12-31"
+    assert data["override_reason"] == "Exec sponsor signed"
+    code, out, _ = cli("score", "Acme")
+    assert "set by hand until 2026-12-31: Exec sponsor signed" in out

@@ -106,6 +106,8 @@ class ChunkWriter:
         self.config = config
         self.weights_for = weights_for
         self.tally = Tally()
+        #: Ids of the customers this import created or changed (profile rules follow them).
+        self.touched: list[int] = []
         self.auto_lifecycle = "lifecycle" not in mapped
         self.keep_override = "score" in mapped
         self.with_tags = "tags" in mapped
@@ -238,6 +240,7 @@ class ChunkWriter:
             [(cid, r.tags) for cid, r in zip(ids, new, strict=True) if r.tags], replace=[]
         )
         self.tally.created += n
+        self.touched += ids
 
     def _update(self, changed: list[_Change]) -> None:
         """UPDATE only the columns that changed (grouped), so untouched indexes stay put."""
@@ -259,6 +262,7 @@ class ChunkWriter:
         retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])
         self.tally.updated += len(changed)
+        self.touched += [c.id for c in changed]
 
     def _snapshots(self, ids: list[int], columns: list[Sequence[Any]], scored: Scored) -> None:
         n = len(ids)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, ScoringProfile
@@ -36,6 +36,7 @@ from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
     ConfigService,
+    apply_profile_rules,
     rebuild_portfolio_day,
     rescore_all,
 )
@@ -292,6 +293,7 @@ class ImportService:
         if not result.changed:
             return
         today = self._clock.today()
+        self._follow_profile_rules(s, run, "profile" in result.mapping.values())
         stale = s.scalar(
             select(func.count())
             .select_from(Customer)
@@ -319,6 +321,21 @@ class ImportService:
                 "mapping": dict(result.mapping),
             },
         )
+
+    def _follow_profile_rules(self, s: Session, run: _Run, profiles_given: bool) -> None:
+        """A profile named in the file is chosen by hand; the others follow the rules."""
+        touched = run.writer.touched
+        if profiles_given:
+            for start in range(0, len(touched), CHUNK_ROWS):
+                s.execute(
+                    update(Customer)
+                    .where(Customer.id.in_(touched[start : start + CHUNK_ROWS]))
+                    .values(scoring_profile_manual=Customer.scoring_profile_id.is_not(None))
+                )
+        moved = apply_profile_rules(s, touched)
+        if moved:
+            config, weights = self._config.current(), self._config.weights_for
+            rescore_all(s, config, weights, self._clock.today(), ids=moved)
 
 
 def _chunks(reader: RowReader, run: _Run, size: int) -> Iterator[list[ParsedRow]]:

@@ -41,6 +41,8 @@ CUSTOMER_FIELD_COLUMNS: dict[str, str] = {
     "note": "note",
     "sentiment": "sentiment",
     "score": "score_override",
+    "score_reason": "score_override_reason",
+    "score_until": "score_override_until",
 }
 CUSTOMER_FIELD_LABELS: dict[str, str] = {
     "name": "Name",
@@ -63,6 +65,8 @@ CUSTOMER_FIELD_LABELS: dict[str, str] = {
     "note": "Note",
     "sentiment": "Sentiment",
     "score": "Score",
+    "score_reason": "Override reason",
+    "score_until": "Override until",
     "tags": "Tags",
     "profile": "Scoring profile",
 }
@@ -215,6 +219,13 @@ def parse_name(value: object) -> str:
     return name
 
 
+def _reason(value: object) -> str:
+    text = " ".join(check_text("score_reason", value).split())
+    if len(text) > 500:
+        raise _fail("score_reason", text[:40] + "…", "a reason of at most 500 characters")
+    return text
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: case and spacing folded."""
     return " ".join(name.split()).casefold()
@@ -243,6 +254,8 @@ _PARSERS: dict[str, Callable[[object], Any]] = {
     "score": lambda v: parse_float("score", v, 0, 100),
     "tags": parse_tags,
     "profile": lambda v: check_text("profile", v).strip(),
+    "score_reason": lambda v: _reason(v),
+    "score_until": lambda v: parse_date("score_until", v),
 }
 KNOWN_FIELDS = frozenset(_PARSERS)
 

@@ -111,6 +111,9 @@ def _selected(dialect: str, as_of: dt.date) -> tuple[list[str], Any]:
         "csat": c.csat,
         "growth_signal": c.growth_signal,
         "score_override": c.score_override,
+        "override_reason": c.score_override_reason,
+        "override_until": _text(c.score_override_until),
+        "profile_manual": c.scoring_profile_manual,
         "tags": tags.c.tags,
         "week_ago": _week_ago_score(as_of),
     }
@@ -180,6 +183,7 @@ def _complete(
 ) -> None:
     """Turn the stored columns into every CustomerDTO column (in place)."""
     _parse_dates(cols)
+    _live_overrides(cols, as_of)
     scored = score_columns(
         [cols[k] for k in _SIGNALS] + [cols["score_override"]], as_of, config, weights
     )
@@ -211,6 +215,28 @@ _SIGNALS = (
 )
 
 
+def _live_overrides(cols: Columns, as_of: dt.date) -> None:
+    """A manual score counts up to and including its last day; after it, it is gone."""
+    overrides, until = cols["score_override"], cols["override_until"]
+    if not any(u is not None for u in until):
+        cols["override_reason"] = [
+            r if o is not None else None
+            for r, o in zip(cols["override_reason"], overrides, strict=True)
+        ]
+        return
+    live = [
+        o if o is not None and (u is None or u >= as_of) else None
+        for o, u in zip(overrides, until, strict=True)
+    ]
+    cols["score_override"] = live
+    cols["override_until"] = [
+        u if o is not None else None for u, o in zip(until, live, strict=True)
+    ]
+    cols["override_reason"] = [
+        r if o is not None else None for r, o in zip(cols["override_reason"], live, strict=True)
+    ]
+
+
 def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
     """Renewal timing, cadence, expansion and priority (the rules in scoring.derived)."""
     cols["days_until_renewal"] = _once(
@@ -239,8 +265,15 @@ def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
 
 
 def _parse_dates(cols: Columns) -> None:
-    for name in ("renewal_date", "last_contact_date", "customer_since", "next_touch"):
+    for name in (
+        "renewal_date",
+        "last_contact_date",
+        "customer_since",
+        "next_touch",
+        "override_until",
+    ):
         cols[name] = _once(cols[name], _as_date)
+    cols["profile_manual"] = [bool(m) for m in cols["profile_manual"]]
     for name in ("created_at", "updated_at", "deleted_at"):
         cols[name] = _once(cols[name], _as_datetime)
 

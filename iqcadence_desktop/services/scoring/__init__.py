@@ -45,6 +45,14 @@ from iqcadence_desktop.services.scoring.engine import (
     with_override,
 )
 from iqcadence_desktop.services.scoring.profile_assignment import ProfileAssignmentService
+from iqcadence_desktop.services.scoring.profile_rules import (
+    RULE_FIELDS,
+    ProfileRuleDTO,
+    ProfileRuleService,
+    apply_profile_rules,
+    load_profile_rules,
+    matching_profile,
+)
 from iqcadence_desktop.services.scoring.rescore import (
     ALL_MANAGERS,
     SIGNAL_COLUMNS,
@@ -78,6 +86,9 @@ __all__ = [
     "ConfigVersionDTO",
     "FloatArray",
     "ProfileAssignmentService",
+    "ProfileRuleDTO",
+    "ProfileRuleService",
+    "RULE_FIELDS",
     "ProfileDTO",
     "ProgressFn",
     "RenewalWindows",
@@ -97,6 +108,9 @@ __all__ = [
     "WeightsFor",
     "WhatIfResult",
     "WhatIfService",
+    "apply_profile_rules",
+    "load_profile_rules",
+    "matching_profile",
     "auto_lifecycle",
     "band_for",
     "cadence_status",

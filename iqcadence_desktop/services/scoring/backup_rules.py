@@ -8,6 +8,7 @@ from typing import Any
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.services.scoring import config as cfg
 from iqcadence_desktop.services.scoring.engine import BANDS, UNSCORED
+from iqcadence_desktop.services.scoring.profile_rules import RULE_FIELDS
 
 SCORING_KIND = "scoring"
 
@@ -45,7 +46,15 @@ def _snapshot_row(row: dict[str, Any]) -> None:
         raise ValidationError("status", f"{row['status']!r} is not a band")
 
 
+def _rule_row(row: dict[str, Any]) -> None:
+    if row["field"] not in RULE_FIELDS:
+        raise ValidationError("field", f"{row['field']!r} is not one of " + ", ".join(RULE_FIELDS))
+    if not " ".join(str(row["value"]).split()):
+        raise ValidationError("value", "a profile rule needs a value")
+
+
 SCORING_ROW_CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "profile_rules": _rule_row,
     "scoring_profiles": _profile_row,
     "config_versions": _config_row,
     "score_snapshots": _snapshot_row,

@@ -258,6 +258,8 @@ class RescoreSummary:
     band_changes: int
     lifecycle_changes: int
     day: dt.date
+    #: (id, name) of accounts whose manual score reached its last day and was cleared.
+    expired_overrides: tuple[tuple[int, str], ...] = ()
 
 
 ProgressFn = Callable[[int, int], None]
@@ -302,7 +304,11 @@ def rescore_all(
     cancelled: CancelFn | None = None,
     ids: Sequence[int] | None = None,
 ) -> RescoreSummary:
-    """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup."""
+    """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup.
+
+    Manual scores past their last day are cleared first (see `expire_overrides`).
+    """
+    expired = expire_overrides(session, as_of)
     rows = _signal_rows(session, ids)
     scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
     day = as_of.toordinal()
@@ -330,7 +336,38 @@ def rescore_all(
         )
     _write_in_chunks(session, updates, snaps, progress, cancelled)
     rebuild_portfolio_day(session, day)
-    return RescoreSummary(len(rows), band_changes, lifecycle_changes, as_of)
+    return RescoreSummary(len(rows), band_changes, lifecycle_changes, as_of, expired)
+
+
+def expire_overrides(session: Session, as_of: dt.date) -> tuple[tuple[int, str], ...]:
+    """Clear manual scores whose last day is before `as_of` (and leftover reasons).
+
+    Returns (id, name) of the accounts whose manual score ended, for the audit log.
+    """
+    c = Customer
+    ended = tuple(
+        (cid, name)
+        for cid, name in session.execute(
+            select(c.id, c.name).where(
+                c.score_override.is_not(None), c.score_override_until < as_of
+            )
+        )
+    )
+    if ended:
+        session.execute(
+            update(c)
+            .where(c.id.in_([cid for cid, _ in ended]))
+            .values(score_override=None, score_override_reason=None, score_override_until=None)
+        )
+    session.execute(
+        update(c)
+        .where(
+            c.score_override.is_(None),
+            c.score_override_reason.is_not(None) | c.score_override_until.is_not(None),
+        )
+        .values(score_override_reason=None, score_override_until=None)
+    )
+    return ended
 
 
 def _write_in_chunks(

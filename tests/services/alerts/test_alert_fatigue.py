@@ -14,9 +14,7 @@ from tests.conftest import TODAY
 
 
 @pytest.mark.parametrize("seed", [7, 3])
-def test_the_demo_averages_at_most_one_active_alert_per_account(
-    tmp_path: Path, seed: int
-) -> None:
+def test_the_demo_averages_at_most_one_active_alert_per_account(tmp_path: Path, seed: int) -> None:
     database = open_database(tmp_path / "demo.sqlite3")
     try:
         services = build_services(database, FixedClock(TODAY), secrets=InMemorySecretStore())
