@@ -244,9 +244,10 @@ def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
     )
     cols["months_to_renewal"] = _once(cols["renewal_date"], lambda d: months_to_renewal(d, as_of))
     cols["renewal_window"] = _once(cols["days_until_renewal"], lambda n: renewal_window(n, config))
+    missed = [t is not None and t < as_of for t in cols["next_touch"]]
     cols["cadence_status"] = _once(
-        list(zip(cols["tier"], cols["days_since_contact"], strict=True)),
-        lambda pair: cadence_status(pair[0], pair[1], config),
+        list(zip(cols["tier"], cols["days_since_contact"], missed, strict=True)),
+        lambda key: cadence_status(key[0], key[1], config, key[2]),
     )
     cols["expansion_estimate_cents"] = [
         expansion_estimate_cents(s, m, config) if s == "expansion" else 0

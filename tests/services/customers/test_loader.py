@@ -34,7 +34,8 @@ def test_every_derived_field_follows_the_scalar_rules(services: Services, days_l
         assert c.days_until_renewal == until
         assert c.months_to_renewal == months_to_renewal(c.renewal_date, as_of)
         assert c.renewal_window == renewal_window(until, cfg)
-        assert c.cadence_status == cadence_status(c.tier, c.days_since_contact, cfg)
+        missed = c.next_touch is not None and c.next_touch < as_of
+        assert c.cadence_status == cadence_status(c.tier, c.days_since_contact, cfg, missed)
         assert c.status == band_for(c.score, cfg.bands)
         assert c.expansion_estimate_cents == expansion_estimate_cents(c.status, c.mrr_cents, cfg)
         assert c.priority == priority_score(c.score, c.mrr_cents, until, c.momentum, c.lifecycle)

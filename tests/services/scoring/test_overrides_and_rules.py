@@ -130,3 +130,14 @@ def test_rules_apply_on_import_and_a_profile_column_counts_as_chosen(
     by_name = {c.name: c for c in services.customers.list_customers()}
     assert by_name["Big"].scoring_profile == "Enterprise" and by_name["Big"].score == 100
     assert by_name["Picked"].scoring_profile == "Other" and by_name["Picked"].profile_manual
+
+
+def test_cadence_is_never_on_track_with_a_past_next_touch(services: Services) -> None:
+    recent = TODAY - dt.timedelta(days=2)
+    fine = services.customers.create(
+        {"name": "Fine", "tier": "smb", "last_contact": recent, "next_touch": TODAY}
+    )
+    missed = services.customers.create(
+        {"name": "Missed", "tier": "smb", "last_contact": recent, "next_touch": recent}
+    )
+    assert fine.cadence_status == "ok" and missed.cadence_status == "overdue"
