@@ -85,6 +85,7 @@ def build_services(
     secrets = secrets if secrets is not None else KeyringSecretStore()
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    records = CustomerRecordsService(db, clock, audit, events, customers)
     return Services(
         db=db,
         clock=clock,
@@ -115,8 +116,8 @@ def build_services(
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=_reports(customers, portfolio, config, settings, clock, alerts),
-        records=CustomerRecordsService(db, clock, audit, events, customers),
+        reports=_reports(customers, portfolio, config, settings, clock, alerts, records),
+        records=records,
     )
 
 
@@ -127,10 +128,13 @@ def _reports(
     settings: SettingsService,
     clock: Clock,
     alerts: AlertService,
+    records: CustomerRecordsService,
 ) -> ReportService:
-    """The report service, with a customer's active alerts feeding QBR talking points."""
+    """The report service, with a customer's active alerts feeding QBR talking points and
+    its notes listed in the business review."""
     reports = ReportService(customers, portfolio, config, settings, clock)
     reports.alerts_for = lambda customer_id: [
         a for a in alerts.current(customer_id=customer_id, record=False) if a.state == "active"
     ]
+    reports.notes_for = records.notes
     return reports

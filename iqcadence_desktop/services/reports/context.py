@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
 from iqcadence_desktop.services.portfolio import PortfolioService
@@ -22,8 +23,30 @@ from iqcadence_desktop.services.scoring import (
 #: Returns a customer's current alerts (wired by the composition root once alerts exist).
 AlertsFor = Callable[[int], Sequence[AlertLike]]
 
+
+class NoteLike(Protocol):
+    """What a business review needs of a timestamped note (a NoteDTO fits)."""
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def author(self) -> str | None: ...
+
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+#: Returns a customer's notes, newest first (wired by the composition root).
+NotesFor = Callable[[int], Sequence[NoteLike]]
+
 #: Lifecycles a report treats as no longer at stake (nothing left to save or lose).
 CLOSED_LIFECYCLES = ("churned", "won")
+
+
+def local_day(stamp: dt.datetime) -> dt.date:
+    """The local calendar day of a naive UTC timestamp."""
+    return stamp.replace(tzinfo=dt.UTC).astimezone().date()
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,7 @@ class ReportContext:
     customer_service: CustomerService
     portfolio_service: PortfolioService
     alerts_for: AlertsFor | None = None
+    notes_for: NotesFor | None = None
 
     @classmethod
     def gather(
@@ -48,6 +72,7 @@ class ReportContext:
         config: ConfigService,
         now: dt.datetime,
         alerts_for: AlertsFor | None = None,
+        notes_for: NotesFor | None = None,
     ) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
         return cls(
@@ -59,11 +84,24 @@ class ReportContext:
             customers,
             portfolio,
             alerts_for,
+            notes_for,
         )
 
     def alerts(self, customer_id: int) -> tuple[AlertLike, ...]:
         """The customer's alerts for talking points; none until an alerts source is wired."""
         return () if self.alerts_for is None else tuple(self.alerts_for(customer_id))
+
+    def notes(self, customer_id: int) -> tuple[NoteLike, ...]:
+        """The customer's notes written on or before the report's day, newest first.
+
+        Notes are stamped in UTC; each is dated by the local calendar day it was written on,
+        so a note added this evening is in today's review.
+        """
+        if self.notes_for is None:
+            return ()
+        return tuple(
+            n for n in self.notes_for(customer_id) if local_day(n.created_at) <= self.as_of
+        )
 
     @property
     def as_of(self) -> dt.date:

@@ -13,7 +13,7 @@ from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.paths import resource_path
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.portfolio import PortfolioService
-from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
+from iqcadence_desktop.services.reports.context import AlertsFor, NotesFor, ReportContext
 from iqcadence_desktop.services.reports.model import Brand, ReportDocument, ReportRequest
 from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
 from iqcadence_desktop.services.scoring import ConfigService
@@ -56,6 +56,8 @@ class ReportService:
         # Set by the composition root when an alerts service exists: QBR talking points
         # then start from the customer's alerts.
         self.alerts_for: AlertsFor | None = None
+        # And a notes source: a business review lists the latest notes, today's included.
+        self.notes_for: NotesFor | None = None
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS
@@ -104,6 +106,7 @@ class ReportService:
             self._config,
             self._clock.now(),
             self.alerts_for,
+            self.notes_for,
         )
         return kind.build(ctx)
 

@@ -55,7 +55,7 @@ def build(ctx: ReportContext) -> ReportDocument:
     ]
     title = f"{'Business Review' if ctx.request.qbr else TITLE}: {c.name}"
     if ctx.request.qbr:
-        blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id))
+        blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id), ctx.notes(c.id), ctx.as_of)
     return ReportDocument(
         "customer-health",
         title,
