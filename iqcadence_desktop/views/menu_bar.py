@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 
 def _action(
-    menu: QMenu, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
+    menu: QMenu,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
 ) -> QAction:
     action = menu.addAction(text)
     action.triggered.connect(lambda _checked=False: slot())
@@ -62,10 +65,14 @@ def _view_menu(window: MainWindow, menu: QMenu) -> None:
     for number, page_id in enumerate(window.sidebar.page_ids(), start=1):
         title = window.pages[page_id].TITLE
         shortcut = f"Ctrl+{number}" if number <= 9 else None
-        _action(menu, title.replace("&", "&&"), lambda p=page_id: window.show_page(p), shortcut)
+        _action(menu, title.replace("&", "&&"), _go(window, page_id), shortcut)
     menu.addSeparator()
     _action(menu, "&Reload this page", lambda: window.current_page().refresh(), "F5")
     _action(menu, "Show or hide the &page list", window.toggle_sidebar, "Ctrl+B")
+
+
+def _go(window: MainWindow, page_id: str) -> Callable[[], None]:
+    return lambda: window.show_page(page_id)
 
 
 def _help_menu(window: MainWindow, menu: QMenu) -> None:
