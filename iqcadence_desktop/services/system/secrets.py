@@ -22,7 +22,10 @@ from iqcadence_desktop.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
-NO_KEYRING_MESSAGE = "No keyring is available: secrets cannot be saved; everything else works."
+NO_KEYRING_MESSAGE = (
+    "No system keyring was found, so passwords for integrations would be kept in memory "
+    "for one session at most. Everything else works and is saved as usual."
+)
 SESSION_ONLY_MESSAGE = (
     "No keyring is available: secrets are kept in memory for this "
     "session only and are forgotten when the app quits."

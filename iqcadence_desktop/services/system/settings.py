@@ -71,6 +71,14 @@ class SettingsService:
         name = self.get("user.name") or _login_name()
         return LocalUser(str(name), str(self.get("user.email") or ""))
 
+    def display_name(self) -> str | None:
+        """How the app greets the user: the display name chosen in Settings, else None.
+
+        Never the operating system's login name ("Good morning, root").
+        """
+        value = " ".join(str(self.get("user.display_name") or "").split())
+        return value or None
+
     def actor(self) -> str:
         """The label the audit log records: 'Name <email>' or just the name."""
         user = self.local_user()

@@ -41,6 +41,7 @@ class BrandingSection(QWidget):
                 "brand.primary_color",
                 "brand.accent_color",
                 "user.name",
+                "user.display_name",
                 "user.email",
             )
         }
@@ -87,6 +88,9 @@ class BrandingSection(QWidget):
         form = QFormLayout(box)
         form.addRow("Name", self.edits["user.name"])
         form.addRow(self.errors["user.name"])
+        self.edits["user.display_name"].setPlaceholderText("How Home Base greets you, e.g. Sarah")
+        form.addRow("Display name", self.edits["user.display_name"])
+        form.addRow(self.errors["user.display_name"])
         form.addRow("Email", self.edits["user.email"])
         form.addRow(self.errors["user.email"])
         return box
@@ -127,7 +131,7 @@ class BrandingSection(QWidget):
     def save(self) -> bool:
         values = {
             k: " ".join(e.text().split())
-            if k in ("brand.company", "user.name")
+            if k in ("brand.company", "user.name", "user.display_name")
             else e.text().strip()
             for k, e in self.edits.items()
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.settings.alerts import AlertsSection, SystemSection
@@ -12,6 +12,7 @@ from iqcadence_desktop.views.pages.settings.distribution import DistributionSect
 from iqcadence_desktop.views.pages.settings.health import HealthSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
+from iqcadence_desktop.views.pages.settings.section_list import SectionList
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
 
@@ -46,16 +47,15 @@ class SettingsPage(Page):
         self.branding = BrandingSection(ctx)
         self.alerts = AlertsSection(ctx)
         self.system = SystemSection(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(True)
+        self.tabs = SectionList()
         self.sections: dict[str, QWidget] = {}
         for key, title, widget, scroll in (
             ("weights", "Weights", self.weights, True),
-            ("profiles", "Profiles", self.profiles, False),
+            ("profiles", "Profiles", self.profiles, True),
             ("thresholds", "Thresholds", self.thresholds, True),
             ("cadence", "Cadence && renewals", self.cadence, True),
             ("distribution", "Distribution && rescore", self.distribution, False),
-            ("managers", "CSMs", self.managers, False),
+            ("managers", "CSMs", self.managers, True),
             ("health", "Data health", self.health, False),
             ("branding", "Branding && you", self.branding, True),
             ("alerts", "Alert rules", self.alerts, True),
