@@ -275,7 +275,9 @@ class HomePage(Page):
         self._stack.setCurrentIndex(0 if s.portfolio_empty else 1)
         if s.portfolio_empty:
             return
-        self.greeting.setText(_greeting(self.ctx.services.settings.display_name(), self.ctx.manager, s))
+        self.greeting.setText(
+            _greeting(self.ctx.services.settings.display_name(), self.ctx.manager, s)
+        )
         self.ring.set_data(
             s.band_counts, None if s.average_score is None else int(s.average_score + 0.5)
         )

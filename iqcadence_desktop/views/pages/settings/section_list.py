@@ -47,10 +47,10 @@ class SectionList(QWidget):
     def setCurrentIndex(self, index: int) -> None:  # noqa: N802
         self.list.setCurrentRow(index)
 
-    def currentWidget(self) -> QWidget:  # noqa: N802
+    def currentWidget(self) -> QWidget | None:  # noqa: N802
         return self.stack.currentWidget()
 
-    def widget(self, index: int) -> QWidget:
+    def widget(self, index: int) -> QWidget | None:
         return self.stack.widget(index)
 
     def tabText(self, index: int) -> str:  # noqa: N802
