@@ -69,7 +69,7 @@ def cmd_demo(ctx: CommandContext, args: argparse.Namespace) -> int:
     n = ctx.services.customers.load_sample(args.customers, args.days, args.seed)
     ctx.emit(
         {"customers": n, "days": args.days},
-        f"Loaded {n} sample customers with {args.days} days of history.",
+        f"Loaded {n:,} sample customers with {args.days:,} days of history.",
     )
     return 0
 
@@ -155,6 +155,6 @@ def cmd_rescore(ctx: CommandContext, args: argparse.Namespace) -> int:
             "band_changes": summary.band_changes,
             "lifecycle_changes": summary.lifecycle_changes,
         },
-        f"Rescored {summary.customers} customers; {summary.band_changes} changed band.",
+        f"Rescored {summary.customers:,} customers; {summary.band_changes:,} changed band.",
     )
     return 0

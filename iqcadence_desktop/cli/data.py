@@ -131,8 +131,8 @@ def cmd_import(ctx: CommandContext, args: argparse.Namespace) -> int:
 def _import_text(r: ImportResult) -> str:
     verb = "Would import" if r.dry_run else ("Imported" if r.applied else "Imported nothing")
     head = (
-        f"{verb}: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
-        f"{r.skipped} skipped"
+        f"{verb}: {r.created:,} created, {r.updated:,} updated, {r.unchanged:,} unchanged, "
+        f"{r.skipped:,} skipped"
     )
     if not r.applied and not r.dry_run:
         head += " (--all-or-nothing: the file has problems, so no row was imported)"
@@ -140,7 +140,7 @@ def _import_text(r: ImportResult) -> str:
     if r.ignored:
         lines.append("Ignored columns: " + ", ".join(r.ignored))
     if r.notices:
-        lines.append(f"{len(r.notices)} rows repeat an earlier customer; the later row won.")
+        lines.append(f"{len(r.notices):,} rows repeat an earlier customer; the later row won.")
     return "\n".join(lines)
 
 
@@ -149,7 +149,7 @@ def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:
     n = ctx.services.exporter.export(args.out, args.format, flt)
     ctx.emit(
         {"customers": n, "file": str(args.out), "format": args.format},
-        f"Wrote {n} customers to {args.out} ({args.format}).",
+        f"Wrote {n:,} customers to {args.out} ({args.format}).",
     )
     return 0
 

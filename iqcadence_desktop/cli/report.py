@@ -54,7 +54,7 @@ def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
     request = ReportRequest(args.kind, as_of, args.manager or None, cid, args.qbr)
     fmt: ReportFormat = "csv" if _format(args) == "csv" else "pdf"
     done = svc.reports.render(request, args.out, fmt)
-    size = f"{done.pages} pages" if fmt == "pdf" else f"{done.rows} rows"
+    size = f"{done.pages:,} pages" if fmt == "pdf" else f"{done.rows:,} rows"
     ctx.emit(
         {
             "kind": args.kind,

@@ -313,3 +313,31 @@ def test_first_screenful_hides_counts_until_everything_is_in(
     page.refresh()  # the full read replaces the first screenful
     assert names(page) == ["Acme", "Bolt", "Cargo"]
     assert page.tabs.tabText(0) == "All  3" and page.count_label.text() == "3 customers"
+
+
+def test_an_empty_portfolio_says_so_and_offers_the_next_step(
+    qtbot: QtBot, ctx: PageContext
+) -> None:
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.table_stack.currentWidget() is page.empty
+    assert page.empty.title.text() == "No customers yet"
+    with qtbot.waitSignal(page.navigation_requested) as asked:
+        page.empty.buttons[0].click()
+    assert asked.args[0] == "import_export"
+
+
+def test_tab_counts_follow_the_search(qtbot: QtBot, ctx: PageContext) -> None:
+    for name, logins in (("Acme", 30), ("Acme Two", 1), ("Beta", 30)):
+        ctx.services.customers.create({"name": name, "logins": logins, "adoption": 90})
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.tabs.tabText(0).endswith("3")
+    page.search.setText("acme")
+    assert page.tabs.tabText(0).endswith(" 2")
+    page.search.setText("zzz")
+    assert page.tabs.tabText(0).endswith(" 0") and page.empty.title.text() == "No customer matches"
+    page.empty.buttons[0].click()
+    assert page.search.text() == "" and page.table_stack.currentWidget() is page.table

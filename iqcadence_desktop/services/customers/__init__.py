@@ -11,6 +11,7 @@ from iqcadence_desktop.services.customers.fields import (
     LIFECYCLES,
     SENTIMENTS,
     merge_derived,
+    natural_key,
     parse_value,
 )
 from iqcadence_desktop.services.customers.managers import ManagerService
@@ -32,6 +33,7 @@ __all__ = [
     "CUSTOMER_FIELD_COLUMNS",
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",
+    "natural_key",
     "parse_value",
     "ContactDTO",
     "CustomerDTO",

@@ -226,6 +226,22 @@ def _reason(value: object) -> str:
     return text
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key that reads numbers as numbers: "Account 9" before "Account 10".
+
+    Text parts are case-folded; a key alternates text and whole numbers, so any two keys
+    compare part by part.
+    """
+    folded = text.casefold()
+    if not any(ch.isdigit() for ch in folded):
+        return (folded,)
+    parts = _DIGITS.split(folded)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: case and spacing folded."""
     return " ".join(name.split()).casefold()

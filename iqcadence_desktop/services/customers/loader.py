@@ -15,7 +15,6 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, String, func, select, type_coerce
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
 from iqcadence_desktop.services.customers.dto import CustomerDTO
+from iqcadence_desktop.services.customers.fields import natural_key
 from iqcadence_desktop.services.customers.query import (
     MAX_SQL_IDS,
     MOMENTUM_DAYS,
@@ -140,7 +140,14 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
         )
         stmt = stmt.where(c.id.in_(tagged))
     if first is not None:  # the first screenful of live customers by name
-        wanted = select(c.id).where(c.deleted_at.is_(None)).order_by(c.name).limit(first)
+        # Case-blind in SQL, with room to spare: the natural order (numbers as numbers)
+        # is applied in Python and the list cut to `first` there.
+        wanted = (
+            select(c.id)
+            .where(c.deleted_at.is_(None))
+            .order_by(func.lower(c.name))
+            .limit(first * 2 + 50)
+        )
         stmt = stmt.where(
             c.id.in_(wanted.where(c.manager == flt.manager) if flt.manager else wanted)
         )
@@ -155,7 +162,8 @@ def load_customers(
     weights_for: WeightsFor,
     first: int | None = None,
 ) -> list[CustomerDTO]:
-    """Customers matching the filter, scored and derived as of a day, ordered by name.
+    """Customers matching the filter, scored and derived as of a day, in natural name
+    order ("Account 9" before "Account 10").
 
     `first=N` returns only the first N live customers by name, fast at any size, so a
     table can paint at once and fill in the rest when the full read arrives.
@@ -163,7 +171,8 @@ def load_customers(
     names, stmt = _selected(session.get_bind().dialect.name, as_of)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
     with _gc_paused():
-        rows = sorted(session.connection().execute(_filtered(stmt, flt, first)), key=itemgetter(1))
+        found = session.connection().execute(_filtered(stmt, flt, first))
+        rows = sorted(found, key=lambda row: natural_key(row[1]))[:first]
         if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
             wanted = set(flt.ids)  # too many for one IN (...): filter here instead
             rows = [r for r in rows if r[0] in wanted]

@@ -451,8 +451,8 @@ class CustomerService:
             self._audit.record(
                 s,
                 "bulk_rescore",
-                f"Rescored {summary.customers} customers as of {day.isoformat()}: "
-                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                f"Rescored {summary.customers:,} customers as of {day.isoformat()}: "
+                f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} changed "
                 f"lifecycle" + (f" ({reason})" if reason else ""),
                 details={"customers": summary.customers, "band_changes": summary.band_changes},
             )
@@ -487,8 +487,8 @@ class CustomerService:
             self._audit.record(
                 s,
                 "bulk_rescore",
-                f"Rescored {summary.customers} selected customers: "
-                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                f"Rescored {summary.customers:,} selected customers: "
+                f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} changed "
                 "lifecycle",
                 details={"customers": summary.customers, "band_changes": summary.band_changes},
             )
@@ -535,7 +535,7 @@ class CustomerService:
                 s,
                 "sample_loaded",
                 f"Loaded a sample portfolio of "
-                f"{result.customers} customers with {result.days} days of history",
+                f"{result.customers:,} customers with {result.days:,} days of history",
                 details={"customers": result.customers, "days": result.days},
             )
         self._publish(())

@@ -144,7 +144,7 @@ class ReportContext:
 
     def _profiles(self) -> tuple[str, ...]:
         return tuple(
-            f"{p.name} ({p.customers} accounts: "
+            f"{p.name} ({p.customers:,} accounts: "
             + ", ".join(f"{SIGNAL_LABELS.get(k, k)} {v:g}" for k, v in p.weights.items() if v)
             + ")"
             for p in self.profiles
@@ -164,7 +164,7 @@ class ReportContext:
         scored = [c for c in live if c.score is not None]
         avg = sum(c.coverage for c in scored) / len(scored) if scored else 0.0
         return (
-            f"{len(scored)} of {len(live)} live accounts scored "
+            f"{len(scored):,} of {len(live):,} live accounts scored "
             f"({len(live) - len(scored)} unscored); average coverage {avg:.0%} of the "
             "configured weight"
         )

@@ -79,7 +79,7 @@ class ProfileAssignmentService:
             self._audit.record(
                 s,
                 "profile_assigned",
-                f"Assigned {label} to {len(ids)} accounts",
+                f"Assigned {label} to {len(ids):,} accounts",
                 details={
                     "profile_id": profile_id,
                     "customers": len(ids),

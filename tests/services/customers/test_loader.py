@@ -87,3 +87,12 @@ def test_many_ids_are_filtered_beyond_the_sql_variable_limit(services: Services)
     assert [c.id for c in services.customers.list_customers(CustomerFilter(ids=wanted))] == [
         c.id for c in services.customers.list_customers() if c.id in ids[:5]
     ]
+
+
+def test_names_sort_naturally(services: Services) -> None:
+    for name in ("Account 10", "account 9", "Account 100", "Beta", "Account 9b"):
+        services.customers.create({"name": name})
+    names = [c.name for c in services.customers.list_customers()]
+    assert names == ["account 9", "Account 9b", "Account 10", "Account 100", "Beta"]
+    first = services.customers.list_customers(CustomerFilter(trash=None), first=2)
+    assert [c.name for c in first] == ["account 9", "Account 9b"]

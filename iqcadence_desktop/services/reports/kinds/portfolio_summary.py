@@ -37,7 +37,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         count_kpi("Accounts", len(live)),
         Kpi("Average score", score_text(average_score(live))),
         money_kpi("Total MRR", mrr(live)),
-        money_kpi("Revenue at risk", mrr(at_risk), f"{len(at_risk)} accounts"),
+        money_kpi("Revenue at risk", mrr(at_risk), f"{len(at_risk):,} accounts"),
         money_kpi("Expansion estimate", sum(c.expansion_estimate_cents for c in live)),
     )
     counts = band_counts(live)

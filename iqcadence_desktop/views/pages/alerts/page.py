@@ -169,7 +169,7 @@ class AlertsPage(Page):
     def _on_board_loaded(self, board: AlertBoard) -> None:
         self.board = board
         view = board.overview
-        self.badge_changed.emit(str(view.active) if view.active else "")
+        self.badge_changed.emit(f"{view.active:,}" if view.active else "")
         self.summary.setText(
             f"{view.active:,} active · {view.snoozed:,} snoozed · {view.dismissed:,} dismissed"
         )

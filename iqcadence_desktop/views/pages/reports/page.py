@@ -270,7 +270,7 @@ class ReportsPage(Page):
         self.last = done
         self.open_button.setEnabled(True)
         self.save_button.setEnabled(True)
-        size = f"{done.pages} pages" if done.format == "pdf" else f"{done.rows} rows"
+        size = f"{done.pages:,} pages" if done.format == "pdf" else f"{done.rows:,} rows"
         self.status.setText(f"{done.title}: {size}, ready to open or save.")
         self._show_thumbnail(thumb)
 
