@@ -139,7 +139,10 @@ def _top_category(active: Sequence[Alert]) -> str:
         return ""
     category, n = risky.most_common(1)[0]
     total = sum(risky.values())
-    return f"{CATEGORY_LABELS[category]} raises the most warnings: {n:,} of {total:,} active risk alerts."
+    return (
+        f"{CATEGORY_LABELS[category]} raises the most warnings: {n:,} of {total:,} active "
+        "risk alerts."
+    )
 
 
 def _hotspot(active: Sequence[Alert]) -> str:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QStackedWidget,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QTabBar,
     QVBoxLayout,
     QWidget,
