@@ -163,3 +163,18 @@ def test_import_runs_off_the_gui_thread_with_progress(
     assert len(seen) >= 3 and seen[-1] == path.stat().st_size
     assert tasks.wait()
     bridge.detach()
+
+
+def test_import_finished_names_what_came_in_and_links_to_it(
+    qtbot: QtBot, page: ImportExportPage, services: Services
+) -> None:
+    wizard = page.wizard
+    wizard.load_file(FIXTURES / "crm_export.csv")
+    wizard.start(dry_run=False)
+    names = sorted(c.name for c in services.customers.list_customers())
+    assert all(name in wizard.imported.text() for name in names)
+    assert wizard.show_imported.text() == "Show the imported 3 customers →"
+    with qtbot.waitSignal(page.navigation_requested) as asked:
+        wizard.show_imported.click()
+    assert asked.args[0] == "customers"
+    assert sorted(asked.args[1]["ids"]) == sorted(c.id for c in services.customers.list_customers())

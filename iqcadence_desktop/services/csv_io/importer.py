@@ -95,6 +95,8 @@ class ImportResult:
     format: FileFormat
     dry_run: bool
     applied: bool
+    #: The customers created or changed (empty for a dry run or a refused file).
+    customer_ids: tuple[int, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -283,6 +285,7 @@ class ImportService:
             fmt,
             options.dry_run,
             applied,
+            tuple(run.writer.touched) if applied else (),
         )
 
     def _finish(

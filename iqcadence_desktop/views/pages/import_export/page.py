@@ -39,6 +39,9 @@ class ImportExportPage(Page):
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
         self.wizard = ImportWizard(ctx)
+        self.wizard.customers_requested.connect(
+            lambda ids: self.navigation_requested.emit("customers", {"ids": ids})
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.wizard, "Import CSV")
         self.tabs.addTab(self._build_export_tab(), "Export && backup")
