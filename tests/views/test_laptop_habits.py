@@ -80,3 +80,26 @@ def test_fitting_shrinks_and_moves_onto_a_laptop_screen() -> None:
     laptop = QRect(0, 0, 1024, 700)
     placed = fitted(QRect(2000, 100, PREFERRED_SIZE.width(), PREFERRED_SIZE.height()), laptop)
     assert laptop.contains(placed) and placed.height() <= 700 - 24 and placed.width() <= 1000
+
+
+def test_save_dialogs_start_in_documents(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from iqcadence_desktop.views.widgets.common import documents_dir
+
+    asked: list[str] = []
+
+    def fake(_parent: object, _caption: str, start: str, _filters: str) -> tuple[str, str]:
+        asked.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+    page = window.pages["import_export"]
+    page._on_backup_clicked()  # type: ignore[attr-defined]
+    page._on_export_clicked("enriched")  # type: ignore[attr-defined]
+    reports = window.pages["reports"]
+    assert asked and all(Path(a).parent == documents_dir() for a in asked)
+    assert (
+        str(Path.cwd()) not in {str(Path(a).parent) for a in asked} or Path.cwd() == documents_dir()
+    )
+    assert reports is not None

@@ -23,7 +23,7 @@ from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.services.system import backup_name
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.import_export.wizard import ImportWizard
-from iqcadence_desktop.views.widgets.common import button_row
+from iqcadence_desktop.views.widgets.common import button_row, documents_dir
 
 
 class ImportExportPage(Page):
@@ -184,11 +184,11 @@ class ImportExportPage(Page):
 
     # -- dialogs (tests replace these) -------------------------------------------------
     def ask_save_path(self, caption: str, name: str, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(Path.home() / name), filters)
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(documents_dir() / name), filters)
         return Path(chosen) if chosen else None
 
     def ask_open_path(self, caption: str, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(self, caption, str(Path.home()), filters)
+        chosen, _ = QFileDialog.getOpenFileName(self, caption, str(documents_dir()), filters)
         return Path(chosen) if chosen else None
 
     def confirm(self, title: str, text: str) -> bool:

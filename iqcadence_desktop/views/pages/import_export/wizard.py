@@ -38,6 +38,7 @@ from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
 from iqcadence_desktop.views.pages.import_export.mapping import ImportMappingTable
 from iqcadence_desktop.views.tasks import CancelToken
 from iqcadence_desktop.views.theme import ERROR_STYLE
+from iqcadence_desktop.views.widgets.common import documents_dir
 
 ENCODINGS = (
     ("Detect", None),
@@ -358,9 +359,7 @@ class ImportWizard(QStackedWidget):
         shown = self.ctx.services.customers.list_customers(CustomerFilter(ids=ids[:SHOWN_NAMES]))
         names = ", ".join(c.name for c in shown)
         more = len(ids) - len(shown)
-        self.imported.setText(
-            f"Imported: {names}" + (f" and {more:,} more." if more > 0 else ".")
-        )
+        self.imported.setText(f"Imported: {names}" + (f" and {more:,} more." if more > 0 else "."))
         noun = "customer" if len(ids) == 1 else f"{len(ids):,} customers"
         self.show_imported.setText(f"Show the imported {noun} →")
 
@@ -401,7 +400,7 @@ class ImportWizard(QStackedWidget):
         chosen, _ = QFileDialog.getOpenFileName(
             self,
             "Import a CSV file",
-            str(Path.home()),
+            str(documents_dir()),
             "CSV files (*.csv *.txt *.tsv);;All files (*)",
         )
         if chosen:
@@ -413,7 +412,10 @@ class ImportWizard(QStackedWidget):
 
     def _on_save_problems_clicked(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save problems", str(Path.home() / "import-problems.csv"), "CSV files (*.csv)"
+            self,
+            "Save problems",
+            str(documents_dir() / "import-problems.csv"),
+            "CSV files (*.csv)",
         )
         if chosen:
             self.save_problems_to(Path(chosen))

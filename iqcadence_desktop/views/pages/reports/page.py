@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -37,9 +36,11 @@ from iqcadence_desktop.services.reports import (
     Thumbnail,
     first_page_png,
 )
+from iqcadence_desktop.services.system import write_bytes
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.tasks import CancelToken, Lane
 from iqcadence_desktop.views.theme import ERROR_STYLE
+from iqcadence_desktop.views.widgets.common import documents_dir
 
 log = logging.getLogger(__name__)
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -329,7 +330,10 @@ class ReportsPage(Page):
             return
         suffix = self.last.path.suffix
         target, _ = QFileDialog.getSaveFileName(
-            self, "Save report as", self.last.path.name, f"{suffix[1:].upper()} (*{suffix})"
+            self,
+            "Save report as",
+            str(documents_dir() / self.last.path.name),
+            f"{suffix[1:].upper()} (*{suffix})",
         )
         if target:
             self.save_copy(Path(target))
@@ -337,14 +341,10 @@ class ReportsPage(Page):
     def save_copy(self, target: Path) -> bool:
         """Copy the last generated report to `target`; says so on failure."""
         assert self.last is not None
-        try:
-            shutil.copyfile(self.last.path, target)
-        except OSError as exc:
-            self._show_error(
-                UserFacingError(
-                    f"Could not save to {target}: {exc.strerror}. Choose another folder."
-                )
-            )
+        try:  # whole or not at all, like every file the app writes
+            write_bytes(target, self.last.path.read_bytes())
+        except UserFacingError as exc:
+            self._show_error(exc)
             return False
         self.status.setText(f"Saved a copy to {target}.")
         self.status.setStyleSheet("")

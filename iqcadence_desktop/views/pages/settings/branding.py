@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.theme import Color
-from iqcadence_desktop.views.widgets.common import message_label, show_message
+from iqcadence_desktop.views.widgets.common import documents_dir, message_label, show_message
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
@@ -154,7 +154,7 @@ class BrandingSection(QWidget):
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a logo", "", "Images (*.png *.jpg *.jpeg)"
+            self, "Choose a logo", str(documents_dir()), "Images (*.png *.jpg *.jpeg)"
         )
         if path:
             self.edits["brand.logo_path"].setText(path)
