@@ -327,6 +327,9 @@ class CustomerTableModel(QAbstractTableModel):
             return self._foreground(c, column)
         if role == Qt.ItemDataRole.FontRole and column == SCORE:
             return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == SCORE and c.manual_score:
+            until = f" until {c.override_until.isoformat()}" if c.override_until else ""
+            return f"Set by hand{until}: {c.override_reason or 'no reason given'}"
         if role == self.IdRole:
             return c.id
         return None
