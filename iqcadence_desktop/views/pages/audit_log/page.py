@@ -177,7 +177,16 @@ class AuditLogPage(Page):
             if len(entries) >= limit
             else ""
         )
-        self.count_label.setText(f"{len(entries):,} entries{more}")
+        if entries:
+            noun = "entry" if len(entries) == 1 else "entries"
+            self.count_label.setText(f"{len(entries):,} {noun}{more}")
+        elif flt is not None and flt != AuditFilter():
+            self.count_label.setText("No entry matches these filters; widen or clear them.")
+        else:
+            self.count_label.setText(
+                "No changes recorded yet. Every change to customers, settings and data "
+                "(imports, restores, rescores) is listed here with who made it and when."
+            )
 
     def _on_dates_check_toggled(self, checked: bool) -> None:
         self.since_edit.setEnabled(checked)
