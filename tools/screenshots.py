@@ -185,6 +185,25 @@ def _pages(shooter: Shooter, window: Any, _tmp: Path) -> None:
         shooter.shot(window, f"page-{cls.PAGE_ID}")
 
 
+def _home_lower(shooter: Shooter, window: Any, _tmp: Path) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    page = _page(shooter, window, "home")
+    for area in page.findChildren(QScrollArea):
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    shooter.shot(window, "page-home-lower")
+    for area in page.findChildren(QScrollArea):
+        area.verticalScrollBar().setValue(0)
+
+
+def _report_preview(shooter: Shooter, window: Any, _tmp: Path) -> None:
+    page = _page(shooter, window, "reports")
+    page.kind_list.setCurrentRow(0)
+    page.generate_button.click()
+    shooter.settle(window)
+    shooter.shot(window, "reports-preview")
+
+
 def _tabs(shooter: Shooter, window: Any, page_id: str, tabs: Any, prefix: str) -> None:
     _page(shooter, window, page_id)
     for index in range(tabs.count()):
@@ -279,6 +298,8 @@ def _dialogs(detail: Any) -> Iterator[tuple[str, Any]]:
 
 STEPS: tuple[Callable[[Shooter, Any, Path], None], ...] = (
     _pages,
+    _home_lower,
+    _report_preview,
     _alerts,
     _customers,
     _settings,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -103,3 +105,18 @@ def test_save_dialogs_start_in_documents(qtbot: QtBot, window: MainWindow, monke
         str(Path.cwd()) not in {str(Path(a).parent) for a in asked} or Path.cwd() == documents_dir()
     )
     assert reports is not None
+
+
+@pytest.mark.parametrize("filled", [False, True])
+def test_no_page_makes_the_window_wider_than_a_laptop(
+    qtbot: QtBot, window: MainWindow, services: Services, filled: bool
+) -> None:
+    if filled:
+        services.customers.load_sample(40, 3)
+    for page_id, page in window.pages.items():
+        window.show_page(page_id)
+        page.refresh()
+        QApplication.processEvents()
+        # 1024 x 700 less the sidebar (200), the menu, top and status bars and margins.
+        hint = page.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 540, (page_id, hint)

@@ -42,6 +42,7 @@ class AuditLogPage(Page):
         self.table = rows_table(self.model, stretch_column=4)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
+        self.count_label.setWordWrap(True)
         self.message = message_label()
         self.history = ConfigHistoryView(ctx)
         self._timer = QTimer(self)
