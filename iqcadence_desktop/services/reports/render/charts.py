@@ -166,8 +166,9 @@ def _donut(chart: Chart, width: float, height: float) -> list[Any]:
     for i in range(len(dn.data)):
         dn.slices[i].fillColor = colors[i] if total > 0 else _grey()
         dn.slices[i].strokeColor = None
+    # One unit in the legend (the chart's own: accounts, dollars); shares are in the tables.
     names = [
-        f"{lab}: {chart.value_format.format(v)} ({v / total:.0%})" if total else f"{lab}: 0"
+        f"{lab}: {chart.value_format.format(v)}"
         for lab, v in zip(chart.labels, values, strict=True)
     ]
     legend = _legend(chart, size + 40, dn.y + size - 8, colors, names)

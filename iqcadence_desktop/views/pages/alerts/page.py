@@ -41,6 +41,7 @@ VIEWS: dict[str, tuple[str, str | None]] = {
 #: Columns that give way (Category, Since) when the list is narrower than this.
 NARROW_LIST = 760
 ALERT_COLUMN = 2
+CUSTOMER_COLUMN = 1
 SHOW = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed", "all": "All"}
 
 
@@ -129,8 +130,8 @@ class AlertsPage(Page):
         side.setWidgetResizable(True)
         side.setFrameShape(QFrame.Shape.NoFrame)
         side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setMinimumWidth(250)
-        side.setMaximumWidth(360)
+        side.setMinimumWidth(230)
+        side.setMaximumWidth(340)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(side)
@@ -204,12 +205,17 @@ class AlertsPage(Page):
             mode = (
                 QHeaderView.ResizeMode.Stretch
                 if column == ALERT_COLUMN
+                else QHeaderView.ResizeMode.Interactive
+                if column == CUSTOMER_COLUMN
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)
         narrow = self.tree.width() < NARROW_LIST
+        self.tree.setColumnWidth(CUSTOMER_COLUMN, 150 if narrow else 190)
         for column in (3, 4):
             self.tree.setColumnHidden(column, narrow)
+        # Every row says "Active" when only active alerts are listed.
+        self.tree.setColumnHidden(5, self.show_combo.currentData() == "active")
         self._place_empty()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
