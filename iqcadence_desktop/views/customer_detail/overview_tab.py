@@ -44,6 +44,7 @@ from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
+DETAILS_WIDTH = 340
 TEXT_FIELDS = (
     ("name", "Name"),
     ("manager", "Manager"),
@@ -150,7 +151,7 @@ class OverviewTab(QWidget):
             label.setToolTip(TOOLTIPS.get(key, ""))
             self.facts[key] = label
             grid.addWidget(label, i // 4, i % 4)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(4, 1)
         return box
 
     def _build_explain_table(self) -> QTableWidget:
@@ -197,6 +198,7 @@ class OverviewTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(top_aligned(self.form))
+        scroll.setMinimumWidth(DETAILS_WIDTH)  # room for the fields, whatever the table wants
         right = QVBoxLayout()
         right.addWidget(QLabel("Details"))
         right.addWidget(scroll, 1)

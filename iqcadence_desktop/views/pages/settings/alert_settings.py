@@ -51,6 +51,7 @@ class AlertSettingsWidget(QWidget):
         self._services = services
         self.inputs: dict[str, QSpinBox | QDoubleSpinBox] = {}
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for name, (label, low, high, is_float, suffix) in FIELDS.items():
             box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if is_float else QSpinBox()
             box.setRange(low, high)  # type: ignore[arg-type]
@@ -69,7 +70,7 @@ class AlertSettingsWidget(QWidget):
             "sentiment are shown as the reasons for its health alert instead of as alerts "
             "of their own."
         )
-        form.addRow("", self.fold)
+        form.addRow(self.fold)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._build_rules())
