@@ -120,3 +120,27 @@ def test_no_page_makes_the_window_wider_than_a_laptop(
         # 1024 x 700 less the sidebar (200), the menu, top and status bars and margins.
         hint = page.minimumSizeHint()
         assert hint.width() <= 800 and hint.height() <= 540, (page_id, hint)
+
+
+def test_forms_fit_across_at_1024_by_700(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    """No page needs a sideways scroll bar on a laptop: forms wrap or give way instead."""
+    from PySide6.QtWidgets import QScrollArea
+
+    services.customers.load_sample(30, 3)
+    window.resize(1024, 700)
+    for page_id, page in window.pages.items():
+        window.show_page(page_id)
+        page.refresh()
+        sections = getattr(page, "tabs", None)
+        for index in range(sections.count() if page_id == "settings" else 1):
+            if page_id == "settings":
+                sections.setCurrentIndex(index)  # type: ignore[union-attr]
+            QApplication.processEvents()
+            for area in page.findChildren(QScrollArea):
+                inner = area.widget()
+                if inner is None or not area.isVisible():
+                    continue
+                need = inner.minimumSizeHint().width()
+                assert need <= area.viewport().width() + 1, (page_id, index, type(inner).__name__)
