@@ -144,3 +144,17 @@ def test_forms_fit_across_at_1024_by_700(
                     continue
                 need = inner.minimumSizeHint().width()
                 assert need <= area.viewport().width() + 1, (page_id, index, type(inner).__name__)
+
+
+def test_the_customer_window_needs_no_more_than_a_laptop(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    cid = add(services, "A rather long customer name for a window title", logins=3)
+    services.customers.update(cid, {"renewal_date": "2026-10-01", "manager": "Jonas Müller"})
+    detail = open_customer_detail(window.ctx, cid, window.pages["customers"])
+    qtbot.waitExposed(detail)
+    for index in range(detail.tabs.count()):
+        detail.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        hint = detail.minimumSizeHint()
+        assert hint.width() <= 1000 and hint.height() <= 676, (detail.tabs.tabText(index), hint)

@@ -44,7 +44,7 @@ from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
-DETAILS_WIDTH = 340
+DETAILS_WIDTH = 320
 TEXT_FIELDS = (
     ("name", "Name"),
     ("manager", "Manager"),
@@ -144,14 +144,25 @@ class OverviewTab(QWidget):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
-        keys = ("coverage", "momentum", "mrr", "priority", "cadence", "renewal", "profile")
-        for i, key in enumerate(keys):
+        # Short figures three to a row; the long ones (renewal, profile) on rows of their
+        # own, so the window still fits a laptop screen.
+        places = {
+            "coverage": (0, 0, 1),
+            "momentum": (0, 1, 1),
+            "priority": (0, 2, 1),
+            "mrr": (1, 0, 1),
+            "cadence": (1, 1, 2),
+            "renewal": (2, 0, 3),
+            "profile": (3, 0, 3),
+        }
+        for key, (row, column, span) in places.items():
             label = QLabel()
             label.setObjectName(f"fact_{key}")
             label.setToolTip(TOOLTIPS.get(key, ""))
+            label.setWordWrap(span > 1)
             self.facts[key] = label
-            grid.addWidget(label, i // 4, i % 4)
-        grid.setColumnStretch(4, 1)
+            grid.addWidget(label, row, column, 1, span)
+        grid.setColumnStretch(3, 1)
         return box
 
     def _build_explain_table(self) -> QTableWidget:
