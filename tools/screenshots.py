@@ -115,11 +115,14 @@ class Shooter:
         self.app.processEvents()
 
     def shot(self, widget: Any, name: str) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QImage
 
         self.app.processEvents()
         self.count += 1
-        image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)
+        # A palette without dithering: flat UI colours stay flat and compress well.
+        flags = Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither
+        image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8, flags)
         path = self.folder / f"{self.count:02d}-{name}.png"
         if not image.save(str(path), "PNG", 0):
             raise OSError(f"could not write {path}")

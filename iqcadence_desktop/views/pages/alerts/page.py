@@ -42,6 +42,7 @@ VIEWS: dict[str, tuple[str, str | None]] = {
 NARROW_LIST = 760
 ALERT_COLUMN = 2
 CUSTOMER_COLUMN = 1
+CATEGORY_COLUMN = 3
 SHOW = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed", "all": "All"}
 
 
@@ -206,12 +207,13 @@ class AlertsPage(Page):
                 QHeaderView.ResizeMode.Stretch
                 if column == ALERT_COLUMN
                 else QHeaderView.ResizeMode.Interactive
-                if column == CUSTOMER_COLUMN
+                if column in (CUSTOMER_COLUMN, CATEGORY_COLUMN)
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)
         narrow = self.tree.width() < NARROW_LIST
         self.tree.setColumnWidth(CUSTOMER_COLUMN, 150 if narrow else 190)
+        self.tree.setColumnWidth(CATEGORY_COLUMN, 130)
         for column in (3, 4):
             self.tree.setColumnHidden(column, narrow)
         # Every row says "Active" when only active alerts are listed.
