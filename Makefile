@@ -52,7 +52,7 @@ bench: $(BENCH_STAMP)
 
 # ruff (lint and format), mypy --strict on the whole package, and the import contracts
 # (floors, no Qt below views, capability packages through their __init__) in pyproject.toml.
-LINT_PATHS := iqcadence_desktop tests bench packaging
+LINT_PATHS := iqcadence_desktop tests bench packaging tools
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -44,7 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(sub)
+    for command in sub.choices.values():
+        _accept_globals_after(command)
     return parser
+
+
+def _accept_globals_after(command: argparse.ArgumentParser) -> None:
+    """`customers --json` and `restore FILE --db X` work as well as the global spelling.
+
+    SUPPRESS keeps a subcommand from resetting a value given before it.
+    """
+    taken = command._option_string_actions  # argparse has no public "has option"
+    if "--json" not in taken:
+        command.add_argument(
+            "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+    if "--db" not in taken:
+        command.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    if "--today" not in taken:
+        command.add_argument(
+            "--today", type=iso_day, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

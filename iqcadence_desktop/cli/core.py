@@ -32,6 +32,8 @@ SCORE_FLAGS = {
     "since": "since",
     "profile": "profile",
     "score": "score",
+    "score_reason": "score_reason",
+    "score_until": "score_until",
     "note": "note",
     "sentiment": "sentiment",
 }
@@ -77,7 +79,7 @@ def cmd_demo(ctx: CommandContext, args: argparse.Namespace) -> int:
     n = ctx.services.customers.load_sample(args.customers, args.days, args.seed)
     ctx.emit(
         {"customers": n, "days": args.days},
-        f"Loaded {n} sample customers with {args.days} days of history.",
+        f"Loaded {n:,} sample customers with {args.days:,} days of history.",
     )
     return 0
 
@@ -131,6 +133,9 @@ def _score_text(dto: CustomerDTO, result: ScoreResult, created: bool) -> str:
         head + f"score {dto.shown_score} ({BAND_LABELS[dto.status]}), "
         f"coverage {dto.coverage:.0%}" + (" — manual score" if dto.manual_score else "")
     ]
+    if dto.manual_score and dto.override_reason:
+        until = f" until {dto.override_until.isoformat()}" if dto.override_until else ""
+        lines.append(f"  set by hand{until}: {dto.override_reason}")
     for c in result.contributions:
         if c.points is not None and c.weight > 0:
             lines.append(
@@ -172,7 +177,7 @@ def cmd_rescore(ctx: CommandContext, args: argparse.Namespace) -> int:
             "band_changes": summary.band_changes,
             "lifecycle_changes": summary.lifecycle_changes,
         },
-        f"Rescored {summary.customers} customers; {summary.band_changes} changed band.",
+        f"Rescored {summary.customers:,} customers; {summary.band_changes:,} changed band.",
     )
     return 0
 

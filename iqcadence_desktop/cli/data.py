@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.cli.context import CommandContext
+from iqcadence_desktop.paths import data_dir
 
 if TYPE_CHECKING:
     from iqcadence_desktop.services.csv_io import ImportPreview, ImportResult
@@ -202,25 +203,38 @@ def cmd_export(ctx: CommandContext, args: argparse.Namespace) -> int:
     n = ctx.services.exporter.export(args.out, args.format, flt)
     ctx.emit(
         {"customers": n, "file": str(args.out), "format": args.format},
-        f"Wrote {n} customers to {args.out} ({args.format}).",
+        f"Wrote {n:,} customers to {args.out} ({args.format}).",
     )
     return 0
 
 
 def cmd_backup(ctx: CommandContext, args: argparse.Namespace) -> int:
+    backups = ctx.services.backups
     if args.out.suffix.lower() in BINARY_SUFFIXES:
-        ctx.services.backups.copy_database(args.out)
-        ctx.emit({"file": str(args.out), "binary": True}, f"Copied the database to {args.out}.")
-        return 0
-    summary = ctx.services.backups.backup(args.out)
-    ctx.emit(
-        {"file": str(args.out), "rows": summary.rows},
-        f"Backed up {summary.customers} customers and everything else to {args.out}.",
-    )
+        summary = backups.copy_database(args.out)
+        data: dict[str, Any] = {"file": str(args.out), "binary": True}
+        text = f"Copied the database to {args.out}."
+    else:
+        summary = backups.backup(args.out)
+        data = {"file": str(args.out), "rows": summary.rows}
+        text = f"Backed up {summary.customers:,} customers and everything else to {args.out}."
+    data["damaged"] = list(summary.damage)
+    ctx.emit(data, text)
+    if summary.damage:
+        ctx.say(f"iqcadence-cli: {summary.damage_text()}")
+        return 1
     return 0
 
 
+def safety_folder(ctx: CommandContext) -> Path:
+    """Beside the database being restored (`--db X`), else the app's backups folder."""
+    path = ctx.services.db.path
+    return path.parent if path is not None else data_dir() / "backups"
+
+
 def cmd_restore(ctx: CommandContext, args: argparse.Namespace) -> int:
+    backups = ctx.services.backups
+    checked = backups.check(args.file)  # a bad file is refused before anyone is asked anything
     if not args.yes:
         if not sys.stdin.isatty():
             ctx.say("restore replaces ALL data in the database; add --yes to confirm.")
@@ -229,12 +243,10 @@ def cmd_restore(ctx: CommandContext, args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             ctx.say("Nothing was changed.")
             return 1
-    from iqcadence_desktop.paths import data_dir
-
-    summary = ctx.services.backups.restore(args.file, data_dir() / "backups")
+    summary = backups.restore(args.file, safety_folder(ctx), checked)
     ctx.emit(
         {"file": str(args.file), "rows": summary.rows, "safety_copy": str(summary.safety_copy)},
-        f"Restored {summary.customers} customers from {args.file}. The data before the "
+        f"Restored {summary.customers:,} customers from {args.file}. The data before the "
         f"restore was saved to {summary.safety_copy}.",
     )
     return 0

@@ -82,7 +82,7 @@ def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> int:
     request = ReportRequest(kind, as_of, args.manager or None, cid, qbr, args.audience)
     fmt: ReportFormat = "csv" if _format(args) == "csv" else "pdf"
     done = svc.reports.render(request, args.out, fmt)
-    size = f"{done.pages} pages" if fmt == "pdf" else f"{done.rows} rows"
+    size = f"{done.pages:,} pages" if fmt == "pdf" else f"{done.rows:,} rows"
     ctx.emit(
         {
             "kind": kind,

@@ -8,7 +8,12 @@ from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
 from iqcadence_desktop.models.insight import ChurnModelVersion, CustomField, CustomFieldValue
 from iqcadence_desktop.models.integrations import ApiKey, Integration, IntegrationLink, MetricOwner
-from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
+from iqcadence_desktop.models.scoring import (
+    AppSetting,
+    ConfigVersion,
+    ProfileRule,
+    ScoringProfile,
+)
 
 __all__ = [
     "AlertOutcome",
@@ -29,6 +34,7 @@ __all__ = [
     "CustomFieldValue",
     "Note",
     "PortfolioDaily",
+    "ProfileRule",
     "SavedMapping",
     "ScoreSnapshot",
     "ScoringProfile",

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from iqcadence_desktop.models.base import Base
@@ -43,9 +54,16 @@ class Customer(Base):
     scoring_profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("scoring_profiles.id", ondelete="SET NULL")
     )
+    # A profile chosen by hand wins over the profile rules (services/scoring/profile_rules).
+    scoring_profile_manual: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     note: Mapped[str | None] = mapped_column(Text)
     sentiment: Mapped[str | None] = mapped_column(String(10))
     score_override: Mapped[float | None] = mapped_column(Float)
+    # Why the score was set by hand, and the last day it holds (None: until new signals).
+    score_override_reason: Mapped[str | None] = mapped_column(Text)
+    score_override_until: Mapped[dt.date | None] = mapped_column(Date)
     score: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(10), default="unscored")
     coverage: Mapped[float] = mapped_column(Float, default=0.0)

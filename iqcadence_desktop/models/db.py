@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -176,6 +177,39 @@ def quick_head() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app can read."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return {s.revision for s in scripts.walk_revisions()}
+
+
+def tables_at(revision: str) -> dict[str, set[str]]:
+    """{table: column names} of the schema at a revision (migrations run in memory).
+
+    A backup made by an older version holds the tables of its own schema; this says which
+    those were, so a restore can tell a table that is missing from one not yet invented.
+    """
+    from alembic import command
+
+    engine = make_engine("sqlite://", foreign_keys=False)
+    try:
+        cfg = _alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            return {
+                name: {c["name"] for c in inspector.get_columns(name)}
+                for name in inspector.get_table_names()
+                if name != "alembic_version"
+            }
+    finally:
+        engine.dispose()
+
+
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -196,6 +230,7 @@ def _check_sqlite_file(path: Path) -> None:
                 f"The folder {path.parent} does not exist. "
                 "Create it or choose another location for the database."
             )
+        _create_private(path)
         return
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
@@ -206,6 +241,16 @@ def _check_sqlite_file(path: Path) -> None:
             f"{path} is not an iQcadence database (it is not an SQLite "
             "file). Open another file, or restore from a backup."
         )
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is born readable by its owner only (it holds every setting).
+
+    An empty file is a valid empty SQLite database; SQLite gives its -wal and -shm files
+    the same permissions.
+    """
+    with contextlib.suppress(OSError):  # a read-only folder is reported when SQLite opens it
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def backup_sqlite(src: Path, dest: Path) -> None:
@@ -253,6 +298,22 @@ class Database:
             raise
         finally:
             session.close()
+
+    def integrity_problems(self, limit: int = 5) -> list[str]:
+        """What SQLite's quick_check finds wrong with the file (empty when it is sound).
+
+        Run before a backup, so a damaged database is noticed when the backup is made
+        rather than on the day it is needed.
+        """
+        if not self.is_sqlite:
+            return []
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(f"PRAGMA quick_check({int(limit)})").all()
+        except DBAPIError as exc:
+            return [str(getattr(exc, "orig", exc))]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
 
     def close(self) -> None:
         if self.is_sqlite:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from iqcadence_desktop.models.base import Base
@@ -48,3 +48,20 @@ class AppSetting(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ProfileRule(Base):
+    """Accounts whose `field` equals `value` get a profile (first rule by position wins).
+
+    `field` is "tier", "manager", "lifecycle" or "tag". A profile assigned by hand wins over
+    every rule.
+    """
+
+    __tablename__ = "profile_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(200))
+    profile_id: Mapped[int] = mapped_column(ForeignKey("scoring_profiles.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -16,6 +16,7 @@ from iqcadence_desktop.services.analytics import (
 from iqcadence_desktop.services.api import ApiService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
+    CUSTOMER_ROW_CHECKS,
     CustomerRecordsService,
     CustomerService,
     CustomFieldService,
@@ -30,8 +31,10 @@ from iqcadence_desktop.services.portfolio import (
 )
 from iqcadence_desktop.services.reports import ReportService
 from iqcadence_desktop.services.scoring import (
+    SCORING_ROW_CHECKS,
     ConfigService,
     ProfileAssignmentService,
+    ProfileRuleService,
     WhatIfService,
 )
 from iqcadence_desktop.services.system import (
@@ -63,6 +66,7 @@ class Services:
     managers: ManagerService
     data_health: DataHealthService
     profile_assignment: ProfileAssignmentService
+    profile_rules: ProfileRuleService
     mappings: MappingService
     importer: ImportService
     exporter: ExportService
@@ -104,6 +108,7 @@ def build_services(
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
     custom_fields = CustomFieldService(db, clock, audit, events)
     churn_model = ChurnModelService(db, clock, audit, events, customers, custom_fields, config)
+    records = CustomerRecordsService(db, clock, audit, events, customers)
     return Services(
         db=db,
         clock=clock,
@@ -117,6 +122,7 @@ def build_services(
         managers=ManagerService(db, clock, audit, events),
         data_health=DataHealthService(customers),
         profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
+        profile_rules=ProfileRuleService(db, clock, config, audit, events),
         mappings=mappings,
         importer=ImportService(db, clock, config, audit, events, settings, mappings),
         exporter=ExportService(customers, custom_fields.fields),
@@ -126,15 +132,24 @@ def build_services(
             audit,
             events,
             (config.invalidate, settings.invalidate, churn_model.invalidate),
+            secrets,
+            {**CUSTOMER_ROW_CHECKS, **SCORING_ROW_CHECKS},
         ),
         secrets=secrets,
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=ReportService(
-            customers, portfolio, config, settings, clock, alerts.active_for, churn_model
+            customers,
+            portfolio,
+            config,
+            settings,
+            clock,
+            alerts.active_for,
+            churn_model,
+            records.notes,
         ),
-        records=CustomerRecordsService(db, clock, audit, events, customers),
+        records=records,
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
         api=ApiService(db, clock, customers, audit, settings, events),
         segments=SegmentService(db, clock, config),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop import APP_NAME
 from iqcadence_desktop.views.customer_detail.window import open_customer_detail
+from iqcadence_desktop.views.menu_bar import install_menu_bar
 from iqcadence_desktop.views.pages.alerts.page import AlertsPage
 from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
@@ -34,6 +35,7 @@ from iqcadence_desktop.views.pages.settings.page import SettingsPage
 from iqcadence_desktop.views.pages.trends.page import TrendsPage
 from iqcadence_desktop.views.sidebar import Sidebar
 from iqcadence_desktop.views.theme import STYLE_SHEET
+from iqcadence_desktop.views.widgets.placement import keep_on_screen, place_on_screen
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
 PAGE_CLASSES: tuple[type[Page], ...] = (
@@ -82,7 +84,8 @@ class MainWindow(QMainWindow):
         self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
         ctx.bridge.customers_changed.connect(self._reload_managers)
         self._reload_managers()
-        self._add_shortcuts()
+        self.quit_action: QAction | None = None
+        install_menu_bar(self)
         self.statusBar().showMessage(f"Database: {ctx.services.db.describe()}")
         self._restore_state()
 
@@ -157,18 +160,19 @@ class MainWindow(QMainWindow):
         page.customer_open_requested.connect(self.open_customer)
         page.help_requested.connect(self.show_help)
 
-    def _add_shortcuts(self) -> None:
-        for number, page_id in enumerate(self.sidebar.page_ids()[:9], start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(lambda pid=page_id: self.show_page(pid))
-        search = QShortcut(QKeySequence.StandardKey.Find, self)
-        search.activated.connect(lambda: self.current_page().focus_search())
-        help_key = QShortcut(QKeySequence.StandardKey.HelpContents, self)
-        help_key.activated.connect(self._on_help_button_clicked)
-
     # -- navigation ------------------------------------------------------------------
     def show_page(self, page_id: str) -> None:
         self.sidebar.select(page_id)
+
+    def show_import_export(self, tab: int) -> None:
+        """The Import / Export page on its import (0) or export and backup (1) tab."""
+        self.show_page("import_export")
+        page = self.pages["import_export"]
+        if isinstance(page, ImportExportPage):
+            page.tabs.setCurrentIndex(tab)
+
+    def toggle_sidebar(self) -> None:
+        self.sidebar.setVisible(not self.sidebar.isVisible())
 
     def current_page(self) -> Page:
         page = self.stack.currentWidget()
@@ -188,8 +192,12 @@ class MainWindow(QMainWindow):
         self.show_page("help")
         self.pages["help"].apply_navigation({"topic": topic})
 
-    def _on_help_button_clicked(self) -> None:
+    def open_help_for_current_page(self) -> None:
+        """The Help & Guide section of the page on screen (the ? button, F1)."""
         self.current_page().request_help()
+
+    def _on_help_button_clicked(self) -> None:
+        self.open_help_for_current_page()
 
     def _on_page_navigation_requested(self, page_id: str, params: dict[str, object]) -> None:
         self.show_page(page_id)
@@ -243,15 +251,15 @@ class MainWindow(QMainWindow):
             self.sidebar.setVisible(not narrow)
 
     def _on_menu_button_clicked(self) -> None:
-        self.sidebar.setVisible(not self.sidebar.isVisible())
+        self.toggle_sidebar()
 
     # -- UI state --------------------------------------------------------------------
     def _restore_state(self) -> None:
         geometry = self._ui_state.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            keep_on_screen(self)  # it may have been on a bigger or a detached monitor
         else:
-            self.resize(1280, 800)
+            place_on_screen(self, QSize(1280, 800))
         last = str(self._ui_state.value("window/page", "home"))
         self.show_page(last if last in self.pages else "home")
 

@@ -67,6 +67,8 @@ QToolButton#hamburger {{ font-size: 18px; padding: 2px 8px; border: none; }}
 QToolButton#hamburger:hover {{ background: {Color.HOVER}; border-radius: 4px; }}
 QListWidget#sidebar::item:disabled {{ color: {Color.FAINT}; font-size: 11px; font-weight: 600;
     padding-top: 14px; }}
+QListWidget#settings_sections::item {{ padding: 6px 10px; }}
+QListWidget#settings_sections::item:selected {{ background: {ACCENT}; color: {Color.ON_FILL}; }}
 QLabel[role="section-title"] {{ font-size: 15px; font-weight: 600; }}
 QLabel[role="page-title"] {{ font-size: 20px; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {Color.MUTED}; }}

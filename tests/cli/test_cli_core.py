@@ -256,3 +256,15 @@ def test_cli_lists_match_the_services() -> None:
     assert integrations.SYSTEMS == integration_service.SYSTEMS
     assert integrations.LOOKBACKS == integration_service.LOOKBACKS
     assert churn_model.DEFAULT_HORIZON == model.DEFAULT_HORIZON
+
+
+def test_score_override_with_reason_and_last_day(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(
+        "--json", "score", "Acme", "--logins", "10", "--score", "88",
+        "--score-reason", "Exec sponsor signed", "--score-until", "2026-12-31",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["manual_score"] and data["override_until"] == "2026-12-31"
+    assert data["override_reason"] == "Exec sponsor signed"
+    code, out, _ = cli("score", "Acme")
+    assert "set by hand until 2026-12-31: Exec sponsor signed" in out

@@ -43,7 +43,7 @@ def test_connect_without_keyring_points_to_the_environment_variable(
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("pat-na1-test\n"))
     code, _, err = cli("integration", "connect", "hubspot", "--base-url", hubspot.url)
-    assert code == 1 and "--token-env" in err and "No keyring" in err
+    assert code == 1 and "--token-env" in err and "No system keyring" in err
 
 
 def test_connect_sync_status_and_history(

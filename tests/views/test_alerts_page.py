@@ -189,3 +189,44 @@ def test_an_action_on_a_cleared_alert_explains_itself(qtbot: QtBot, ctx: PageCon
     ctx.services.customers.update(a, {"tickets": 0})  # the condition clears meanwhile
     page.actions_bar.dismiss_button.click()
     assert "No current alert" in page.notice.text()
+
+
+def test_one_line_per_account_by_default_and_actions_cover_its_alerts(
+    qtbot: QtBot, ctx: PageContext
+) -> None:
+    a = ctx.services.customers.create(
+        {"name": "Acme", "tickets": 6, "renewal_date": "2026-12-01", **CALM}
+    ).id
+    page = page_for(qtbot, ctx)
+    page.refresh()
+    assert page.view_id == "customer" and page.model.rowCount() == 1
+    line = page.model.index(0, 2)
+    assert "(+1 more)" in line.data() and not page.tree.isExpanded(page.model.index(0, 0))
+    select_rows(page, [0])
+    assert {x.customer_id for x in page.selected_alerts()} == {a}
+    assert len(page.selected_alerts()) == 2
+    with qtbot.waitSignal(page.badge_changed) as snoozed:
+        page.actions_bar.snooze_buttons[7].click()
+    assert snoozed.args == [""]
+
+
+def test_an_empty_list_says_what_is_missing(qtbot: QtBot, ctx: PageContext) -> None:
+    page = page_for(qtbot, ctx)
+    page.show()
+    page.refresh()
+    assert page.empty.isVisible() and "add or import customers" in page.empty.text()
+    two_alerts(ctx.services)
+    page.refresh()
+    assert not page.empty.isVisible()
+
+
+def test_columns_fit_a_laptop(qtbot: QtBot, ctx: PageContext) -> None:
+    two_alerts(ctx.services)
+    page = page_for(qtbot, ctx)
+    page.resize(820, 600)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.tree.isColumnHidden(3))
+    header = page.tree.header()
+    visible = sum(header.sectionSize(c) for c in range(7) if not page.tree.isColumnHidden(c))
+    assert visible <= page.tree.viewport().width() + 1

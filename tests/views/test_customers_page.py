@@ -339,3 +339,31 @@ def test_custom_field_filter_narrows_the_list(window: MainWindow, services: Serv
     button.apply(choice, "gold")
     names = {page.model.customer_at(r).name for r in range(page.model.rowCount())}
     assert names == {"Acme", "Hooli"}
+
+
+def test_an_empty_portfolio_says_so_and_offers_the_next_step(
+    qtbot: QtBot, ctx: PageContext
+) -> None:
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.table_stack.currentWidget() is page.empty
+    assert page.empty.title.text() == "No customers yet"
+    with qtbot.waitSignal(page.navigation_requested) as asked:
+        page.empty.buttons[0].click()
+    assert asked.args[0] == "import_export"
+
+
+def test_tab_counts_follow_the_search(qtbot: QtBot, ctx: PageContext) -> None:
+    for name, logins in (("Acme", 30), ("Acme Two", 1), ("Beta", 30)):
+        ctx.services.customers.create({"name": name, "logins": logins, "adoption": 90})
+    page = CustomersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.tabs.tabText(0).endswith("3")
+    page.search.setText("acme")
+    assert page.tabs.tabText(0).endswith(" 2")
+    page.search.setText("zzz")
+    assert page.tabs.tabText(0).endswith(" 0") and page.empty.title.text() == "No customer matches"
+    page.empty.buttons[0].click()
+    assert page.search.text() == "" and page.table_stack.currentWidget() is page.table

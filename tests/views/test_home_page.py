@@ -126,3 +126,24 @@ def test_account_links_open_the_customer(qtbot: QtBot, ctx: PageContext, clock: 
     with qtbot.waitSignal(page.customer_open_requested) as opened:
         page.priority.linkActivated.emit(f"customer:{bad}")
     assert opened.args == [bad]
+
+
+def test_the_greeting_uses_the_display_name_never_the_login(
+    qtbot: QtBot, services: Services, ctx: PageContext
+) -> None:
+    import getpass
+
+    services.customers.create({"name": "Acme", "logins": 10})
+    page = HomePage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    login = getpass.getuser()
+    assert (
+        page.greeting.text().startswith("Welcome back.")
+        and f"{login}</b>" not in page.greeting.text()
+    )
+    services.settings.set_many({"user.display_name": "Sarah"})
+    page.refresh()
+    assert page.greeting.text().startswith("Welcome back, <b>Sarah</b>.")
+    stats = page.quick_stats.text()
+    assert "%" not in stats and "Accounts" in stats

@@ -83,7 +83,7 @@ def test_wizard_remap_and_ignore(
 
 def test_bad_file_message_and_cancel(page: ImportExportPage, services: Services) -> None:
     page.wizard.load_file(FIXTURES / "workbook_renamed.csv")
-    assert "Excel workbook" in page.wizard.choose_error.text()
+    assert "looks like a binary file (xlsx? save it as CSV)" in page.wizard.choose_error.text()
     shot(page, "0-error")
     page.wizard.load_file(FIXTURES / "blank_names.csv")
     page.wizard.ctx.tasks.run = _cancelling(page.wizard.ctx.tasks.run)  # type: ignore[method-assign]
@@ -228,3 +228,18 @@ def test_wizard_summary_counts_duplicates_like_the_cli(page: ImportExportPage) -
     assert wizard.result_text.text().startswith(
         "Imported: 8 created, 0 updated, 0 unchanged, 32 duplicate rows and 0 skipped, of 40 rows."
     )
+
+
+def test_import_finished_names_what_came_in_and_links_to_it(
+    qtbot: QtBot, page: ImportExportPage, services: Services
+) -> None:
+    wizard = page.wizard
+    wizard.load_file(FIXTURES / "crm_export.csv")
+    wizard.start(dry_run=False)
+    names = sorted(c.name for c in services.customers.list_customers())
+    assert all(name in wizard.imported.text() for name in names)
+    assert wizard.show_imported.text() == "Show the imported 3 customers →"
+    with qtbot.waitSignal(page.navigation_requested) as asked:
+        wizard.show_imported.click()
+    assert asked.args[0] == "customers"
+    assert sorted(asked.args[1]["ids"]) == sorted(c.id for c in services.customers.list_customers())

@@ -46,3 +46,12 @@ def test_with_a_keyring_the_widget_names_it_and_offers_nothing_else(qtbot: QtBot
     assert "saved in the system keyring" in widget.message.text()
     assert "WorkingKeyring" in widget.backend.text()
     assert not widget.session_button.isVisible()
+
+
+def test_without_a_keyring_the_note_is_plain_not_an_error(qtbot: QtBot) -> None:
+    from iqcadence_desktop.views.theme import Color
+
+    widget = KeyringStatusWidget(KeyringSecretStore(backend=fail.Keyring()))
+    qtbot.addWidget(widget)
+    assert Color.DANGER not in widget.message.styleSheet()
+    assert "Everything else works" in widget.message.text()

@@ -90,7 +90,7 @@ def test_qbr_for_a_cjk_customer_and_a_bad_save_target(page: ReportsPage, tmp_pat
     page.generate_button.click()
     assert page.last is not None and page.last.pages >= 3
     assert not page.save_copy(tmp_path / "no-such-dir" / "x.pdf")
-    assert "Choose another folder" in page.status.text()
+    assert "does not exist; choose another place" in page.status.text()
 
 
 def test_csv_format(page: ReportsPage) -> None:

@@ -69,5 +69,5 @@ def test_profile_assignment_runs_in_the_background(
     section.assign()
     assert not section.assign_button.isEnabled()
     qtbot.waitUntil(section.assign_button.isEnabled, timeout=10_000)
-    assert "1 more accounts" in section.message.text()
+    assert "1 account now uses" in section.message.text()
     assert services.customers.list_customers()[0].scoring_profile == "Usage"

@@ -116,7 +116,8 @@ def test_profiles_create_clone_assign_delete(services: Services, window: MainWin
     section.table.selectRow(0)
     section.tier_checks["smb"].setChecked(True)
     section.assign()
-    assert "1 more accounts" in section.message.text()
+    assert 'Rules saved: 1 account now uses "Usage".' in section.message.text()
+    assert 'Tier is "SMB" → Usage' in section.rule_list.item(0).text()
     assert services.customers.list_customers()[0].scoring_profile == "Usage"
     section.table.selectRow(0)
     section.delete()

@@ -37,6 +37,12 @@ class AlertConfig:
     margin_points: float = 2.0
     margin_units: int = 1
     disabled_rules: tuple[str, ...] = ()
+    #: An account already At Risk or Critical raises one health alert; its weak signals
+    #: (tickets, logins, adoption, NPS, sentiment) are the reasons, not more alerts.
+    fold_into_health: bool = True
+    #: A healthy account's renewal is an alert only this close (an unhealthy one's from
+    #: the "upcoming" renewal window on).
+    renewal_healthy_days: int = 30
 
 
 def _require(ok: bool, field_name: str, message: str) -> None:
@@ -77,6 +83,11 @@ def validate(c: AlertConfig, known_rules: tuple[str, ...]) -> None:
         "margin_units",
         "The hysteresis margin in units must be between 0 and 30.",
     )
+    _require(
+        1 <= c.renewal_healthy_days <= 365,
+        "renewal_healthy_days",
+        "The renewal alert window for healthy accounts must be 1 to 365 days.",
+    )
     unknown = [r for r in c.disabled_rules if r not in known_rules]
     _require(
         not unknown,
@@ -100,6 +111,7 @@ def from_payload(payload: Mapping[str, Any]) -> AlertConfig:
         f.name: payload.get(f.name, getattr(base, f.name)) for f in dataclasses.fields(AlertConfig)
     }
     values["disabled_rules"] = tuple(values["disabled_rules"])
+    values["fold_into_health"] = bool(values["fold_into_health"])
     return AlertConfig(**values)
 
 

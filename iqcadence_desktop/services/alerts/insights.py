@@ -140,7 +140,8 @@ def _top_category(active: Sequence[Alert]) -> str:
     category, n = risky.most_common(1)[0]
     total = sum(risky.values())
     return (
-        f"{CATEGORY_LABELS[category]} raises the most warnings: {n} of {total} active risk alerts."
+        f"{CATEGORY_LABELS[category]} raises the most warnings: {n:,} of {total:,} active "
+        "risk alerts."
     )
 
 
@@ -152,7 +153,7 @@ def _hotspot(active: Sequence[Alert]) -> str:
     if len(per) < 2:
         return ""
     manager, ids = max(per.items(), key=lambda kv: (len(kv[1]), kv[0]))
-    return f"{manager} has the most accounts with critical alerts ({len(ids)})."
+    return f"{manager} has the most accounts with critical alerts ({len(ids):,})."
 
 
 def _momentum(active: Sequence[Alert]) -> str:

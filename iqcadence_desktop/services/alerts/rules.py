@@ -276,6 +276,8 @@ class Thresholds(NamedTuple):
     mp: float
     mu: int
     enabled: frozenset[str]
+    fold: bool = True
+    renewal_healthy: int = 30
 
 
 def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
@@ -300,6 +302,8 @@ def thresholds(scoring: ScoringConfig, cfg: AlertConfig) -> Thresholds:
         cfg.margin_points,
         cfg.margin_units,
         frozenset(RULES) - frozenset(cfg.disabled_rules),
+        cfg.fold_into_health,
+        cfg.renewal_healthy_days,
     )
 
 
@@ -319,6 +323,9 @@ def derive(
 
 
 _GROWING = frozenset(("strong", "mild"))
+#: Bands whose renewals are worth an alert from the "upcoming" window on; the others only
+#: from `renewal_healthy_days`.
+_EARLY_RENEWAL = frozenset(("at_risk", "critical", "watch"))
 
 
 def _scan(
@@ -343,17 +350,20 @@ def _scan(
     )
     up, mom, quiet, mp, mu = t.renewal_upcoming, t.momentum, t.quiet_after, t.mp, t.mu
     overdue_after, default_overdue = t.overdue_after, t.overdue_after[None]
+    fold, healthy_window = t.fold, t.renewal_healthy
     for c in customers:
         if c.lifecycle == "churned" or c.deleted_at is not None:
             continue
         cid = c.id
         v = c.shown_score
+        sick = False  # the account has a health alert: its weak signals fold into it
         if (
             v is not None
             and v < watch
             and "unhealthy" in on
             and (v < watch - mp or (cid, "unhealthy") not in cleared)
         ):
+            sick = fold
             add(
                 new(
                     (
@@ -367,7 +377,7 @@ def _scan(
                     )
                 )
             )
-        v = c.open_tickets
+        v = None if sick else c.open_tickets
         if (
             v is not None
             and v >= ta
@@ -387,7 +397,7 @@ def _scan(
                     )
                 )
             )
-        v = c.logins_30d
+        v = None if sick else c.logins_30d
         if (
             v is not None
             and v < lw
@@ -395,7 +405,7 @@ def _scan(
             and (v < lw - mu or (cid, "low_logins") not in cleared)
         ):
             add(new((c, "low_logins", "warning", day, "active", None, lw)))
-        p = c.feature_adoption_pct
+        p = None if sick else c.feature_adoption_pct
         if (
             p is not None
             and p < aa
@@ -403,7 +413,7 @@ def _scan(
             and (p < aa - mp or (cid, "low_adoption") not in cleared)
         ):
             add(new((c, "low_adoption", "attention", day, "active", None, aa)))
-        v = c.nps
+        v = None if sick else c.nps
         if (
             v is not None
             and v <= nmax
@@ -411,14 +421,15 @@ def _scan(
             and (v <= nmax - mu or (cid, "nps_detractor") not in cleared)
         ):
             add(new((c, "nps_detractor", "warning", day, "active", None, nmax)))
-        if c.sentiment == "negative" and "negative_sentiment" in on:
+        if not sick and c.sentiment == "negative" and "negative_sentiment" in on:
             add(new((c, "negative_sentiment", "warning", day, "active", None, 0)))
         d = c.days_until_renewal
+        window = up if c.status in _EARLY_RENEWAL else healthy_window
         if (
             d is not None
-            and 0 <= d <= up
+            and 0 <= d <= window
             and "renewal_due" in on
-            and (d <= up - mu or (cid, "renewal_due") not in cleared)
+            and (d <= window - mu or (cid, "renewal_due") not in cleared)
         ):
             severity, window = _renewal_level(d, c.status, t)
             add(new((c, "renewal_due", severity, day, "active", None, window)))

@@ -22,6 +22,7 @@ from iqcadence_desktop.services.csv_io.results import (
 )
 from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.csv_io.table import RawTable, read_table
+from iqcadence_desktop.services.csv_io.values import neutralise
 
 __all__ = [
     "DELIMITERS",
@@ -44,5 +45,6 @@ __all__ = [
     "UnusedColumn",
     "read_table",
     "suggest_custom",
+    "neutralise",
     "write_csv",
 ]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from iqcadence_desktop.services.customers import (
     canonical,
 )
 from iqcadence_desktop.services.scoring import nps_category
+from iqcadence_desktop.services.system import atomic_write
 
 FORMATS = ("enriched", "bulksheet")
 Cell = str | int | float | None
@@ -174,20 +173,8 @@ class ExportService:
 
 
 def write_csv(path: Path, header: Sequence[str], rows: object) -> None:
-    """Write UTF-8-with-BOM CSV atomically (temp file in the same folder, then rename)."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserFacingError(f"The folder {folder} does not exist; choose another place.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".iqcadence-", suffix=".csv", dir=folder)
-    except PermissionError:
-        raise UserFacingError(f"Cannot write to {folder} (permission denied).") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows(rows)  # type: ignore[arg-type]
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write UTF-8-with-BOM CSV whole or not at all (services.system.atomic_write)."""
+    with atomic_write(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)  # type: ignore[arg-type]

@@ -58,14 +58,20 @@ _MISSING_TEXT = ("#n/a", "null")  # what csv_values.is_missing drops for names a
 def _fast_name(raw: str) -> Any:
     """The common name (no formula guard, not missing, short) without the generic rules."""
     name = " ".join(raw.split())
-    if not name or len(name) > 200 or raw[0] == "'" or name.casefold() in _MISSING_TEXT:
+    if (
+        not name
+        or len(name) > 200
+        or raw[0] == "'"
+        or not raw.isprintable()  # control characters: the generic rules refuse them
+        or name.casefold() in _MISSING_TEXT
+    ):
         return _MISS  # the generic path gives the exact message or restores the text
     return name
 
 
 def _fast_note(raw: str) -> Any:
     text = raw.strip()
-    if not text or raw[0] == "'" or text.casefold() in _MISSING_TEXT:
+    if not text or raw[0] == "'" or not text.isprintable() or text.casefold() in _MISSING_TEXT:
         return _MISS
     return text
 

@@ -87,6 +87,10 @@ class Tally:
         found = Counter(self.outcome.values())
         return found[CREATED], found[UPDATED], found[UNCHANGED]
 
+    def written(self) -> list[int]:
+        """The customers this import created or changed."""
+        return [cid for cid, o in self.outcome.items() if o in (CREATED, UPDATED)]
+
     def touch(self, cid: int, changed: bool) -> None:
         before = self.outcome.get(cid)
         if before is None:
@@ -136,6 +140,7 @@ class ChunkWriter:
         self.config = config
         self.weights_for = weights_for
         self.tally = Tally()
+        #: Ids of the customers this import created or changed (profile rules follow them).
         self.auto_lifecycle = "lifecycle" not in mapped
         self.keep_override = "score" in mapped
         self.with_tags = "tags" in mapped

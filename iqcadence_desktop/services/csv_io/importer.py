@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, ScoringProfile
@@ -37,6 +37,7 @@ from iqcadence_desktop.services.csv_io.saved_mappings import MappingService
 from iqcadence_desktop.services.scoring import (
     Cancelled,
     ConfigService,
+    apply_profile_rules,
     enabled_factors,
     rebuild_portfolio_day,
     rescore_all,
@@ -174,7 +175,13 @@ class ImportService:
                         run = self._start(s, sniffed, preview.fields, options, last)
                         self._stream(run, sniffed, progress, cancelled)
                 custom = self._keep_custom(s, run, preview, options)
-                if file_state(sniffed.path) != before:
+                after = file_state(sniffed.path)
+                if after == (-1, -1):
+                    raise ImportFileError(
+                        f"{sniffed.path.name} was deleted or moved while it was being "
+                        "imported, so nothing was imported."
+                    )
+                if after != before:
                     raise ImportFileError(
                         f"{sniffed.path.name} changed on disk while it was being imported, "
                         "so nothing was imported. Wait until the file is saved, then import "
@@ -290,6 +297,7 @@ class ImportService:
             not (options.dry_run or refused),
             preview,
             custom,
+            tuple(run.writer.tally.written()) if not (options.dry_run or refused) else (),
         )
 
     def _finish(
@@ -302,6 +310,7 @@ class ImportService:
         if not result.changed:
             return
         today = self._clock.today()
+        self._follow_profile_rules(s, run, "profile" in result.mapping.values())
         stale = s.scalar(
             select(func.count())
             .select_from(Customer)
@@ -333,6 +342,21 @@ class ImportService:
                 "mapping": dict(result.mapping),
             },
         )
+
+    def _follow_profile_rules(self, s: Session, run: _Run, profiles_given: bool) -> None:
+        """A profile named in the file is chosen by hand; the others follow the rules."""
+        touched = run.writer.tally.written()
+        if profiles_given:
+            for start in range(0, len(touched), CHUNK_ROWS):
+                s.execute(
+                    update(Customer)
+                    .where(Customer.id.in_(touched[start : start + CHUNK_ROWS]))
+                    .values(scoring_profile_manual=Customer.scoring_profile_id.is_not(None))
+                )
+        moved = apply_profile_rules(s, touched)
+        if moved:
+            config, weights = self._config.current(), self._config.weights_for
+            rescore_all(s, config, weights, self._clock.today(), ids=moved)
 
 
 def _chunks(reader: RowReader, run: _Run, size: int) -> Iterator[list[ParsedRow]]:

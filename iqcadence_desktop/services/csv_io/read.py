@@ -1,7 +1,11 @@
 """Reading CSV files of any size: format sniffing, streaming rows, header recognition.
 
-Encoding: a UTF-8 byte-order mark wins; otherwise the opening megabyte must decode as
-UTF-8, else the file is read as cp1252 (what Excel on Windows writes). Delimiter: the
+Only regular files are read (a pipe or a device would block or never end). Encoding: an
+explicit one wins; then a byte-order mark (UTF-8, UTF-16 as Excel's "Unicode Text"
+writes it, UTF-32); then UTF-16 without a mark, told by its zero bytes; otherwise the
+opening megabyte must decode as UTF-8, else the file is read as cp1252 (what Excel on
+Windows writes). Binary files (a workbook, a database, an image) are refused in one
+sentence, judged on the decoded text so UTF-16's zero bytes do not count. Delimiter: the
 candidate (comma, semicolon, tab) that splits the header row into the most columns and
 splits the first rows consistently; `csv.Sniffer` is not used because it misreads
 semicolon files with commas inside values.
@@ -15,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +178,14 @@ class Sniffed:
 
 def _read_sample(path: Path) -> bytes:
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise ImportFileError(
+                f"{path} is not a regular file (it is a pipe, a socket or a device); save "
+                "the data to a CSV file and import that file."
+            )
         with path.open("rb") as handle:
             return handle.read(SAMPLE_BYTES)
     except FileNotFoundError:
@@ -183,18 +196,24 @@ def _read_sample(path: Path) -> bytes:
         raise ImportFileError(f"{path} cannot be read (permission denied).") from None
 
 
-def refuse_binary(path: Path, sample: bytes) -> None:
+BINARY_MESSAGE = (
+    "{name}: this looks like a binary file (xlsx? save it as CSV), not a CSV file. Open it "
+    "in Excel or your CRM, save or export it as CSV, then import that file."
+)
+
+
+def refuse_binary(path: Path, sample: bytes, encoding: str | None = None) -> None:
+    """Refuse a workbook or any other binary file; `encoding` is how the text would be read."""
     if sample.startswith(_ZIP_MAGIC) or sample.startswith(_OLE_MAGIC):
-        raise ImportFileError(
-            f"{path.name} looks like an Excel workbook, not a CSV file. "
-            "Open it in Excel and save it as CSV (File › Save As › CSV), "
-            "then import the CSV."
-        )
-    if _looks_binary(sample[:8192]):
-        raise ImportFileError(
-            f"{path.name} is not a text file (it holds binary data). "
-            "Export your data as CSV and import that file."
-        )
+        raise ImportFileError(BINARY_MESSAGE.format(name=path.name))
+    head = sample[:8192]
+    if encoding is not None and encoding.replace("_", "-").startswith(("utf-16", "utf-32")):
+        text = head.decode(encoding, errors="replace")
+        binary = _looks_binary(text.encode("utf-8", errors="replace"))
+    else:
+        binary = _looks_binary(head)
+    if binary:
+        raise ImportFileError(BINARY_MESSAGE.format(name=path.name))
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
@@ -208,9 +227,36 @@ def _looks_binary(head: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
+#: Byte-order marks, longest first (a UTF-32-LE mark begins like a UTF-16-LE one).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _utf16_without_mark(sample: bytes) -> str | None:
+    """Plain-Latin text in UTF-16 has a zero in every other byte; nothing else does."""
+    head = sample[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def detect_encoding(sample: bytes) -> str:
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+    for mark, name in _BOMS:
+        if sample.startswith(mark):
+            return name
+    wide = _utf16_without_mark(sample)
+    if wide is not None:
+        return wide
     try:
         # A cut in the middle of a character at the sample's end is not an error.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE_BYTES)
@@ -245,8 +291,8 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
         raise ImportFileError(
             f"{path.name} is empty. Choose a CSV file with a header row and at least one customer."
         )
-    refuse_binary(path, sample)
     enc = encoding or detect_encoding(sample)
+    refuse_binary(path, sample, enc)
     text = sample.decode(enc, errors="replace")
     fmt = FileFormat(enc, delimiter or detect_delimiter(text))
     rows = []
@@ -260,7 +306,8 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
 
 
 def _clean_headers(row: Sequence[str]) -> tuple[str, ...]:
-    headers = [h.strip() for h in row]
+    # A mark left by an explicit "utf-16-le" on a file that has one is not a header letter.
+    headers = [h.strip().lstrip("\ufeff").strip() for h in row]
     while headers and not headers[-1]:  # empty trailing columns from spreadsheets
         headers.pop()
     return tuple(headers)
@@ -305,6 +352,12 @@ def open_rows(path: Path, fmt: FileFormat) -> RowReader:
 
 
 def file_state(path: Path) -> tuple[int, int]:
-    """(size, modification time) to notice a file that changes while it is read."""
-    st = os.stat(path)
+    """(size, modification time) to notice a file that changes while it is read.
+
+    (-1, -1) once the file is gone, which differs from any state it had.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return -1, -1
     return st.st_size, st.st_mtime_ns

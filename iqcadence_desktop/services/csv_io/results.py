@@ -127,6 +127,8 @@ class ImportResult:
     applied: bool
     preview: ImportPreview | None = None
     custom: CustomImport = CustomImport(0, ())
+    #: The customers created or changed (empty for a dry run or a refused file).
+    customer_ids: tuple[int, ...] = ()
 
     @property
     def changed(self) -> int:

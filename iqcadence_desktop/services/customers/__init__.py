@@ -2,6 +2,7 @@
 light rows for big tables, CSM management, the playbook and the sample portfolio.
 """
 
+from iqcadence_desktop.services.customers.backup_rules import CUSTOMER_ROW_CHECKS
 from iqcadence_desktop.services.customers.custom_fields import (
     CustomFieldDTO,
     CustomFieldService,
@@ -38,6 +39,7 @@ from iqcadence_desktop.services.customers.fields import (
     Sentiment,
     merge_derived,
     name_key,
+    natural_key,
     parse_value,
 )
 from iqcadence_desktop.services.customers.managers import ManagerService
@@ -76,6 +78,8 @@ __all__ = [
     "CUSTOMER_FIELD_LABELS",
     "merge_derived",
     "name_key",
+    "CUSTOMER_ROW_CHECKS",
+    "natural_key",
     "parse_value",
     "ContactDTO",
     "CustomerDTO",

@@ -68,6 +68,11 @@ class CustomerDTO(NamedTuple):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
+    #: Why the score was set by hand, and its last day (None: until the next signal update).
+    override_reason: str | None = None
+    override_until: dt.date | None = None
+    #: The scoring profile was chosen by hand (else it follows the profile rules).
+    profile_manual: bool = False
     #: Custom field values by field key (custom_fields.py).
     custom: Mapping[str, CustomValue] = NO_CUSTOM
 
@@ -112,6 +117,9 @@ class CustomerDTO(NamedTuple):
             "status": self.status,
             "coverage": self.coverage,
             "manual_score": self.manual_score,
+            "override_reason": self.override_reason,
+            "override_until": _iso(self.override_until),
+            "scoring_profile_by_hand": self.profile_manual,
             "momentum": self.momentum,
             "cadence_status": self.cadence_status,
             "renewal_window": self.renewal_window,

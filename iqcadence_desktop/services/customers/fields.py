@@ -8,6 +8,7 @@ the value and what is allowed. Money comes in as dollars and leaves as integer c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -60,6 +61,8 @@ CUSTOMER_FIELD_COLUMNS: dict[str, str] = {
     "note": "note",
     "sentiment": "sentiment",
     "score": "score_override",
+    "score_reason": "score_override_reason",
+    "score_until": "score_override_until",
 }
 CUSTOMER_FIELD_LABELS: dict[str, str] = {
     "name": "Name",
@@ -83,6 +86,8 @@ CUSTOMER_FIELD_LABELS: dict[str, str] = {
     "note": "Note",
     "sentiment": "Sentiment",
     "score": "Score",
+    "score_reason": "Override reason",
+    "score_until": "Override until",
     "tags": "Tags",
     "profile": "Scoring profile",
 }
@@ -99,6 +104,33 @@ TIER_ALIASES: dict[str, str] = {
     "small business": "smb",
 }
 MAX_MONEY_CENTS = 10**13
+
+
+#: Control characters (C0, DEL, C1). Tab and line breaks are allowed in notes only.
+CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MULTILINE_FIELDS = frozenset({"note", "body", "comment"})
+_OTHER_LABELS = {"body": "Note", "comment": "Comment", "role": "Role", "phone": "Phone"}
+
+
+def check_text(field: str, value: object) -> str:
+    """`value` as text, refused if it holds a control character (tab/newline: notes only).
+
+    Such characters come from binary junk or copy-paste accidents; they break exports,
+    reports and other programs that read our files, so they are refused with the field.
+    """
+    text = str(value)
+    pattern = CONTROL_IN_NOTE if field in MULTILINE_FIELDS else CONTROL_IN_NAME
+    found = pattern.search(text.strip())
+    if found is not None:
+        label = CUSTOMER_FIELD_LABELS.get(field) or _OTHER_LABELS.get(field, field)
+        code = f"U+{ord(found.group()):04X}"
+        where = "" if field in MULTILINE_FIELDS else " (a tab or line break counts too)"
+        raise ValidationError(
+            field,
+            f"{label}: holds a control character ({code}){where}; remove it and try again.",
+        )
+    return text
 
 
 def is_blank(value: object) -> bool:
@@ -198,7 +230,7 @@ def parse_tags(value: object) -> list[str]:
         items = str(value).replace(",", "|").split("|")
     seen: dict[str, None] = {}
     for item in items:
-        tag = " ".join(str(item).split())
+        tag = " ".join(check_text("tags", item).split())
         if len(tag) > 60:
             raise _fail("tags", tag, "tags of at most 60 characters")
         if tag and tag.lower() not in {t.lower() for t in seen}:
@@ -207,7 +239,7 @@ def parse_tags(value: object) -> list[str]:
 
 
 def parse_name(value: object) -> str:
-    name = " ".join(str(value).split())
+    name = " ".join(check_text("name", value).split())
     if not name:
         raise ValidationError("name", "Name: a customer needs a name.")
     if len(name) > 200:
@@ -217,10 +249,33 @@ def parse_name(value: object) -> str:
 
 def parse_external_id(value: object) -> str | None:
     """Another system's id for the account: text kept as written (spaces trimmed)."""
-    text = str(value).strip()
+    text = check_text("external_id", value).strip()
     if len(text) > 200:
         raise _fail("external_id", text[:40] + "…", "an id of at most 200 characters")
     return text or None
+
+
+def _reason(value: object) -> str:
+    text = " ".join(check_text("score_reason", value).split())
+    if len(text) > 500:
+        raise _fail("score_reason", text[:40] + "…", "a reason of at most 500 characters")
+    return text
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key that reads numbers as numbers: "Account 9" before "Account 10".
+
+    Text parts are case-folded; a key alternates text and whole numbers, so any two keys
+    compare part by part.
+    """
+    folded = text.casefold()
+    if not any(ch.isdigit() for ch in folded):
+        return (folded,)
+    parts = _DIGITS.split(folded)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
 def name_key(name: str) -> str:
@@ -231,7 +286,7 @@ def name_key(name: str) -> str:
 _PARSERS: dict[str, Callable[[object], Any]] = {
     "name": parse_name,
     "external_id": parse_external_id,
-    "manager": lambda v: " ".join(str(v).split())[:120] or None,
+    "manager": lambda v: " ".join(check_text("manager", v).split())[:120] or None,
     "mrr": lambda v: parse_money_cents("mrr", v),
     "arr": lambda v: parse_money_cents("arr", v),
     "logins": lambda v: parse_int("logins", v, 0, 100_000),
@@ -248,10 +303,12 @@ _PARSERS: dict[str, Callable[[object], Any]] = {
     "tier": parse_tier,
     "lifecycle": lambda v: _choice("lifecycle", v, LIFECYCLES),
     "sentiment": lambda v: _choice("sentiment", v, SENTIMENTS),
-    "note": lambda v: str(v).strip(),
+    "note": lambda v: check_text("note", v).strip(),
     "score": lambda v: parse_float("score", v, 0, 100),
     "tags": parse_tags,
-    "profile": lambda v: str(v).strip(),
+    "profile": lambda v: check_text("profile", v).strip(),
+    "score_reason": lambda v: _reason(v),
+    "score_until": lambda v: parse_date("score_until", v),
 }
 KNOWN_FIELDS = frozenset(_PARSERS)
 

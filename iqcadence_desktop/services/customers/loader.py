@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, String, bindparam, func, select, type_coerce
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, ScoringProfile
 from iqcadence_desktop.services.customers.custom_fields import load_custom_values
 from iqcadence_desktop.services.customers.dto import NO_CUSTOM, CustomerDTO
+from iqcadence_desktop.services.customers.fields import natural_key
 from iqcadence_desktop.services.customers.query import (
     MAX_SQL_IDS,
     MOMENTUM_DAYS,
@@ -104,10 +104,17 @@ _NAMES: tuple[str, ...] = (
     "id", "name", "external_id", "manager", "mrr_cents", "tier", "lifecycle", "sentiment", "note",
     "renewal_date", "last_contact_date", "customer_since", "next_touch", "created_at",
     "updated_at", "deleted_at", "scoring_profile_id", "logins_30d", "feature_adoption_pct",
-    "open_tickets", "nps", "csat", "growth_signal", "score_override",
+    "open_tickets", "nps", "csat", "growth_signal", "score_override", "override_reason",
+    "override_until", "profile_manual",
 )  # fmt: skip
+#: DTO field -> its customers column, where the two names differ.
+_SOURCES = {
+    "override_reason": "score_override_reason",
+    "override_until": "score_override_until",
+    "profile_manual": "scoring_profile_manual",
+}
 _DATES = frozenset(
-    {"renewal_date", "last_contact_date", "customer_since", "next_touch"}
+    {"renewal_date", "last_contact_date", "customer_since", "next_touch", "override_until"}
     | {"created_at", "updated_at", "deleted_at"}
 )
 
@@ -119,7 +126,8 @@ def _selected(dialect: str, few: bool) -> tuple[list[str], Any]:
     the whole tag table joined in (every row).
     """
     c = Customer
-    columns = [_text(c.__table__.c[n]) if n in _DATES else c.__table__.c[n] for n in _NAMES]
+    stored = [c.__table__.c[_SOURCES.get(n, n)] for n in _NAMES]
+    columns = [_text(col) if n in _DATES else col for n, col in zip(_NAMES, stored, strict=True)]
     if few:
         stmt = select(*columns, _tags_of_each(dialect), _week_ago_score())
     else:
@@ -145,7 +153,14 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
         )
         stmt = stmt.where(c.id.in_(tagged))
     if first is not None:  # the first screenful of live customers by name
-        wanted = select(c.id).where(c.deleted_at.is_(None)).order_by(c.name).limit(first)
+        # Case-blind in SQL, with room to spare: the natural order (numbers as numbers)
+        # is applied in Python and the list cut to `first` there.
+        wanted = (
+            select(c.id)
+            .where(c.deleted_at.is_(None))
+            .order_by(func.lower(c.name))
+            .limit(first * 2 + 50)
+        )
         stmt = stmt.where(
             c.id.in_(wanted.where(c.manager == flt.manager) if flt.manager else wanted)
         )
@@ -198,7 +213,8 @@ def load_customers(
     weights_for: WeightsFor,
     first: int | None = None,
 ) -> list[CustomerDTO]:
-    """Customers matching the filter, scored and derived as of a day, ordered by name.
+    """Customers matching the filter, scored and derived as of a day, in natural name
+    order ("Account 9" before "Account 10").
 
     `first=N` returns only the first N live customers by name, fast at any size, so a
     table can paint at once and fill in the rest when the full read arrives.
@@ -206,7 +222,8 @@ def load_customers(
     names, stmt, params = _statement(session.get_bind().dialect.name, flt, as_of, first)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
     with gc_paused():
-        rows = sorted(session.connection().execute(stmt, params), key=itemgetter(1))
+        found = session.connection().execute(stmt, params)
+        rows = sorted(found, key=lambda row: natural_key(row[1]))[:first]
         if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
             wanted = set(flt.ids)  # too many for one IN (...): filter here instead
             rows = [r for r in rows if r[0] in wanted]
@@ -226,6 +243,7 @@ def _complete(
 ) -> None:
     """Turn the stored columns into every CustomerDTO column (in place)."""
     _parse_dates(cols)
+    _live_overrides(cols, as_of)
     history = load_factor_history(session, cols["id"], as_of, config)
     scored = score_columns([cols[k] for k in _SIGNALS], as_of, config, weights, history)
     cols["days_since_contact"] = scored.days
@@ -250,6 +268,28 @@ def _complete(
 _SIGNALS = tuple(str(column.key) for column in SIGNAL_COLUMNS)
 
 
+def _live_overrides(cols: Columns, as_of: dt.date) -> None:
+    """A manual score counts up to and including its last day; after it, it is gone."""
+    overrides, until = cols["score_override"], cols["override_until"]
+    if not any(u is not None for u in until):
+        cols["override_reason"] = [
+            r if o is not None else None
+            for r, o in zip(cols["override_reason"], overrides, strict=True)
+        ]
+        return
+    live = [
+        o if o is not None and (u is None or u >= as_of) else None
+        for o, u in zip(overrides, until, strict=True)
+    ]
+    cols["score_override"] = live
+    cols["override_until"] = [
+        u if o is not None else None for u, o in zip(until, live, strict=True)
+    ]
+    cols["override_reason"] = [
+        r if o is not None else None for r, o in zip(cols["override_reason"], live, strict=True)
+    ]
+
+
 def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
     """Renewal timing, cadence, expansion and priority (the rules in scoring.derived)."""
     cols["days_until_renewal"] = _once(
@@ -257,9 +297,10 @@ def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
     )
     cols["months_to_renewal"] = _once(cols["renewal_date"], lambda d: months_to_renewal(d, as_of))
     cols["renewal_window"] = _once(cols["days_until_renewal"], lambda n: renewal_window(n, config))
+    missed = [t is not None and t < as_of for t in cols["next_touch"]]
     cols["cadence_status"] = _once(
-        list(zip(cols["tier"], cols["days_since_contact"], strict=True)),
-        lambda pair: cadence_status(pair[0], pair[1], config),
+        list(zip(cols["tier"], cols["days_since_contact"], missed, strict=True)),
+        lambda key: cadence_status(key[0], key[1], config, key[2]),
     )
     cols["expansion_estimate_cents"] = [
         expansion_estimate_cents(s, m, config) if s == "expansion" else 0
@@ -278,8 +319,15 @@ def _derive(cols: Columns, as_of: dt.date, config: ScoringConfig) -> None:
 
 
 def _parse_dates(cols: Columns) -> None:
-    for name in ("renewal_date", "last_contact_date", "customer_since", "next_touch"):
+    for name in (
+        "renewal_date",
+        "last_contact_date",
+        "customer_since",
+        "next_touch",
+        "override_until",
+    ):
         cols[name] = _once(cols[name], _as_date)
+    cols["profile_manual"] = [bool(m) for m in cols["profile_manual"]]
     for name in ("created_at", "updated_at", "deleted_at"):
         cols[name] = _once(cols[name], _as_datetime)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.errors import NotFoundError, ValidationError
 from iqcadence_desktop.models import Contact, Customer, Note, SentimentEntry
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.customers.fields import SENTIMENTS
+from iqcadence_desktop.services.customers.fields import SENTIMENTS, check_text
 from iqcadence_desktop.services.customers.service import CustomerService
 from iqcadence_desktop.services.system import (
     CUSTOMERS_CHANGED,
@@ -204,7 +204,7 @@ class CustomerRecordsService:
                 customer_id=customer_id,
                 day=day or self._clock.today(),
                 sentiment=mood,
-                comment=comment.strip() or None,
+                comment=check_text("comment", comment).strip() or None,
                 created_at=self._clock.now(),
             )
             s.add(row)
@@ -240,7 +240,7 @@ def _get(s: Session, cls: type[_Row], row_id: int, what: str) -> _Row:
 
 
 def _required(field: str, value: str, message: str) -> str:
-    text = value.strip()
+    text = check_text(field, value).strip()
     if not text:
         raise ValidationError(field, message)
     return text
@@ -255,6 +255,8 @@ def _contact_fields(raw: Mapping[str, str]) -> dict[str, str | None]:
             f"Email: {email!r} is not an email address; write it "
             "like name@example.com or leave it empty.",
         )
+    for field in ("role", "phone"):
+        check_text(field, raw.get(field, ""))
     return {
         "name": name[:200],
         "role": raw.get("role", "").strip()[:120] or None,

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
+from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, SentimentEntry
 from iqcadence_desktop.services.customers.fields import name_key
 from iqcadence_desktop.services.customers.sample_churn import plant_churn
 from iqcadence_desktop.services.scoring import (
@@ -100,6 +100,40 @@ SUFFIXES = (
     "Cloud",
     "Works",
 )
+#: A third word when prefix and suffix run out: demo names never carry numbers.
+PLACES = (
+    "Atlantic",
+    "Pacific",
+    "Nordic",
+    "Alpine",
+    "Baltic",
+    "Iberia",
+    "Andes",
+    "Sahara",
+    "Danube",
+    "Rhine",
+    "Thames",
+    "Hudson",
+    "Yukon",
+    "Sierra",
+    "Coastal",
+    "Highland",
+    "Lakeside",
+    "Harbor",
+    "Summit",
+    "Meridian",
+    "Aurora",
+    "Polar",
+    "Tropic",
+    "Cascade",
+    "Prairie",
+    "Canyon",
+    "Delta",
+    "Orbit",
+    "Zenith",
+    "Horizon",
+)
+FORMS = ("", "Ltd", "LLC", "GmbH", "AG", "SA", "BV", "Oy", "AB", "Pty", "KK", "SpA")
 TAGS = (
     "vip",
     "beta",
@@ -122,18 +156,49 @@ class SampleResult:
 
 
 def _names(rng: random.Random, n: int, taken: set[str]) -> list[str]:
-    """n unique names, none of them already in the portfolio (`taken` holds name keys)."""
+    """n unique names, none of them already in the portfolio (`taken` holds name keys).
+
+    Prefix and suffix first ("Acme Robotics"); when a pair is used up, a place and a legal
+    form are added ("Acme Robotics Nordic AB") rather than a number.
+    """
     names = [x for x in SPECIAL_NAMES if name_key(x) not in taken][:n]
     seen = taken | {name_key(x) for x in names}
-    serial = 0
+    misses = 0
     while len(names) < n:
-        base = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
-        name = base if name_key(base) not in seen else f"{base} {serial + 2}"
-        serial += 1
-        if name_key(name) not in seen:
-            seen.add(name_key(name))
-            names.append(name)
+        name = f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}"
+        if name_key(name) in seen:
+            name = " ".join(x for x in (name, rng.choice(PLACES), rng.choice(FORMS)) if x)
+        if name_key(name) in seen and misses > 1000:  # past ~250k names: a roman numeral
+            name = f"{name} {_roman(len(names) // 1000 + 2)}"
+        if name_key(name) in seen:
+            misses += 1
+            continue
+        misses = 0
+        seen.add(name_key(name))
+        names.append(name)
     return names
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
 
 
 #: Per-customer, per-signal offset from the latent health (drawn once: fixed habits).
@@ -154,16 +219,20 @@ def _traits(rng: random.Random, end: float) -> dict[str, Any]:
         },
         "no_nps": rng.random() < 0.12,
         "no_csat": rng.random() < 0.3,
-        "growth": "na"
-        if rng.random() < 0.08
-        else "strong"
-        if end > 0.78
-        else "mild"
-        if end > 0.55
-        else "none",
+        "growth": _growth(rng, end),
         "contact_phase": rng.randrange(1000),
         "wiggle_phase": rng.uniform(0, 6.283),
     }
+
+
+def _growth(rng: random.Random, end: float) -> str:
+    """Healthy accounts often grow, but not all of them: expansion is the exception."""
+    draw = rng.random()
+    if draw < 0.08:
+        return "na"
+    if end > 0.78 and draw < 0.5:
+        return "strong"
+    return "mild" if end > 0.55 and draw < 0.6 else "none"
 
 
 def _health_on(plan: dict[str, Any], frac: float) -> float:
@@ -189,8 +258,10 @@ def _signals_for(
     return {
         "logins": round(level("logins") * 40),
         "adoption": round(level("adoption") * 100, 1),
-        "tickets": round((1 - level("tickets")) * 7),
-        "nps": None if traits["no_nps"] else round(level("nps") * 10),
+        # Most accounts have a ticket or two and most NPS answers are passive or better;
+        # only the weakest accounts pile up tickets and detractor scores.
+        "tickets": round((1 - level("tickets")) ** 2 * 7),
+        "nps": None if traits["no_nps"] else round(3 + level("nps") * 7),
         "csat": None if traits["no_csat"] else 1 + round(level("csat") * 4),
         "last_contact": day - dt.timedelta(days=since),
         "growth": traits["growth"],
@@ -228,6 +299,9 @@ def generate(
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:
         session.execute(insert(CustomerTag), tag_rows)
+    moods = [e for p in plans for e in _sentiment_log(p, days, today)]
+    if moods:
+        session.execute(insert(SentimentEntry), moods)
     _history(session, plans, days, today, config, weights_for, progress)
     return SampleResult(customers, days)
 
@@ -276,9 +350,7 @@ def _plan(
         ),
         "scoring_profile_id": None,
         "note": None,
-        "sentiment": rng.choices(("positive", "neutral", "negative", None), (0.3, 0.4, 0.15, 0.15))[
-            0
-        ],
+        "sentiment": _sentiment(rng, end),
         "score_override": None,
         "score": None,
         "status": "unscored",
@@ -290,6 +362,39 @@ def _plan(
     }
     plan["tags"] = rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3)))
     return plan
+
+
+def _sentiment(rng: random.Random, health: float) -> str | None:
+    """The recorded mood follows the account's health (a healthy account is rarely sour)."""
+    weights = (
+        (0.1, 0.4, 0.5) if health < 0.35 else (0.3, 0.6, 0.1) if health < 0.6 else (0.6, 0.38, 0.02)
+    )
+    return rng.choices(("positive", "neutral", "negative", None), (*weights, 0.18))[0]
+
+
+def _sentiment_log(plan: dict[str, Any], days: int, today: dt.date) -> list[dict[str, Any]]:
+    """A short sentiment log whose newest reading is the account's sentiment field."""
+    row, rng = plan["row"], random.Random(f"{plan['seed']}-mood")
+    if row["sentiment"] is None:
+        return []
+    moods = ("negative", "neutral", "positive")
+    step = {"improving": -1, "declining": 1, "flat": 0}[plan["trend"]]  # older = before the trend
+    entries, mood, day = [], row["sentiment"], today - dt.timedelta(days=rng.randint(0, 6))
+    for _ in range(rng.randint(1, 3)):
+        if day <= today - dt.timedelta(days=max(days, 1)):
+            break
+        entries.append(
+            {
+                "customer_id": row["id"],
+                "day": day,
+                "sentiment": mood,
+                "comment": None,
+                "created_at": dt.datetime.combine(day, dt.time(10)),
+            }
+        )
+        mood = moods[min(2, max(0, moods.index(mood) + step))]
+        day -= dt.timedelta(days=rng.randint(10, 30))
+    return entries
 
 
 def _history(

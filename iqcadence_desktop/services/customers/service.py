@@ -42,11 +42,14 @@ from iqcadence_desktop.services.scoring import (
     ScoreResult,
     ScoringConfig,
     SignalValues,
+    apply_profile_rules,
     auto_lifecycle,
     blank_history,
     explain,
     explain_factors,
     load_factor_history,
+    load_profile_rules,
+    matching_profile,
     rebuild_portfolio_day,
     rescore_all,
     score_rows,
@@ -280,7 +283,9 @@ class CustomerService:
             )
             s.add(row)
             changed = self._apply(s, row, parsed)
+            self._check_override_day(row)
             s.flush()
+            self._follow_rules(s, row)
             self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
             self._audit.record(
                 s,
@@ -308,9 +313,12 @@ class CustomerService:
             changed = self._apply(s, row, parsed)
             if not changed:
                 return self.get(customer_id)
-            if _signal_tuple(row) != before and "score" not in changed:
-                row.score_override = None  # a manual score lasts until the next signal update
+            if _settle_override(row, parsed, _signal_tuple(row) != before):
+                changed["score"] = None
+            self._check_override_day(row)
             row.updated_at = self._clock.now()
+            s.flush()
+            self._follow_rules(s, row)
             self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
             self._audit.record(
                 s,
@@ -376,6 +384,10 @@ class CustomerService:
                 continue
             column = "scoring_profile_id" if key == "profile" else F.CUSTOMER_FIELD_COLUMNS[key]
             if key == "profile":
+                # A profile named by hand wins over the rules; a blank one follows them.
+                if row.scoring_profile_manual != (value is not None):
+                    row.scoring_profile_manual = value is not None
+                    changed["profile_by_hand"] = value is not None
                 value = self._profile_id(value)
             if getattr(row, column) != value:
                 setattr(row, column, value)
@@ -383,6 +395,84 @@ class CustomerService:
         if "name" in changed:
             row.name_key = F.name_key(row.name)
         return changed
+
+    def _follow_rules(self, s: Session, row: Customer) -> None:
+        """An account whose profile is not chosen by hand gets its rule's profile."""
+        if row.scoring_profile_manual:
+            return
+        tags = [t.tag for t in row.tags]
+        row.scoring_profile_id = matching_profile(
+            load_profile_rules(s), row.tier, row.manager, row.lifecycle, tags
+        )
+
+    def _check_override_day(self, row: Customer) -> None:
+        until = row.score_override_until
+        if row.score_override is not None and until is not None and until < self._clock.today():
+            raise ValidationError(
+                "score_until",
+                f"Override until: {until.isoformat()} has passed; choose today or a later "
+                "day, or leave it empty to keep the score until the next signal update.",
+            )
+
+    def override_score(
+        self, customer_id: int, score: float, reason: str, until: dt.date | None = None
+    ) -> CustomerDTO:
+        """Set the score by hand with a reason and an optional last day (S2), audited.
+
+        It holds until a signal changes or the last day has passed.
+        """
+        if not " ".join(str(reason).split()):
+            raise ValidationError("score_reason", "Say why the score is set by hand.")
+        raw: dict[str, object] = {"score": score, "score_reason": reason, "score_until": until}
+        parsed = F.parse_fields(raw, self._clock.today())
+        with self._db.session() as s:
+            row = self._row(s, customer_id)
+            self._apply(s, row, parsed)
+            self._check_override_day(row)
+            row.updated_at = self._clock.now()
+            self._rescore_one(s, row, explicit_lifecycle=False)
+            last = f" until {until.isoformat()}" if until else " until the next signal update"
+            self._audit.record(
+                s,
+                "score_overridden",
+                f'Score of "{row.name}" set by hand to {parsed["score"]:g}{last}: '
+                f"{parsed['score_reason']}",
+                customer_id=row.id,
+                customer_name=row.name,
+                details={
+                    "score": parsed["score"],
+                    "reason": parsed["score_reason"],
+                    "until": until.isoformat() if until else None,
+                },
+            )
+        self._publish((customer_id,))
+        return self.get(customer_id)
+
+    def clear_override(self, customer_id: int) -> CustomerDTO:
+        """Drop a manual score; the account is scored from its signals again (audited)."""
+        with self._db.session() as s:
+            row = self._row(s, customer_id)
+            if row.score_override is None:
+                return self.get(customer_id)
+            row.score_override = row.score_override_reason = row.score_override_until = None
+            row.updated_at = self._clock.now()
+            self._rescore_one(s, row, explicit_lifecycle=False)
+            self._audit.record(
+                s,
+                "score_override_cleared",
+                f'Manual score of "{row.name}" removed; scored from its signals again',
+                customer_id=row.id,
+                customer_name=row.name,
+            )
+        self._publish((customer_id,))
+        return self.get(customer_id)
+
+    @staticmethod
+    def _row(s: Session, customer_id: int) -> Customer:
+        row = s.get(Customer, customer_id)
+        if row is None:
+            raise NotFoundError(f"Customer {customer_id} does not exist.")
+        return row
 
     def _rescore_one(self, s: Session, row: Customer, explicit_lifecycle: bool) -> None:
         today, config = self._clock.today(), self._config.current()
@@ -427,19 +517,31 @@ class CustomerService:
         """Recompute every live customer (set-based) and snapshot the day."""
         day = as_of or self._clock.today()
         with self._db.session() as s:
+            apply_profile_rules(s)
             summary = rescore_all(
                 s, self._config.current(), self._config.weights_for, day, progress, cancelled
             )
+            self._audit_expired(s, summary)
             self._audit.record(
                 s,
                 "bulk_rescore",
-                f"Rescored {summary.customers} customers as of {day.isoformat()}: "
-                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                f"Rescored {summary.customers:,} customers as of {day.isoformat()}: "
+                f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} changed "
                 f"lifecycle" + (f" ({reason})" if reason else ""),
                 details={"customers": summary.customers, "band_changes": summary.band_changes},
             )
         self._publish(())
         return summary
+
+    def _audit_expired(self, s: Session, summary: RescoreSummary) -> None:
+        for cid, name in summary.expired_overrides:
+            self._audit.record(
+                s,
+                "score_override_expired",
+                f'The manual score of "{name}" reached its last day; scored from its signals again',
+                customer_id=cid,
+                customer_name=name,
+            )
 
     def _rescore_ids(self, s: Session, ids: Sequence[int]) -> None:
         rescore_all(
@@ -451,14 +553,16 @@ class CustomerService:
         self.ensure_daily_snapshots()  # today's rollup must cover the others too
         day = self._clock.today()
         with self._db.session() as s:
+            apply_profile_rules(s, list(ids))
             summary = rescore_all(
                 s, self._config.current(), self._config.weights_for, day, ids=list(ids)
             )
+            self._audit_expired(s, summary)
             self._audit.record(
                 s,
                 "bulk_rescore",
-                f"Rescored {summary.customers} selected customers: "
-                f"{summary.band_changes} changed band, {summary.lifecycle_changes} changed "
+                f"Rescored {summary.customers:,} selected customers: "
+                f"{summary.band_changes:,} changed band, {summary.lifecycle_changes:,} changed "
                 "lifecycle",
                 details={"customers": summary.customers, "band_changes": summary.band_changes},
             )
@@ -505,7 +609,7 @@ class CustomerService:
                 s,
                 "sample_loaded",
                 f"Loaded a sample portfolio of "
-                f"{result.customers} customers with {result.days} days of history",
+                f"{result.customers:,} customers with {result.days:,} days of history",
                 details={"customers": result.customers, "days": result.days},
             )
         self._publish(())
@@ -631,6 +735,25 @@ _SIGNAL_KEYS = (
     "last_contact_date",
     "growth_signal",
 )
+
+
+def _settle_override(row: Customer, parsed: Mapping[str, Any], signals_moved: bool) -> bool:
+    """Keep the manual score's reason and last day in step with the score itself.
+
+    A manual score lasts until the next signal update (S2); a new score given without a
+    reason drops the old reason. Returns True when a manual score was cleared by new
+    signals.
+    """
+    if "score" in parsed:
+        if parsed["score"] is None or "score_reason" not in parsed:
+            row.score_override_reason = None
+        if parsed["score"] is None or "score_until" not in parsed:
+            row.score_override_until = None
+        return False
+    if signals_moved and row.score_override is not None:
+        row.score_override = row.score_override_reason = row.score_override_until = None
+        return True
+    return False
 
 
 def _signal_tuple(row: Customer) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerFilter, CustomerService
 from iqcadence_desktop.services.model import (
@@ -36,6 +37,28 @@ from iqcadence_desktop.services.scoring import (
 AlertsFor = Callable[[int], Sequence[AlertLike]]
 
 
+class NoteLike(Protocol):
+    """What a business review needs of a timestamped note (a NoteDTO fits)."""
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def author(self) -> str | None: ...
+
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+#: Returns a customer's notes, newest first (wired by the composition root).
+NotesFor = Callable[[int], Sequence[NoteLike]]
+
+
+def local_day(stamp: dt.datetime) -> dt.date:
+    """The local calendar day of a naive UTC timestamp."""
+    return stamp.replace(tzinfo=dt.UTC).astimezone().date()
+
+
 @dataclass(frozen=True)
 class ReportContext:
     """Inputs gathered once per report so every section sees the same snapshot."""
@@ -50,6 +73,7 @@ class ReportContext:
     headlines: Headlines
     alerts_for: AlertsFor | None = None
     churn_model: ChurnModelService | None = None
+    notes_for: NotesFor | None = None
 
     @classmethod
     def gather(
@@ -61,6 +85,7 @@ class ReportContext:
         now: dt.datetime,
         alerts_for: AlertsFor | None = None,
         churn_model: ChurnModelService | None = None,
+        notes_for: NotesFor | None = None,
     ) -> ReportContext:
         rows = customers.list_customers(CustomerFilter(manager=request.manager), request.as_of)
         current = config.current()
@@ -75,6 +100,7 @@ class ReportContext:
             portfolio_headlines(rows, current, request.as_of, request.manager),
             alerts_for,
             churn_model,
+            notes_for,
         )
 
     def alerts(self, customer_id: int) -> tuple[AlertLike, ...]:
@@ -107,6 +133,18 @@ class ReportContext:
             "documented prior: judgement weights (health score, momentum, renewal, tickets, "
             "NPS, sentiment, contact) halved and started from the portfolio's churn rate, "
             "because there is not enough churn history to fit a model."
+        )
+
+    def notes(self, customer_id: int) -> tuple[NoteLike, ...]:
+        """The customer's notes written on or before the report's day, newest first.
+
+        Notes are stamped in UTC; each is dated by the local calendar day it was written on,
+        so a note added this evening is in today's review.
+        """
+        if self.notes_for is None:
+            return ()
+        return tuple(
+            n for n in self.notes_for(customer_id) if local_day(n.created_at) <= self.as_of
         )
 
     @property
@@ -153,7 +191,7 @@ class ReportContext:
 
     def _profiles(self) -> tuple[str, ...]:
         return tuple(
-            f"{p.name} ({p.customers} accounts: "
+            f"{p.name} ({p.customers:,} accounts: "
             + ", ".join(f"{SIGNAL_LABELS.get(k, k)} {v:g}" for k, v in p.weights.items() if v)
             + ")"
             for p in self.profiles

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from iqcadence_desktop.errors import UserFacingError, ValidationError
+from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.paths import resource_path
 from iqcadence_desktop.services.customers import CustomerService
 from iqcadence_desktop.services.model import ChurnModelService
 from iqcadence_desktop.services.portfolio import PortfolioService
-from iqcadence_desktop.services.reports.context import AlertsFor, ReportContext
+from iqcadence_desktop.services.reports.context import AlertsFor, NotesFor, ReportContext
 from iqcadence_desktop.services.reports.kinds.briefing import executive_summary
 from iqcadence_desktop.services.reports.model import (
     AUDIENCES,
@@ -25,7 +24,7 @@ from iqcadence_desktop.services.reports.model import (
 )
 from iqcadence_desktop.services.reports.registry import KINDS_BY_ID, REPORT_KINDS, ReportKind
 from iqcadence_desktop.services.scoring import ConfigService
-from iqcadence_desktop.services.system import Clock, SettingsService
+from iqcadence_desktop.services.system import Clock, SettingsService, atomic_write, write_bytes
 
 log = logging.getLogger(__name__)
 ReportFormat = Literal["pdf", "csv"]
@@ -57,6 +56,7 @@ class ReportService:
         clock: Clock,
         alerts_for: AlertsFor | None = None,
         churn_model: ChurnModelService | None = None,
+        notes_for: NotesFor | None = None,
     ) -> None:
         self._customers = customers
         self._portfolio = portfolio
@@ -68,6 +68,8 @@ class ReportService:
         self.alerts_for = alerts_for
         # Churn figures from the fitted model (or its prior), when one is wired in.
         self.churn_model = churn_model
+        # A notes source: a business review lists the latest notes, today's included.
+        self.notes_for = notes_for
 
     def kinds(self) -> tuple[ReportKind, ...]:
         return REPORT_KINDS
@@ -150,6 +152,7 @@ class ReportService:
             self._clock.now(),
             self.alerts_for,
             self.churn_model,
+            self.notes_for,
         )
         doc = kind.build(ctx)
         if kind.customer == "none" or (kind.customer == "optional" and request.customer_id is None):
@@ -225,31 +228,17 @@ def _checked_logo(path: str) -> str:
 def write_document(
     doc: ReportDocument, brand: Brand, out: Path, fmt: ReportFormat
 ) -> RenderedReport:
-    """Write to a temporary file beside `out`, then move it into place."""
+    """Write the report whole or not at all (services.system's atomic writers)."""
     from iqcadence_desktop.services.reports.render.csv_out import render_csv
     from iqcadence_desktop.services.reports.render.pdf import render_pdf
 
-    folder = out.resolve().parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=f".{fmt}", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise UserFacingError(
-            f"Cannot write the report into {folder}: {exc.strerror}. "
-            "Choose a folder you can write to."
-        ) from exc
-    tmp = Path(tmp_name)
-    try:
-        pages, rows = (
-            (render_pdf(doc, brand, tmp), 0) if fmt == "pdf" else (0, render_csv(doc, tmp))
-        )
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise UserFacingError(
-            f"Cannot write the report to {out}: {exc.strerror}. Check that "
-            "the file is not open in another program and the disk has "
-            "space."
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return RenderedReport(out, fmt, doc.title, pages, rows)
+    pages = rows = 0
+    if fmt == "pdf":
+        # Rendered in memory first: reportlab leaves its file open when a write fails.
+        buffer = io.BytesIO()
+        pages = render_pdf(doc, brand, buffer)
+        write_bytes(Path(out), buffer.getvalue())
+    else:
+        with atomic_write(Path(out), "w", encoding="utf-8-sig", newline="") as handle:
+            rows = render_csv(doc, handle)
+    return RenderedReport(Path(out), fmt, doc.title, pages, rows)

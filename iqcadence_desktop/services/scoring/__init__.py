@@ -2,6 +2,7 @@
 snapshots, derived account state, what-if previews and profile assignment.
 """
 
+from iqcadence_desktop.services.scoring.backup_rules import SCORING_ROW_CHECKS
 from iqcadence_desktop.services.scoring.config import (
     TIER_LABELS,
     TIERS,
@@ -65,6 +66,14 @@ from iqcadence_desktop.services.scoring.history import (
     load_factor_history,
 )
 from iqcadence_desktop.services.scoring.profile_assignment import ProfileAssignmentService
+from iqcadence_desktop.services.scoring.profile_rules import (
+    RULE_FIELDS,
+    ProfileRuleDTO,
+    ProfileRuleService,
+    apply_profile_rules,
+    load_profile_rules,
+    matching_profile,
+)
 from iqcadence_desktop.services.scoring.rescore import (
     ALL_MANAGERS,
     SIGNAL_COLUMNS,
@@ -116,10 +125,14 @@ __all__ = [
     "ConfigVersionDTO",
     "FloatArray",
     "ProfileAssignmentService",
+    "ProfileRuleDTO",
+    "ProfileRuleService",
+    "RULE_FIELDS",
     "ProfileDTO",
     "ProgressFn",
     "RenewalWindows",
     "RescoreSummary",
+    "SCORING_ROW_CHECKS",
     "SIGNALS",
     "SIGNAL_COLUMNS",
     "SIGNAL_LABELS",
@@ -134,6 +147,9 @@ __all__ = [
     "WeightsFor",
     "WhatIfResult",
     "WhatIfService",
+    "apply_profile_rules",
+    "load_profile_rules",
+    "matching_profile",
     "auto_lifecycle",
     "band_for",
     "cadence_status",

@@ -266,6 +266,19 @@ def diff_payloads(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = 
     return changes
 
 
+def payload_lines(payload: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every value of a stored version, 'weights.logins: 25' (for a first version, which
+    has nothing before it to differ from)."""
+    lines: list[str] = []
+    for key in sorted(payload):
+        value, path = payload[key], f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            lines.extend(payload_lines(value, path + "."))
+        else:
+            lines.append(f"{path}: {_fmt(value)}")
+    return lines
+
+
 def _fmt(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

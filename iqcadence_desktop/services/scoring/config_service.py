@@ -111,7 +111,12 @@ class ConfigService:
         previous: dict[str, dict[str, Any]] = {}
         out: list[ConfigVersionDTO] = []
         for r in rows:
-            changes = cfg.diff_payloads(previous.get(r.kind, {}), r.payload)
+            before = previous.get(r.kind)
+            changes = (
+                cfg.diff_payloads(before, r.payload)
+                if before is not None
+                else ["First saved version; its values:", *cfg.payload_lines(r.payload)]
+            )
             previous[r.kind] = r.payload
             out.append(
                 ConfigVersionDTO(

@@ -27,8 +27,19 @@ def days_until(day: dt.date | None, as_of: dt.date) -> int | None:
     return None if day is None else (day - as_of).days
 
 
-def cadence_status(tier: str | None, days_since_contact: int | None, config: ScoringConfig) -> str:
-    """'ok', 'due_soon', 'overdue' against the tier's cadence, or 'unknown' (no contact date)."""
+def cadence_status(
+    tier: str | None,
+    days_since_contact: int | None,
+    config: ScoringConfig,
+    touch_missed: bool = False,
+) -> str:
+    """'ok', 'due_soon', 'overdue' against the tier's cadence, or 'unknown' (no contact date).
+
+    `touch_missed`: the planned next touch is a past day, so the account is overdue
+    whatever the cadence says (it is never "on track" with a touch left undone).
+    """
+    if touch_missed:
+        return "overdue"
     if days_since_contact is None:
         return "unknown"
     rule = config.cadence_for(tier)

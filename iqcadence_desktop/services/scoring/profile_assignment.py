@@ -68,13 +68,18 @@ class ProfileAssignmentService:
             s.execute(
                 update(Customer)
                 .where(Customer.id.in_(ids))
-                .values(scoring_profile_id=profile_id, updated_at=self._clock.now())
+                # Chosen by hand: no profile rule will move these accounts again.
+                .values(
+                    scoring_profile_id=profile_id,
+                    scoring_profile_manual=True,
+                    updated_at=self._clock.now(),
+                )
             )
             rescore_all(s, self._config.current(), self._config.weights_for, self._clock.today())
             self._audit.record(
                 s,
                 "profile_assigned",
-                f"Assigned {label} to {len(ids)} accounts",
+                f"Assigned {label} to {len(ids):,} accounts",
                 details={
                     "profile_id": profile_id,
                     "customers": len(ids),

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -345,6 +346,8 @@ class RescoreSummary:
     band_changes: int
     lifecycle_changes: int
     day: dt.date
+    #: (id, name) of accounts whose manual score reached its last day and was cleared.
+    expired_overrides: tuple[tuple[int, str], ...] = ()
 
 
 ProgressFn = Callable[[int, int], None]
@@ -400,7 +403,8 @@ def rescore_all(
     """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup.
 
     Values travel column by column to executemany (no dict per row): at 100k customers,
-    parameter building was most of the cost.
+    parameter building was most of the cost. Manual scores past their last day are
+    cleared first (see `expire_overrides`).
     """
     with gc_paused():
         return _rescore(session, config, weights_for, as_of, progress, cancelled, ids)
@@ -415,6 +419,7 @@ def _rescore(
     cancelled: CancelFn | None,
     ids: Sequence[int] | None,
 ) -> RescoreSummary:
+    expired = expire_overrides(session, as_of)
     rows = _signal_rows(session, ids)
     n = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_READ)
@@ -435,7 +440,39 @@ def _rescore(
         sum(map(ne, statuses, old_status)),
         sum(map(ne, lifecycles, old_life)),
         as_of,
+        expired,
     )
+
+
+def expire_overrides(session: Session, as_of: dt.date) -> tuple[tuple[int, str], ...]:
+    """Clear manual scores whose last day is before `as_of` (and leftover reasons).
+
+    Returns (id, name) of the accounts whose manual score ended, for the audit log.
+    """
+    c = Customer
+    ended = tuple(
+        (cid, name)
+        for cid, name in session.execute(
+            select(c.id, c.name).where(
+                c.score_override.is_not(None), c.score_override_until < as_of
+            )
+        )
+    )
+    if ended:
+        session.execute(
+            update(c)
+            .where(c.id.in_([cid for cid, _ in ended]))
+            .values(score_override=None, score_override_reason=None, score_override_until=None)
+        )
+    session.execute(
+        update(c)
+        .where(
+            c.score_override.is_(None),
+            c.score_override_reason.is_not(None) | c.score_override_until.is_not(None),
+        )
+        .values(score_override_reason=None, score_override_until=None)
+    )
+    return ended
 
 
 def _write_in_chunks(

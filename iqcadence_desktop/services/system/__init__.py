@@ -3,7 +3,8 @@ backup and restore, dialect-aware SQL helpers.
 """
 
 from iqcadence_desktop.services.system.audit import AuditEntryDTO, AuditFilter, AuditLog
-from iqcadence_desktop.services.system.backup import BackupService, backup_name
+from iqcadence_desktop.services.system.backup import BackupService, BackupSummary, backup_name
+from iqcadence_desktop.services.system.backup_check import BackupError
 from iqcadence_desktop.services.system.bulk_sql import (
     delete_where_in,
     insert_columns,
@@ -24,6 +25,16 @@ from iqcadence_desktop.services.system.events import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.system.files import (
+    FileWriteError,
+    atomic_write,
+    check_target,
+    create_private,
+    explain_write_error,
+    write_bytes,
+    write_text,
+    write_via,
+)
 from iqcadence_desktop.services.system.memory import gc_paused
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService, SettingsStore
@@ -33,7 +44,17 @@ __all__ = [
     "AuditEntryDTO",
     "AuditFilter",
     "AuditLog",
+    "BackupError",
     "BackupService",
+    "BackupSummary",
+    "FileWriteError",
+    "atomic_write",
+    "check_target",
+    "create_private",
+    "explain_write_error",
+    "write_bytes",
+    "write_text",
+    "write_via",
     "CHUNK",
     "CONFIG_CHANGED",
     "CUSTOMERS_CHANGED",

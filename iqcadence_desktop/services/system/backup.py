@@ -2,43 +2,42 @@
 
 The JSON backup enumerates `Base.metadata`, so a table added by a later feature is
 included without touching this file. It carries a format name and version and the
-schema revision. Secrets never live in the database, and settings whose key names a
-secret are left out all the same. Restore reads and checks the whole file before it
-touches anything, writes an automatic backup of the current data, then replaces every
-table in one transaction.
+schema revision. Secrets never belong in the database; should one have landed there all
+the same, every value the secret store holds is blanked wherever it appears (nested JSON
+too), and settings whose key names a secret are left out. Before a backup the file is
+checked with SQLite's quick_check, so a damaged database is reported when the backup is
+made. Restore reads and checks the whole file first (backup_check.py), writes an
+automatic backup of the current data, then replaces every table in one transaction.
+Backups and restores are audited; every file is written through `files.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+import logging
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    String,
-    Table,
-    Text,
-    delete,
-    insert,
-    select,
-)
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.errors import UserFacingError
+from iqcadence_desktop.errors import DatabaseError, UserFacingError
 from iqcadence_desktop.models import Base
 from iqcadence_desktop.models.db import Database, backup_sqlite, head_revision
 from iqcadence_desktop.services.system.audit import AuditLog
+from iqcadence_desktop.services.system.backup_check import (
+    FORMAT,
+    VERSION,
+    BackupError,
+    BackupReader,
+    RowCheck,
+    Rows,
+)
 from iqcadence_desktop.services.system.clock import Clock
 from iqcadence_desktop.services.system.events import (
     CONFIG_CHANGED,
@@ -47,41 +46,68 @@ from iqcadence_desktop.services.system.events import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.system.files import atomic_write, check_target, write_via
+from iqcadence_desktop.services.system.secrets import SecretStore
 
-FORMAT = "iqcadence-backup"
-VERSION = 1
+log = logging.getLogger(__name__)
 SECRET_WORDS = ("secret", "token", "password", "apikey", "api_key", "credential")
+REDACTED = "[secret removed]"
+MIN_SECRET = 4  # shorter values would blank ordinary words
 CHUNK = 5000
 
-
-class BackupError(UserFacingError):
-    """A backup file cannot be restored; nothing was changed."""
+__all__ = ["FORMAT", "VERSION", "BackupError", "BackupService", "BackupSummary", "backup_name"]
 
 
 @dataclass(frozen=True)
 class BackupSummary:
-    """What a backup or restore covered."""
+    """What a backup or restore covered; `damage` lists what quick_check found wrong."""
 
     path: Path
     rows: dict[str, int]
     safety_copy: Path | None = None
+    damage: tuple[str, ...] = ()
 
     @property
     def customers(self) -> int:
         return self.rows.get("customers", 0)
+
+    def damage_text(self) -> str:
+        """One sentence for a backup of a damaged database (empty when it is sound)."""
+        if not self.damage:
+            return ""
+        return (
+            f"The database is damaged ({self.damage[0]}); the backup holds what could still "
+            "be read. Keep your older backups and restore the newest sound one."
+        )
 
 
 def backup_name(now: dt.datetime, prefix: str = "iqcadence-backup") -> str:
     return f"{prefix}-{now:%Y%m%d-%H%M%S}.json"
 
 
-def _is_secret(table: str, row: dict[str, Any]) -> bool:
+def _named_secret(table: str, row: Mapping[str, Any]) -> bool:
     key = str(row.get("key", "")).lower() if table == "app_settings" else ""
     return any(word in key for word in SECRET_WORDS)
 
 
 def _dump(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def scrub(value: Any, secrets: Sequence[str]) -> Any:
+    """`value` with every secret blanked, however deep in lists and dicts it sits."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
+    return value
 
 
 class BackupService:
@@ -94,26 +120,41 @@ class BackupService:
         audit: AuditLog,
         events: EventBus,
         caches: Sequence[Callable[[], None]] = (),
+        secrets: SecretStore | None = None,
+        row_checks: Mapping[str, RowCheck] | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
         self._events = events
         self._caches = caches  # services that cache settings/config forget them after restore
+        self._secrets = secrets
+        self._reader = BackupReader(row_checks)
+
+    def _secret_values(self) -> list[str]:
+        found = self._secrets.stored_values() if self._secrets is not None else []
+        # Longest first, so a secret that contains another is blanked whole.
+        return sorted({v for v in found if len(v) >= MIN_SECRET}, key=len, reverse=True)
 
     def snapshot(self) -> dict[str, Any]:
         """Every table as {columns, rows}, in one read transaction."""
-        tables: dict[str, Any] = {}
         with self._db.session() as s:
-            for table in Base.metadata.sorted_tables:
-                names = [c.name for c in table.columns]
-                rows = [dict(r._mapping) for r in s.execute(select(table))]
-                tables[table.name] = {
-                    "columns": names,
-                    "rows": [
-                        [_dump(r[n]) for n in names] for r in rows if not _is_secret(table.name, r)
-                    ],
-                }
+            return self._snapshot(s)
+
+    def _snapshot(self, s: Session) -> dict[str, Any]:
+        secrets = self._secret_values()
+        tables: dict[str, Any] = {}
+        for table in Base.metadata.sorted_tables:
+            names = [c.name for c in table.columns]
+            rows = [dict(r._mapping) for r in s.execute(select(table))]
+            tables[table.name] = {
+                "columns": names,
+                "rows": [
+                    [scrub(_dump(r[n]), secrets) for n in names]
+                    for r in rows
+                    if not _named_secret(table.name, r)
+                ],
+            }
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -122,38 +163,87 @@ class BackupService:
             "tables": tables,
         }
 
-    def backup(self, path: Path) -> BackupSummary:
-        """Write a JSON backup of everything (atomically)."""
-        data = self.snapshot()
-        _write_json(Path(path), data)
-        return BackupSummary(Path(path), {k: len(v["rows"]) for k, v in data["tables"].items()})
+    def backup(self, path: Path, reason: str = "") -> BackupSummary:
+        """Write a JSON backup of everything, whole or not at all, with its audit entry.
 
-    def copy_database(self, dest: Path) -> Path:
-        """A binary copy of the SQLite file through the online backup API."""
-        if self._db.path is None:
+        The audit entry is written in the same unit of work before the tables are read,
+        so the backup holds its own entry and a failed write leaves no entry behind.
+        """
+        target = Path(path)
+        check_target(target)
+        damage = tuple(self._db.integrity_problems())
+        summary = f"Backed up everything to {target.name}" + (f" ({reason})" if reason else "")
+        details: dict[str, Any] = {"file": str(target), "damaged": list(damage)}
+        if damage:  # salvage what can be read; writing to a damaged file may fail
+            data = self.snapshot()
+            self._write(target, data)
+            self._audit_quietly(summary, details)
+        else:
+            with self._db.session() as s:
+                self._audit.record(s, "backup_made", summary, details=details)
+                s.flush()
+                data = self._snapshot(s)
+                self._write(target, data)
+        rows = {k: len(v["rows"]) for k, v in data["tables"].items()}
+        return BackupSummary(target, rows, damage=damage)
+
+    @staticmethod
+    def _write(target: Path, data: dict[str, Any]) -> None:
+        with atomic_write(target, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+
+    def _audit_quietly(self, summary: str, details: dict[str, Any]) -> None:
+        """Audit a backup of a damaged database if the file still takes the entry."""
+        try:
+            with self._db.session() as s:
+                self._audit.record(s, "backup_made", summary, details=details)
+        except DatabaseError as exc:
+            log.warning("The backup was not audited; the database is damaged: %s", exc)
+
+    def copy_database(self, dest: Path) -> BackupSummary:
+        """A binary copy of the SQLite file through the online backup API (audited)."""
+        source = self._db.path
+        if source is None:
             raise UserFacingError(
                 "A binary copy is only possible for a local SQLite "
                 "database; use the JSON backup instead."
             )
-        if not Path(dest).parent.is_dir():
-            raise UserFacingError(f"The folder {Path(dest).parent} does not exist.")
-        backup_sqlite(self._db.path, Path(dest))
-        return Path(dest)
+        target = Path(dest)
+        if target.resolve() == source.resolve():
+            raise UserFacingError(f"{target} is the database itself; choose another file name.")
+        damage = tuple(self._db.integrity_problems())
+        write_via(target, lambda tmp: _sqlite_copy(source, tmp))
+        details: dict[str, Any] = {"file": str(target), "binary": True, "damaged": list(damage)}
+        self._audit_quietly(f"Copied the database file to {target.name}", details)
+        return BackupSummary(target, {}, damage=damage)
 
-    def restore(self, path: Path, safety_dir: Path) -> BackupSummary:
-        """Check the whole file, back up the current data, then replace every table."""
-        tables = read_backup(Path(path))
-        safety_dir.mkdir(parents=True, exist_ok=True)
+    def check(self, path: Path) -> Rows:
+        """Read and check a backup completely without changing anything."""
+        return self._reader.read(Path(path))
+
+    def restore(self, path: Path, safety_dir: Path, checked: Rows | None = None) -> BackupSummary:
+        """Check the whole file, back up the current data, then replace every table.
+
+        `checked`: what `check(path)` returned, when the caller checked before asking.
+        """
+        tables = checked if checked is not None else self.check(path)
+        try:
+            safety_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserFacingError(
+                f"The folder {safety_dir} for the automatic backup cannot be made "
+                f"({exc.strerror}); nothing was changed."
+            ) from exc
         safety = safety_dir / backup_name(self._clock.now(), "before-restore")
-        self.backup(safety)
+        self.backup(safety, reason=f"automatic, before restoring {Path(path).name}")
         with self._db.session() as s:
             counts = _replace_all(s, tables)
             self._audit.record(
                 s,
                 "backup_restored",
-                f"Restored {Path(path).name}: {counts.get('customers', 0)} "
+                f"Restored {Path(path).name}: {counts.get('customers', 0):,} "
                 f"customers (previous data saved to {safety.name})",
-                details={"file": Path(path).name, "rows": dict(counts)},
+                details={"file": str(path), "rows": dict(counts), "safety_copy": str(safety)},
             )
         for forget in self._caches:
             forget()
@@ -162,7 +252,17 @@ class BackupService:
         return BackupSummary(Path(path), counts, safety)
 
 
-def _replace_all(s: Session, tables: dict[Table, list[dict[str, Any]]]) -> dict[str, int]:
+def _sqlite_copy(source: Path, tmp: Path) -> None:
+    """SQLite's backup API, its errors turned into the OSErrors they stand for."""
+    try:
+        backup_sqlite(source, tmp)
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        code = errno.ENOSPC if "full" in text else errno.EACCES if "readonly" in text else errno.EIO
+        raise OSError(code, str(exc)) from exc
+
+
+def _replace_all(s: Session, tables: Rows) -> dict[str, int]:
     ordered = Base.metadata.sorted_tables
     for table in reversed(ordered):
         s.execute(delete(table))
@@ -171,109 +271,3 @@ def _replace_all(s: Session, tables: dict[Table, list[dict[str, Any]]]) -> dict[
         for start in range(0, len(rows), CHUNK):
             s.execute(insert(table), rows[start : start + CHUNK])
     return {t.name: len(tables.get(t, [])) for t in ordered}
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    if not path.parent.is_dir():
-        raise UserFacingError(f"The folder {path.parent} does not exist; choose another place.")
-    fd, tmp = tempfile.mkstemp(prefix=".iqcadence-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_backup(path: Path) -> dict[Table, list[dict[str, Any]]]:
-    """Load and check a backup completely; the first problem raises BackupError."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise BackupError(f"{path} does not exist.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(
-            f"{path.name} is not a readable iQcadence backup (not valid JSON: "
-            f"{exc}). Nothing was changed."
-        ) from None
-    _check_header(path, data)
-    known = {t.name: t for t in Base.metadata.sorted_tables}
-    out: dict[Table, list[dict[str, Any]]] = {}
-    for name, body in data["tables"].items():
-        if name not in known:
-            raise BackupError(
-                f'{path.name} holds a table "{name}" this version does not '
-                "know; it was made by a newer version of iQcadence."
-            )
-        out[known[name]] = _check_table(path, known[name], body)
-    return out
-
-
-def _check_header(path: Path, data: Any) -> None:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BackupError(
-            f"{path.name} is not an iQcadence backup (its format is not "
-            f'"{FORMAT}"). Nothing was changed.'
-        )
-    version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise BackupError(
-            f"{path.name} is a backup format version {version!r}; this app "
-            f"reads up to version {VERSION}. Update the app to restore it."
-        )
-    if not isinstance(data.get("tables"), dict):
-        raise BackupError(f"{path.name} has no tables section; the file is damaged.")
-
-
-def _check_table(path: Path, table: Table, body: Any) -> list[dict[str, Any]]:
-    where = f'{path.name}, table "{table.name}"'
-    if (
-        not isinstance(body, dict)
-        or not isinstance(body.get("columns"), list)
-        or not isinstance(body.get("rows"), list)
-    ):
-        raise BackupError(f"{where}: expected columns and rows; the file is damaged.")
-    names = body["columns"]
-    unknown = [n for n in names if n not in table.columns]
-    if unknown:
-        raise BackupError(f'{where}: unknown column "{unknown[0]}" (a newer app version?).')
-    missing = [c.name for c in table.columns if c.name not in names and not c.nullable]
-    if missing:
-        raise BackupError(f'{where}: the required column "{missing[0]}" is missing.')
-    rows = []
-    for number, raw in enumerate(body["rows"], start=1):
-        if not isinstance(raw, list) or len(raw) != len(names):
-            raise BackupError(f"{where}, row {number}: expected {len(names)} values.")
-        rows.append(
-            {n: _load(where, number, table.columns[n], v) for n, v in zip(names, raw, strict=True)}
-        )
-    return rows
-
-
-def _load(where: str, number: int, column: Column[Any], value: Any) -> Any:
-    if value is None:
-        if not column.nullable:
-            raise BackupError(f'{where}, row {number}: "{column.name}" may not be empty.')
-        return None
-    kind = column.type
-    try:
-        if isinstance(kind, DateTime):
-            return dt.datetime.fromisoformat(value)
-        if isinstance(kind, Date):
-            return dt.date.fromisoformat(value)
-        if isinstance(kind, JSON):
-            return value
-        if isinstance(kind, Integer) and (isinstance(value, bool) or not isinstance(value, int)):
-            raise TypeError
-        if isinstance(kind, Float) and not isinstance(value, int | float):
-            raise TypeError
-        if isinstance(kind, String | Text) and not isinstance(value, str):
-            raise TypeError
-    except (TypeError, ValueError):
-        raise BackupError(
-            f'{where}, row {number}: "{column.name}" has the value {value!r}, '
-            f"which is not a valid {kind}."
-        ) from None
-    return value

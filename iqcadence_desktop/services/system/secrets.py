@@ -10,6 +10,7 @@ everything that needs a secret still works until the app quits.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,7 +20,10 @@ from iqcadence_desktop.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
-NO_KEYRING_MESSAGE = "No keyring is available: secrets cannot be saved; everything else works."
+NO_KEYRING_MESSAGE = (
+    "No system keyring was found, so passwords for integrations would be kept in memory "
+    "for one session at most. Everything else works and is saved as usual."
+)
 SESSION_ONLY_MESSAGE = (
     "No keyring is available: secrets are kept in memory for this "
     "session only and are forgotten when the app quits."
@@ -34,6 +38,9 @@ def _errors() -> tuple[type[Exception], ...]:
     from keyring.errors import KeyringError
 
     return (RuntimeError, KeyringError)
+
+
+INDEX_KEY = "iqcadence.secret-names"
 
 
 _UNUSABLE_BACKENDS = ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring")
@@ -55,6 +62,10 @@ class SecretStore(Protocol):
     def status(self) -> KeyringStatus: ...
 
     def use_session_memory(self) -> None: ...
+
+    def stored_values(self) -> list[str]:
+        """Every secret value held now (so backups can blank them wherever they appear)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,9 @@ class InMemorySecretStore:
 
     def use_session_memory(self) -> None:
         """Already in memory."""
+
+    def stored_values(self) -> list[str]:
+        return list(self._values.values())
 
 
 def _class_name(backend: object) -> str:
@@ -157,6 +171,7 @@ class KeyringSecretStore:
             self._keyring().set_password(self._service, key, value)
         except _errors() as exc:
             raise self._error("save", key, exc) from exc
+        self._index_update(add=key)
 
     def delete(self, key: str) -> None:
         if self._session is not None:
@@ -168,6 +183,37 @@ class KeyringSecretStore:
             self._keyring().delete_password(self._service, key)
         except _errors() as exc:
             raise self._error("remove", key, exc) from exc
+        self._index_update(remove=key)
+
+    # A keyring cannot list what it holds, so the names of our keys are kept in one more
+    # entry (names only, never values): that is how a backup knows what to blank.
+    def _index(self) -> list[str]:
+        try:
+            raw = self._keyring().get_password(self._service, INDEX_KEY)
+        except _errors():
+            return []
+        try:
+            names = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+    def _index_update(self, add: str | None = None, remove: str | None = None) -> None:
+        names = [n for n in self._index() if n != remove]
+        if add is not None and add not in names:
+            names.append(add)
+        try:
+            self._keyring().set_password(self._service, INDEX_KEY, json.dumps(sorted(names)))
+        except _errors() as exc:
+            log.warning("Keyring could not update the list of secret names: %s", exc)
+
+    def stored_values(self) -> list[str]:
+        if self._session is not None:
+            return self._session.stored_values()
+        if not self.usable:
+            return []
+        values = (self.get(name) for name in self._index())
+        return [v for v in values if v]
 
     def _error(self, verb: str, key: str, exc: Exception) -> SecretStoreError:
         # The exception text never contains the secret; the value is not logged.

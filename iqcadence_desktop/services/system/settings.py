@@ -51,6 +51,14 @@ class SettingsStore:
         name = self.get("user.name") or _login_name()
         return LocalUser(str(name), str(self.get("user.email") or ""))
 
+    def display_name(self) -> str | None:
+        """How the app greets the user: the display name chosen in Settings, else None.
+
+        Never the operating system's login name ("Good morning, root").
+        """
+        value = " ".join(str(self.get("user.display_name") or "").split())
+        return value or None
+
     def actor(self) -> str:
         """The label the audit log records: 'Name <email>' or just the name."""
         user = self.local_user()
@@ -100,6 +108,9 @@ class SettingsService:
 
     def actor(self) -> str:
         return self._store.actor()
+
+    def display_name(self) -> str | None:
+        return self._store.display_name()
 
 
 def _login_name() -> str:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHeaderView,
+    QLabel,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -66,11 +67,21 @@ class HistoryTab(QWidget):
         splitter.addWidget(self.plot)
         splitter.addWidget(self.table)
         splitter.setSizes([320, 240])
+        self.empty = QLabel(
+            "No history yet: a snapshot of the score and signals is stored every day the "
+            "account is scored, so the chart fills in from tomorrow."
+        )
+        self.empty.setObjectName("empty_hint")
+        self.empty.setWordWrap(True)
+        self.empty.setProperty("role", "muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
         layout.addWidget(splitter)
         self.curve: pg.PlotDataItem | None = None
 
     def show_history(self, snaps: Sequence[SnapshotDTO], bands: BandThresholds) -> None:
+        self.empty.setVisible(len(snaps) < 2)  # one point is not a trend yet
         self._draw(snaps, bands)
         self._fill(snaps)
 

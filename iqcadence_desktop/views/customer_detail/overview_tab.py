@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +35,7 @@ from iqcadence_desktop.services.model import ChurnEstimate
 from iqcadence_desktop.services.scoring import BAND_LABELS, SIGNAL_LABELS, TIER_LABELS
 from iqcadence_desktop.views.customer_detail.custom_fields_box import CustomFieldsBox
 from iqcadence_desktop.views.customer_detail.explanation import churn_html, factor_cells
+from iqcadence_desktop.views.customer_detail.override_dialog import OverrideDialog
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.table_models.customer_columns import (
     CADENCE_LABELS,
@@ -45,6 +48,7 @@ from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
+DETAILS_WIDTH = 320
 TEXT_FIELDS = (
     ("name", "Name"),
     ("external_id", "External id"),
@@ -71,6 +75,26 @@ DATE_FIELDS = (
 )
 
 
+#: What the figures beside the score mean (also the Customers table's header tooltips).
+TOOLTIPS = {
+    "coverage": (
+        "Coverage: the share of the configured signal weight this account has data for. "
+        "A score at 60 % coverage rests on fewer signals than one at 100 %."
+    ),
+    "momentum": "Momentum: how many points the score moved over the last 7 days.",
+    "priority": (
+        "Priority (0–100): how much the account needs attention now, from low health, "
+        "revenue, how close the renewal is and a falling score."
+    ),
+    "since": ("What moved the score since the last stored daily snapshot, in points per signal."),
+    "cadence": "Cadence: whether a contact is due, against the tier's contact rhythm.",
+    "profile": (
+        "The weights this account is scored with: chosen by hand, or by a profile rule "
+        "(Settings → Profiles), else the global weights."
+    ),
+}
+
+
 def value_text(value: object) -> str:
     if value is None:
         return "no data"
@@ -95,10 +119,22 @@ class OverviewTab(QWidget):
         self._original: dict[str, str] = {}
         self.headline = QLabel()
         self.headline.setObjectName("headline")
-        self.facts = QLabel()
-        self.facts.setWordWrap(True)
+        self.facts: dict[str, QLabel] = {}
+        self.facts_box = self._build_facts()
         self.change = QLabel()
         self.change.setObjectName("change")
+        self.change.setToolTip(TOOLTIPS["since"])
+        self.change.setWordWrap(True)
+        self.override_button = QPushButton("Set score by hand…")
+        self.override_button.setObjectName("set_score_by_hand")
+        self.override_button.clicked.connect(self._on_override_clicked)
+        self.clear_override_button = QPushButton("Use the computed score")
+        self.clear_override_button.setObjectName("clear_override")
+        self.clear_override_button.clicked.connect(self._on_clear_override_clicked)
+        self.override_note = QLabel()
+        self.override_note.setObjectName("override_note")
+        self.override_note.setWordWrap(True)
+        self.customer: CustomerDTO | None = None
         self.explain_table = self._build_explain_table()
         self.churn = QLabel()
         self.churn.setObjectName("churn")
@@ -110,6 +146,33 @@ class OverviewTab(QWidget):
         self.save_button = QPushButton("Save changes")
         self.save_button.clicked.connect(self._on_save_clicked)
         self._build_layout()
+
+    def _build_facts(self) -> QWidget:
+        """Each figure its own label with a tooltip saying what it means."""
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(16)
+        # Short figures three to a row; the long ones (renewal, profile) on rows of their
+        # own, so the window still fits a laptop screen.
+        places = {
+            "coverage": (0, 0, 1),
+            "momentum": (0, 1, 1),
+            "priority": (0, 2, 1),
+            "mrr": (1, 0, 1),
+            "cadence": (1, 1, 2),
+            "renewal": (2, 0, 3),
+            "profile": (3, 0, 3),
+        }
+        for key, (row, column, span) in places.items():
+            label = QLabel()
+            label.setObjectName(f"fact_{key}")
+            label.setToolTip(TOOLTIPS.get(key, ""))
+            label.setWordWrap(span > 1)
+            self.facts[key] = label
+            grid.addWidget(label, row, column, 1, span)
+        grid.setColumnStretch(3, 1)
+        return box
 
     def _build_explain_table(self) -> QTableWidget:
         table = QTableWidget(0, len(EXPLAIN_HEADERS))
@@ -124,6 +187,9 @@ class OverviewTab(QWidget):
     def _build_form(self) -> None:
         for key, label in TEXT_FIELDS:
             self.fields[key] = self.form.add_row(key, label, QLineEdit())
+        profile = QComboBox()
+        profile.setToolTip(TOOLTIPS["profile"])
+        self.fields["profile"] = self.form.add_row("profile", "Scoring profile", profile)
         for key, label, choices in CHOICE_FIELDS:
             combo = QComboBox()
             for choice in choices:
@@ -139,8 +205,13 @@ class OverviewTab(QWidget):
 
     def _build_layout(self) -> None:
         left = QVBoxLayout()
-        left.addWidget(self.headline)
-        left.addWidget(self.facts)
+        top = QHBoxLayout()
+        top.addWidget(self.headline, 1)
+        top.addWidget(self.override_button)
+        top.addWidget(self.clear_override_button)
+        left.addLayout(top)
+        left.addWidget(self.override_note)
+        left.addWidget(self.facts_box)
         left.addWidget(self.change)
         left.addWidget(QLabel("How the score is made"))
         left.addWidget(self.explain_table, 1)
@@ -153,6 +224,7 @@ class OverviewTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(top_aligned(details))
+        scroll.setMinimumWidth(DETAILS_WIDTH)  # room for the fields, whatever the table wants
         right = QVBoxLayout()
         right.addWidget(QLabel("Details"))
         right.addWidget(scroll, 1)
@@ -169,15 +241,18 @@ class OverviewTab(QWidget):
     # -- showing ----------------------------------------------------------------------
     def show_explanation(self, ex: Explanation) -> None:
         c = ex.customer
+        self.customer = c
         color = BAND_COLORS[c.status]
         score = "—" if c.shown_score is None else str(c.shown_score)
-        manual = "  " + colored("(score set by hand)", Color.MUTED) if c.manual_score else ""
+        manual = "  " + colored("(set by hand)", Color.MUTED) if c.manual_score else ""
         self.headline.setText(
             f"<span style='font-size:28px; font-weight:600; color:{color}'>"
             f"{score}</span>&nbsp;&nbsp;<span style='font-size:16px; "
             f"color:{color}'>{BAND_LABELS[c.status]}</span>{manual}"
         )
-        self.facts.setText(_facts(c))
+        self._show_override(c)
+        for key, text in _facts(c).items():
+            self.facts[key].setText(text)
         self.change.setText(
             f"Since {ex.previous_day.isoformat()}: {ex.change_text()}"
             if ex.previous_day and ex.change_text()
@@ -188,6 +263,34 @@ class OverviewTab(QWidget):
     def show_churn(self, estimate: ChurnEstimate) -> None:
         """The account's chance of churning within the horizon and what drives it."""
         self.churn.setText(churn_html(estimate))
+
+    def _show_override(self, c: CustomerDTO) -> None:
+        self.clear_override_button.setVisible(c.manual_score)
+        self.override_button.setText("Change…" if c.manual_score else "Set score by hand…")
+        self.override_note.setVisible(c.manual_score)
+        if c.manual_score:
+            until = (
+                f"until the end of {c.override_until.isoformat()}"
+                if c.override_until
+                else "until a signal changes"
+            )
+            reason = html.escape(c.override_reason or "no reason was given")
+            self.override_note.setText(f"Set by hand {until}: <i>{reason}</i>")
+
+    def override_dialog(self) -> OverrideDialog:
+        """The dialog for a score by hand (the screenshot tool opens it too)."""
+        assert self.customer is not None
+        return OverrideDialog(self.ctx, self.customer, self)
+
+    def _on_override_clicked(self) -> None:
+        if self.customer is not None:
+            self.override_dialog().exec()
+
+    def _on_clear_override_clicked(self) -> None:
+        try:
+            self.ctx.services.customers.clear_override(self.customer_id)
+        except UserFacingError as exc:
+            QMessageBox.warning(self, "Customer", str(exc))
 
     def _fill_explanation(self, ex: Explanation) -> None:
         parts = ex.result.contributions
@@ -245,11 +348,22 @@ class OverviewTab(QWidget):
             "last_contact": _iso(c.last_contact_date),
             "renewal_date": _iso(c.renewal_date),
             "next_touch": _iso(c.next_touch),
+            "profile": c.scoring_profile if c.profile_manual and c.scoring_profile else "",
         }
+        self._fill_profiles(c)
         for key, value in values.items():
             _set_field(self.fields[key], value)
         self._original = self.current_values()
         self.form.clear_errors()
+
+    def _fill_profiles(self, c: CustomerDTO) -> None:
+        combo = self.fields["profile"]
+        assert isinstance(combo, QComboBox)
+        combo.clear()
+        ruled = c.scoring_profile if not c.profile_manual else None
+        combo.addItem(f"By rule (now {ruled or 'the global weights'})", "")
+        for profile in self.ctx.services.config.profiles():
+            combo.addItem(profile.name, profile.name)
 
     def current_values(self) -> dict[str, str]:
         return {key: _field_text(w) for key, w in self.fields.items()}
@@ -281,22 +395,29 @@ class OverviewTab(QWidget):
         self.saved.emit()
 
 
-def _facts(c: CustomerDTO) -> str:
+def _facts(c: CustomerDTO) -> dict[str, str]:
     momentum = "—" if c.momentum is None else f"{signed(c.momentum)} in 7 days"
     renewal = (
         (
-            f"{c.renewal_date.isoformat()} ({c.days_until_renewal} days, "
+            f"{c.renewal_date.isoformat()} ({c.days_until_renewal:,} days, "
             f"{WINDOW_LABELS[c.renewal_window] or 'later'})"
         )
         if c.renewal_date
         else "not set"
     )
-    return (
-        f"Coverage {c.coverage:.0%} · Momentum {momentum} · MRR {money(c.mrr_cents)} · "
-        f"Priority {c.priority:.0f}<br>Cadence: {CADENCE_LABELS[c.cadence_status]} · "
-        f"Renewal: {renewal} · Lifecycle: {LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle)}"
-        f"{' · in the trash' if c.deleted_at else ''}"
-    )
+    profile = c.scoring_profile or "global weights"
+    how = "by hand" if c.profile_manual else "by rule"
+    trash = " · in the trash" if c.deleted_at else ""
+    return {
+        "coverage": f"Coverage {c.coverage:.0%}",
+        "momentum": f"Momentum {momentum}",
+        "mrr": f"MRR {money(c.mrr_cents)}",
+        "priority": f"Priority {c.priority:.0f}",
+        "cadence": f"Cadence: {CADENCE_LABELS[c.cadence_status]}",
+        "renewal": f"Renewal: {renewal}",
+        "profile": f"Profile: {profile} ({how}) · "
+        f"{LIFECYCLE_LABELS.get(c.lifecycle, c.lifecycle)}{trash}",
+    }
 
 
 def _choice_label(key: str, choice: str) -> str:

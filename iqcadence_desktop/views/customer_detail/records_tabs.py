@@ -53,6 +53,17 @@ def _guard(parent: QWidget, work: Callable[[], object]) -> bool:
     return True
 
 
+def empty_hint(text: str) -> QLabel:
+    """What an empty tab is missing and how to fill it (shown instead of an empty list)."""
+    label = QLabel(text)
+    label.setObjectName("empty_hint")
+    label.setWordWrap(True)
+    label.setProperty("role", "muted")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setMinimumHeight(80)
+    return label
+
+
 def _table(headers: tuple[str, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
@@ -125,12 +136,16 @@ class _RecordEditor(QWidget):
         self.save_button.clicked.connect(self._on_save_clicked)
         self.delete_button.clicked.connect(self._on_delete_clicked)
 
-    def _layout(self, listing: QWidget, editor: QWidget | QFormLayout) -> None:
+    def _layout(self, listing: QWidget, editor: QWidget | QFormLayout, empty_text: str) -> None:
+        """The listing (or, while there is none, a hint saying how to add one), the editor
+        and the buttons."""
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for b in (self.add_button, self.save_button, self.delete_button):
             buttons.addWidget(b)
+        self.empty = empty_hint(empty_text)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(listing, 1)
         if isinstance(editor, QFormLayout):
             layout.addLayout(editor)
@@ -191,10 +206,17 @@ class NotesTab(_RecordEditor):
         self.editor.setPlaceholderText("Write a note…")
         self.editor.setMaximumHeight(90)
         self.list.currentItemChanged.connect(self._on_list_current_changed)
-        self._layout(self.list, self.editor)
+        self._layout(
+            self.list,
+            self.editor,
+            "No notes yet. Write what was discussed below and press Add note; the notes of "
+            "the last 90 days go into the business review.",
+        )
         self._on_list_current_changed(None)
 
     def show_notes(self, notes: list[NoteDTO]) -> None:
+        self.empty.setVisible(not notes)
+        self.list.setVisible(bool(notes))
         self.list.clear()
         for n in notes:
             edited = " (edited)" if n.updated_at != n.created_at else ""
@@ -254,13 +276,21 @@ class SentimentTab(QWidget):
         row.addWidget(self.mood)
         row.addWidget(self.comment, 1)
         row.addWidget(self.log_button)
+        self.empty = empty_hint(
+            "No sentiment logged yet. Choose how the customer sounded below and press Log "
+            "sentiment; the account's sentiment follows the newest reading."
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.trend)
         layout.addWidget(self.plot)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
 
     def show_log(self, entries: list[SentimentDTO]) -> None:
+        for widget in (self.plot, self.table, self.trend):
+            widget.setVisible(bool(entries))
+        self.empty.setVisible(not entries)
         trend = sentiment_trend(entries)
         self.trend.setText(
             f"Trend: {trend}"
@@ -309,10 +339,17 @@ class ContactsTab(_RecordEditor):
         form = QFormLayout()
         for key, label in self.FIELDS:
             form.addRow(label, self.edits[key])
-        self._layout(self.table, form)
+        self._layout(
+            self.table,
+            form,
+            "No contacts yet. Fill in a name (and a role, email or phone) below and press "
+            "Add contact.",
+        )
         self._on_table_selection_changed()
 
     def show_contacts(self, contacts: list[ContactDTO]) -> None:
+        self.empty.setVisible(not contacts)
+        self.table.setVisible(bool(contacts))
         self.table.setRowCount(len(contacts))
         for r, c in enumerate(contacts):
             for col, text in enumerate((c.name, c.role, c.email, c.phone)):

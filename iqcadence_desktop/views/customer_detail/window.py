@@ -7,8 +7,8 @@ reloads itself when the services report a change to its customer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from iqcadence_desktop.errors import NotFoundError
@@ -24,10 +24,14 @@ from iqcadence_desktop.views.customer_detail.records_tabs import (
     PlaybookTab,
     SentimentTab,
 )
+from iqcadence_desktop.views.menu_bar import quit_app
 from iqcadence_desktop.views.pages.base import PageContext
+from iqcadence_desktop.views.widgets.placement import place_on_screen
 
 #: Where the Alerts tab sits (right after Overview).
 ALERTS_TAB_INDEX = 1
+#: The size the window asks for; a smaller screen gets a smaller window (placement.py).
+PREFERRED_SIZE = QSize(1100, 720)
 
 
 class CustomerDetailWindow(QWidget):
@@ -39,7 +43,7 @@ class CustomerDetailWindow(QWidget):
         self.customer_id = customer_id
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName(f"customer_detail_{customer_id}")
-        self.resize(1100, 720)
+        place_on_screen(self, PREFERRED_SIZE, parent.window() if parent is not None else None)
         self.title = QLabel()
         self.title.setProperty("role", "page-title")
         self.tabs = QTabWidget()
@@ -68,6 +72,7 @@ class CustomerDetailWindow(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Close, self, self.close)
+        QShortcut(QKeySequence.StandardKey.Quit, self, quit_app)
         self._listening = True
         ctx.bridge.customers_changed.connect(self._on_customers_changed)
         self.reload()
@@ -103,6 +108,14 @@ class CustomerDetailWindow(QWidget):
     def _on_customers_changed(self, event: DomainEvent) -> None:
         if not event.customer_ids or self.customer_id in event.customer_ids:
             self.reload()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        # Esc closes the window, as in other desktop apps; fields pass it up unless they
+        # are using it (an open list, a completer).
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self._listening:

@@ -1,7 +1,10 @@
 """Alerts as a flat list or grouped (by category or customer), with our own sort.
 
 Two levels at most: group rows at the top (internalId 0) and alert rows below them
-(internalId = group number + 1). In flat mode every alert is a top-level row.
+(internalId = group number + 1). In flat mode every alert is a top-level row. Grouped by
+customer, a group row is a summary line for the account (its most serious alert, how
+many it has, its MRR), so the list reads one line per account; acting on that line acts
+on all of the account's alerts (`alerts_at`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,19 @@ class AlertTreeModel(QAbstractItemModel):
                 found.setdefault(key(a), []).append(a)
             self._groups = sorted(found.items(), key=_group_order)
         self.endResetModel()
+
+    @property
+    def grouping(self) -> str | None:
+        return self._grouping
+
+    def alerts_at(self, index: Index) -> list[Alert]:
+        """The alert of an alert row, or every alert of a group row."""
+        alert = self.alert_at(index)
+        if alert is not None:
+            return [alert]
+        if index.isValid() and self._grouping is not None and index.internalId() == 0:
+            return list(self._groups[index.row()][1])
+        return []
 
     def alert_at(self, index: Index) -> Alert | None:
         if not index.isValid():
@@ -124,8 +140,10 @@ class AlertTreeModel(QAbstractItemModel):
 
     def _group_data(self, index: Index, role: int) -> Any:
         name, alerts = self._groups[index.row()]
+        if self._grouping == "customer":
+            return _account_line(alerts, index.column(), role)
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return f"{name} ({len(alerts)})"
+            return f"{name} ({len(alerts):,})"
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -147,6 +165,30 @@ def _group_order(item: tuple[str, list[Alert]]) -> tuple[int, int, str]:
     """Groups with the most serious alerts first, then the biggest."""
     name, alerts = item
     return min(SEVERITY_RANK[a.severity] for a in alerts), -len(alerts), name.casefold()
+
+
+def _account_line(alerts: list[Alert], column: int, role: int) -> Any:
+    """One account's summary row: its most serious alert stands for the rest."""
+    top = min(alerts, key=lambda a: (SEVERITY_RANK[a.severity], -a.priority))
+    if role == Qt.ItemDataRole.DisplayRole:
+        if column == 2 and len(alerts) > 1:
+            return f"{top.message} (+{len(alerts) - 1:,} more)"
+        if column == 3:
+            return ", ".join(dict.fromkeys(CATEGORY_LABELS[a.category] for a in alerts))
+        if column == 4:
+            return min(a.since for a in alerts).isoformat()
+        return _cell(top, column)
+    if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+        return QColor(SEVERITY_COLORS[top.severity])
+    if role == Qt.ItemDataRole.FontRole and column == 1:
+        font = QFont()
+        font.setBold(True)
+        return font
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return "\n".join(f"{SEVERITY_LABELS[a.severity]}: {a.message}" for a in alerts)
+    if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
 
 
 def _cell(a: Alert, column: int) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from iqcadence_desktop.services.customers import CustomerDTO
+from iqcadence_desktop.services.customers import CustomerDTO, natural_key
 from iqcadence_desktop.services.scoring import BAND_LABELS, TIER_LABELS
 from iqcadence_desktop.views.theme import money
 
@@ -86,7 +86,7 @@ def _days(v: int | None) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Name", lambda c: c.name, lambda c: c.name.casefold(), width=240),
+    Column("Name", lambda c: c.name, lambda c: natural_key(c.name), width=240),
     Column(
         "Score",
         _score_text,

@@ -8,7 +8,7 @@ into the loaded list, so a tab, search or column filter never copies a customer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -151,19 +151,45 @@ class CustomerTableModel(QAbstractTableModel):
         return self._tab
 
     def tab_counts(self) -> dict[str, int]:
-        """How many customers each status tab lists (before search and column filters)."""
+        """How many customers each status tab would list with the search, the column
+        filters and any chosen subset in force (so a tab's count is what it shows)."""
+        if self._needle or self._column_filters or self._only is not None:
+            return self._count_tabs(self._filtered_everyone())
         if self._counts is None:
-            counts = dict.fromkeys(dict(TABS), 0)
-            for c in self._all:
-                if c.deleted_at is not None:
-                    counts["trash"] += 1
-                    continue
-                counts["all"] += 1
-                counts[c.status] = counts.get(c.status, 0) + 1
-                if c.lifecycle == "churned":
-                    counts["churned"] += 1
-            self._counts = counts
+            self._counts = self._count_tabs(range(len(self._all)))
         return dict(self._counts)
+
+    def _count_tabs(self, indices: Iterable[int]) -> dict[str, int]:
+        counts = dict.fromkeys(dict(TABS), 0)
+        rows = self._all
+        for i in indices:
+            c = rows[i]
+            if c.deleted_at is not None:
+                counts["trash"] += 1
+                continue
+            counts["all"] += 1
+            counts[c.status] = counts.get(c.status, 0) + 1
+            if c.lifecycle == "churned":
+                counts["churned"] += 1
+        return counts
+
+    def _filtered_everyone(self) -> list[int]:
+        """Every row (any tab) that passes the search, the column filters and the subset."""
+        rows: Iterable[int] = range(len(self._all))
+        if self._needle:
+            text, needle = self._search_strings(), self._needle
+            rows = [i for i in rows if needle in text[i]]
+        for column, expr in self._column_filters.items():
+            test = self._column_test(column, expr)
+            rows = [i for i in rows if test(i)]
+        if self._only is not None:
+            only, every_row = self._only, self._all
+            rows = [i for i in rows if only(every_row[i])]
+        return list(rows)
+
+    def loaded_count(self) -> int:
+        """Every customer loaded, live and trashed, whatever the tab and filters."""
+        return len(self._all)
 
     def total_count(self) -> int:
         """Rows in the current tab before the search and column filters."""
@@ -301,6 +327,9 @@ class CustomerTableModel(QAbstractTableModel):
             return self._foreground(c, column)
         if role == Qt.ItemDataRole.FontRole and column == SCORE:
             return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == SCORE and c.manual_score:
+            until = f" until {c.override_until.isoformat()}" if c.override_until else ""
+            return f"Set by hand{until}: {c.override_reason or 'no reason given'}"
         if role == self.IdRole:
             return c.id
         return None

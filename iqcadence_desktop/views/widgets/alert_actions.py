@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from iqcadence_desktop.services.alerts import OUTCOMES, SNOOZE_CHOICES
 
@@ -51,11 +51,11 @@ class AlertActionBar(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def _outcome_button(self) -> QToolButton:
-        self.outcome_button = QToolButton()
-        self.outcome_button.setText("Mark outcome")
+    def _outcome_button(self) -> QPushButton:
+        # A push button lays its menu arrow out beside the text (a tool button drew it
+        # over the last letters).
+        self.outcome_button = QPushButton("Mark outcome")
         self.outcome_button.setObjectName("mark_outcome")
-        self.outcome_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.outcome_button)
         for key, label in OUTCOMES.items():
             action = QAction(label, menu)
@@ -65,9 +65,9 @@ class AlertActionBar(QWidget):
         self.outcome_button.setToolTip("Was this alert worth it? Feeds each rule's hit rate.")
         return self.outcome_button
 
-    def set_selection(self, count: int) -> None:
-        """Enable what makes sense for this many selected alerts."""
+    def set_selection(self, count: int, customers: int | None = None) -> None:
+        """Enable what makes sense for this many selected alerts (of this many customers)."""
         for button in (*self.snooze_buttons.values(), self.dismiss_button, self.wake_button):
             button.setEnabled(count > 0)
         self.outcome_button.setEnabled(count == 1)
-        self.open_button.setEnabled(count == 1)
+        self.open_button.setEnabled((count == 1) if customers is None else customers == 1)

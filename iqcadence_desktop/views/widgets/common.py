@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from iqcadence_desktop.views.table_models.rows_table_model import RowsTableModel
 from iqcadence_desktop.views.theme import ERROR_STYLE, OK_STYLE
+
+
+def documents_dir() -> Path:
+    """Where file dialogs start: the user's Documents folder (never the working directory)."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
 
 
 def message_label(parent: QWidget | None = None) -> QLabel:

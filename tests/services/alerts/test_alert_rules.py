@@ -119,9 +119,10 @@ def test_low_adoption(pct: float, expected: str | None) -> None:
         (31, "at_risk", "warning"),
         (60, "critical", "warning"),
         (31, "watch", "attention"),
-        (60, "healthy", "attention"),
+        (60, "healthy", None),  # a healthy account's renewal waits for the last 30 days
         (61, "at_risk", "attention"),
-        (90, "healthy", "attention"),
+        (90, "healthy", None),
+        (90, "watch", "attention"),
         (91, "critical", None),
         (0, "healthy", "warning"),
         (-1, "critical", None),
@@ -129,6 +130,35 @@ def test_low_adoption(pct: float, expected: str | None) -> None:
 )
 def test_renewal_windows(days: int, status: str, expected: str | None) -> None:
     assert severity("renewal_due", days_until_renewal=days, status=status) == expected
+
+
+def test_a_wider_window_for_healthy_renewals_is_a_setting() -> None:
+    cfg = AlertConfig(renewal_healthy_days=90)
+    found = alerts(cfg=cfg, days_until_renewal=75, status="healthy")
+    assert found["renewal_due"].severity == "attention"
+
+
+def test_weak_signals_of_an_unhealthy_account_fold_into_its_health_alert() -> None:
+    weak = {
+        "shown_score": 20,
+        "score": 20.0,
+        "status": "critical",
+        "open_tickets": 9,
+        "logins_30d": 1,
+        "feature_adoption_pct": 5.0,
+        "nps": 2,
+        "sentiment": "negative",
+    }
+    assert set(alerts(**weak)) == {"unhealthy"}
+    unfolded = alerts(cfg=AlertConfig(fold_into_health=False), **weak)
+    assert set(unfolded) == {
+        "unhealthy",
+        "open_tickets",
+        "low_logins",
+        "low_adoption",
+        "nps_detractor",
+        "negative_sentiment",
+    }
 
 
 @pytest.mark.parametrize(

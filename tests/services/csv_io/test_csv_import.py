@@ -34,8 +34,8 @@ def seeded(services: Services) -> Services:
     [
         ("empty.csv", "is empty"),
         ("header_only.csv", "only a header row"),
-        ("workbook_renamed.csv", "looks like an Excel workbook"),
-        ("binary.csv", "not a text file"),
+        ("workbook_renamed.csv", "looks like a binary file (xlsx? save it as CSV)"),
+        ("binary.csv", "looks like a binary file"),
         ("duplicate_headers.csv", 'Columns "MRR" (column 2) and "mrr" (column 4) both hold MRR'),
         ("no_name.csv", 'Columns found: "Manager", "MRR", "PreferredLoginDevice"'),
     ],

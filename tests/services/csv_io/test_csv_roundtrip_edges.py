@@ -96,7 +96,12 @@ def _clear(services: Services) -> None:
         services.customers.purge(ids)
 
 
-free_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+# Control characters are refused on input (names and text fields; tab and newline are
+# allowed in notes), so the legal values of a text field are these.
+free_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+note_text = st.text(
+    st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"), max_size=40
+)
 maybe = st.one_of
 record = st.fixed_dictionaries(
     {
@@ -117,7 +122,7 @@ record = st.fixed_dictionaries(
         "lifecycle": st.sampled_from(LIFECYCLES),
         "sentiment": st.sampled_from(("", *SENTIMENTS)),
         "tags": st.lists(free_text.filter(lambda t: len(t) <= 60), max_size=4),
-        "note": free_text,
+        "note": note_text,
         "renewal_date": maybe(st.just(""), st.dates().map(lambda d: d.isoformat())),
         "score": maybe(st.just(""), st.floats(0, 100).map(repr)),
     }

@@ -34,7 +34,8 @@ def test_every_derived_field_follows_the_scalar_rules(services: Services, days_l
         assert c.days_until_renewal == until
         assert c.months_to_renewal == months_to_renewal(c.renewal_date, as_of)
         assert c.renewal_window == renewal_window(until, cfg)
-        assert c.cadence_status == cadence_status(c.tier, c.days_since_contact, cfg)
+        missed = c.next_touch is not None and c.next_touch < as_of
+        assert c.cadence_status == cadence_status(c.tier, c.days_since_contact, cfg, missed)
         assert c.status == band_for(c.score, cfg.bands)
         assert c.expansion_estimate_cents == expansion_estimate_cents(c.status, c.mrr_cents, cfg)
         assert c.priority == priority_score(c.score, c.mrr_cents, until, c.momentum, c.lifecycle)
@@ -86,3 +87,12 @@ def test_many_ids_are_filtered_beyond_the_sql_variable_limit(services: Services)
     assert [c.id for c in services.customers.list_customers(CustomerFilter(ids=wanted))] == [
         c.id for c in services.customers.list_customers() if c.id in ids[:5]
     ]
+
+
+def test_names_sort_naturally(services: Services) -> None:
+    for name in ("Account 10", "account 9", "Account 100", "Beta", "Account 9b"):
+        services.customers.create({"name": name})
+    names = [c.name for c in services.customers.list_customers()]
+    assert names == ["account 9", "Account 9b", "Account 10", "Account 100", "Beta"]
+    first = services.customers.list_customers(CustomerFilter(trash=None), first=2)
+    assert [c.name for c in first] == ["account 9", "Account 9b"]

@@ -88,3 +88,24 @@ def test_a_second_sample_adds_accounts_with_new_names(services: Services) -> Non
     services.customers.load_sample(customers=20, days=2)
     names = [c.name for c in services.customers.list_customers()]
     assert len(names) == 41 and len({n.casefold() for n in names}) == 41
+
+
+def test_demo_names_carry_no_numbers(services: Services) -> None:
+    services.customers.load_sample(customers=900, days=1)
+    names = [c.name for c in services.customers.list_customers()]
+    assert len(names) == 900 and len({n.casefold() for n in names}) == 900
+    assert [n for n in names if any(ch.isdigit() for ch in n)] == []
+
+
+def test_the_sentiment_log_agrees_with_the_sentiment_field(services: Services) -> None:
+    services.customers.load_sample(customers=120, days=60)
+    with_log = 0
+    for c in services.customers.list_customers():
+        log = services.records.sentiment_log(c.id)
+        if c.sentiment is None:
+            assert log == []
+            continue
+        newest = max(log, key=lambda e: (e.day, e.id))
+        assert newest.sentiment == c.sentiment, c.name
+        with_log += 1
+    assert with_log > 80

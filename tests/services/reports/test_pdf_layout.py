@@ -75,3 +75,31 @@ def test_gui_start_up_does_not_import_reportlab() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_long_number_in_a_narrow_column_never_wraps(tmp_path: Path) -> None:
+    columns = (
+        Column("Account name", 8),
+        Column("MRR", 0.6, "money"),
+        Column("Priority", 0.5, "int"),
+    )
+    table = Table(
+        "Narrow numbers",
+        columns,
+        (("Globex", 123_456_789_00, 1_234_567), ("Initech", 98_765_432_10, 7_654_321)),
+    )
+    doc = ReportDocument(
+        "test",
+        "Numbers",
+        dt.date(2026, 11, 26),
+        "All managers",
+        dt.datetime(2026, 11, 26, 12),
+        (),
+        (table,),
+        Methodology((), "", (), "", ""),
+    )
+    out = tmp_path / "numbers.pdf"
+    render_pdf(doc, DEFAULT_BRAND, out)
+    lines = pdf_pages(out)[0].splitlines()
+    for number in ("$123,456,789", "1,234,567", "$98,765,432", "7,654,321"):
+        assert any(number in line for line in lines), number

@@ -140,7 +140,7 @@ def test_unwritable_target_is_refused_and_leaves_nothing(
     portfolio: Services, tmp_path: Path
 ) -> None:
     target = tmp_path / "missing-folder" / "x.pdf"
-    with pytest.raises(Exception, match="Choose a folder you can write to"):
+    with pytest.raises(Exception, match="does not exist; choose another place"):
         portfolio.reports.render(ReportRequest("weekly-digest", TODAY), target)
     assert not target.exists()
 
@@ -234,3 +234,19 @@ def test_reports_on_an_empty_portfolio_render_and_say_so(
     assert result.pages >= 1
     assert "Methodology" in pdf_text(out)
     assert services.reports.render(ReportRequest(kind, TODAY), tmp_path / "x.csv", "csv")
+
+
+def test_a_note_written_today_is_in_todays_business_review(
+    portfolio: Services, tmp_path: Path
+) -> None:
+    cid = portfolio.customers.find_id("Müller GmbH")
+    assert cid is not None
+    portfolio.records.add_note(cid, "Agreed to pilot the analytics add-on in Q1")
+    out = tmp_path / "qbr.pdf"
+    portfolio.reports.render(
+        ReportRequest("customer-health", TODAY, customer_id=cid, qbr=True, audience="internal"),
+        out,
+    )
+    text = " ".join(pdf_pages(out))  # notes are internal: only the internal review has them
+    assert "Notes from the last 90 days" in text
+    assert "Agreed to pilot the analytics add-on in Q1" in text

@@ -77,3 +77,13 @@ def test_profiles_create_update_delete_and_history(services: Services) -> None:
 def test_global_csat_switch_applies_to_profiles(services: Services) -> None:
     p = services.config.save_profile("With CSAT", {**ONLY_LOGINS, "csat": 10})
     assert services.config.weights_for(p.id)["csat"] == 0.0  # CSAT disabled globally
+
+
+def test_the_first_version_shows_its_values_not_dashes(services: Services) -> None:
+    services.config.save(cfg.ScoringConfig(bands=BandThresholds(watch=55)))
+    services.config.save_profile("Enterprise", {**cfg.DEFAULT_WEIGHTS})
+    for first in services.config.history():
+        assert first.changes[0] == "First saved version; its values:"
+        assert not any("—" in line for line in first.changes), first.changes
+    scoring = services.config.history("scoring")[0]
+    assert "bands.watch: 55" in scoring.changes and "weights.logins: 25" in scoring.changes

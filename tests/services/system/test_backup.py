@@ -68,12 +68,12 @@ def test_restore_replaces_everything_after_a_safety_backup(
         (lambda d: d["tables"].update(aliens={"columns": [], "rows": []}), 'table "aliens"'),
         (
             lambda d: d["tables"]["customers"]["rows"][0].__setitem__(1, None),
-            '"name" may not be empty',
+            'field "name": may not be empty',
         ),
         (lambda d: d["tables"]["customers"]["rows"][-1].pop(), "expected"),
         (
             lambda d: d["tables"]["score_snapshots"]["rows"][0].__setitem__(1, "soon"),
-            'table "score_snapshots", row 1: "day" has the value',
+            'table "score_snapshots", row 1, field "day": \'soon\' is not a valid whole number',
         ),
     ],
 )
@@ -99,6 +99,6 @@ def test_not_json_is_refused(services: Services, tmp_path: Path) -> None:
 
 def test_binary_copy(services: Services, tmp_path: Path) -> None:
     services.customers.create({"name": "Acme"})
-    dest = services.backups.copy_database(tmp_path / "copy.sqlite3")
+    dest = services.backups.copy_database(tmp_path / "copy.sqlite3").path
     with sqlite3.connect(dest) as con:
         assert con.execute("select name from customers").fetchall() == [("Acme",)]

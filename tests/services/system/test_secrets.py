@@ -46,7 +46,10 @@ def test_working_keyring_round_trips_under_the_app_service() -> None:
     backend = DictKeyring()
     store = KeyringSecretStore(service="svc", backend=backend)
     store.set("hubspot.token", "s3cret")
-    assert backend.values == {("svc", "hubspot.token"): "s3cret"}
+    assert backend.values[("svc", "hubspot.token")] == "s3cret"
+    # The names of our secrets (never their values) are listed so backups can blank them.
+    assert backend.values[("svc", "iqcadence.secret-names")] == '["hubspot.token"]'
+    assert store.stored_values() == ["s3cret"]
     assert store.get("hubspot.token") == "s3cret"
     store.delete("hubspot.token")
     assert store.get("hubspot.token") is None

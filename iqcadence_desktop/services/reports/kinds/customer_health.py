@@ -64,7 +64,7 @@ def build(ctx: ReportContext) -> ReportDocument:
         factors_table(churn),
     ]
     if qbr_pack:
-        blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id))
+        blocks += qbr.sections(ex, churn, history, ctx.alerts(c.id), ctx.notes(c.id), ctx.as_of)
     return ReportDocument(
         "customer-health",
         f"{'Business Review' if qbr_pack else TITLE}: {c.name}",

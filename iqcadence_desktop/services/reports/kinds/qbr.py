@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from iqcadence_desktop.services.customers import Explanation, SnapshotDTO
 from iqcadence_desktop.services.model import ChurnEstimate
+from iqcadence_desktop.services.reports.context import NoteLike, local_day
 from iqcadence_desktop.services.reports.kinds.talking_points import (
     AlertLike,
     agenda,
@@ -90,13 +94,36 @@ def outlook(ex: Explanation, churn: ChurnEstimate) -> Text:
     return Text("Renewal and expansion outlook", (renewal, risk, growth))
 
 
+NOTE_DAYS = 90
+NOTE_COLUMNS = (Column("Date", 0.9, "date"), Column("By", 1.1), Column("Note", 5))
+
+
+def recent_notes(notes: Sequence[NoteLike], as_of: dt.date) -> Table:
+    """The notes of the last 90 days up to the review's day, newest first."""
+    first = as_of - dt.timedelta(days=NOTE_DAYS)
+    rows = tuple(
+        (local_day(n.created_at).isoformat(), n.author or "—", " ".join(n.body.split()))
+        for n in notes
+        if first <= local_day(n.created_at) <= as_of
+    )
+    return Table(
+        f"Notes from the last {NOTE_DAYS} days",
+        NOTE_COLUMNS,
+        rows,
+        empty_text="No notes were written in the last 90 days.",
+    )
+
+
 def sections(
     ex: Explanation,
     churn: ChurnEstimate,
     history: list[SnapshotDTO],
     alerts: tuple[AlertLike, ...] = (),
+    notes: Sequence[NoteLike] = (),
+    as_of: dt.date | None = None,
 ) -> list[Block]:
-    """Usage and support, outlook, agenda and talking points, each on its own page."""
+    """Usage and support, outlook, agenda, talking points and the latest notes."""
+    as_of = as_of or ex.customer.updated_at.date()
     return [
         PageBreak(),
         usage_chart(history),
@@ -105,4 +132,5 @@ def sections(
         outlook(ex, churn),
         Text("Suggested agenda", bullets=agenda(ex)),
         Text("Talking points", bullets=talking_points(ex, churn, alerts)),
+        recent_notes(notes, as_of),
     ]

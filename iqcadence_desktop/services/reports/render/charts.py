@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from iqcadence_desktop.services.reports.model import Chart
-from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR
+from iqcadence_desktop.services.reports.render.fonts import BOLD, REGULAR, label_font
 
 PALETTE = ("#2f5bea", "#ef6c00", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#6d4c41")
 CONTRASTING = ("#ef6c00", "#2e7d32", "#8e24aa", "#00838f", "#6d4c41", "#c62828")
@@ -107,6 +107,14 @@ def _legend(chart: Chart, x: float, y: float, colors: list[Any], names: list[str
     return legend
 
 
+def _label_fonts(labels: Any, names: tuple[str, ...]) -> None:
+    """Names in other scripts (a tag, a manager) get a font that has their glyphs."""
+    for i, name in enumerate(names):
+        font = label_font(name, REGULAR)
+        if font != REGULAR:
+            labels[i].fontName = font
+
+
 def _bar(chart: Chart, width: float, height: float, palette: tuple[str, ...]) -> list[Any]:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
 
@@ -118,6 +126,7 @@ def _bar(chart: Chart, width: float, height: float, palette: tuple[str, ...]) ->
     bc.categoryAxis.categoryNames = list(chart.labels)
     bc.categoryAxis.labels.fontName, bc.categoryAxis.labels.fontSize = REGULAR, 7
     bc.categoryAxis.labels.boxAnchor = "n"
+    _label_fonts(bc.categoryAxis.labels, chart.labels)
     _value_axis(bc.valueAxis, [v for s in chart.series for v in s.values], chart.value_format)
     colors = _colors(chart, len(chart.series) if multi else len(chart.labels), palette)
     for i in range(len(chart.series)):
@@ -148,6 +157,7 @@ def _line(chart: Chart, width: float, height: float, palette: tuple[str, ...]) -
     lc.joinedLines = 1
     lc.categoryAxis.categoryNames = _sparse_labels(chart.labels)
     lc.categoryAxis.labels.fontName, lc.categoryAxis.labels.fontSize = REGULAR, 7
+    _label_fonts(lc.categoryAxis.labels, chart.labels)
     lc.categoryAxis.labels.angle = 30
     lc.categoryAxis.labels.boxAnchor = "ne"
     lc.categoryAxis.tickDown = 2
@@ -223,8 +233,9 @@ def _donut(chart: Chart, width: float, height: float, palette: tuple[str, ...]) 
     for i in range(len(dn.data)):
         dn.slices[i].fillColor = colors[i] if total > 0 else _grey()
         dn.slices[i].strokeColor = None
+    # One unit in the legend (the chart's own: accounts, dollars); shares are in the tables.
     names = [
-        f"{lab}: {chart.value_format.format(v)} ({v / total:.0%})" if total else f"{lab}: 0"
+        f"{lab}: {chart.value_format.format(v)}"
         for lab, v in zip(chart.labels, values, strict=True)
     ]
     legend = _legend(chart, size + 40, dn.y + size - 8, colors, names)

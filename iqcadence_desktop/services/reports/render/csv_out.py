@@ -9,36 +9,34 @@ byte-order mark so Excel opens accented and CJK names correctly.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from iqcadence_desktop.services.reports.model import ReportDocument, Table
 from iqcadence_desktop.services.reports.render.format import csv_value
 
 
-def render_csv(doc: ReportDocument, out: Path) -> int:
-    """Write the CSV to `out`; returns the number of data rows written."""
+def render_csv(doc: ReportDocument, fh: IO[str]) -> int:
+    """Write the CSV to a text file opened with newline=""; returns the data rows written."""
     rows = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["report", doc.title])
-        w.writerow(["as_of", doc.as_of.isoformat()])
-        w.writerow(["filter", doc.filter_text])
-        w.writerow(["generated_at", doc.generated_at.isoformat(timespec="seconds")])
-        if doc.kpis:
-            w.writerow([])
-            w.writerow(["metric", "value"])
-            w.writerows(
-                [k.label, k.value if k.raw is None else csv_value(k.raw, k.fmt)] for k in doc.kpis
-            )
-        for table in doc.tables():
-            rows += _write_table(w, table)
+    w = csv.writer(fh)
+    w.writerow(["report", csv_value(doc.title, "text")])
+    w.writerow(["as_of", doc.as_of.isoformat()])
+    w.writerow(["filter", csv_value(doc.filter_text, "text")])
+    w.writerow(["generated_at", doc.generated_at.isoformat(timespec="seconds")])
+    if doc.kpis:
+        w.writerow([])
+        w.writerow(["metric", "value"])
+        w.writerows(
+            [k.label, k.value if k.raw is None else csv_value(k.raw, k.fmt)] for k in doc.kpis
+        )
+    for table in doc.tables():
+        rows += _write_table(w, table)
     return rows
 
 
 def _write_table(w: Any, table: Table) -> int:
     w.writerow([])
-    w.writerow([table.title])
+    w.writerow([csv_value(table.title, "text")])
     w.writerow([c.header for c in table.columns])
     for row in table.rows:
         w.writerow([csv_value(v, c.fmt) for v, c in zip(row, table.columns, strict=True)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from iqcadence_desktop.services.csv_io import neutralise
 from iqcadence_desktop.services.reports.model import Cell, Format
 from iqcadence_desktop.services.scoring import BAND_LABELS, shown_score
 
@@ -66,4 +67,5 @@ def csv_value(value: Cell, fmt: Format) -> str:
         return f"{value:.2f}"
     if fmt == "float3" and isinstance(value, float):
         return f"{value:.4f}"
-    return str(value)
+    # Names and notes that a spreadsheet would run as a formula stay text (S7).
+    return neutralise(value) if isinstance(value, str) else str(value)

@@ -14,8 +14,9 @@ from iqcadence_desktop.services.reports.render.colour import readable_on, text_o
 from iqcadence_desktop.services.reports.render.fonts import (
     BOLD,
     REGULAR,
-    needs_fallback,
-    register_cjk_font,
+    draw_runs,
+    runs,
+    string_width,
 )
 
 #: Grey for secondary text: 5.9:1 on white (WCAG AA).
@@ -24,15 +25,6 @@ MARGIN = 36.0
 FIRST_BAND = 78.0
 LATER_BAND = 30.0
 FOOTER = 24.0
-
-
-def font_for(text: str) -> str:
-    """DejaVu, or the CJK font for canvas strings DejaVu cannot draw (header, footer)."""
-    return register_cjk_font() if needs_fallback(text) else REGULAR
-
-
-def bold_for(text: str) -> str:
-    return register_cjk_font() if needs_fallback(text) else BOLD
 
 
 def decorator(doc: ReportDocument, brand: Brand) -> Callable[[Any, Any], None]:
@@ -65,15 +57,15 @@ def _draw_band(canvas: Any, doc: ReportDocument, brand: Brand, first: bool) -> N
     strong, body = HexColor(readable_on(brand.primary_color, fill)), HexColor(text_on(fill))
     if first:
         canvas.setFillColor(strong)
-        _fit_string(canvas, x, h - 32, brand.company, bold_for(brand.company), 15, room)
+        _fit_string(canvas, x, h - 32, brand.company, BOLD, 15, room)
         canvas.setFillColor(body)
-        _fit_string(canvas, x, h - 49, doc.title, font_for(doc.title), 10, room)
+        _fit_string(canvas, x, h - 49, doc.title, REGULAR, 10, room)
         meta = f"As of {doc.as_of.isoformat()} · {doc.filter_text}"
-        _fit_string(canvas, x, h - 64, meta, font_for(meta), 8.5, room)
+        _fit_string(canvas, x, h - 64, meta, REGULAR, 8.5, room)
     else:
         canvas.setFillColor(body)
         line = f"{brand.company} · {doc.title} · as of {doc.as_of.isoformat()}"
-        _fit_string(canvas, MARGIN, h - 19, line, font_for(line), 9, room)
+        _fit_string(canvas, MARGIN, h - 19, line, REGULAR, 9, room)
     canvas.restoreState()
 
 
@@ -98,15 +90,13 @@ def _draw_marking(canvas: Any, word: str, right: float, y: float) -> float:
 def _fit_string(
     canvas: Any, x: float, y: float, text: str, font: str, size: float, room: float
 ) -> None:
-    """Draw `text`, shrinking it (down to 6 pt) and then shortening it to fit `room`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    while size > 6 and stringWidth(text, font, size) > room:
+    """Draw `text` (each script in a font that has it), shrinking it down to 6 pt and
+    then shortening it to fit `room`."""
+    while size > 6 and string_width(runs(text), font, size) > room:
         size -= 0.5
-    while len(text) > 1 and stringWidth(text, font, size) > room:
+    while len(text) > 1 and string_width(runs(text), font, size) > room:
         text = text[:-2] + "…"
-    canvas.setFont(font, size)
-    canvas.drawString(x, y, text)
+    draw_runs(canvas, x, y, text, font, size)
 
 
 def _draw_logo(canvas: Any, path: str, x: float, y: float, size: float) -> float:
@@ -158,9 +148,8 @@ def numbered_canvas(doc: ReportDocument, brand: Brand, pages: list[int]) -> Any:
             w = self._pagesize[0]
             self.saveState()
             left = f"{brand.company} · Generated {generated}"
-            self.setFont(font_for(left), 7.5)
             self.setFillColor(HexColor(MUTED))
-            self.drawString(MARGIN, FOOTER, left)
+            draw_runs(self, MARGIN, FOOTER, left, REGULAR, 7.5)
             middle = " · ".join(footer_marks(doc, brand))
             if middle:
                 self.setFont(BOLD, 7.5)

@@ -8,9 +8,10 @@ across pages. reportlab is imported here only, and only when a PDF is made.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from iqcadence_desktop.services.reports.model import (
     Block,
@@ -46,28 +47,37 @@ DEFAULT_LOOK = Brand("iQcadence", None, "#1f3a68", "#2f5bea")
 CHART_HEIGHT = 170.0
 
 
-def render_pdf(doc: ReportDocument, brand: Brand, out: Path) -> int:
-    """Write the PDF to `out`; returns the number of pages.
+def render_pdf(doc: ReportDocument, brand: Brand, out: Path | BinaryIO) -> int:
+    """Write the PDF to a path or a binary file object; returns the number of pages.
 
     If the methodology would start a page of its own at the end, the report is laid out
-    again with the last rows (or the last block) kept together with it.
+    again with the last rows (or the last block) kept together with it. Each pass is
+    rendered in memory, so a file object receives one whole document.
     """
     marks: dict[str, int] = {}
-    pages = _build(doc, brand, out, marks, glue=False)
+    buffer = io.BytesIO()
+    pages = _build(doc, brand, buffer, marks, glue=False)
     if marks.get("methodology", 0) > marks.get("content_end", 0):
         marks.clear()
-        pages = _build(doc, brand, out, marks, glue=True)
+        buffer = io.BytesIO()
+        pages = _build(doc, brand, buffer, marks, glue=True)
+    if isinstance(out, Path):
+        out.write_bytes(buffer.getvalue())
+    else:
+        out.write(buffer.getvalue())
     return pages
 
 
-def _build(doc: ReportDocument, brand: Brand, out: Path, marks: dict[str, int], glue: bool) -> int:
+def _build(
+    doc: ReportDocument, brand: Brand, out: BinaryIO, marks: dict[str, int], glue: bool
+) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     register_base_fonts()
     pages: list[int] = []
     template = BaseDocTemplate(
-        str(out),
+        out,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,

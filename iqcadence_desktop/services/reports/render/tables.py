@@ -94,13 +94,20 @@ def _header_style(st: dict[str, Any], align: str, size: float, fill: str) -> Any
     )
 
 
+#: Formats whose cells are numbers: they shrink to fit, they never break over two lines.
+NUMERIC_FORMATS = frozenset({"int", "money", "score", "pct", "signed", "prob", "float1"})
+
+
 def _row(
     cells: tuple[Cell, ...], columns: tuple[Column, ...], widths: list[float], st: dict[str, Any]
 ) -> list[Any]:
-    return [_cell(show(v, c.fmt), w, st) for v, c, w in zip(cells, columns, widths, strict=True)]
+    return [
+        _cell(show(v, c.fmt), w, st, c.fmt in NUMERIC_FORMATS)
+        for v, c, w in zip(cells, columns, widths, strict=True)
+    ]
 
 
-def _cell(text: str, width: float, st: dict[str, Any]) -> Any:
+def _cell(text: str, width: float, st: dict[str, Any], numeric: bool = False) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
@@ -108,9 +115,20 @@ def _cell(text: str, width: float, st: dict[str, Any]) -> Any:
     # Fast path for most cells: no DejaVu glyph is wider than 1 em, so short ASCII fits.
     if text.isascii() and len(text) * FONT_SIZE <= room:
         return text
-    if needs_fallback(text) or stringWidth(text, REGULAR, FONT_SIZE) > room:
+    wide = stringWidth(text, REGULAR, FONT_SIZE)
+    if numeric and wide > room:
+        return Paragraph(text, _shrunk(st["cell"], FONT_SIZE * room / wide))
+    if needs_fallback(text) or wide > room:
         return Paragraph(markup(text), st["cell"])
     return text
+
+
+def _shrunk(base: Any, size: float) -> Any:
+    """The cell style at a smaller size, so a long number stays on one line."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    size = max(4.0, size - 0.1)
+    return ParagraphStyle(f"cell-{size:.1f}", base, fontSize=size, leading=size * 1.2)
 
 
 def _long_table(data: list[list[Any]], widths: list[float], block: Table, fill: str) -> Any:

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -29,13 +31,18 @@ from iqcadence_desktop.views.tasks import Lane
 from iqcadence_desktop.views.theme import ERROR_STYLE
 from iqcadence_desktop.views.widgets.alert_actions import AlertActionBar
 
-#: view id -> (button text, grouping)
+#: view id -> (button text, grouping); by customer first: one line per account.
 VIEWS: dict[str, tuple[str, str | None]] = {
+    "customer": ("By customer", "customer"),
     "priority": ("By priority", None),
     "category": ("By category", "category"),
-    "customer": ("By customer", "customer"),
     "table": ("Table", None),
 }
+#: Columns that give way (Category, Since) when the list is narrower than this.
+NARROW_LIST = 760
+ALERT_COLUMN = 2
+CUSTOMER_COLUMN = 1
+CATEGORY_COLUMN = 3
 SHOW = {"active": "Active", "snoozed": "Snoozed", "dismissed": "Dismissed", "all": "All"}
 
 
@@ -54,7 +61,7 @@ class AlertsPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.board = AlertBoard([], overview([], [], 30))
-        self.view_id = "priority"
+        self.view_id = "customer"
         self.model = AlertTreeModel()
         layout = QVBoxLayout(self)
         title = QLabel(self.TITLE)
@@ -112,14 +119,20 @@ class AlertsPage(Page):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.empty = QLabel(self.tree.viewport())
+        self.empty.setObjectName("alerts_empty")
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
         self.panel = AlertSidePanel()
         side = QScrollArea()
         side.setWidget(self.panel)
         side.setWidgetResizable(True)
         side.setFrameShape(QFrame.Shape.NoFrame)
         side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setMinimumWidth(250)
-        side.setMaximumWidth(360)
+        side.setMinimumWidth(270)
+        side.setMaximumWidth(340)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(side)
@@ -158,7 +171,7 @@ class AlertsPage(Page):
     def _on_board_loaded(self, board: AlertBoard) -> None:
         self.board = board
         view = board.overview
-        self.badge_changed.emit(str(view.active) if view.active else "")
+        self.badge_changed.emit(f"{view.active:,}" if view.active else "")
         self.summary.setText(
             f"{view.active:,} active · {view.snoozed:,} snoozed · {view.dismissed:,} dismissed"
         )
@@ -172,16 +185,47 @@ class AlertsPage(Page):
         show = self.show_combo.currentData()
         shown = [a for a in self.board.alerts if show == "all" or a.state == show]
         self.model.set_alerts(shown, VIEWS[self.view_id][1])
+        grouping = VIEWS[self.view_id][1]
         self.tree.setSortingEnabled(self.view_id == "table")
-        self.tree.setRootIsDecorated(VIEWS[self.view_id][1] is not None)
-        self.tree.expandAll()
-        self.tree.setColumnWidth(0, 130 if VIEWS[self.view_id][1] else 90)
-        self.tree.setColumnWidth(1, 160)
-        self.tree.setColumnWidth(2, 330)
-        self.tree.setColumnWidth(3, 105)
-        self.tree.setColumnWidth(4, 90)
-        self.tree.setColumnWidth(5, 160)
+        self.tree.setRootIsDecorated(grouping is not None)
+        if grouping == "category":
+            self.tree.expandAll()
+            for row in range(self.model.rowCount()):  # "Health (61)" across the row
+                self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        self._fit_columns()
+        self.empty.setText(_empty_text(show, bool(self.board.alerts)))
+        self._place_empty()
+        self.empty.setVisible(not shown)
         self.actions_bar.set_selection(0)
+
+    def _fit_columns(self) -> None:
+        """The message takes the room left; Category and Since give way on a laptop."""
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        for column in range(self.model.columnCount()):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == ALERT_COLUMN
+                else QHeaderView.ResizeMode.Interactive
+                if column in (CUSTOMER_COLUMN, CATEGORY_COLUMN)
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+        narrow = self.tree.width() < NARROW_LIST
+        self.tree.setColumnWidth(CUSTOMER_COLUMN, 150 if narrow else 190)
+        self.tree.setColumnWidth(CATEGORY_COLUMN, 130)
+        for column in (3, 4):
+            self.tree.setColumnHidden(column, narrow)
+        # Every row says "Active" when only active alerts are listed.
+        self.tree.setColumnHidden(5, self.show_combo.currentData() == "active")
+        self._place_empty()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _place_empty(self) -> None:
+        self.empty.setGeometry(self.tree.viewport().rect().adjusted(32, 32, -32, -32))
 
     # -- slots -------------------------------------------------------------------------
     def _on_view_clicked(self, view_id: str) -> None:
@@ -192,22 +236,26 @@ class AlertsPage(Page):
         self._fill()
 
     def selected_alerts(self) -> list[Alert]:
-        rows = self.tree.selectionModel().selectedRows()
-        found = (self.model.alert_at(index) for index in rows)
-        return [a for a in found if a is not None]
+        """The alerts of the selected rows (an account's line stands for all of its alerts)."""
+        chosen: dict[str, Alert] = {}
+        for index in self.tree.selectionModel().selectedRows():
+            for alert in self.model.alerts_at(index):
+                chosen[alert.id] = alert
+        return list(chosen.values())
 
     def _on_selection_changed(self, *_args: object) -> None:
-        self.actions_bar.set_selection(len(self.selected_alerts()))
+        chosen = self.selected_alerts()
+        self.actions_bar.set_selection(len(chosen), len({a.customer_id for a in chosen}))
 
     def _on_tree_activated(self, index: QModelIndex) -> None:
-        alert = self.model.alert_at(index)
-        if alert is not None:
-            self.customer_open_requested.emit(alert.customer_id)
+        alerts = self.model.alerts_at(index)
+        if alerts and len({a.customer_id for a in alerts}) == 1:
+            self.customer_open_requested.emit(alerts[0].customer_id)
 
     def _on_open_requested(self) -> None:
-        chosen = self.selected_alerts()
-        if len(chosen) == 1:
-            self.customer_open_requested.emit(chosen[0].customer_id)
+        customers = {a.customer_id for a in self.selected_alerts()}
+        if len(customers) == 1:
+            self.customer_open_requested.emit(customers.pop())
 
     def _on_snooze_requested(self, days: int) -> None:
         self._act(lambda ids: self.ctx.services.alerts.snooze(ids, days))
@@ -230,3 +278,18 @@ class AlertsPage(Page):
     def _on_action_failed(self, exc: BaseException) -> None:
         self.notice.setText(str(exc))
         self.refresh()
+
+
+def _empty_text(show: str, any_alerts: bool) -> str:
+    """What an empty list means, and what to do next."""
+    if show == "active" and not any_alerts:
+        return (
+            "No alerts. Alerts appear here by themselves when an account's health, "
+            "tickets, usage, renewal or contact needs a look; add or import customers to "
+            "start."
+        )
+    if show == "active":
+        return "No active alerts: the rest are snoozed or dismissed (Show → All lists them)."
+    if show == "all":
+        return "No alerts at all: nothing in the portfolio needs a look today."
+    return f"No {SHOW[show].lower()} alerts. Show → Active lists the alerts that need you."

@@ -43,6 +43,8 @@ class AlertSidePanel(QFrame):
 
     def _build_exposure(self) -> QGridLayout:
         grid = QGridLayout()
+        grid.setHorizontalSpacing(14)  # a name never runs into its number
+        grid.setColumnStretch(0, 1)
         for column, text in ((1, "Accounts"), (2, "MRR")):
             header = QLabel(text)
             header.setProperty("role", "muted")

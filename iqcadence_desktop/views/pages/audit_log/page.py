@@ -42,6 +42,7 @@ class AuditLogPage(Page):
         self.table = rows_table(self.model, stretch_column=4)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
+        self.count_label.setWordWrap(True)
         self.message = message_label()
         self.history = ConfigHistoryView(ctx)
         self._timer = QTimer(self)
@@ -177,7 +178,16 @@ class AuditLogPage(Page):
             if len(entries) >= limit
             else ""
         )
-        self.count_label.setText(f"{len(entries):,} entries{more}")
+        if entries:
+            noun = "entry" if len(entries) == 1 else "entries"
+            self.count_label.setText(f"{len(entries):,} {noun}{more}")
+        elif flt is not None and flt != AuditFilter():
+            self.count_label.setText("No entry matches these filters; widen or clear them.")
+        else:
+            self.count_label.setText(
+                "No changes recorded yet. Every change to customers, settings and data "
+                "(imports, restores, rescores) is listed here with who made it and when."
+            )
 
     def _on_dates_check_toggled(self, checked: bool) -> None:
         self.since_edit.setEnabled(checked)

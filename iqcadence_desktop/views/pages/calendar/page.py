@@ -152,6 +152,9 @@ class CalendarPage(Page):
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setWordWrap(True)
         agenda = QWidget()
+        # An explicit minimum: the table's own grows with its content-sized columns and
+        # would push the page wider than a laptop; narrow, the name column elides.
+        agenda.setMinimumWidth(220)
         agenda_layout = QVBoxLayout(agenda)
         agenda_layout.setContentsMargins(0, 0, 0, 0)
         agenda_head = QHBoxLayout()

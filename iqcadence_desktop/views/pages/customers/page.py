@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QTabBar,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from iqcadence_desktop.views.pages.customers.frozen_table import FrozenTableView
 from iqcadence_desktop.views.table_models.customer_columns import COLUMNS, TABS
 from iqcadence_desktop.views.table_models.customer_table_model import CustomerTableModel
 from iqcadence_desktop.views.tasks import Lane
+from iqcadence_desktop.views.widgets.empty_state import EmptyState
 
 TAB_KEYS = [key for key, _ in TABS]
 #: Rows read first on an empty table, so it paints at once even at 100k customers.
@@ -64,6 +66,10 @@ class CustomersPage(Page):
         self.custom_filter.filter_chosen.connect(self._on_custom_filter_chosen)
         self.only_label = QLabel()
         self.only_bar = self._build_only_bar()
+        self.empty = EmptyState()
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty)
         self._build_layout()
         self._connect()
 
@@ -117,7 +123,7 @@ class CustomersPage(Page):
         layout.addWidget(self.bulk)
         layout.addWidget(self.only_bar)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table_stack, 1)
         layout.addWidget(self.count_label)
 
     def _connect(self) -> None:
@@ -258,6 +264,46 @@ class CustomersPage(Page):
         )
         self.clear_filters.setVisible(bool(active))
         self.bulk.set_trash_mode(self.model.tab() == "trash")
+        self._show_empty_state(shown)
+
+    def _show_empty_state(self, shown: int) -> None:
+        """An empty table says why and offers the next step."""
+        if shown or self._partial or not self._complete:
+            self.table_stack.setCurrentWidget(self.table)
+            return
+        if not self.model.loaded_count():
+            self.empty.show_message(
+                "No customers yet",
+                "Bring in a spreadsheet or CRM export, score an account by hand, or load "
+                "the sample portfolio from Home Base to look around.",
+                [
+                    ("Import a CSV file…", lambda: self._go("import_export")),
+                    ("Score a customer…", lambda: self._go("score_customer")),
+                    ("Go to Home Base", lambda: self._go("home")),
+                ],
+            )
+        elif self.model.total_count():
+            self.empty.show_message(
+                "No customer matches",
+                "Nothing in this tab matches the search and filters in force.",
+                [("Clear the search and filters", self.clear_search_and_filters)],
+            )
+        else:
+            label = dict(TABS)[self.model.tab()]
+            self.empty.show_message(
+                f"No {label.lower()} customers",
+                "This tab is empty for now; the All tab lists everyone.",
+                [("Show all customers", lambda: self.tabs.setCurrentIndex(0))],
+            )
+        self.table_stack.setCurrentWidget(self.empty)
+
+    def _go(self, page_id: str) -> None:
+        self.navigation_requested.emit(page_id, {})
+
+    def clear_search_and_filters(self) -> None:
+        self.search.clear()
+        self._on_only_cleared()
+        self.model.clear_column_filters()
 
     def _on_table_row_activated(self, row: int) -> None:
         customer_id = self.model.customer_at(row).id

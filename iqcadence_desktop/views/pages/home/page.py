@@ -275,11 +275,8 @@ class HomePage(Page):
         self._stack.setCurrentIndex(0 if s.portfolio_empty else 1)
         if s.portfolio_empty:
             return
-        user = self.ctx.services.settings.local_user().name
-        scope = f" {html.escape(self.ctx.manager)}'s book" if self.ctx.manager else " portfolio"
         self.greeting.setText(
-            f"Welcome back, <b>{html.escape(user)}</b>. Here is your{scope} "
-            f"as of {s.as_of:%A %d %B %Y}: {s.customers:,} accounts."
+            _greeting(self.ctx.services.settings.display_name(), self.ctx.manager, s)
         )
         self.ring.set_data(
             s.band_counts, None if s.average_score is None else int(s.average_score + 0.5)
@@ -393,21 +390,31 @@ def _kpi_text(kpi: Kpi) -> str:
     return money(int(kpi.value)) if kpi.is_money else f"{kpi.value:,}"
 
 
+def _greeting(name: str | None, manager: str | None, s: HomeSummary) -> str:
+    """'Welcome back, Sarah.' with the display name from Settings; no name, no guess."""
+    hello = f"Welcome back, <b>{html.escape(name)}</b>." if name else "Welcome back."
+    scope = f"{html.escape(manager)}'s book" if manager else "your portfolio"
+    accounts = f"{s.customers:,} account" + ("" if s.customers == 1 else "s")
+    return f"{hello} Here is {scope} as of {s.as_of:%A %d %B %Y}: {accounts}."
+
+
 def _quick_stats(s: HomeSummary) -> str:
-    healthy = "—" if s.healthy_pct is None else f"{s.healthy_pct:.0f} %"
+    """Four counts of accounts (one unit for the whole legend), the share in a tooltip."""
+    healthy = s.band_counts.get("healthy", 0) + s.band_counts.get("expansion", 0)
     rows = (
-        ("Healthy", healthy, Color.SUCCESS),
-        ("At risk", f"{s.at_risk:,}", Color.WARNING),
-        ("Improving (7 d)", f"{s.improving:,}", Color.INFO),
-        ("Declining (7 d)", f"{s.declining:,}", Color.DANGER),
+        ("Healthy or better", healthy, Color.SUCCESS),
+        ("At risk", s.at_risk, Color.WARNING),
+        ("Improving (7 d)", s.improving, Color.INFO),
+        ("Declining (7 d)", s.declining, Color.DANGER),
     )
     cells = "".join(
-        f"<tr><td style='color:{Color.MUTED}; padding-right:12px'>{label}</td>"
-        f"<td style='color:{color}; font-weight:600; font-size:15px'>{value}</td>"
-        "</tr>"
+        f"<tr><td style='color:{Color.MUTED}; padding-right:10px'>{label}</td>"
+        f"<td align='right' style='color:{color}; font-weight:600; font-size:15px'>"
+        f"{value:,}</td></tr>"
         for label, value, color in rows
     )
-    return f"<table cellspacing='4'>{cells}</table>"
+    head = f"<tr><td colspan='2' style='color:{Color.MUTED}'>Accounts</td></tr>"
+    return f"<table cellspacing='3'>{head}{cells}</table>"
 
 
 def _scrolling(content: QWidget) -> QScrollArea:

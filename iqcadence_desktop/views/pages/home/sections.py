@@ -115,7 +115,7 @@ class PipelineView(QWidget):
             bar.setValue(b.customers)
             unhealthy = f", {b.unhealthy} unhealthy" if b.unhealthy else ""
             text.setText(
-                f"{b.customers} account{'s' * (b.customers != 1)} · "
+                f"{b.customers:,} account{'s' * (b.customers != 1)} · "
                 f"{money(b.mrr_cents)} MRR{unhealthy}"
             )
 
@@ -143,7 +143,7 @@ class TierCards(QWidget):
                 self.row.addWidget(label, 1)
             avg = "—" if t.average_score is None else f"{int(t.average_score + 0.5)}"
             label.setText(
-                f"<b>{html.escape(t.label)}</b><br>{t.customers} accounts<br>"
+                f"<b>{html.escape(t.label)}</b><br>{t.customers:,} accounts<br>"
                 f"avg health {avg}<br>{money(t.mrr_cents)} MRR<br>"
                 f"<span style='color:{BAND_COLORS['at_risk']}'>{t.at_risk} at risk"
                 "</span>"

@@ -24,7 +24,7 @@ from iqcadence_desktop.services.system import backup_name
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.import_export.crm_import import CrmImportTab
 from iqcadence_desktop.views.pages.import_export.wizard import ImportWizard
-from iqcadence_desktop.views.widgets.common import button_row
+from iqcadence_desktop.views.widgets.common import button_row, documents_dir
 
 
 class ImportExportPage(Page):
@@ -40,6 +40,9 @@ class ImportExportPage(Page):
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
         self.wizard = ImportWizard(ctx)
+        self.wizard.customers_requested.connect(
+            lambda ids: self.navigation_requested.emit("customers", {"ids": ids})
+        )
         self.tabs = QTabWidget()
         self.crm = CrmImportTab(ctx)
         self.crm.settings_requested.connect(
@@ -132,7 +135,10 @@ class ImportExportPage(Page):
     def backup_to(self, path: Path) -> None:
         self._run(
             lambda: self.ctx.services.backups.backup(path),
-            lambda s: f"Backed up {s.customers:,} customers and everything else to {path.name}.",
+            lambda s: (
+                s.damage_text()
+                or f"Backed up {s.customers:,} customers and everything else to {path.name}."
+            ),
         )
 
     def _on_copy_clicked(self) -> None:
@@ -142,7 +148,7 @@ class ImportExportPage(Page):
         if path is not None:
             self._run(
                 lambda: self.ctx.services.backups.copy_database(path),
-                lambda p: f"Copied the database to {p.name}.",
+                lambda s: s.damage_text() or f"Copied the database to {s.path.name}.",
             )
 
     def _on_restore_clicked(self) -> None:
@@ -157,12 +163,17 @@ class ImportExportPage(Page):
 
     def restore_from(self, path: Path) -> None:
         self._run(
-            lambda: self.ctx.services.backups.restore(path, data_dir() / "backups"),
+            lambda: self.ctx.services.backups.restore(path, self._safety_folder()),
             lambda s: (
                 f"Restored {s.customers:,} customers from {path.name}. The data "
                 f"from before is in {s.safety_copy}."
             ),
         )
+
+    def _safety_folder(self) -> Path:
+        """The automatic backup before a restore goes beside the database file."""
+        path = self.ctx.services.db.path
+        return path.parent if path is not None else data_dir() / "backups"
 
     def _run(self, work: object, done: object) -> None:
         self.status.setText("Working…")
@@ -180,11 +191,11 @@ class ImportExportPage(Page):
 
     # -- dialogs (tests replace these) -------------------------------------------------
     def ask_save_path(self, caption: str, name: str, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(Path.home() / name), filters)
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(documents_dir() / name), filters)
         return Path(chosen) if chosen else None
 
     def ask_open_path(self, caption: str, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(self, caption, str(Path.home()), filters)
+        chosen, _ = QFileDialog.getOpenFileName(self, caption, str(documents_dir()), filters)
         return Path(chosen) if chosen else None
 
     def confirm(self, title: str, text: str) -> bool:

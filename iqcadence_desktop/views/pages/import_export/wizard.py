@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +32,7 @@ from iqcadence_desktop.services.csv_io import (
     ImportResult,
     write_csv,
 )
+from iqcadence_desktop.services.customers import CustomerFilter
 from iqcadence_desktop.services.scoring import Cancelled
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.pages.import_export.drop import ImportDropZone
@@ -40,6 +42,7 @@ from iqcadence_desktop.views.pages.import_export.summary import file_size, summa
 from iqcadence_desktop.views.pages.import_export.what_happens import WhatHappensPanel
 from iqcadence_desktop.views.tasks import CancelToken
 from iqcadence_desktop.views.theme import ERROR_STYLE
+from iqcadence_desktop.views.widgets.common import documents_dir
 
 ENCODINGS = (
     ("Detect", None),
@@ -55,6 +58,7 @@ MAX_SHOWN = 2000  # rows in the problem table; "Save problems as CSV" writes the
 PREVIEW_COLUMN_MAX = 260  # pixels
 #: Row, column and value widths in the problem tables: a ragged row's value is long.
 PROBLEM_COLUMN_WIDTHS = (56, 130, 240)
+SHOWN_NAMES = 12  # names listed under "Import finished"; the button shows them all
 
 
 def _table(model: QStandardItemModel) -> QTableView:
@@ -68,7 +72,13 @@ def _table(model: QStandardItemModel) -> QTableView:
 
 
 class ImportWizard(QStackedWidget):
-    """Three steps on one stack; long work goes through the page context's TaskRunner."""
+    """Three steps on one stack; long work goes through the page context's TaskRunner.
+
+    Signals:
+        customers_requested(list): show these customers (the ones just imported).
+    """
+
+    customers_requested = Signal(list)
 
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,16 +216,24 @@ class ImportWizard(QStackedWidget):
         self.result_text = QLabel("")
         self.result_text.setWordWrap(True)
         self.done_problems = _table(self.problems_model)
+        self.imported = QLabel("")
+        self.imported.setObjectName("imported_names")
+        self.imported.setWordWrap(True)
+        self.show_imported = QPushButton("")
+        self.show_imported.setObjectName("show_imported")
+        self.show_imported.clicked.connect(self._on_show_imported_clicked)
         again = QPushButton("Import another file")
         again.clicked.connect(self.reset)
         self.done_save = QPushButton("Save problems as CSV…")
         self.done_save.clicked.connect(self._on_save_problems_clicked)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.show_imported)
         buttons.addWidget(again)
         buttons.addWidget(self.done_save)
         buttons.addStretch(1)
         layout.addWidget(self.result_title)
         layout.addWidget(self.result_text)
+        layout.addWidget(self.imported)
         layout.addLayout(buttons)
         layout.addWidget(self.done_problems, 1)
         return page
@@ -370,7 +388,25 @@ class ImportWizard(QStackedWidget):
             return
         self.result_title.setText("Import finished")
         self.result_text.setText(summary(result))
+        self._show_imported(result.customer_ids)
         self.setCurrentIndex(STEP_DONE)
+
+    def _show_imported(self, ids: tuple[int, ...]) -> None:
+        """Name what was imported, and offer to open those accounts in Customers."""
+        self.show_imported.setVisible(bool(ids))
+        if not ids:
+            self.imported.setText("No customer was created or changed.")
+            return
+        shown = self.ctx.services.customers.list_customers(CustomerFilter(ids=ids[:SHOWN_NAMES]))
+        names = ", ".join(c.name for c in shown)
+        more = len(ids) - len(shown)
+        self.imported.setText(f"Imported: {names}" + (f" and {more:,} more." if more > 0 else "."))
+        noun = "customer" if len(ids) == 1 else f"{len(ids):,} customers"
+        self.show_imported.setText(f"Show the imported {noun} →")
+
+    def _on_show_imported_clicked(self) -> None:
+        if self.last_result is not None:
+            self.customers_requested.emit(list(self.last_result.customer_ids))
 
     def _on_import_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -405,7 +441,7 @@ class ImportWizard(QStackedWidget):
         chosen, _ = QFileDialog.getOpenFileName(
             self,
             "Import a CSV file",
-            str(Path.home()),
+            str(documents_dir()),
             "CSV files (*.csv *.txt *.tsv);;All files (*)",
         )
         if chosen:
@@ -417,7 +453,10 @@ class ImportWizard(QStackedWidget):
 
     def _on_save_problems_clicked(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save problems", str(Path.home() / "import-problems.csv"), "CSV files (*.csv)"
+            self,
+            "Save problems",
+            str(documents_dir() / "import-problems.csv"),
+            "CSV files (*.csv)",
         )
         if chosen:
             self.save_problems_to(Path(chosen))

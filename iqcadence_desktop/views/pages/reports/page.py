@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -16,13 +15,14 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,16 +37,22 @@ from iqcadence_desktop.services.reports import (
     Thumbnail,
     first_page_png,
 )
+from iqcadence_desktop.services.system import write_bytes
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.tasks import CancelToken, Lane
 from iqcadence_desktop.views.theme import ERROR_STYLE
 from iqcadence_desktop.views.widgets.audience import audience_combo
+from iqcadence_desktop.views.widgets.common import documents_dir
 
 log = logging.getLogger(__name__)
 KIND_ROLE = Qt.ItemDataRole.UserRole
 ALL_MANAGERS = "All managers"
 WHOLE_PORTFOLIO = "(whole portfolio)"
 STEPS = 3
+#: Width of the list-and-controls column; the preview takes the rest.
+CONTROLS_WIDTH = 330
+#: The first page is drawn this wide, then shown at the column's width (sharp when shrunk).
+PREVIEW_PIXELS = 1100
 
 
 class ReportsPage(Page):
@@ -63,10 +69,17 @@ class ReportsPage(Page):
         self._kinds = ctx.services.reports.kinds()
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
+        # The list and the controls share one narrow column, so the page preview gets
+        # the rest of the width: wide enough to read on a laptop.
+        left = QVBoxLayout()
+        left.addWidget(self._build_list())
+        left.addLayout(self._build_controls(), 1)
+        holder = QWidget()
+        holder.setLayout(left)
+        holder.setFixedWidth(CONTROLS_WIDTH)
         body = QHBoxLayout()
-        body.addWidget(self._build_list(), 0)
-        body.addLayout(self._build_controls(), 3)
-        body.addLayout(self._build_preview(), 2)
+        body.addWidget(holder)
+        body.addLayout(self._build_preview(), 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(body, 1)
@@ -77,7 +90,9 @@ class ReportsPage(Page):
     def _build_list(self) -> QListWidget:
         self.kind_list = QListWidget()
         self.kind_list.setObjectName("report_kinds")
-        self.kind_list.setMaximumWidth(220)
+        self.kind_list.setMaximumHeight(
+            len(self._kinds) * self.kind_list.fontMetrics().lineSpacing() + 12
+        )
         for kind in self._kinds:
             item = QListWidgetItem(kind.title)
             item.setData(KIND_ROLE, kind.id)
@@ -100,6 +115,7 @@ class ReportsPage(Page):
         self.customer_box.setEditable(True)
         self.customer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.qbr_check = QCheckBox("Business review (multi-page QBR pack)")
+        self.qbr_check.setToolTip("A multi-page review pack instead of the one-page health report")
         self.audience_box = audience_combo()
         self.qbr_check.toggled.connect(self.audience_box.setEnabled)
         self.audience_box.setEnabled(False)
@@ -151,16 +167,20 @@ class ReportsPage(Page):
         self.preview.setObjectName("report_preview")
         self.preview.setWordWrap(True)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.preview.setMinimumWidth(200)
-        # The picture follows the label's size, never the other way round.
-        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self._page_image = QPixmap()
         self.preview.setProperty("role", "muted")
+        # The page is shown as wide as the column allows and scrolls down: at a readable
+        # size it is taller than a laptop screen.
+        self.preview_scroll = QScrollArea()
+        self.preview_scroll.setWidget(self.preview)
+        self.preview_scroll.setWidgetResizable(True)
+        self.preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column = QVBoxLayout()
-        caption = QLabel("Preview")
+        caption = QLabel("Preview of the first page")
         caption.setProperty("role", "muted")
         column.addWidget(caption)
-        column.addWidget(self.preview, 1)
+        column.addWidget(self.preview_scroll, 1)
         return column
 
     # -- state -----------------------------------------------------------------------
@@ -244,7 +264,7 @@ class ReportsPage(Page):
             token.progress(1, STEPS)
             done = reports.render(request, out, fmt)
             token.progress(2, STEPS)
-            thumb = first_page_png(done.path) if fmt == "pdf" else None
+            thumb = first_page_png(done.path, PREVIEW_PIXELS) if fmt == "pdf" else None
             token.progress(STEPS, STEPS)
             return done, thumb
 
@@ -276,7 +296,7 @@ class ReportsPage(Page):
         self.last = done
         self.open_button.setEnabled(True)
         self.save_button.setEnabled(True)
-        size = f"{done.pages} pages" if done.format == "pdf" else f"{done.rows} rows"
+        size = f"{done.pages:,} pages" if done.format == "pdf" else f"{done.rows:,} rows"
         self.status.setText(f"{done.title}: {size}, ready to open or save.")
         self._show_thumbnail(thumb)
 
@@ -296,11 +316,10 @@ class ReportsPage(Page):
     def _fit_preview(self) -> None:
         if self._page_image.isNull():
             return
+        width = max(200, self.preview_scroll.viewport().width() - 4)
         self.preview.setPixmap(
-            self._page_image.scaled(
-                self.preview.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
+            self._page_image.scaledToWidth(
+                min(width, self._page_image.width()), Qt.TransformationMode.SmoothTransformation
             )
         )
 
@@ -335,7 +354,10 @@ class ReportsPage(Page):
             return
         suffix = self.last.path.suffix
         target, _ = QFileDialog.getSaveFileName(
-            self, "Save report as", self.last.path.name, f"{suffix[1:].upper()} (*{suffix})"
+            self,
+            "Save report as",
+            str(documents_dir() / self.last.path.name),
+            f"{suffix[1:].upper()} (*{suffix})",
         )
         if target:
             self.save_copy(Path(target))
@@ -343,14 +365,10 @@ class ReportsPage(Page):
     def save_copy(self, target: Path) -> bool:
         """Copy the last generated report to `target`; says so on failure."""
         assert self.last is not None
-        try:
-            shutil.copyfile(self.last.path, target)
-        except OSError as exc:
-            self._show_error(
-                UserFacingError(
-                    f"Could not save to {target}: {exc.strerror}. Choose another folder."
-                )
-            )
+        try:  # whole or not at all, like every file the app writes
+            write_bytes(target, self.last.path.read_bytes())
+        except UserFacingError as exc:
+            self._show_error(exc)
             return False
         self.status.setText(f"Saved a copy to {target}.")
         self.status.setStyleSheet("")

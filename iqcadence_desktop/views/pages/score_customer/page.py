@@ -104,6 +104,7 @@ class ScoreCustomerPage(Page):
         self.sliders["csat"] = add("csat", "CSAT", SignalSlider(1, 5, 4, lambda v: f"{v} of 5"))
         self.csat_hint = QLabel()
         self.csat_hint.setProperty("role", "muted")
+        self.csat_hint.setWordWrap(True)
         self.form.layout_.addRow("", self.csat_hint)
         self.sliders["days"] = add(
             "days", "Days since contact", SignalSlider(0, 365, 14, lambda v: f"{v} days")
@@ -169,17 +170,23 @@ class ScoreCustomerPage(Page):
         grid.addWidget(scroll, 1, 0)
         grid.addWidget(self._build_preview(), 1, 1)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(1, 1)
 
     def _build_preview(self) -> QWidget:
         panel = QFrame()
         panel.setProperty("role", "card")
+        # The form needs the width more; on a laptop the preview stays compact.
+        panel.setMinimumWidth(250)
+        panel.setMaximumWidth(380)
         self.preview_score = QLabel()
         self.preview_score.setObjectName("preview_score")
         self.preview_coverage = QLabel()
         self.preview_coverage.setProperty("role", "muted")
         self.preview_table = QTableWidget(0, 3)
-        self.preview_table.setHorizontalHeaderLabels(["Signal", "Points", "Contribution"])
+        self.preview_table.setHorizontalHeaderLabels(["Signal", "Points", "Adds"])
+        adds = self.preview_table.horizontalHeaderItem(2)
+        if adds is not None:
+            adds.setToolTip("How many points of the score this signal contributes")
         self.preview_table.verticalHeader().hide()
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.preview_table.horizontalHeader()

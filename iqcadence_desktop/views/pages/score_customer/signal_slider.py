@@ -31,7 +31,7 @@ class SignalSlider(QWidget):
         self.slider.setRange(low, high)
         self.slider.setValue(value)
         self.label = QLabel()
-        self.label.setMinimumWidth(110)
+        self.label.setMinimumWidth(96)
         self.missing = QCheckBox("No data")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

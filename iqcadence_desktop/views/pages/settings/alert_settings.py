@@ -31,6 +31,7 @@ FIELDS: dict[str, tuple[str, float, float, bool, str]] = {
     "logins_warning": ("Warn below this many logins (30 d)", 1, 999, False, " logins"),
     "adoption_attention": ("Flag feature adoption below", 0.5, 100, True, " %"),
     "nps_detractor_max": ("Highest NPS that counts as a detractor", 0, 9, False, ""),
+    "renewal_healthy_days": ("Alert on a healthy account's renewal within", 1, 365, False, " days"),
     "margin_points": ("Margin before a cleared alert returns (scores, %)", 0, 20, True, " points"),
     "margin_units": (
         "Margin before a cleared alert returns (counts, days)",
@@ -50,6 +51,7 @@ class AlertSettingsWidget(QWidget):
         self._services = services
         self.inputs: dict[str, QSpinBox | QDoubleSpinBox] = {}
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for name, (label, low, high, is_float, suffix) in FIELDS.items():
             box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if is_float else QSpinBox()
             box.setRange(low, high)  # type: ignore[arg-type]
@@ -59,6 +61,16 @@ class AlertSettingsWidget(QWidget):
             box.setObjectName(name)
             self.inputs[name] = box
             form.addRow(label, box)
+        self.fold = QCheckBox(
+            "One alert for an unhealthy account (its weak signals are the reasons)"
+        )
+        self.fold.setObjectName("fold_into_health")
+        self.fold.setToolTip(
+            "When an account is At Risk or Critical, its tickets, logins, adoption, NPS and "
+            "sentiment are shown as the reasons for its health alert instead of as alerts "
+            "of their own."
+        )
+        form.addRow(self.fold)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._build_rules())
@@ -89,12 +101,17 @@ class AlertSettingsWidget(QWidget):
             box.setValue(getattr(config, name))
         for rule, rule_box in self.rule_boxes.items():
             rule_box.setChecked(rule not in config.disabled_rules)
+        self.fold.setChecked(config.fold_into_health)
         self.message.clear()
 
     def edited(self) -> AlertConfig:
         values: dict[str, object] = {name: box.value() for name, box in self.inputs.items()}
         disabled = tuple(r for r, box in self.rule_boxes.items() if not box.isChecked())
-        return AlertConfig(**values, disabled_rules=disabled)  # type: ignore[arg-type]
+        return AlertConfig(
+            **values,  # type: ignore[arg-type]
+            disabled_rules=disabled,
+            fold_into_health=self.fold.isChecked(),
+        )
 
     def _on_save_clicked(self) -> None:
         try:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.theme import Color
-from iqcadence_desktop.views.widgets.common import message_label, show_message
+from iqcadence_desktop.views.widgets.common import documents_dir, message_label, show_message
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
@@ -42,6 +42,7 @@ class BrandingSection(QWidget):
                 "brand.primary_color",
                 "brand.accent_color",
                 "user.name",
+                "user.display_name",
                 "user.email",
             )
         }
@@ -90,6 +91,9 @@ class BrandingSection(QWidget):
         form = QFormLayout(box)
         form.addRow("Name", self.edits["user.name"])
         form.addRow(self.errors["user.name"])
+        self.edits["user.display_name"].setPlaceholderText("How Home Base greets you, e.g. Sarah")
+        form.addRow("Display name", self.edits["user.display_name"])
+        form.addRow(self.errors["user.display_name"])
         form.addRow("Email", self.edits["user.email"])
         form.addRow(self.errors["user.email"])
         return box
@@ -131,7 +135,7 @@ class BrandingSection(QWidget):
     def save(self) -> bool:
         values = {
             k: " ".join(e.text().split())
-            if k in ("brand.company", "user.name")
+            if k in ("brand.company", "user.name", "user.display_name")
             else e.text().strip()
             for k, e in self.edits.items()
         }
@@ -157,7 +161,7 @@ class BrandingSection(QWidget):
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a logo", "", "Images (*.png *.jpg *.jpeg)"
+            self, "Choose a logo", str(documents_dir()), "Images (*.png *.jpg *.jpeg)"
         )
         if path:
             self.edits["brand.logo_path"].setText(path)

@@ -141,25 +141,22 @@ class IntegrationCard(QGroupBox):
         hint = QLabel(DEFAULT_TIER_TEXT[self.system])
         hint.setProperty("role", "muted")
         grid.addWidget(hint, row + 1, 0, 1, 4)
-        grid.addLayout(
-            self._row(
-                [
-                    self._button("preview", "Preview sync", lambda: self._on_sync_clicked(True)),
-                    self._button("sync", "Sync now", lambda: self._on_sync_clicked(False)),
-                    QLabel("Pull history:"),
-                    self.lookback,
-                    self._button("history", "Pull history", self._on_history_clicked),
-                    self._button("cancel", "Cancel", self._on_cancel_clicked),
-                ]
-            ),
-            row + 2,
-            0,
-            1,
-            4,
-        )
-        grid.addWidget(self.progress, row + 3, 0, 1, 4)
-        grid.addWidget(self.result, row + 4, 0, 1, 4)
-        grid.addWidget(self.details, row + 5, 0, 1, 4)
+        # Syncing and pulling history on two rows: one row would not fit a laptop.
+        sync = [
+            self._button("preview", "Preview sync", lambda: self._on_sync_clicked(True)),
+            self._button("sync", "Sync now", lambda: self._on_sync_clicked(False)),
+        ]
+        history = [
+            QLabel("Pull history:"),
+            self.lookback,
+            self._button("history", "Pull history", self._on_history_clicked),
+            self._button("cancel", "Cancel", self._on_cancel_clicked),
+        ]
+        grid.addLayout(self._row(sync), row + 2, 0, 1, 4)
+        grid.addLayout(self._row(history), row + 3, 0, 1, 4)
+        grid.addWidget(self.progress, row + 4, 0, 1, 4)
+        grid.addWidget(self.result, row + 5, 0, 1, 4)
+        grid.addWidget(self.details, row + 6, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self.buttons["cancel"].setVisible(False)

@@ -96,10 +96,10 @@ class OwnershipGrid(QWidget):
                 combo.addItem(SYSTEM_LABELS[system], system)
             combo.currentIndexChanged.connect(lambda _i, m=metric: self._on_combo_changed(m))
             self.combos[metric] = combo
-            row, col = divmod(i, 3)
+            row, col = divmod(i, 2)  # two pairs a row: three would not fit a laptop
             grid.addWidget(QLabel(TARGET_LABELS[metric]), row, col * 2)
             grid.addWidget(combo, row, col * 2 + 1)
-        for col in (1, 3, 5):
+        for col in (1, 3):
             grid.setColumnStretch(col, 1)
 
     def set_owners(self, owners: dict[str, str]) -> None:

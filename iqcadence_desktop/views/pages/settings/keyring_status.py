@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from iqcadence_desktop.services.system import KeyringStatus, SecretStore
 from iqcadence_desktop.views.theme import Color
 
-_COLORS = {"ok": Color.SUCCESS, "session": Color.CAUTION, "none": Color.DANGER}
+# Without a keyring the app still works fully: a plain note, never an error colour.
+_COLORS = {"ok": Color.SUCCESS, "session": Color.MUTED, "none": Color.INK}
 
 
 def _tone(status: KeyringStatus) -> str:

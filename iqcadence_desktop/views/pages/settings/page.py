@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.settings.alerts import AlertsSection, SystemSection
@@ -15,6 +15,7 @@ from iqcadence_desktop.views.pages.settings.health import HealthSection
 from iqcadence_desktop.views.pages.settings.integrations import IntegrationsSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
+from iqcadence_desktop.views.pages.settings.section_list import SectionList
 from iqcadence_desktop.views.pages.settings.signal_model import SignalModelSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
@@ -54,17 +55,16 @@ class SettingsPage(Page):
         self.system = SystemSection(ctx)
         self.integrations = IntegrationsSection(ctx)
         self.api = ApiSection(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(True)
+        self.tabs = SectionList()
         self.sections: dict[str, QWidget] = {}
         for key, title, widget, scroll in (
             ("weights", "Weights", self.weights, True),
-            ("profiles", "Profiles", self.profiles, False),
+            ("profiles", "Profiles", self.profiles, True),
             ("thresholds", "Thresholds", self.thresholds, True),
             ("signal_model", "Signal model", self.signal_model, True),
             ("cadence", "Cadence && renewals", self.cadence, True),
             ("distribution", "Distribution && rescore", self.distribution, False),
-            ("managers", "CSMs", self.managers, False),
+            ("managers", "CSMs", self.managers, True),
             ("health", "Data health", self.health, False),
             ("custom_fields", "Custom fields", self.custom_fields, False),
             ("branding", "Branding && you", self.branding, True),
