@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import RULES, AlertConfigService, AlertService
+from iqcadence_desktop.services.automations import AutomationService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CustomerRecordsService,
@@ -63,6 +64,7 @@ class Services:
     reports: ReportService
     records: CustomerRecordsService
     customer_rows: CustomerRowsService
+    automations: AutomationService
 
 
 def build_services(
@@ -83,6 +85,7 @@ def build_services(
     secrets = secrets if secrets is not None else KeyringSecretStore()
     alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
     alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    reports = _reports(customers, portfolio, config, settings, clock, alerts)
     return Services(
         db=db,
         clock=clock,
@@ -104,9 +107,10 @@ def build_services(
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=_reports(customers, portfolio, config, settings, clock, alerts),
+        reports=reports,
         records=CustomerRecordsService(db, clock, audit, events, customers),
         customer_rows=CustomerRowsService(db, clock, config),
+        automations=AutomationService(db, clock, customers, reports, audit, events, secrets),
     )
 
 

@@ -1,0 +1,212 @@
+"""Delivering the outbox: one lane per connection, lanes side by side.
+
+Each lane claims a few due entries of its connection, sends them one by one and records
+every attempt right after it. Lanes run in their own threads, so a connection that
+hangs until its timeout, or answers 429 for an hour, never holds up the others. When a
+connection as a whole is failing (offline, 5xx, 429, missing secret) its lane stops and
+the rest of its queue waits for the same retry time instead of each failing in turn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import ssl
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from iqcadence_desktop.errors import UserFacingError
+from iqcadence_desktop.models import OutboxEntry
+from iqcadence_desktop.models.db import Database
+from iqcadence_desktop.services.automations import outbox
+from iqcadence_desktop.services.automations.delivery import (
+    AttachmentRenderer,
+    SendResult,
+    Target,
+    email,
+    make_session,
+    slack,
+    teams,
+    webhook,
+)
+from iqcadence_desktop.services.automations.delivery.base import dead
+from iqcadence_desktop.services.automations.dto import DeliveryResult
+from iqcadence_desktop.services.automations.lease import holder_alive
+from iqcadence_desktop.services.system import Clock
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger(__name__)
+TargetFor = Callable[[int], Target | None]
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Timeouts and sizes; tests shorten the timeouts and trust their own certificate."""
+
+    http_timeout: tuple[float, float] = (5.0, 20.0)
+    smtp_timeout: float = 20.0
+    ssl_context: Callable[[], ssl.SSLContext] = ssl.create_default_context
+    batch: int = 25
+    max_lanes: int = 8
+
+    @property
+    def claim_seconds(self) -> float:
+        """How long a claim lasts: longer than any one attempt can take."""
+        return sum(self.http_timeout) + self.smtp_timeout + 60.0
+
+
+@dataclass
+class _Tally:
+    """Counts shared by the lanes (each lane is a thread)."""
+
+    sent: int = 0
+    failed: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, ok: bool) -> None:
+        with self.lock:
+            if ok:
+                self.sent += 1
+            else:
+                self.failed += 1
+
+
+class Sender:
+    """Sends due outbox entries, recording every attempt."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        target_for: TargetFor,
+        attachments: AttachmentRenderer,
+        settings: DeliverySettings,
+        rng: random.Random,
+        holder: str,
+    ) -> None:
+        self._db, self._clock, self._target_for = db, clock, target_for
+        self._attachments, self._settings, self._rng = attachments, settings, rng
+        self._holder = holder
+
+    def deliver(
+        self, only: Sequence[int] | None = None, renew: Callable[[], object] | None = None
+    ) -> DeliveryResult:
+        """Send what is due (or exactly the entries in `only`); returns the tally."""
+        now = self._clock.now()
+        with self._db.session() as s:
+            outbox.recover_stale(s, now, holder_alive)
+            outbox.orphans_to_dead(s, now)
+            lanes = self._lanes(s, now, only)
+        tally = _Tally()
+        if len(lanes) == 1:
+            self._lane(lanes[0], only, tally)
+        elif lanes:
+            self._run_lanes(lanes, only, tally, renew)
+        with self._db.session() as s:
+            pending = outbox.waiting(s)
+        return DeliveryResult(tally.sent, tally.failed, pending)
+
+    def _lanes(self, s: Any, now: dt.datetime, only: Sequence[int] | None) -> list[int]:
+        if only is None:
+            return outbox.due_connections(s, now)
+        return sorted(
+            {
+                cid
+                for cid in s.scalars(
+                    select(OutboxEntry.connection_id).where(OutboxEntry.id.in_(list(only)))
+                )
+                if cid is not None
+            }
+        )
+
+    def _run_lanes(
+        self,
+        lanes: list[int],
+        only: Sequence[int] | None,
+        tally: _Tally,
+        renew: Callable[[], object] | None,
+    ) -> None:
+        workers = min(self._settings.max_lanes, len(lanes))
+        with ThreadPoolExecutor(workers, thread_name_prefix="outbox-lane") as pool:
+            pending: set[Future[None]] = {
+                pool.submit(self._lane, cid, only, tally) for cid in lanes
+            }
+            while pending:
+                done, pending = wait(pending, timeout=10.0, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()
+                if renew is not None:
+                    renew()  # keep the run's lease while slow lanes finish
+
+    # -- one connection --------------------------------------------------------------
+    def _lane(self, connection_id: int, only: Sequence[int] | None, tally: _Tally) -> None:
+        target = self._target_for(connection_id)
+        if target is None:
+            return
+        session = make_session() if target.kind != "email" else None
+        token = f"{self._holder}/{connection_id}/{uuid.uuid4().hex[:6]}"
+        try:
+            while self._lane_batch(connection_id, target, session, token, only, tally):
+                if only is not None:
+                    break
+        finally:
+            if session is not None:
+                session.close()
+
+    def _lane_batch(
+        self,
+        connection_id: int,
+        target: Target,
+        session: requests.Session | None,
+        token: str,
+        only: Sequence[int] | None,
+        tally: _Tally,
+    ) -> bool:
+        """Claim and send one batch; False when the lane should stop."""
+        now = self._clock.now()
+        until = now + dt.timedelta(seconds=self._settings.claim_seconds)
+        with self._db.session() as s:
+            batch = outbox.claim(s, connection_id, token, now, until, self._settings.batch, only)
+        if not batch:
+            return False
+        for i, entry in enumerate(batch):
+            start = time.perf_counter()
+            result = self._send(dict(entry.body), target, session)
+            ms = int((time.perf_counter() - start) * 1000)
+            with self._db.session() as s:
+                retry_at = outbox.record(
+                    s, entry.id, token, result, self._clock.now(), ms, self._rng
+                )
+                if result.endpoint_down and retry_at is not None:
+                    outbox.release(s, [e.id for e in batch[i + 1 :]], token)
+                    outbox.defer_connection(s, connection_id, retry_at)
+            tally.add(result.ok)
+            if result.endpoint_down:
+                return False
+        return True
+
+    def _send(
+        self, body: dict[str, Any], target: Target, session: requests.Session | None
+    ) -> SendResult:
+        s = self._settings
+        try:
+            if target.kind == "email":
+                return email.send(body, target, self._attachments, s.smtp_timeout, s.ssl_context)
+            assert session is not None
+            send = {"slack": slack.send, "teams": teams.send, "webhook": webhook.send}[target.kind]
+            return send(body, target, session, s.http_timeout)
+        except UserFacingError as exc:
+            return dead(str(exc))
+        except Exception:
+            log.exception("Sending an outbox entry through %s failed unexpectedly", target.kind)
+            return dead("An internal error stopped this message; the details are in the log file.")
