@@ -7,12 +7,14 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iqcadence_desktop.models.db import Database, open_database
-from iqcadence_desktop.paths import default_db_path
-from iqcadence_desktop.services.container import Services, build_services
-from iqcadence_desktop.services.system import Clock, FixedClock, SystemClock
+# The database and services are imported when first needed: `run-due` often answers
+# without them, and loading them costs more than the rest of the command.
+if TYPE_CHECKING:
+    from iqcadence_desktop.models.db import Database
+    from iqcadence_desktop.services.container import Services
+    from iqcadence_desktop.services.system import Clock
 
 
 def iso_day(text: str) -> dt.date:
@@ -21,6 +23,17 @@ def iso_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def json_flag(parser: argparse.ArgumentParser) -> None:
+    """Also accept --json after the command (`rule list --json`); SUPPRESS keeps the
+    global value when it is not given there."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="machine-readable output on stdout",
+    )
 
 
 def fail(message: str) -> int:
@@ -46,11 +59,17 @@ class CommandContext:
 
     @property
     def clock(self) -> Clock:
+        from iqcadence_desktop.services.system import FixedClock, SystemClock
+
         return FixedClock(self.today) if self.today else SystemClock()
 
     @property
     def services(self) -> Services:
         if self._services is None:
+            from iqcadence_desktop.models.db import open_database
+            from iqcadence_desktop.paths import default_db_path
+            from iqcadence_desktop.services.container import build_services
+
             self._db = open_database(self.db_target or default_db_path())
             self._services = build_services(self._db, self.clock)
         return self._services

@@ -67,7 +67,9 @@ class SmtpServer:
         if mode == "starttls":
             kwargs.update(tls_context=_server_context(), require_starttls=True)
         elif mode == "ssl":
-            kwargs.update(ssl_context=_server_context())
+            # Implicit TLS: aiosmtpd only knows STARTTLS as "TLS" when deciding whether to
+            # offer AUTH, so say so; the whole connection is encrypted here.
+            kwargs.update(ssl_context=_server_context(), auth_require_tls=False)
         if user is not None:
             kwargs.update(authenticator=self._authenticate, auth_required=True)
         self._controller = Controller(

@@ -83,9 +83,11 @@ class WebhookReceiver:
         self.stop()
 
     def stop(self) -> None:
+        """Stop serving and free the port (also when it never started: 'offline')."""
         for hold in self._holds:
             hold.set()
-        self._server.shutdown()
+        if self._thread.is_alive():
+            self._server.shutdown()
         self._server.server_close()
 
     # -- scripting -------------------------------------------------------------------

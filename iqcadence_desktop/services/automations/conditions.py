@@ -136,6 +136,9 @@ def _condition_at(tokens: list[tuple[str, str]], i: int) -> tuple[Condition, int
     while i < len(tokens) and not (
         tokens[i][0] == "word" and tokens[i][1].lower() in ("and", "or")
     ):
+        if tokens[i][0] == "op" or (words and field.kind == "number"):
+            before = words[-1] if tokens[i][0] == "op" and words else tokens[i][1]
+            raise ValidationError("when", f'Expected "and" or "or" before "{before}".')
         words.append(tokens[i][1])
         i += 1
     if not words:

@@ -123,7 +123,7 @@ class RuleDTO:
             "channels": [c.name for c in self.channels],
             "enabled": self.enabled,
             "fired": self.fired,
-            "last_fired_at": self.last_fired_at,
+            "last_fired_at": _iso(self.last_fired_at),
         }
 
 
@@ -179,8 +179,8 @@ class ScheduleDTO:
             "to": list(self.recipients),
             "via": self.connection,
             "enabled": self.enabled,
-            "next_due_at": self.next_due_at,
-            "last_queued_at": self.last_queued_at,
+            "next_due_at": _iso(self.next_due_at),
+            "last_queued_at": _iso(self.last_queued_at),
         }
 
 
@@ -208,7 +208,10 @@ class OutboxDTO:
     sent_at: dt.datetime | None
 
     def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {
+            k: _iso(v) if isinstance(v, dt.datetime) else v
+            for k, v in ((k, getattr(self, k)) for k in self.__dataclass_fields__)
+        }
 
 
 @dataclass(frozen=True)
@@ -297,3 +300,8 @@ class SendOutcome:
     status_code: int | None
     message: str
     outbox_id: int | None = None
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    """UTC instants in JSON: '2026-11-26T12:00:00Z'."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"

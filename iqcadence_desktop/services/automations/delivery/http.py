@@ -37,8 +37,17 @@ def make_session() -> requests.Session:
 
     session = requests.Session()
     adapter = HTTPAdapter(
+        # Only a failed connect is retried here. Retry-After is left to the outbox:
+        # urllib3 would otherwise wait it out (or give up) inside this one request.
         max_retries=Retry(
-            total=1, connect=1, read=0, status=0, other=0, redirect=0, allowed_methods=None
+            total=1,
+            connect=1,
+            read=False,  # a timed-out read surfaces as ReadTimeout, and is never re-sent here
+            status=0,
+            other=0,
+            redirect=0,
+            allowed_methods=None,
+            respect_retry_after_header=False,
         ),
         pool_connections=2,
         pool_maxsize=2,
