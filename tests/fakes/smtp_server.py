@@ -53,7 +53,10 @@ class _Handler:
 
 
 class SmtpServer:
-    """`with SmtpServer("starttls", user="bot", password="pw") as smtp:` …"""
+    """`with SmtpServer("starttls", user="bot", password="pw") as smtp:` …
+
+    Modes: "starttls" (STARTTLS required), "ssl" (implicit TLS), "plain" (a local relay).
+    """
 
     def __init__(
         self, mode: str = "starttls", user: str | None = None, password: str | None = None
