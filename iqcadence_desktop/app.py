@@ -155,6 +155,7 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     from iqcadence_desktop.models.db import open_database
     from iqcadence_desktop.services.container import build_services
     from iqcadence_desktop.views.bridge import EventBridge
+    from iqcadence_desktop.views.due_work import DueWorkRunner
     from iqcadence_desktop.views.main_window import MainWindow
     from iqcadence_desktop.views.pages.base import PageContext
     from iqcadence_desktop.views.tasks import TaskRunner
@@ -166,8 +167,14 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     window = MainWindow(PageContext(services, tasks, bridge))
     # Bring every account's score and history up to today without blocking the window.
     tasks.run(lambda _token: services.customers.ensure_daily_snapshots(), owner=None)
+    # Alert rules, digests, scheduled reports and the outbox, while the app is open; what
+    # delivery writes goes between the write lane's tasks.
+    services.automations.set_write_gate(tasks.call_on_write_lane)
+    due_work = DueWorkRunner(services.automations, tasks, bridge)
+    due_work.start()
 
     def close() -> None:
+        due_work.stop()
         tasks.wait()
         bridge.detach()
         db.close()

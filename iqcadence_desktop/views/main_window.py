@@ -19,8 +19,10 @@ from iqcadence_desktop import APP_NAME
 from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.pages.alerts.page import AlertsPage
 from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
+from iqcadence_desktop.views.pages.automations.page import AutomationsPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.customers.page import CustomersPage
+from iqcadence_desktop.views.pages.event_log.page import EventLogPage
 from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
 from iqcadence_desktop.views.pages.reports.page import ReportsPage
@@ -35,6 +37,8 @@ PAGE_CLASSES: tuple[type[Page], ...] = (
     AlertsPage,
     CustomersPage,
     ReportsPage,
+    AutomationsPage,
+    EventLogPage,
     ScoreCustomerPage,
     ImportExportPage,
     SettingsPage,

@@ -50,7 +50,7 @@ from iqcadence_desktop.services.automations.fields import (
 )
 from iqcadence_desktop.services.automations.matching import RuleSpec
 from iqcadence_desktop.services.automations.scheduler import EVERY
-from iqcadence_desktop.services.automations.sender import DeliverySettings
+from iqcadence_desktop.services.automations.sender import DeliverySettings, WriteGate
 from iqcadence_desktop.services.automations.service import AutomationService, LiveMatcher
 
 __all__ = [
@@ -88,6 +88,7 @@ __all__ = [
     "TIMINGS",
     "Trigger",
     "WEEKDAYS",
+    "WriteGate",
     "condition",
     "describe",
     "field_named",

@@ -224,6 +224,7 @@ class AttemptDTO:
     customer: str | None
     connection: str
     channel: str
+    kind: str  # event / digest / batch / report / test
     subject: str
     outcome: str  # sent / retry / dead / queued
     status_code: int | None

@@ -4,6 +4,7 @@ the outbox as a list, and re-sending a dead entry by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select, update
@@ -49,20 +50,7 @@ class EventLogService:
         stmt = self._narrow(stmt, flt).order_by(a.at.desc(), a.id.desc()).limit(flt.limit)
         with self._db.session() as s:
             return [
-                AttemptDTO(
-                    e.id,
-                    t.at,
-                    e.rule_name,
-                    e.customer_name,
-                    e.connection_name,
-                    e.channel,
-                    e.subject,
-                    t.outcome,
-                    t.status_code,
-                    t.error,
-                    t.retry_at,
-                    e.status,
-                )
+                _attempt(e, t.at, t.outcome, t.status_code, t.error, t.retry_at)
                 for t, e in s.execute(stmt)
             ]
 
@@ -72,20 +60,7 @@ class EventLogService:
         stmt = self._narrow(stmt, flt).order_by(o.created_at.desc()).limit(flt.limit)
         with self._db.session() as s:
             return [
-                AttemptDTO(
-                    e.id,
-                    e.created_at,
-                    e.rule_name,
-                    e.customer_name,
-                    e.connection_name,
-                    e.channel,
-                    e.subject,
-                    "queued",
-                    None,
-                    None,
-                    e.next_attempt_at,
-                    e.status,
-                )
+                _attempt(e, e.created_at, "queued", None, None, e.next_attempt_at)
                 for e in s.scalars(stmt)
             ]
 
@@ -163,6 +138,31 @@ class EventLogService:
             dto = _outbox_dto(entry)
         self._events.publish(DomainEvent(OUTBOX_CHANGED))
         return dto
+
+
+def _attempt(
+    e: OutboxEntry,
+    at: dt.datetime,
+    outcome: str,
+    status_code: int | None,
+    error: str | None,
+    retry_at: dt.datetime | None,
+) -> AttemptDTO:
+    return AttemptDTO(
+        e.id,
+        at,
+        e.rule_name,
+        e.customer_name,
+        e.connection_name,
+        e.channel,
+        e.kind,
+        e.subject,
+        outcome,
+        status_code,
+        error,
+        retry_at,
+        e.status,
+    )
 
 
 def _outbox_dto(e: OutboxEntry) -> OutboxDTO:

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import socket
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -62,10 +63,17 @@ class Lease:
     """One named lease held by one holder."""
 
     def __init__(
-        self, db: Database, clock: Clock, name: str, holder: str, seconds: float = LEASE_SECONDS
+        self,
+        db: Database,
+        clock: Clock,
+        name: str,
+        holder: str,
+        seconds: float = LEASE_SECONDS,
+        gate: Callable[[Callable[[], bool]], bool] | None = None,
     ) -> None:
         self._db, self._clock, self.name, self.holder = db, clock, name, holder
         self._seconds = seconds
+        self._gate = gate or (lambda fn: fn())
 
     def acquire(self) -> bool:
         """Take the lease if it is free, expired or held by a dead process."""
@@ -77,12 +85,12 @@ class Lease:
                 )
             ).first()
         if row is None:
-            return self._insert(now)
+            return self._gate(lambda: self._insert(now))
         holder, expires = row
         taken = holder is not None and holder != self.holder
         if taken and expires is not None and expires > now and holder_alive(str(holder)):
             return False
-        return self._swap(holder, now)
+        return self._gate(lambda: self._swap(holder, now))
 
     def _insert(self, now: dt.datetime) -> bool:
         try:
@@ -110,6 +118,9 @@ class Lease:
             return bool(getattr(result, "rowcount", 0))
 
     def renew(self) -> bool:
+        return self._gate(self._renew)
+
+    def _renew(self) -> bool:
         with self._db.session() as s:
             result = s.execute(
                 update(AutomationLease)
@@ -119,12 +130,16 @@ class Lease:
             return bool(getattr(result, "rowcount", 0))
 
     def release(self) -> None:
+        self._gate(self._release)
+
+    def _release(self) -> bool:
         with self._db.session() as s:
             s.execute(
                 update(AutomationLease)
                 .where(AutomationLease.name == self.name, AutomationLease.holder == self.holder)
                 .values(holder=None, expires_at=None)
             )
+        return True
 
     def _end(self, now: dt.datetime) -> dt.datetime:
         return now + dt.timedelta(seconds=self._seconds)

@@ -23,7 +23,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,28 +87,6 @@ def entry_row(
 
 
 # -- claiming ------------------------------------------------------------------------------
-def recover_stale(s: Session, now: dt.datetime, alive: Callable[[str], bool]) -> int:
-    """Entries left `sending` by a sender that died or overran its claim: pending again."""
-    rows = s.execute(
-        select(OutboxEntry.id, OutboxEntry.claimed_by, OutboxEntry.claimed_until).where(
-            OutboxEntry.status == "sending"
-        )
-    ).all()
-    stale = [
-        (i, by)
-        for i, by, until in rows
-        if until is None or until < now or by is None or not alive(by)
-    ]
-    for entry_id, by in stale:
-        s.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id, OutboxEntry.status == "sending")
-            .where(OutboxEntry.claimed_by.is_(None) if by is None else OutboxEntry.claimed_by == by)
-            .values(status="pending", claimed_by=None, claimed_until=None)
-        )
-    return len(stale)
-
-
 def due_connections(s: Session, now: dt.datetime) -> list[int]:
     """Connections that have entries due now."""
     return list(
@@ -124,21 +102,56 @@ def due_connections(s: Session, now: dt.datetime) -> list[int]:
     )
 
 
-def orphans_to_dead(s: Session, now: dt.datetime) -> int:
-    """Entries whose connection was removed can never be sent."""
-    ids = list(
+def orphans(s: Session) -> list[int]:
+    """Pending entries whose connection was removed: they can never be sent."""
+    return list(
         s.scalars(
             select(OutboxEntry.id).where(
                 OutboxEntry.status == "pending", OutboxEntry.connection_id.is_(None)
             )
         )
     )
+
+
+def bury(s: Session, ids: Sequence[int], now: dt.datetime) -> None:
+    """Mark orphaned entries dead, with the reason."""
     for entry_id in ids:
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(attempts=OutboxEntry.attempts + 1)
+        )
         _finish(s, entry_id, None, now, "dead", SendResult("dead", None, _REMOVED), None, 0)
-    return len(ids)
 
 
 _REMOVED = "The connection was removed; add it again and re-send this entry."
+
+
+def stale_claims(
+    s: Session, now: dt.datetime, alive: Callable[[str], bool]
+) -> list[tuple[int, str | None]]:
+    """(entry, claimer) of `sending` entries whose sender died or overran its claim."""
+    rows = s.execute(
+        select(OutboxEntry.id, OutboxEntry.claimed_by, OutboxEntry.claimed_until).where(
+            OutboxEntry.status == "sending"
+        )
+    ).all()
+    return [
+        (i, by)
+        for i, by, until in rows
+        if until is None or until < now or by is None or not alive(by)
+    ]
+
+
+def reset_claims(s: Session, stale: Sequence[tuple[int, str | None]]) -> None:
+    """Put stale claims back to pending (only if nobody re-claimed them meanwhile)."""
+    for entry_id, by in stale:
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id, OutboxEntry.status == "sending")
+            .where(OutboxEntry.claimed_by.is_(None) if by is None else OutboxEntry.claimed_by == by)
+            .values(status="pending", claimed_by=None, claimed_until=None)
+        )
 
 
 def claim(
@@ -210,7 +223,15 @@ def record(
     rng: random.Random,
 ) -> dt.datetime | None:
     """Write the attempt and the entry's new state; returns when it will be tried again."""
-    attempts = s.scalar(select(OutboxEntry.attempts).where(OutboxEntry.id == entry_id)) or 0
+    # Write first, read nothing before: on SQLite a transaction that reads and then writes
+    # fails outright if another connection committed in between.
+    counted = s.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .values(attempts=OutboxEntry.attempts + 1)
+        .returning(OutboxEntry.attempts)
+    ).scalar()
+    attempts = int(counted or 1) - 1
     retry_at: dt.datetime | None = None
     if result.outcome == "retry":
         seconds = (
@@ -234,7 +255,6 @@ def _finish(
 ) -> None:
     values: dict[str, Any] = {
         "status": status,
-        "attempts": OutboxEntry.attempts + 1,
         "claimed_by": None,
         "claimed_until": None,
         "last_status": result.status_code,
@@ -271,12 +291,4 @@ def waiting(s: Session) -> int:
             .where(OutboxEntry.status.in_(("pending", "sending")))
         )
         or 0
-    )
-
-
-def due_filter(now: dt.datetime) -> Any:
-    """Entries a sender would pick up now (also stale claims)."""
-    return or_(
-        and_(OutboxEntry.status == "pending", OutboxEntry.next_attempt_at <= now),
-        OutboxEntry.status == "sending",
     )

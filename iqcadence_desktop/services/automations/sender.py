@@ -19,9 +19,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.models import OutboxEntry
@@ -47,6 +49,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TargetFor = Callable[[int], Target | None]
+T = TypeVar("T")
+
+
+class WriteGate(Protocol):
+    """Runs a database write where it may not clash with the app's other writes.
+
+    On SQLite a transaction that has read and then writes fails when another connection
+    committed in between, so the desktop app funnels these small writes through its one
+    write lane while the network waits happen elsewhere. Headless, writes run directly.
+    """
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
+
+def direct(fn: Callable[[], T]) -> T:
+    return fn()
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,16 @@ class Sender:
         self._db, self._clock, self._target_for = db, clock, target_for
         self._attachments, self._settings, self._rng = attachments, settings, rng
         self._holder = holder
+        self.gate: WriteGate = direct
+
+    def write(self, fn: Callable[[Session], T]) -> T:
+        """One unit of work that writes, through the gate."""
+
+        def unit() -> T:
+            with self._db.session() as s:
+                return fn(s)
+
+        return self.gate(unit)
 
     def deliver(
         self, only: Sequence[int] | None = None, renew: Callable[[], object] | None = None
@@ -104,8 +132,16 @@ class Sender:
         """Send what is due (or exactly the entries in `only`); returns the tally."""
         now = self._clock.now()
         with self._db.session() as s:
-            outbox.recover_stale(s, now, holder_alive)
-            outbox.orphans_to_dead(s, now)
+            stale = outbox.stale_claims(s, now, holder_alive)
+            lost = outbox.orphans(s)
+        if stale or lost:
+
+            def tidy(s: Session) -> None:
+                outbox.reset_claims(s, stale)
+                outbox.bury(s, lost, now)
+
+            self.write(tidy)
+        with self._db.session() as s:
             lanes = self._lanes(s, now, only)
         tally = _Tally()
         if len(lanes) == 1:
@@ -175,25 +211,47 @@ class Sender:
         """Claim and send one batch; False when the lane should stop."""
         now = self._clock.now()
         until = now + dt.timedelta(seconds=self._settings.claim_seconds)
-        with self._db.session() as s:
-            batch = outbox.claim(s, connection_id, token, now, until, self._settings.batch, only)
+        batch = self.write(
+            lambda s: outbox.claim(s, connection_id, token, now, until, self._settings.batch, only)
+        )
         if not batch:
             return False
         for i, entry in enumerate(batch):
             start = time.perf_counter()
             result = self._send(dict(entry.body), target, session)
             ms = int((time.perf_counter() - start) * 1000)
-            with self._db.session() as s:
-                retry_at = outbox.record(
-                    s, entry.id, token, result, self._clock.now(), ms, self._rng
+            rest = [e.id for e in batch[i + 1 :]]
+            self.write(
+                partial(
+                    self._record,
+                    entry_id=entry.id,
+                    token=token,
+                    result=result,
+                    ms=ms,
+                    connection_id=connection_id,
+                    rest=rest,
                 )
-                if result.endpoint_down and retry_at is not None:
-                    outbox.release(s, [e.id for e in batch[i + 1 :]], token)
-                    outbox.defer_connection(s, connection_id, retry_at)
+            )
             tally.add(result.ok)
             if result.endpoint_down:
                 return False
         return True
+
+    def _record(
+        self,
+        s: Session,
+        entry_id: int,
+        token: str,
+        result: SendResult,
+        ms: int,
+        connection_id: int,
+        rest: list[int],
+    ) -> None:
+        """The attempt; when the endpoint is down, the rest of the lane waits with it."""
+        retry_at = outbox.record(s, entry_id, token, result, self._clock.now(), ms, self._rng)
+        if result.endpoint_down and retry_at is not None:
+            outbox.release(s, rest, token)
+            outbox.defer_connection(s, connection_id, retry_at)
 
     def _send(
         self, body: dict[str, Any], target: Target, session: requests.Session | None

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, TextClause, bindparam, select, text
+from sqlalchemy import DateTime, TextClause, bindparam, select, text, update
 
 from iqcadence_desktop.errors import NotFoundError, ValidationError
 from iqcadence_desktop.models import OutboxEntry
@@ -44,7 +44,12 @@ from iqcadence_desktop.services.automations.messages import (
 )
 from iqcadence_desktop.services.automations.rules import RuleService
 from iqcadence_desktop.services.automations.scheduler import ScheduleService, attachment_spec
-from iqcadence_desktop.services.automations.sender import DeliverySettings, Sender
+from iqcadence_desktop.services.automations.sender import (
+    DeliverySettings,
+    Sender,
+    WriteGate,
+    direct,
+)
 from iqcadence_desktop.services.automations.timeutil import to_local
 from iqcadence_desktop.services.automations_due import QUESTIONS, DueWork, parameters
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerService
@@ -111,6 +116,15 @@ class AutomationService:
             self.holder,
         )
         self._render_lock = threading.Lock()
+        self._gate: WriteGate = direct
+
+    def set_write_gate(self, gate: WriteGate) -> None:
+        """Route the writes made while sending through `gate` (the app's write lane)."""
+        self._gate = gate
+        self._sender.gate = gate
+
+    def _lease(self, name: str) -> Lease:
+        return Lease(self._db, self._clock, name, self.holder, gate=self._gate)
 
     # -- due work --------------------------------------------------------------------
     def due_work(self) -> DueWork:
@@ -125,7 +139,7 @@ class AutomationService:
 
     def prepare_due(self) -> PrepareResult:
         """Evaluate rules and queue digests and scheduled reports (database work only)."""
-        lease = Lease(self._db, self._clock, "prepare", self.holder)
+        lease = self._lease("prepare")
         if not lease.acquire():
             return PrepareResult(busy=True)
         try:
@@ -142,7 +156,7 @@ class AutomationService:
 
     def deliver_due(self) -> DeliveryResult:
         """Send what is due in the outbox (network work)."""
-        lease = Lease(self._db, self._clock, "deliver", self.holder)
+        lease = self._lease("deliver")
         if not lease.acquire():
             with self._db.session() as s:
                 return DeliveryResult(pending=outbox.waiting(s), busy=True)
@@ -228,20 +242,25 @@ class AutomationService:
     def _queue_one(
         self, connection_id: int, target: Target, message: Message, body: dict[str, Any]
     ) -> int:
-        now = self._clock.now()
-        with self._db.session() as s:
-            row = outbox.entry_row(
-                event_id=message.event_id,
-                connection_id=connection_id,
-                connection_name=target.name,
-                channel=target.kind,
-                kind=message.kind,
-                subject=message.title,
-                body=body,
-                now=now,
-            )
-            outbox.enqueue(s, [row])
-            found = s.scalar(select(OutboxEntry.id).where(OutboxEntry.event_id == message.event_id))
+        row = outbox.entry_row(
+            event_id=message.event_id,
+            connection_id=connection_id,
+            connection_name=target.name,
+            channel=target.kind,
+            kind=message.kind,
+            subject=message.title,
+            body=body,
+            now=self._clock.now(),
+        )
+
+        def queue() -> int | None:
+            with self._db.session() as s:
+                outbox.enqueue(s, [row])
+                return s.scalar(
+                    select(OutboxEntry.id).where(OutboxEntry.event_id == message.event_id)
+                )
+
+        found = self._gate(queue)
         assert found is not None
         return int(found)
 
@@ -249,21 +268,29 @@ class AutomationService:
         with self._db.session() as s:
             e = s.get(OutboxEntry, entry_id)
             assert e is not None
-            if e.status == "sent":
-                code = f" ({e.last_status})" if e.last_status else ""
-                return SendOutcome(True, e.last_status, f"Sent to {e.connection_name}{code}.", e.id)
-            if e.status == "pending" and test:
-                e.status = "dead"  # a test that failed is not worth retrying later
-            error = e.last_error or "It could not be sent."
-            if e.status == "pending":
-                at = to_local(e.next_attempt_at, self._tz)
-                return SendOutcome(
-                    False,
-                    e.last_status,
-                    f"Not sent yet: {error} It stays queued and is tried again at {at:%H:%M}.",
-                    e.id,
-                )
-            return SendOutcome(False, e.last_status, f"Not sent: {error}", e.id)
+        if e.status == "sent":
+            code = f" ({e.last_status})" if e.last_status else ""
+            return SendOutcome(True, e.last_status, f"Sent to {e.connection_name}{code}.", e.id)
+        error = e.last_error or "It could not be sent."
+        if e.status == "pending" and test:
+            self._gate(lambda: self._give_up(entry_id))  # a failed test is not retried later
+        elif e.status == "pending":
+            at = to_local(e.next_attempt_at, self._tz)
+            return SendOutcome(
+                False,
+                e.last_status,
+                f"Not sent yet: {error} It stays queued and is tried again at {at:%H:%M}.",
+                e.id,
+            )
+        return SendOutcome(False, e.last_status, f"Not sent: {error}", e.id)
+
+    def _give_up(self, entry_id: int) -> None:
+        with self._db.session() as s:
+            s.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == entry_id, OutboxEntry.status == "pending")
+                .values(status="dead")
+            )
 
     def _render_attachment(self, spec: dict[str, Any]) -> tuple[str, bytes, str]:
         fmt: ReportFormat = "csv" if spec.get("format") == "csv" else "pdf"
