@@ -49,8 +49,9 @@ class RuleFilter(QSortFilterProxyModel):
         return self.words.lower() in text.lower()
 
     def set_filter(self, words: str, state: str) -> None:
+        self.beginFilterChange()
         self.words, self.state = words.strip(), state
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
 
 class RulesTab(QWidget):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import data_dir
-from iqcadence_desktop.services.automations import ConnectionDTO, SendOutcome
 from iqcadence_desktop.services.reports import (
     RenderedReport,
     ReportFormat,
@@ -41,10 +38,9 @@ from iqcadence_desktop.services.reports import (
     first_page_png,
 )
 from iqcadence_desktop.views.pages.base import Page, PageContext
-from iqcadence_desktop.views.pages.reports.email_dialog import EmailReportDialog
+from iqcadence_desktop.views.pages.reports.mailing import ReportMailing
 from iqcadence_desktop.views.tasks import CancelToken, Lane
-from iqcadence_desktop.views.theme import ERROR_STYLE, OK_STYLE, WARNING_STYLE
-from iqcadence_desktop.views.widgets.report_schedule import ScheduleDialog, schedule_saver
+from iqcadence_desktop.views.theme import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -64,7 +60,7 @@ class ReportsPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last: RenderedReport | None = None
-        self.dialog: QDialog | None = None  # the open email / schedule dialog (tests reach in)
+        self.mailing = ReportMailing(self)
         self._kinds = ctx.services.reports.kinds()
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
@@ -128,11 +124,11 @@ class ReportsPage(Page):
         self.email_button = QPushButton("Email now…")
         self.email_button.setObjectName("email_report")
         self.email_button.setToolTip("Send this report by email now, through an email connection")
-        self.email_button.clicked.connect(lambda: self._with_connections(self._open_email))
+        self.email_button.clicked.connect(self.mailing.email_now)
         self.schedule_button = QPushButton("Schedule…")
         self.schedule_button.setObjectName("schedule_report")
         self.schedule_button.setToolTip("Email this report every day, week or month")
-        self.schedule_button.clicked.connect(lambda: self._with_connections(self._open_schedule))
+        self.schedule_button.clicked.connect(self.mailing.schedule)
         buttons = QHBoxLayout()
         for b in (
             self.generate_button,
@@ -369,62 +365,6 @@ class ReportsPage(Page):
         self.status.setText(f"Saved a copy to {target}.")
         self.status.setStyleSheet("")
         return True
-
-    # -- email now and schedules ------------------------------------------------------
-    def _with_connections(self, then: Callable[[list[ConnectionDTO]], None]) -> None:
-        """Read the saved connections off the GUI thread, then open a dialog with them."""
-        connections = self.ctx.services.automations.connections
-        self.ctx.tasks.run(
-            lambda _t: connections.all(),
-            owner=self,
-            lane=Lane.READ,
-            on_success=then,
-            on_error=self._on_report_failed,
-        )
-
-    def _open_email(self, connections: list[ConnectionDTO]) -> None:
-        try:
-            request = self.request()
-        except UserFacingError as exc:
-            self._show_error(exc)
-            return
-        fmt: ReportFormat = "csv" if self.format_box.currentText() == "CSV" else "pdf"
-        automations = self.ctx.services.automations
-
-        def send(connection_id: int, to: tuple[str, ...]) -> None:
-            self.status.setText("Sending…")
-            self.status.setStyleSheet("")
-            self.ctx.tasks.run(
-                lambda _t: automations.email_report(request, fmt, connection_id, to),
-                owner=self,
-                lane=Lane.READ,  # it waits on the mail server
-                on_success=self._on_emailed,
-                on_error=self._on_report_failed,
-            )
-
-        self._dialog(EmailReportDialog(self.selected_kind().title, connections, send))
-
-    def _on_emailed(self, outcome: SendOutcome) -> None:
-        self.status.setText(outcome.message)
-        self.status.setStyleSheet(OK_STYLE if outcome.ok else WARNING_STYLE)
-
-    def _open_schedule(self, connections: list[ConnectionDTO]) -> None:
-        services = self.ctx.services
-        managers = [self.manager_box.itemText(i) for i in range(1, self.manager_box.count())]
-        save = schedule_saver(services.automations, self.ctx.tasks, self)
-        dialog = ScheduleDialog(self._kinds, connections, managers, save, self.selected_kind().id)
-        dialog.accepted.connect(
-            lambda: self.status.setText(
-                "Scheduled. The Automations page lists every scheduled report."
-            )
-        )
-        self._dialog(dialog)
-
-    def _dialog(self, dialog: QDialog) -> None:
-        self.dialog = dialog
-        dialog.setParent(self, dialog.windowFlags())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
 
 
 def _work_path(request: ReportRequest, fmt: str) -> Path:
