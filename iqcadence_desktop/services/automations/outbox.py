@@ -23,7 +23,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from iqcadence_desktop.services.automations.delivery import SendResult
 FIRST_RETRY_S = 30.0
 MAX_RETRY_S = 3600.0
 _TABLE: Table = OutboxEntry.__table__  # type: ignore[assignment]
+_ATTEMPTS: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 
 
 def retry_delay(failures: int, rng: random.Random) -> float:
@@ -116,11 +117,6 @@ def orphans(s: Session) -> list[int]:
 def bury(s: Session, ids: Sequence[int], now: dt.datetime) -> None:
     """Mark orphaned entries dead, with the reason."""
     for entry_id in ids:
-        s.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id)
-            .values(attempts=OutboxEntry.attempts + 1)
-        )
         _finish(s, entry_id, None, now, "dead", SendResult("dead", None, _REMOVED), None, 0)
 
 
@@ -216,30 +212,29 @@ def defer_connection(s: Session, connection_id: int, until: dt.datetime) -> None
 def record(
     s: Session,
     entry_id: int,
+    attempts_before: int,
     token: str,
     result: SendResult,
     now: dt.datetime,
     duration_ms: int,
     rng: random.Random,
 ) -> dt.datetime | None:
-    """Write the attempt and the entry's new state; returns when it will be tried again."""
-    # Write first, read nothing before: on SQLite a transaction that reads and then writes
-    # fails outright if another connection committed in between.
-    counted = s.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.id == entry_id)
-        .values(attempts=OutboxEntry.attempts + 1)
-        .returning(OutboxEntry.attempts)
-    ).scalar()
-    attempts = int(counted or 1) - 1
+    """Write the attempt and the entry's new state; returns when it will be tried again.
+
+    `attempts_before` comes from the claim: a claimed entry is this sender's alone, so it
+    cannot have changed, and the transaction starts with its write (on SQLite one that
+    reads first fails outright if another connection committed in between).
+    """
     retry_at: dt.datetime | None = None
     if result.outcome == "retry":
         seconds = (
-            result.retry_after if result.retry_after is not None else retry_delay(attempts + 1, rng)
+            result.retry_after
+            if result.retry_after is not None
+            else retry_delay(attempts_before + 1, rng)
         )
         retry_at = now + dt.timedelta(seconds=max(1.0, seconds))
     status = {"sent": "sent", "retry": "pending", "dead": "dead"}[result.outcome]
-    _finish(s, entry_id, token, now, status, result, retry_at, duration_ms)
+    _finish(s, entry_id, token, now, status, result, retry_at, duration_ms, attempts_before + 1)
     return retry_at
 
 
@@ -252,9 +247,14 @@ def _finish(
     result: SendResult,
     retry_at: dt.datetime | None,
     duration_ms: int,
+    attempts: int | None = None,
 ) -> None:
+    """The entry's new state and one attempt row, as Core statements (a drain of many
+    messages spends its time here; the ORM's bookkeeping is not needed)."""
+    t = _TABLE.c
     values: dict[str, Any] = {
         "status": status,
+        "attempts": t.attempts + 1 if attempts is None else attempts,
         "claimed_by": None,
         "claimed_until": None,
         "last_status": result.status_code,
@@ -264,12 +264,13 @@ def _finish(
         values["sent_at"] = now
     if retry_at is not None:
         values["next_attempt_at"] = retry_at
-    stmt = update(OutboxEntry).where(OutboxEntry.id == entry_id)
+    stmt = update(_TABLE).where(t.id == entry_id)
     if token is not None:
-        stmt = stmt.where(OutboxEntry.claimed_by == token)
-    s.execute(stmt.values(**values))
-    s.add(
-        DeliveryAttempt(
+        stmt = stmt.where(t.claimed_by == token)
+    conn = s.connection()
+    conn.execute(stmt.values(**values))
+    conn.execute(
+        insert(_ATTEMPTS).values(
             outbox_id=entry_id,
             at=now,
             outcome=result.outcome,

@@ -74,8 +74,12 @@ class DeliverySettings:
     http_timeout: tuple[float, float] = (5.0, 20.0)
     smtp_timeout: float = 20.0
     ssl_context: Callable[[], ssl.SSLContext] = ssl.create_default_context
-    batch: int = 25
-    max_lanes: int = 8
+    batch: int = 10
+    #: Senders working one connection's queue side by side: while one waits for an answer
+    #: another records its attempt. Messages to one connection may then arrive slightly
+    #: out of order (each carries its event id and time).
+    per_connection: int = 4
+    max_workers: int = 16
 
     @property
     def claim_seconds(self) -> float:
@@ -97,6 +101,34 @@ class _Tally:
                 self.sent += 1
             else:
                 self.failed += 1
+
+
+class _Probe:
+    """The first sender of a connection tells the others whether the endpoint answers."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._healthy = False
+
+    def settle(self, healthy: bool) -> None:
+        if not self._event.is_set():
+            self._healthy = healthy
+            self._event.set()
+
+    def wait(self) -> bool:
+        self._event.wait()
+        return self._healthy
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """One sender on one connection's queue."""
+
+    connection_id: int
+    only: Sequence[int] | None
+    tally: _Tally
+    probe: _Probe
+    first: bool
 
 
 class Sender:
@@ -144,13 +176,32 @@ class Sender:
         with self._db.session() as s:
             lanes = self._lanes(s, now, only)
         tally = _Tally()
-        if len(lanes) == 1:
-            self._lane(lanes[0], only, tally)
-        elif lanes:
-            self._run_lanes(lanes, only, tally, renew)
+        workers = self._workers(lanes, only, tally)
+        if len(workers) == 1:
+            self._lane(workers[0])
+        elif workers:
+            self._run_lanes(workers, renew)
         with self._db.session() as s:
             pending = outbox.waiting(s)
         return DeliveryResult(tally.sent, tally.failed, pending)
+
+    def _workers(
+        self, lanes: list[int], only: Sequence[int] | None, tally: _Tally
+    ) -> list[_Worker]:
+        """Senders per connection; the first probes the endpoint, the others wait for it."""
+        per = self._per_connection(len(lanes), only)
+        out = []
+        for cid in lanes:
+            probe = _Probe()
+            out += [_Worker(cid, only, tally, probe, first=i == 0) for i in range(per)]
+        return out
+
+    def _per_connection(self, connections: int, only: Sequence[int] | None) -> int:
+        """Senders per connection: fewer when many connections are due, never none."""
+        if only is not None or connections == 0:
+            return 1
+        cap = max(1, self._settings.max_workers // connections)
+        return min(self._settings.per_connection, cap)
 
     def _lanes(self, s: Any, now: dt.datetime, only: Sequence[int] | None) -> list[int]:
         if only is None:
@@ -165,18 +216,10 @@ class Sender:
             }
         )
 
-    def _run_lanes(
-        self,
-        lanes: list[int],
-        only: Sequence[int] | None,
-        tally: _Tally,
-        renew: Callable[[], object] | None,
-    ) -> None:
-        workers = min(self._settings.max_lanes, len(lanes))
-        with ThreadPoolExecutor(workers, thread_name_prefix="outbox-lane") as pool:
-            pending: set[Future[None]] = {
-                pool.submit(self._lane, cid, only, tally) for cid in lanes
-            }
+    def _run_lanes(self, workers: list[_Worker], renew: Callable[[], object] | None) -> None:
+        # One thread per sender: a connection never waits for another one's threads.
+        with ThreadPoolExecutor(len(workers), thread_name_prefix="outbox-lane") as pool:
+            pending: set[Future[None]] = {pool.submit(self._lane, w) for w in workers}
             while pending:
                 done, pending = wait(pending, timeout=10.0, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -185,37 +228,39 @@ class Sender:
                     renew()  # keep the run's lease while slow lanes finish
 
     # -- one connection --------------------------------------------------------------
-    def _lane(self, connection_id: int, only: Sequence[int] | None, tally: _Tally) -> None:
-        target = self._target_for(connection_id)
-        if target is None:
-            return
-        session = make_session() if target.kind != "email" else None
-        token = f"{self._holder}/{connection_id}/{uuid.uuid4().hex[:6]}"
+    def _lane(self, w: _Worker) -> None:
+        """One sender's loop over its connection's queue."""
         try:
-            while self._lane_batch(connection_id, target, session, token, only, tally):
-                if only is not None:
-                    break
+            if not w.first and not w.probe.wait():
+                return  # the endpoint failed its first message: nothing more for now
+            target = self._target_for(w.connection_id)
+            if target is None:
+                return
+            session = make_session() if target.kind != "email" else None
+            token = f"{self._holder}/{w.connection_id}/{uuid.uuid4().hex[:6]}"
+            try:
+                while self._lane_batch(w, target, session, token) and w.only is None:
+                    pass
+            finally:
+                if session is not None:
+                    session.close()
         finally:
-            if session is not None:
-                session.close()
+            if w.first:
+                w.probe.settle(False)  # no-op once the first answer decided it
 
     def _lane_batch(
-        self,
-        connection_id: int,
-        target: Target,
-        session: requests.Session | None,
-        token: str,
-        only: Sequence[int] | None,
-        tally: _Tally,
+        self, w: _Worker, target: Target, session: requests.Session | None, token: str
     ) -> bool:
         """Claim and send one batch; False when the lane should stop."""
         now = self._clock.now()
         until = now + dt.timedelta(seconds=self._settings.claim_seconds)
+        limit = self._settings.batch
         batch = self.write(
-            lambda s: outbox.claim(s, connection_id, token, now, until, self._settings.batch, only)
+            lambda s: outbox.claim(s, w.connection_id, token, now, until, limit, w.only)
         )
         if not batch:
             return False
+        connection_id, tally = w.connection_id, w.tally
         for i, entry in enumerate(batch):
             start = time.perf_counter()
             result = self._send(dict(entry.body), target, session)
@@ -225,6 +270,7 @@ class Sender:
                 partial(
                     self._record,
                     entry_id=entry.id,
+                    attempts=entry.attempts,
                     token=token,
                     result=result,
                     ms=ms,
@@ -233,6 +279,8 @@ class Sender:
                 )
             )
             tally.add(result.ok)
+            if w.first:
+                w.probe.settle(not result.endpoint_down)
             if result.endpoint_down:
                 return False
         return True
@@ -241,6 +289,7 @@ class Sender:
         self,
         s: Session,
         entry_id: int,
+        attempts: int,
         token: str,
         result: SendResult,
         ms: int,
@@ -248,7 +297,8 @@ class Sender:
         rest: list[int],
     ) -> None:
         """The attempt; when the endpoint is down, the rest of the lane waits with it."""
-        retry_at = outbox.record(s, entry_id, token, result, self._clock.now(), ms, self._rng)
+        now = self._clock.now()
+        retry_at = outbox.record(s, entry_id, attempts, token, result, now, ms, self._rng)
         if result.endpoint_down and retry_at is not None:
             outbox.release(s, rest, token)
             outbox.defer_connection(s, connection_id, retry_at)
