@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-import ssl
 import threading
 import time
 import uuid
@@ -45,6 +44,8 @@ from iqcadence_desktop.services.automations.lease import holder_alive
 from iqcadence_desktop.services.system import Clock
 
 if TYPE_CHECKING:
+    import ssl
+
     import requests
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class DeliverySettings:
 
     http_timeout: tuple[float, float] = (5.0, 20.0)
     smtp_timeout: float = 20.0
-    ssl_context: Callable[[], ssl.SSLContext] = ssl.create_default_context
+    ssl_context: Callable[[], ssl.SSLContext] | None = None  # None: the system's trust
     batch: int = 10
     #: Senders working one connection's queue side by side: while one waits for an answer
     #: another records its attempt. Messages to one connection may then arrive slightly

@@ -8,13 +8,8 @@ second copy.
 
 from __future__ import annotations
 
-import html
-import smtplib
-import ssl
 from collections.abc import Callable
-from email.message import EmailMessage
-from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iqcadence_desktop.services.automations.delivery.base import (
     AttachmentRenderer,
@@ -25,8 +20,14 @@ from iqcadence_desktop.services.automations.delivery.base import (
     retry,
 )
 
+# smtplib, ssl and the email package load only when a message is sent or rendered: the
+# app and the CLI start without them.
+if TYPE_CHECKING:
+    import ssl
+    from email.message import EmailMessage
+
 DEFAULT_TIMEOUT = 20.0
-SslContextFactory = Callable[[], ssl.SSLContext]
+SslContextFactory = Callable[[], "ssl.SSLContext"]
 
 
 def render(message: Message, target: Target, to: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -53,6 +54,8 @@ def _text(m: Message) -> str:
 
 
 def _html(m: Message) -> str:
+    import html
+
     e = html.escape
     facts = "".join(
         f"<tr><th align='left' style='padding:2px 12px 2px 0'>{e(k)}</th><td>{e(v)}</td></tr>"
@@ -73,6 +76,9 @@ def build(
     body: dict[str, Any], target: Target, attachments: AttachmentRenderer | None
 ) -> EmailMessage:
     """The MIME message: text and HTML alternatives, then the attachment if any."""
+    from email.message import EmailMessage
+    from email.utils import formatdate
+
     msg = EmailMessage()
     msg["Subject"] = str(body["subject"])
     msg["From"] = str(target.settings.get("sender", ""))
@@ -94,8 +100,11 @@ def send(
     target: Target,
     attachments: AttachmentRenderer | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    ssl_context: SslContextFactory = ssl.create_default_context,
+    ssl_context: SslContextFactory | None = None,
 ) -> SendResult:
+    import smtplib
+    import ssl
+
     s = target.settings
     host, port, security = str(s.get("host", "")), int(s.get("port", 587)), s.get("security")
     user = s.get("user") or None
@@ -105,7 +114,8 @@ def send(
         return dead("The message has no recipients: add them to the connection or schedule.")
     try:
         msg = build(body, target, attachments)
-        return _deliver(msg, host, port, str(security), user, target.secret, timeout, ssl_context)
+        factory = ssl_context or ssl.create_default_context
+        return _deliver(msg, host, port, str(security), user, target.secret, timeout, factory)
     except smtplib.SMTPAuthenticationError as exc:
         return dead(f"{host} refused the user name or password ({exc.smtp_code}).", exc.smtp_code)
     except smtplib.SMTPNotSupportedError:
@@ -136,6 +146,8 @@ def _deliver(
     timeout: float,
     ssl_context: SslContextFactory,
 ) -> SendResult:
+    import smtplib
+
     smtp: smtplib.SMTP
     if security == "ssl":
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl_context())
