@@ -1,11 +1,12 @@
 """Running due automation work while the app is open.
 
 A timer wakes every minute (and a few seconds after customers, settings or rules
-change) and asks the automation service what is due. Preparing (evaluating rules,
-queuing digests and reports) writes to the database, so it runs on the write lane;
-delivering waits on the network, so it runs on the read lane and never holds up a save
-behind a slow endpoint. Nothing runs on the GUI thread, and a run never overlaps the
-previous one. The same work runs headless with `iqcadence-cli run-due`.
+change) and asks the automation service what is due. Reading today's accounts for the
+rules runs on the read lane; preparing (evaluating rules, queuing digests and reports)
+writes, so it runs on the write lane; delivering waits on the network, so it runs on
+the read lane and never holds up a save behind a slow endpoint. Nothing runs on the GUI
+thread, and a run never overlaps the previous one. The same work runs headless with
+`iqcadence-cli run-due`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.services.automations import (
     AutomationService,
     DeliveryResult,
+    DueWork,
+    Preload,
     PrepareResult,
     RunDueResult,
 )
@@ -85,10 +88,22 @@ class DueWorkRunner(QObject):
         self._running = True
         automations = self._automations
 
-        def prepare(_token: CancelToken) -> PrepareResult:
+        def look(_token: CancelToken) -> tuple[DueWork, Preload | None]:
             work = automations.due_work()
+            return work, automations.preload() if work.rules else None
+
+        self._tasks.run(
+            look, owner=self, lane=Lane.READ, on_success=self._on_looked, on_error=self._on_failed
+        )
+
+    def _on_looked(self, found: tuple[DueWork, Preload | None]) -> None:
+        """Reading the accounts took the read lane; only the writes wait for the write lane."""
+        work, preload = found
+        automations = self._automations
+
+        def prepare(_token: CancelToken) -> PrepareResult:
             if work.rules or work.digests or work.schedules:
-                return automations.prepare_due()
+                return automations.prepare_due(preload)
             return PrepareResult()
 
         self._tasks.run(

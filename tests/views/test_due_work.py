@@ -74,9 +74,9 @@ def test_a_run_prepares_and_delivers_off_the_gui_thread(
     for name in ("prepare_due", "deliver_due"):
         original = getattr(automations, name)
 
-        def spy(original: Any = original) -> Any:
+        def spy(*args: Any, original: Any = original) -> Any:
             seen.append(threading.current_thread() is threading.main_thread())
-            return original()
+            return original(*args)
 
         monkeypatch.setattr(automations, name, spy)
     runner = DueWorkRunner(automations, tasks, bridge)

@@ -34,6 +34,7 @@ from iqcadence_desktop.services.automations.dto import (
     ScheduleDTO,
     SendOutcome,
 )
+from iqcadence_desktop.services.automations.engine import Preload
 from iqcadence_desktop.services.automations.eventlog import OUTBOX_CHANGED, OUTCOMES
 from iqcadence_desktop.services.automations.events import (
     EVENT_TYPES,
@@ -52,6 +53,7 @@ from iqcadence_desktop.services.automations.matching import RuleSpec
 from iqcadence_desktop.services.automations.scheduler import EVERY
 from iqcadence_desktop.services.automations.sender import DeliverySettings, WriteGate
 from iqcadence_desktop.services.automations.service import AutomationService, LiveMatcher
+from iqcadence_desktop.services.automations_due import DueWork
 
 __all__ = [
     "AUTOMATIONS_CHANGED",
@@ -64,6 +66,7 @@ __all__ = [
     "ConnectionInput",
     "DeliveryResult",
     "DeliverySettings",
+    "DueWork",
     "EMAIL_SECURITY",
     "EVENT_TYPES",
     "EVERY",
@@ -77,6 +80,7 @@ __all__ = [
     "OUTCOMES",
     "OutboxDTO",
     "PrepareResult",
+    "Preload",
     "RETIRED_MESSAGE",
     "RuleDTO",
     "RuleDraft",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -54,6 +55,15 @@ from iqcadence_desktop.services.system import Clock
 
 BURST_LIMIT = 20
 TargetFor = Callable[[int], Target | None]
+
+
+@dataclass(frozen=True)
+class Preload:
+    """Accounts loaded for an evaluation, with the audit mark read before loading them."""
+
+    mark: int
+    day: dt.date
+    customers: Sequence[CustomerDTO]
 
 
 def audit_mark(s: Session) -> int:
@@ -97,13 +107,25 @@ class Evaluator:
             ).all()
         return [rid for rid, d, m in rows if d != day or m != mark], mark
 
-    def evaluate(self, customers: Sequence[CustomerDTO] | None = None) -> int:
+    def preload(self) -> Preload | None:
+        """Today's accounts for an evaluation, read ahead (off the write lane in the app);
+        None when no rule needs evaluating. The mark is read first, so a change made
+        while the accounts load is seen by the next check."""
+        ids, mark = self.stale_rules()
+        if not ids:
+            return None
+        return Preload(mark, self._clock.today(), self._live(self._clock.today()))
+
+    def evaluate(self, preload: Preload | None = None) -> int:
         """Evaluate what needs it; returns how many transitions (events) were recorded."""
         ids, mark = self.stale_rules()
         if not ids:
             return 0
         today = self._clock.today()
-        cols = Columns(customers if customers is not None else self._live(today))
+        if preload is None or preload.day != today:
+            preload = Preload(mark, today, self._live(today))
+        mark = min(mark, preload.mark)
+        cols = Columns(preload.customers)
         created = 0
         with self._db.session() as s:
             for rule_id in ids:

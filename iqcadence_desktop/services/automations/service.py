@@ -33,7 +33,7 @@ from iqcadence_desktop.services.automations.dto import (
     RunDueResult,
     SendOutcome,
 )
-from iqcadence_desktop.services.automations.engine import Evaluator
+from iqcadence_desktop.services.automations.engine import Evaluator, Preload
 from iqcadence_desktop.services.automations.eventlog import OUTBOX_CHANGED, EventLogService
 from iqcadence_desktop.services.automations.lease import Lease, new_holder
 from iqcadence_desktop.services.automations.matching import Columns, RuleSpec, matching_customers
@@ -137,14 +137,18 @@ class AutomationService:
             }
         return DueWork(**counts)
 
-    def prepare_due(self) -> PrepareResult:
+    def preload(self) -> Preload | None:
+        """Read today's accounts ahead of `prepare_due` (the slow, read-only part)."""
+        return self._evaluator.preload()
+
+    def prepare_due(self, preload: Preload | None = None) -> PrepareResult:
         """Evaluate rules and queue digests and scheduled reports (database work only)."""
         lease = self._lease("prepare")
         if not lease.acquire():
             return PrepareResult(busy=True)
         try:
             result = PrepareResult(
-                self._evaluator.evaluate(),
+                self._evaluator.evaluate(preload),
                 self._evaluator.queue_digests(),
                 self.schedules.queue_due(),
             )

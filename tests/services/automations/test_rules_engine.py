@@ -212,3 +212,21 @@ def test_edits_and_toggles_start_a_new_baseline(
     assert automations.run_due().events == 0  # matched while off: part of the new baseline
     actions = [e.action for e in services.audit.entries()]
     assert "automation_rule_disabled" in actions and "automation_rule_enabled" in actions
+
+
+def test_a_change_during_a_preload_is_seen_next_time(
+    services: Services, automations: AutomationService, hook: WebhookReceiver
+) -> None:
+    cid = add_customer(services, "Moving")
+    health_rule(automations, webhook(automations, hook.url))
+    automations.run_due()
+    make_failing(services, cid)
+    preload = automations.preload()  # read ahead (the app does this off the write lane)
+    assert preload is not None
+    late = add_customer(services, "Late arrival")  # changes after the accounts were read
+    make_failing(services, late)
+    assert automations.prepare_due(preload).events == 1  # what the preload saw
+    assert automations.due_work().rules == 1  # the later change is not lost
+    assert automations.prepare_due().events == 1
+    assert automations.prepare_due().events == 0  # a last look after its own audit entry
+    assert automations.preload() is None  # all caught up
