@@ -210,7 +210,8 @@ class AutomationService:
         target = self._target(connection_id)
         event_id = new_event_id("test")
         message = test_message(event_id, target.name, self._clock.now())
-        entry_id = self._queue_one(connection_id, target, message, render(message, target))
+        note = ("automation_test_sent", f'Sent a test message to "{target.name}"')
+        entry_id = self._queue_one(connection_id, target, message, render(message, target), note)
         self._sender.deliver(only=[entry_id])
         outcome = self._outcome(entry_id, test=True)
         self._events.publish(DomainEvent(OUTBOX_CHANGED))
@@ -232,7 +233,9 @@ class AutomationService:
         to = parse_emails(list(recipients)) or tuple(target.settings.get("to", []))
         spec = attachment_spec(kind.id, fmt, request.as_of, request.manager, request.customer_id)
         message = report_message(new_event_id("email"), kind.title, request.as_of, spec)
-        entry_id = self._queue_one(connection_id, target, message, render(message, target, to))
+        note = ("report_emailed", f"Emailed {message.title} to {', '.join(to)} via {target.name}")
+        body = render(message, target, to)
+        entry_id = self._queue_one(connection_id, target, message, body, note)
         self._sender.deliver(only=[entry_id])
         self._events.publish(DomainEvent(OUTBOX_CHANGED))
         return self._outcome(entry_id)
@@ -244,8 +247,14 @@ class AutomationService:
         return target
 
     def _queue_one(
-        self, connection_id: int, target: Target, message: Message, body: dict[str, Any]
+        self,
+        connection_id: int,
+        target: Target,
+        message: Message,
+        body: dict[str, Any],
+        note: tuple[str, str],
     ) -> int:
+        """Queue one message, audited in the same unit of work; returns its entry id."""
         row = outbox.entry_row(
             event_id=message.event_id,
             connection_id=connection_id,
@@ -260,6 +269,7 @@ class AutomationService:
         def queue() -> int | None:
             with self._db.session() as s:
                 outbox.enqueue(s, [row])
+                self._audit.record(s, note[0], note[1], details={"event_id": message.event_id})
                 return s.scalar(
                     select(OutboxEntry.id).where(OutboxEntry.event_id == message.event_id)
                 )

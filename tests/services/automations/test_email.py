@@ -76,6 +76,8 @@ def test_report_attached_and_readable(
     assert attachment.get_filename() == "portfolio-summary-2026-11-26.pdf"
     pdf = PdfReader(io.BytesIO(attachment.get_content()))
     assert "Portfolio Summary" in pdf.pages[0].extract_text()
+    [note] = [e for e in services.audit.entries() if e.action == "report_emailed"]
+    assert note.summary == "Emailed Portfolio Summary, 2026-11-26 to boss@example.com via Mail"
 
 
 def test_wrong_password_is_dead_with_a_reason(
