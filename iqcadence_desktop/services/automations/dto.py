@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from iqcadence_desktop.services.automations.conditions import Groups, describe, groups_to_json
@@ -278,7 +278,6 @@ class RunDueResult:
     reports: int = 0
     digests: int = 0
     busy: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -162,3 +162,16 @@ def test_slack_and_teams_messages(
     assert envelope["type"] == "message"
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard" and card["content"]["body"]
+
+
+def test_messages_of_a_removed_connection_fail_with_a_reason(
+    services: Services, automations: AutomationService
+) -> None:
+    _one_event(services, automations, "https://hooks.example.com/never", n=1)
+    [rule] = automations.rules.all()
+    automations.rules.delete(rule.id)
+    automations.connections.remove(rule.channels[0].id)
+    result = automations.deliver_due()
+    assert (result.sent, result.pending) == (0, 0)
+    [entry] = automations.log.entries()
+    assert entry.status == "dead" and "connection was removed" in (entry.last_error or "")
