@@ -149,6 +149,7 @@ class Sender:
         self._attachments, self._settings, self._rng = attachments, settings, rng
         self._holder = holder
         self.gate: WriteGate = direct
+        self._write_lock = threading.Lock()
 
     def write(self, fn: Callable[[Session], T]) -> T:
         """One unit of work that writes, through the gate."""
@@ -157,7 +158,10 @@ class Sender:
             with self._db.session() as s:
                 return fn(s)
 
-        return self.gate(unit)
+        # The senders of one run take turns here: waiting on a lock wakes at once, where
+        # SQLite's own busy handler would sleep for milliseconds between tries.
+        with self._write_lock:
+            return self.gate(unit)
 
     def deliver(
         self, only: Sequence[int] | None = None, renew: Callable[[], object] | None = None
