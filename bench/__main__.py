@@ -18,6 +18,7 @@ BENCHMARKS: tuple[str, ...] = (
     "integrations",
     "analytics",
     "churn",
+    "automations",
 )
 
 

@@ -155,6 +155,7 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     from iqcadence_desktop.models.db import open_database
     from iqcadence_desktop.services.container import build_services
     from iqcadence_desktop.views.bridge import EventBridge
+    from iqcadence_desktop.views.due_work import DueWorkRunner
     from iqcadence_desktop.views.main_window import MainWindow
     from iqcadence_desktop.views.pages.base import PageContext
     from iqcadence_desktop.views.tasks import TaskRunner
@@ -166,6 +167,12 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     window = MainWindow(PageContext(services, tasks, bridge))
     # Bring every account's score and history up to today without blocking the window.
     tasks.run(lambda _token: services.customers.ensure_daily_snapshots(), owner=None)
+    # Alert rules, digests, scheduled reports and the outbox, while the app is open; what
+    # delivery writes goes between the write lane's tasks.
+    services.automations.set_write_gate(tasks.call_on_write_lane)
+    due_work = DueWorkRunner(services.automations, tasks, bridge)
+    due_work.start()
+
     try:
         services.api.start_if_enabled()  # the local REST API, when switched on in Settings
     except UserFacingError as exc:  # its port is taken: the app still starts, and says so
@@ -173,6 +180,7 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
         window.statusBar().showMessage(f"Local API not started: {exc}")
 
     def close() -> None:
+        due_work.stop()
         services.api.stop()
         tasks.wait()
         bridge.detach()

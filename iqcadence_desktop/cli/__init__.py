@@ -7,31 +7,42 @@ Messages go to stderr in plain words; `--json` puts one JSON document on stdout.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from iqcadence_desktop import __version__
-from iqcadence_desktop.cli import (
-    alerts,
-    api,
-    branding,
-    churn_model,
-    core,
-    data,
-    integrations,
-    report,
-    self_test,
-)
 from iqcadence_desktop.cli.context import CommandContext, fail, iso_day
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
-#: Every command module; each has `register(subparsers)` that sets `func` on its parser.
-COMMAND_MODULES = (core, data, alerts, report, branding, integrations, api, churn_model, self_test)
+#: Every command module under iqcadence_desktop.cli; each has `register(subparsers)` that
+#: sets `func` on its parser. Modules are imported when the parser is built.
+COMMAND_MODULES: tuple[str, ...] = (
+    "core",
+    "data",
+    "alerts",
+    "report",
+    "branding",
+    "integrations",
+    "api",
+    "churn_model",
+    "connections",
+    "rules",
+    "schedules",
+    "outbox",
+    "run_due",
+    "self_test",
+)
+#: Commands an OS scheduler runs every few minutes: only their own module is loaded, so
+#: they start in a fraction of the time the whole CLI takes.
+QUICK_COMMANDS: dict[str, str] = {"run-due": "run_due"}
+#: Global options that take a value (skipped when looking for the command word).
+_VALUED_OPTIONS = ("--db", "--today")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iqcadence-cli", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"iqcadence {__version__}")
     parser.add_argument(
@@ -42,11 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     parser.add_argument("--today", type=iso_day, help="evaluate as of this day (YYYY-MM-DD)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in modules:
+        importlib.import_module(f"iqcadence_desktop.cli.{name}").register(sub)
     for command in sub.choices.values():
         _accept_globals_after(command)
     return parser
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command in an argument list (the first word that is not a global option)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUED_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
 
 
 def _accept_globals_after(command: argparse.ArgumentParser) -> None:
@@ -68,8 +92,10 @@ def _accept_globals_after(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    quick = QUICK_COMMANDS.get(command_word(arguments) or "")
+    parser = build_parser((quick,) if quick else COMMAND_MODULES)
+    args = parser.parse_args(arguments)
     ctx = CommandContext(db_target=args.db, json_output=args.json, today=args.today)
     try:
         code: int = args.func(ctx, args)

@@ -9,7 +9,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported when a command needs them: `--help` stays instant
+# The database and services are imported when first needed: `run-due` often answers
+# without them, and loading them costs more than the rest of the command.
+if TYPE_CHECKING:
     from iqcadence_desktop.models.db import Database
     from iqcadence_desktop.services.container import Services
     from iqcadence_desktop.services.system import Clock
@@ -21,6 +23,17 @@ def iso_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def json_flag(parser: argparse.ArgumentParser) -> None:
+    """Also accept --json after the command (`rule list --json`); SUPPRESS keeps the
+    global value when it is not given there."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="machine-readable output on stdout",
+    )
 
 
 def fail(message: str) -> int:

@@ -2,6 +2,16 @@
 
 from iqcadence_desktop.models.alerts import AlertOutcome, AlertState
 from iqcadence_desktop.models.audit import AuditEntry
+from iqcadence_desktop.models.automations import (
+    AutomationConnection,
+    AutomationEvent,
+    AutomationLease,
+    AutomationRule,
+    AutomationRuleChannel,
+    DeliveryAttempt,
+    OutboxEntry,
+    ReportSchedule,
+)
 from iqcadence_desktop.models.base import Base
 from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, Note, SentimentEntry
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
@@ -21,6 +31,14 @@ __all__ = [
     "ApiKey",
     "AppSetting",
     "AuditEntry",
+    "AutomationConnection",
+    "AutomationEvent",
+    "AutomationLease",
+    "AutomationRule",
+    "AutomationRuleChannel",
+    "DeliveryAttempt",
+    "OutboxEntry",
+    "ReportSchedule",
     "Base",
     "ChurnModelVersion",
     "ConfigVersion",

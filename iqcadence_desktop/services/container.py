@@ -14,6 +14,7 @@ from iqcadence_desktop.services.analytics import (
     TrendService,
 )
 from iqcadence_desktop.services.api import ApiService
+from iqcadence_desktop.services.automations import AutomationService
 from iqcadence_desktop.services.csv_io import ExportService, ImportService, MappingService
 from iqcadence_desktop.services.customers import (
     CUSTOMER_ROW_CHECKS,
@@ -86,6 +87,7 @@ class Services:
     help: HelpService
     custom_fields: CustomFieldService
     churn_model: ChurnModelService
+    automations: AutomationService
 
 
 def build_services(
@@ -109,6 +111,16 @@ def build_services(
     custom_fields = CustomFieldService(db, clock, audit, events)
     churn_model = ChurnModelService(db, clock, audit, events, customers, custom_fields, config)
     records = CustomerRecordsService(db, clock, audit, events, customers)
+    reports = ReportService(
+        customers,
+        portfolio,
+        config,
+        settings,
+        clock,
+        alerts.active_for,
+        churn_model,
+        records.notes,
+    )
     return Services(
         db=db,
         clock=clock,
@@ -139,16 +151,7 @@ def build_services(
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
-        reports=ReportService(
-            customers,
-            portfolio,
-            config,
-            settings,
-            clock,
-            alerts.active_for,
-            churn_model,
-            records.notes,
-        ),
+        reports=reports,
         records=records,
         integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
         api=ApiService(db, clock, customers, audit, settings, events),
@@ -159,4 +162,5 @@ def build_services(
         help=HelpService(config),
         custom_fields=custom_fields,
         churn_model=churn_model,
+        automations=AutomationService(db, clock, customers, reports, audit, events, secrets),
     )

@@ -20,10 +20,12 @@ from iqcadence_desktop.views.customer_detail.window import open_customer_detail
 from iqcadence_desktop.views.menu_bar import install_menu_bar
 from iqcadence_desktop.views.pages.alerts.page import AlertsPage
 from iqcadence_desktop.views.pages.audit_log.page import AuditLogPage
+from iqcadence_desktop.views.pages.automations.page import AutomationsPage
 from iqcadence_desktop.views.pages.base import Page, PageContext
 from iqcadence_desktop.views.pages.calendar.page import CalendarPage
 from iqcadence_desktop.views.pages.csm_performance.page import CsmPerformancePage
 from iqcadence_desktop.views.pages.customers.page import CustomersPage
+from iqcadence_desktop.views.pages.event_log.page import EventLogPage
 from iqcadence_desktop.views.pages.help.page import HelpPage
 from iqcadence_desktop.views.pages.home.page import HomePage
 from iqcadence_desktop.views.pages.import_export.page import ImportExportPage
@@ -47,6 +49,8 @@ PAGE_CLASSES: tuple[type[Page], ...] = (
     CsmPerformancePage,
     CalendarPage,
     ReportsPage,
+    AutomationsPage,
+    EventLogPage,
     ScoreCustomerPage,
     ImportExportPage,
     SettingsPage,

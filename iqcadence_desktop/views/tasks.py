@@ -32,6 +32,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 READ_WORKERS = 2
+#: Which lane the current thread is running a task for (None outside the pools).
+_current = threading.local()
 
 
 class Lane(StrEnum):
@@ -85,17 +87,41 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[CancelToken], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[CancelToken], Any], relay: _Relay, lane: Lane) -> None:
         super().__init__()
-        self._fn, self._relay = fn, relay
+        self._fn, self._relay, self._lane = fn, relay, lane
 
     def run(self) -> None:
+        _current.lane = self._lane
         try:
             result = self._fn(self._relay.token)
         except BaseException as exc:  # handed to on_error on the GUI thread
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
+        finally:
+            _current.lane = None
+
+
+class _Call(QRunnable):
+    """Runs a function on the write lane for a worker thread that waits for it."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the waiting thread reads the result afterwards
+        self.fn, self.done = fn, threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        _current.lane = Lane.WRITE
+        try:
+            self.result = self.fn()
+        except BaseException as exc:  # re-raised in the waiting thread
+            self.error = exc
+        finally:
+            _current.lane = None
+            self.done.set()
 
 
 class TaskRunner(QObject):
@@ -130,8 +156,26 @@ class TaskRunner(QObject):
         relay.succeeded.connect(lambda r: self._finish(relay, on_success, r))
         relay.failed.connect(lambda e: self._finish(relay, on_error, e, failed=True))
         self.busy_changed.emit(True)
-        self._pools[lane].start(_Job(fn, relay))
+        self._pools[lane].start(_Job(fn, relay, lane))
         return relay.token
+
+    def call_on_write_lane(self, fn: Callable[[], T]) -> T:
+        """Run `fn` between the write lane's tasks and wait for its result.
+
+        For a worker on another lane that must write now and then (delivery records
+        each attempt while the network waits happen on the read lane): SQLite allows one
+        writer, and a write lane task that read before writing would fail if someone
+        else committed in between. Called on the write lane itself, `fn` just runs.
+        """
+        if getattr(_current, "lane", None) == Lane.WRITE:
+            return fn()
+        call = _Call(fn)
+        self._pools[Lane.WRITE].start(call)
+        call.done.wait()
+        if call.error is not None:
+            raise call.error
+        result: T = call.result
+        return result
 
     def _finish(
         self,
@@ -156,6 +200,9 @@ class TaskRunner(QObject):
 
 class SyncTaskRunner(TaskRunner):
     """Runs tasks inline on the calling thread: deterministic view tests."""
+
+    def call_on_write_lane(self, fn: Callable[[], T]) -> T:
+        return fn()
 
     def run(
         self,

@@ -227,10 +227,13 @@ def test_as_a_real_process(db_path: Path) -> None:
 def test_cli_start_up_imports_no_service() -> None:
     """`iqcadence-cli --help` must stay instant (≤ 0.3 s in bench/cli.py): building the
     parser imports no database, numeric or report library."""
+    # services.automations_due is the one service module allowed: standard library only,
+    # so `run-due` can say "nothing is due" without loading the rest.
     code = (
         "import sys; from iqcadence_desktop.cli import build_parser; build_parser(); "
-        "heavy = sorted(m for m in ('sqlalchemy', 'numpy', 'reportlab', 'PySide6', "
-        "'alembic', 'iqcadence_desktop.services') if m in sys.modules); print(heavy)"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'numpy', "
+        "'reportlab', 'PySide6', 'alembic') or (m.startswith('iqcadence_desktop.services.') "
+        "and m != 'iqcadence_desktop.services.automations_due')); print(heavy)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -256,6 +259,15 @@ def test_cli_lists_match_the_services() -> None:
     assert integrations.SYSTEMS == integration_service.SYSTEMS
     assert integrations.LOOKBACKS == integration_service.LOOKBACKS
     assert churn_model.DEFAULT_HORIZON == model.DEFAULT_HORIZON
+    from iqcadence_desktop.cli import connections, rules, schedules
+    from iqcadence_desktop.services import automations
+
+    assert tuple(automations.CONNECTION_KINDS) == connections.CONNECTION_KINDS
+    assert tuple(automations.EMAIL_SECURITY) == connections.EMAIL_SECURITY
+    assert {k: v.label for k, v in automations.EVENT_TYPES.items()} == rules.EVENT_LABELS
+    assert tuple(automations.FIELDS) == rules.FIELDS
+    assert tuple(automations.TIMINGS) == rules.TIMINGS
+    assert tuple(automations.EVERY) == schedules.EVERY
 
 
 def test_score_override_with_reason_and_last_day(cli) -> None:  # type: ignore[no-untyped-def]

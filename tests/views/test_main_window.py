@@ -66,7 +66,7 @@ def test_narrow_window_shows_hamburger_that_toggles_sidebar(
 
 def test_shortcuts_switch_pages_and_ctrl_f_focuses_search(qtbot: QtBot, window: MainWindow) -> None:
     order = window.sidebar.page_ids()
-    assert order[0] == "home" and "customers" in order
+    assert order[0] == "home" and "customers" in order[:9] and "reports" in order[:9]
     # Ctrl+1..9 reach the first nine pages of the sidebar.
     customers_key = Qt.Key(Qt.Key.Key_1.value + order.index("customers"))
     reports_key = Qt.Key(Qt.Key.Key_1.value + order.index("reports"))

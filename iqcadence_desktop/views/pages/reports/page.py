@@ -39,6 +39,7 @@ from iqcadence_desktop.services.reports import (
 )
 from iqcadence_desktop.services.system import write_bytes
 from iqcadence_desktop.views.pages.base import Page, PageContext
+from iqcadence_desktop.views.pages.reports.mailing import ReportMailing
 from iqcadence_desktop.views.tasks import CancelToken, Lane
 from iqcadence_desktop.views.theme import ERROR_STYLE
 from iqcadence_desktop.views.widgets.audience import audience_combo
@@ -66,6 +67,7 @@ class ReportsPage(Page):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last: RenderedReport | None = None
+        self.mailing = ReportMailing(self)
         self._kinds = ctx.services.reports.kinds()
         title = QLabel(self.TITLE)
         title.setProperty("role", "page-title")
@@ -140,8 +142,22 @@ class ReportsPage(Page):
         self.save_button.clicked.connect(self._on_save_clicked)
         self.open_button.setEnabled(False)
         self.save_button.setEnabled(False)
+        self.email_button = QPushButton("Email now…")
+        self.email_button.setObjectName("email_report")
+        self.email_button.setToolTip("Send this report by email now, through an email connection")
+        self.email_button.clicked.connect(self.mailing.email_now)
+        self.schedule_button = QPushButton("Schedule…")
+        self.schedule_button.setObjectName("schedule_report")
+        self.schedule_button.setToolTip("Email this report every day, week or month")
+        self.schedule_button.clicked.connect(self.mailing.schedule)
         buttons = QHBoxLayout()
-        for b in (self.generate_button, self.open_button, self.save_button):
+        for b in (
+            self.generate_button,
+            self.open_button,
+            self.save_button,
+            self.email_button,
+            self.schedule_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.progress = QProgressBar()

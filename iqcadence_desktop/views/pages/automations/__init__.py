@@ -1,0 +1,2 @@
+"""The Automations page: rules, the rule wizard and custom-rule builder, connections,
+scheduled reports."""

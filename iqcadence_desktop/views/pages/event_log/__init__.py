@@ -1,0 +1,1 @@
+"""The Event Log page: every delivery attempt, filterable; failed entries re-sendable."""
