@@ -7,11 +7,21 @@ from iqcadence_desktop.models.customer import Contact, Customer, CustomerTag, No
 from iqcadence_desktop.models.history import PortfolioDaily, ScoreSnapshot
 from iqcadence_desktop.models.imports import SavedMapping
 from iqcadence_desktop.models.scoring import AppSetting, ConfigVersion, ScoringProfile
+from iqcadence_desktop.models.team import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_NAME,
+    Client,
+    User,
+    UserClient,
+)
 
 __all__ = [
     "AlertOutcome",
     "AlertState",
     "AppSetting",
+    "Client",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_NAME",
     "AuditEntry",
     "Base",
     "ConfigVersion",
@@ -24,4 +34,6 @@ __all__ = [
     "ScoreSnapshot",
     "ScoringProfile",
     "SentimentEntry",
+    "User",
+    "UserClient",
 ]

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from iqcadence_desktop.models.base import Base
+from iqcadence_desktop.models.team import DEFAULT_CLIENT_ID
 
 
 class Customer(Base):
@@ -20,9 +31,11 @@ class Customer(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The business this account belongs to (team mode scopes every query by it).
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), default=DEFAULT_CLIENT_ID)
     name: Mapped[str] = mapped_column(String(200))
-    # Folded name (case and whitespace) for the uniqueness rule.
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Folded name (case and whitespace) for the uniqueness rule (unique per client).
+    name_key: Mapped[str] = mapped_column(String(200))
     manager: Mapped[str | None] = mapped_column(String(120))
     mrr_cents: Mapped[int | None] = mapped_column(Integer)
     logins_30d: Mapped[int | None] = mapped_column(Integer)
@@ -50,15 +63,21 @@ class Customer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: every save bumps it; a save from an older read is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
 
     tags: Mapped[list[CustomerTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="CustomerTag.tag"
     )
 
     __table_args__ = (
+        UniqueConstraint("client_id", "name_key", name="uq_customers_client_name"),
         Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
         Index("ix_customers_deleted_status", "deleted_at", "status"),
     )
+    # Every ORM flush checks and bumps `version` (UPDATE ... WHERE version = read one).
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CustomerTag(Base):

@@ -33,6 +33,7 @@ from iqcadence_desktop.services.system import (
     SettingsService,
     SystemClock,
 )
+from iqcadence_desktop.services.team import Permission, Scope, TeamService
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Services:
     home: HomeSummaryService
     reports: ReportService
     records: CustomerRecordsService
+    scope: Scope
+    team: TeamService
 
 
 def build_services(
@@ -68,19 +71,33 @@ def build_services(
     clock: Clock | None = None,
     events: EventBus | None = None,
     secrets: SecretStore | None = None,
+    scope: Scope | None = None,
 ) -> Services:
+    """The service graph. `scope` (who is signed in, which clients they see) is consulted
+    by every service that reads or writes customer data; one per graph."""
     clock = clock or SystemClock()
     events = events or EventBus()
+    scope = scope or Scope()
     settings = SettingsService(db, clock, events)
-    audit = AuditLog(db, clock, settings.actor)
+    audit = AuditLog(
+        db,
+        clock,
+        lambda: scope.identity.label if scope.signed_in else settings.actor(),
+        scope.audit_clause,
+    )
     settings.audit = audit
-    config = ConfigService(db, clock, audit, events)
-    customers = CustomerService(db, clock, config, audit, events)
-    portfolio = PortfolioService(db, clock, customers)
+    settings.guard = lambda: scope.require(Permission.EDIT_SETTINGS)
+    config = ConfigService(db, clock, audit, events, scope)
+    customers = CustomerService(db, clock, config, audit, events, scope)
+    portfolio = PortfolioService(db, clock, customers, scope)
     mappings = MappingService(db, clock, audit)
     secrets = secrets if secrets is not None else KeyringSecretStore()
-    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
-    alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
+    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES), scope)
+    alerts = AlertService(db, clock, customers, config, alert_config, audit, events, scope)
+    backups = BackupService(
+        db, clock, audit, events, (config.invalidate, settings.invalidate, alert_config.invalidate)
+    )
+    backups.guard = lambda: scope.require(Permission.BACKUP_RESTORE)
     return Services(
         db=db,
         clock=clock,
@@ -90,20 +107,22 @@ def build_services(
         config=config,
         customers=customers,
         portfolio=portfolio,
-        what_if=WhatIfService(db, clock, config),
-        managers=ManagerService(db, clock, audit, events),
+        what_if=WhatIfService(db, clock, config, scope),
+        managers=ManagerService(db, clock, audit, events, scope),
         data_health=DataHealthService(customers),
-        profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
+        profile_assignment=ProfileAssignmentService(db, clock, config, audit, events, scope),
         mappings=mappings,
-        importer=ImportService(db, clock, config, audit, events, settings, mappings),
+        importer=ImportService(db, clock, config, audit, events, settings, mappings, scope),
         exporter=ExportService(customers),
-        backups=BackupService(db, clock, audit, events, (config.invalidate, settings.invalidate)),
+        backups=backups,
         secrets=secrets,
         alert_config=alert_config,
         alerts=alerts,
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=_reports(customers, portfolio, config, settings, clock, alerts),
-        records=CustomerRecordsService(db, clock, audit, events, customers),
+        records=CustomerRecordsService(db, clock, audit, events, customers, scope),
+        scope=scope,
+        team=TeamService(db, clock, scope, audit, events),
     )
 
 

@@ -39,7 +39,7 @@ from iqcadence_desktop.services.scoring import (
 )
 
 _SCORE_COLUMNS = ("score", "status", "coverage", "scored_day", "updated_at")
-_INSERT_COLUMNS = (*EDIT_COLUMNS, "name_key", *_SCORE_COLUMNS, "created_at")
+_INSERT_COLUMNS = (*EDIT_COLUMNS, "name_key", *_SCORE_COLUMNS, "created_at", "client_id")
 _READ_COLUMNS = ("id", "name_key", "status", *EDIT_COLUMNS)
 _FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ_COLUMNS row
 _SNAPSHOT_METRICS = ("logins_30d", "feature_adoption_pct", "open_tickets", "nps", "csat")
@@ -98,8 +98,10 @@ class ChunkWriter:
         today: dt.date,
         config: ScoringConfig,
         weights_for: WeightsFor,
+        client_id: int,
     ) -> None:
         self.s = session
+        self.client_id = client_id  # rows match, and new customers go to, this client only
         self.now = now
         self.today = today
         self.day = today.toordinal()
@@ -143,9 +145,12 @@ class ChunkWriter:
         found: dict[Any, tuple[Any, ...]] = {}
         ids = [r.id for r in rows if r.id is not None]
         for key, values in (("name_key", [r.key for r in rows]), ("id", ids)):
-            for r in rows_where_in(self.s, _CUSTOMERS, _READ_COLUMNS, key, values):
-                found[r[1]] = r
-                found[("id", r[0])] = r
+            for *r, client in rows_where_in(
+                self.s, _CUSTOMERS, (*_READ_COLUMNS, "client_id"), key, values
+            ):
+                if client == self.client_id:  # another client's customer is not a match
+                    found[r[1]] = tuple(r)
+                    found[("id", r[0])] = tuple(r)
         return found
 
     def _tags(self, ids: list[int]) -> dict[int, list[str]]:
@@ -195,7 +200,11 @@ class ChunkWriter:
         return _Change(row, cid, merged, old, new_tags, old_tags)
 
     def _taken(self, key: str, own_id: int) -> bool:
-        other = self.s.scalar(select(Customer.id).where(Customer.name_key == key))
+        other = self.s.scalar(
+            select(Customer.id).where(
+                Customer.name_key == key, Customer.client_id == self.client_id
+            )
+        )
         return other is not None and other != own_id
 
     def _score(self, columns: list[Sequence[Any]]) -> Scored:
@@ -230,8 +239,8 @@ class ChunkWriter:
                 [self.day] * n,
                 stamp,
                 stamp,
+                [self.client_id] * n,
             ],
-            "name_key",
         )
         self._snapshots(ids, columns, scored)
         self._write_tags(
@@ -254,7 +263,10 @@ class ChunkWriter:
                 names, row = (*names, "name_key"), (*row, change.row.key)
             groups.setdefault(names, []).append((*row, *score, self.day, self.now, change.id))
         for names, rows in groups.items():
-            update_rows(self.s, _CUSTOMERS, (*names, *_SCORE_COLUMNS, "id"), rows, "id")
+            # An import is an edit: it bumps the version, so an editor's stale save is refused.
+            update_rows(
+                self.s, _CUSTOMERS, (*names, *_SCORE_COLUMNS, "id"), rows, "id", bump="version"
+            )
         self._snapshots([c.id for c in changed], columns, scored)
         retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])

@@ -47,6 +47,7 @@ from iqcadence_desktop.services.system import (
     EventBus,
     SettingsService,
 )
+from iqcadence_desktop.services.team import Scope
 
 CHUNK_ROWS = 2000
 CHUNK_BYTES = 4 << 20  # at most about this much of the file per chunk
@@ -146,8 +147,10 @@ class ImportService:
         events: EventBus,
         settings: SettingsService,
         mappings: MappingService,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._config = config
         self._audit = audit
@@ -238,6 +241,7 @@ class ImportService:
             today,
             self._config.current(),
             self._config.weights_for,
+            self._scope.client_for_new(s),
         )
         return _Run(writer, parser)
 
@@ -292,10 +296,13 @@ class ImportService:
             .where(
                 Customer.deleted_at.is_(None),
                 Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal()),
+                self._scope.customer_clause(),
             )
         )
         if stale:  # keep history and rollups complete for everyone, as the daily refresh does
-            rescore_all(s, self._config.current(), self._config.weights_for, today)
+            rescore_all(
+                s, self._config.current(), self._config.weights_for, today, scope=self._scope
+            )
         else:
             rebuild_portfolio_day(s, today.toordinal())
         self._audit.record(

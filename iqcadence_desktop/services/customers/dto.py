@@ -61,6 +61,9 @@ class CustomerDTO(NamedTuple):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
+    # Team mode: the client the account belongs to, and the version a save must match.
+    client_id: int = 1
+    version: int = 1
 
     @property
     def arr_cents(self) -> int | None:
@@ -109,6 +112,8 @@ class CustomerDTO(NamedTuple):
             "expansion_estimate": cents_to_amount(self.expansion_estimate_cents),
             "priority_score": self.priority,
             "deleted": self.deleted_at is not None,
+            "client_id": self.client_id,
+            "version": self.version,
         }
 
 

@@ -41,6 +41,7 @@ from iqcadence_desktop.services.scoring import (
     shown_score,
 )
 from iqcadence_desktop.services.scoring import momentum as momentum_of
+from iqcadence_desktop.services.team import Scope
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -113,13 +114,16 @@ def _selected(dialect: str, as_of: dt.date) -> tuple[list[str], Any]:
         "score_override": c.score_override,
         "tags": tags.c.tags,
         "week_ago": _week_ago_score(as_of),
+        "client_id": c.client_id,
+        "version": c.version,
     }
     stmt = select(*columns.values()).outerjoin(tags, tags.c.customer_id == c.id)
     return list(columns), stmt
 
 
-def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
+def _filtered(stmt: Any, flt: CustomerFilter, first: int | None, scope: Scope) -> Any:
     c = Customer
+    stmt = scope.customers(stmt)
     if flt.trash is not None:
         stmt = stmt.where(c.deleted_at.is_not(None) if flt.trash else c.deleted_at.is_(None))
     for column, value in (
@@ -137,7 +141,9 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
         )
         stmt = stmt.where(c.id.in_(tagged))
     if first is not None:  # the first screenful of live customers by name
-        wanted = select(c.id).where(c.deleted_at.is_(None)).order_by(c.name).limit(first)
+        wanted = scope.customers(
+            select(c.id).where(c.deleted_at.is_(None)).order_by(c.name).limit(first)
+        )
         stmt = stmt.where(
             c.id.in_(wanted.where(c.manager == flt.manager) if flt.manager else wanted)
         )
@@ -150,9 +156,11 @@ def load_customers(
     as_of: dt.date,
     config: ScoringConfig,
     weights_for: WeightsFor,
+    scope: Scope,
     first: int | None = None,
 ) -> list[CustomerDTO]:
-    """Customers matching the filter, scored and derived as of a day, ordered by name.
+    """Customers matching the filter (in the scope's clients), scored and derived as of a
+    day, ordered by name.
 
     `first=N` returns only the first N live customers by name, fast at any size, so a
     table can paint at once and fill in the rest when the full read arrives.
@@ -160,7 +168,9 @@ def load_customers(
     names, stmt = _selected(session.get_bind().dialect.name, as_of)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
     with _gc_paused():
-        rows = sorted(session.connection().execute(_filtered(stmt, flt, first)), key=itemgetter(1))
+        rows = sorted(
+            session.connection().execute(_filtered(stmt, flt, first, scope)), key=itemgetter(1)
+        )
         if flt.ids is not None and len(flt.ids) > MAX_SQL_IDS:
             wanted = set(flt.ids)  # too many for one IN (...): filter here instead
             rows = [r for r in rows if r[0] in wanted]

@@ -28,6 +28,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Scope
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SENTIMENT_VALUE = {"negative": -1, "neutral": 0, "positive": 1}
@@ -106,8 +107,10 @@ class CustomerRecordsService:
         audit: AuditLog,
         events: EventBus,
         customers: CustomerService,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._audit = audit
         self._events = events
@@ -119,7 +122,10 @@ class CustomerRecordsService:
         with self._db.session() as s:
             rows = s.scalars(
                 select(Note)
-                .where(Note.customer_id == customer_id)
+                .where(
+                    Note.customer_id == customer_id,
+                    self._scope.by_customer(Note.customer_id),
+                )
                 .order_by(Note.created_at.desc(), Note.id.desc())
             )
             return [_note(r) for r in rows]
@@ -185,7 +191,10 @@ class CustomerRecordsService:
         with self._db.session() as s:
             rows = s.scalars(
                 select(Contact)
-                .where(Contact.customer_id == customer_id)
+                .where(
+                    Contact.customer_id == customer_id,
+                    self._scope.by_customer(Contact.customer_id),
+                )
                 .order_by(Contact.name, Contact.id)
             )
             return [_contact(r) for r in rows]
@@ -246,7 +255,10 @@ class CustomerRecordsService:
         with self._db.session() as s:
             rows = s.scalars(
                 select(SentimentEntry)
-                .where(SentimentEntry.customer_id == customer_id)
+                .where(
+                    SentimentEntry.customer_id == customer_id,
+                    self._scope.by_customer(SentimentEntry.customer_id),
+                )
                 .order_by(SentimentEntry.day, SentimentEntry.id)
             )
             return [SentimentDTO(r.id, r.customer_id, r.day, r.sentiment, r.comment) for r in rows]
@@ -304,7 +316,9 @@ class CustomerRecordsService:
 
     # -- helpers ----------------------------------------------------------------------
     def _customer_name(self, s: Session, customer_id: int) -> str:
-        name = s.scalar(select(Customer.name).where(Customer.id == customer_id))
+        name = s.scalar(
+            select(Customer.name).where(Customer.id == customer_id, self._scope.customer_clause())
+        )
         if name is None:
             raise NotFoundError(f"Customer {customer_id} does not exist (it may have been purged).")
         return name

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from iqcadence_desktop.models import PortfolioDaily
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import CustomerService
-from iqcadence_desktop.services.scoring import ALL_MANAGERS, expansion_estimate_cents, is_at_risk
+from iqcadence_desktop.services.scoring import (
+    ALL_MANAGERS,
+    expansion_estimate_cents,
+    is_at_risk,
+    rollup_rows,
+)
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,11 @@ class DailyPoint:
 class PortfolioService:
     """Aggregates over customers, and the per-day rollup for trends."""
 
-    def __init__(self, db: Database, clock: Clock, customers: CustomerService) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, customers: CustomerService, scope: Scope
+    ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._customers = customers
 
@@ -72,6 +82,8 @@ class PortfolioService:
         """The rollup for the last `days` days, oldest first (only days with data)."""
         end = (as_of or self._clock.today()).toordinal()
         key = ALL_MANAGERS if manager is None else manager
+        if self._scope.client_ids() is not None:
+            return self._scoped_daily(end - days + 1, end, key)
         stmt = (
             select(PortfolioDaily)
             .where(
@@ -82,20 +94,22 @@ class PortfolioService:
             .order_by(PortfolioDaily.day)
         )
         with self._db.session() as s:
-            return [
-                DailyPoint(
-                    dt.date.fromordinal(r.day),
-                    r.customers,
-                    r.avg_score,
-                    r.mrr_cents,
-                    r.at_risk_mrr_cents,
-                    {
-                        "critical": r.n_critical,
-                        "at_risk": r.n_at_risk,
-                        "watch": r.n_watch,
-                        "healthy": r.n_healthy,
-                        "expansion": r.n_expansion,
-                    },
-                )
-                for r in s.scalars(stmt)
-            ]
+            return [_point(r.__dict__) for r in s.scalars(stmt)]
+
+    def _scoped_daily(self, first: int, last: int, key: str) -> list[DailyPoint]:
+        """The rollup of only the user's clients, computed from their snapshots (the
+        stored rollup covers every client)."""
+        with self._db.session() as s:
+            rows = rollup_rows(s, first, last, self._scope)
+        return sorted((_point(r) for r in rows if r["manager"] == key), key=lambda p: p.day)
+
+
+def _point(r: dict[str, Any]) -> DailyPoint:
+    return DailyPoint(
+        dt.date.fromordinal(r["day"]),
+        r["customers"],
+        r["avg_score"],
+        r["mrr_cents"],
+        r["at_risk_mrr_cents"],
+        {b: r[f"n_{b}"] for b in ("critical", "at_risk", "watch", "healthy", "expansion")},
+    )

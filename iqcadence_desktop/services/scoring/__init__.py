@@ -14,6 +14,7 @@ from iqcadence_desktop.services.scoring.config_service import (
     ConfigService,
     ConfigVersionDTO,
     ProfileDTO,
+    add_config_version,
 )
 from iqcadence_desktop.services.scoring.derived import (
     cadence_status,
@@ -58,6 +59,7 @@ from iqcadence_desktop.services.scoring.rescore import (
     rebuild_portfolio_day,
     rebuild_portfolio_days,
     rescore_all,
+    rollup_rows,
     score_columns,
     score_rows,
     snapshot_row,
@@ -95,6 +97,7 @@ __all__ = [
     "WeightsFor",
     "WhatIfResult",
     "WhatIfService",
+    "add_config_version",
     "auto_lifecycle",
     "band_for",
     "cadence_status",
@@ -113,6 +116,7 @@ __all__ = [
     "rebuild_portfolio_days",
     "renewal_window",
     "rescore_all",
+    "rollup_rows",
     "score_columns",
     "score_rows",
     "shown_score",

@@ -36,7 +36,8 @@ from iqcadence_desktop.services.scoring.engine import (
     band_for,
     score_arrays,
 )
-from iqcadence_desktop.services.system import CHUNK, upsert
+from iqcadence_desktop.services.system import CHUNK, serialize, upsert
+from iqcadence_desktop.services.team import Scope
 
 ALL_MANAGERS = ""
 UNASSIGNED = "(unassigned)"
@@ -194,13 +195,24 @@ _AVERAGES = {
 
 
 def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
-    """Recompute the rollup rows for a range of days from their snapshots.
+    """Recompute the rollup rows for a range of days from their snapshots."""
+    serialize(session, "portfolio_daily")
+    session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
+    rows = rollup_rows(session, first, last)
+    if rows:
+        session.execute(insert(cast(Table, PortfolioDaily.__table__)), rows)
+
+
+def rollup_rows(
+    session: Session, first: int, last: int, scope: Scope | None = None
+) -> list[dict[str, Any]]:
+    """portfolio_daily rows for a range of days, computed from the snapshots of the
+    customers in `scope` (all of them when None: what is stored).
 
     One grouped query gives each manager's counts and sums per day; the whole-portfolio
     row of a day is then the sum of its managers' rows (a second scan of the snapshots
     would cost as much as the first).
     """
-    session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
     snap, cust = ScoreSnapshot, Customer
     manager = func.coalesce(cust.manager, UNASSIGNED)
     risky = snap.status.in_(("at_risk", "critical"))
@@ -218,6 +230,8 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
         .where(snap.day.between(first, last))
         .group_by(snap.day, manager)
     )
+    if scope is not None:
+        query = scope.customers(query)
     rows: list[dict[str, Any]] = []
     portfolio: dict[int, list[Any]] = {}
     for day, name, *values in session.execute(query):
@@ -226,8 +240,7 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
         for i, value in enumerate(values):
             total[i] += value or 0
     rows.extend(_rollup_row(day, ALL_MANAGERS, total) for day, total in portfolio.items())
-    if rows:
-        session.execute(insert(cast(Table, PortfolioDaily.__table__)), rows)
+    return rows
 
 
 def _rollup_row(day: int, manager: str, values: Sequence[Any]) -> dict[str, Any]:
@@ -279,18 +292,25 @@ _UPDATE = (
 )
 
 
-def _signal_rows(session: Session, ids: Sequence[int] | None) -> list[Any]:
-    """Live customers' signal rows; ids are read in chunks (SQLite caps bound variables)."""
-    stmt = select(
-        Customer.id, Customer.status, Customer.lifecycle, Customer.mrr_cents, *SIGNAL_COLUMNS
-    ).where(Customer.deleted_at.is_(None))
+def _signal_rows(session: Session, ids: Sequence[int] | None, scope: Scope | None) -> list[Any]:
+    """Live customers' signal rows in id order (so two writers lock rows in one order and
+    never deadlock); ids are read in chunks (SQLite caps bound variables)."""
+    stmt = (
+        select(
+            Customer.id, Customer.status, Customer.lifecycle, Customer.mrr_cents, *SIGNAL_COLUMNS
+        )
+        .where(Customer.deleted_at.is_(None))
+        .order_by(Customer.id)
+    )
+    if scope is not None:
+        stmt = scope.customers(stmt)
     if ids is None:
         return list(session.execute(stmt).all())
     wanted = list(ids)
     rows: list[Any] = []
     for start in range(0, len(wanted), CHUNK):
         rows += session.execute(stmt.where(Customer.id.in_(wanted[start : start + CHUNK]))).all()
-    return rows
+    return sorted(rows, key=lambda r: r[0])
 
 
 def rescore_all(
@@ -301,9 +321,11 @@ def rescore_all(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     ids: Sequence[int] | None = None,
+    scope: Scope | None = None,
 ) -> RescoreSummary:
-    """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup."""
-    rows = _signal_rows(session, ids)
+    """Rescore every live customer in the scope (or just `ids`) as of a day, snapshot,
+    refresh the rollup."""
+    rows = _signal_rows(session, ids, scope)
     scored = score_rows([r[4:] for r in rows], as_of, config, weights_for)
     day = as_of.toordinal()
     updates, snaps = [], []

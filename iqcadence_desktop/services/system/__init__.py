@@ -4,7 +4,7 @@ backup and restore, dialect-aware SQL helpers.
 
 from iqcadence_desktop.services.system.audit import AuditEntryDTO, AuditFilter, AuditLog
 from iqcadence_desktop.services.system.backup import BackupService, backup_name
-from iqcadence_desktop.services.system.clock import Clock, FixedClock, SystemClock
+from iqcadence_desktop.services.system.clock import Clock, FixedClock, SystemClock, when_text
 from iqcadence_desktop.services.system.events import (
     CONFIG_CHANGED,
     CUSTOMERS_CHANGED,
@@ -14,7 +14,13 @@ from iqcadence_desktop.services.system.events import (
 )
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService
-from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
+from iqcadence_desktop.services.system.sql import (
+    CHUNK,
+    optional_write,
+    reserve_ids,
+    serialize,
+    upsert,
+)
 
 __all__ = [
     "AuditEntryDTO",
@@ -36,5 +42,8 @@ __all__ = [
     "SystemClock",
     "backup_name",
     "optional_write",
+    "reserve_ids",
+    "serialize",
     "upsert",
+    "when_text",
 ]

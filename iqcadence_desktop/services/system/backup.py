@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -75,6 +76,11 @@ def backup_name(now: dt.datetime, prefix: str = "iqcadence-backup") -> str:
     return f"{prefix}-{now:%Y%m%d-%H%M%S}.json"
 
 
+#: Never in a backup and never replaced by a restore: team members and their password
+#: hashes belong to the team database, not to a portfolio's data.
+KEPT_TABLES = ("users",)
+
+
 def _is_secret(table: str, row: dict[str, Any]) -> bool:
     key = str(row.get("key", "")).lower() if table == "app_settings" else ""
     return any(word in key for word in SECRET_WORDS)
@@ -100,12 +106,21 @@ class BackupService:
         self._audit = audit
         self._events = events
         self._caches = caches  # services that cache settings/config forget them after restore
+        # Set by the composition root: refuses when the signed-in role may not (team mode).
+        self.guard: Callable[[], None] | None = None
+
+    def _check_allowed(self) -> None:
+        if self.guard is not None:
+            self.guard()
 
     def snapshot(self) -> dict[str, Any]:
         """Every table as {columns, rows}, in one read transaction."""
+        self._check_allowed()
         tables: dict[str, Any] = {}
         with self._db.session() as s:
             for table in Base.metadata.sorted_tables:
+                if table.name in KEPT_TABLES:
+                    continue
                 names = [c.name for c in table.columns]
                 rows = [dict(r._mapping) for r in s.execute(select(table))]
                 tables[table.name] = {
@@ -142,6 +157,7 @@ class BackupService:
 
     def restore(self, path: Path, safety_dir: Path) -> BackupSummary:
         """Check the whole file, back up the current data, then replace every table."""
+        self._check_allowed()
         tables = read_backup(Path(path))
         safety_dir.mkdir(parents=True, exist_ok=True)
         safety = safety_dir / backup_name(self._clock.now(), "before-restore")
@@ -163,14 +179,49 @@ class BackupService:
 
 
 def _replace_all(s: Session, tables: dict[Table, list[dict[str, Any]]]) -> dict[str, int]:
-    ordered = Base.metadata.sorted_tables
+    ordered = [t for t in Base.metadata.sorted_tables if t.name not in KEPT_TABLES]
+    _fit_team_rows(s, tables)
     for table in reversed(ordered):
         s.execute(delete(table))
     for table in ordered:
         rows = tables.get(table, [])
         for start in range(0, len(rows), CHUNK):
             s.execute(insert(table), rows[start : start + CHUNK])
+    _advance_sequences(s, ordered)
     return {t.name: len(tables.get(t, [])) for t in ordered}
+
+
+def _fit_team_rows(s: Session, tables: dict[Table, list[dict[str, Any]]]) -> None:
+    """A backup from before clients existed gets the default client; assignments of
+    users this database does not have are dropped."""
+    by_name = {t.name: t for t in Base.metadata.sorted_tables}
+    clients = by_name["clients"]
+    if not tables.get(clients):
+        tables[clients] = [
+            {"id": 1, "name": "Default", "name_key": "default", "created_at": dt.datetime.now()}
+        ]
+    links = by_name["user_clients"]
+    if tables.get(links):
+        users = set(s.scalars(select(by_name["users"].c.id)))
+        tables[links] = [r for r in tables[links] if r["user_id"] in users]
+
+
+def _advance_sequences(s: Session, tables: Sequence[Table]) -> None:
+    """Rows came back with their ids: move PostgreSQL's id sequences past them."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        if (
+            "id" in table.c
+            and table.c.id.autoincrement is not False
+            and len(table.primary_key) == 1
+        ):
+            s.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -202,6 +253,8 @@ def read_backup(path: Path) -> dict[Table, list[dict[str, Any]]]:
     known = {t.name: t for t in Base.metadata.sorted_tables}
     out: dict[Table, list[dict[str, Any]]] = {}
     for name, body in data["tables"].items():
+        if name in KEPT_TABLES:
+            continue
         if name not in known:
             raise BackupError(
                 f'{path.name} holds a table "{name}" this version does not '
@@ -239,7 +292,12 @@ def _check_table(path: Path, table: Table, body: Any) -> list[dict[str, Any]]:
     unknown = [n for n in names if n not in table.columns]
     if unknown:
         raise BackupError(f'{where}: unknown column "{unknown[0]}" (a newer app version?).')
-    missing = [c.name for c in table.columns if c.name not in names and not c.nullable]
+    # A column with a default (added by a later version, e.g. client_id) may be absent.
+    missing = [
+        c.name
+        for c in table.columns
+        if c.name not in names and not c.nullable and c.default is None
+    ]
     if missing:
         raise BackupError(f'{where}: the required column "{missing[0]}" is missing.')
     rows = []

@@ -6,15 +6,17 @@ UI state (window geometry, last page) is not here: it lives in QSettings.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from iqcadence_desktop.errors import StaleEditError
 from iqcadence_desktop.models import AppSetting
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.system.audit import AuditLog
-from iqcadence_desktop.services.system.clock import Clock
+from iqcadence_desktop.services.system.clock import Clock, when_text
 from iqcadence_desktop.services.system.events import SETTINGS_CHANGED, DomainEvent, EventBus
 
 
@@ -34,8 +36,11 @@ class SettingsService:
         self._clock = clock
         self._events = events
         self._cache: dict[str, object] | None = None
-        # Set by the composition root: the audit log asks us who the user is.
+        self._versions: dict[str, int] = {}
+        # Set by the composition root: the audit log asks us who the user is; `guard`
+        # refuses the change when the signed-in role may not edit settings (team mode).
         self.audit: AuditLog | None = None
+        self.guard: Callable[[], None] | None = None
 
     def invalidate(self) -> None:
         """Forget cached settings (after a restore replaced the tables)."""
@@ -44,11 +49,30 @@ class SettingsService:
     def get(self, key: str, default: object = None) -> object:
         if self._cache is None:
             with self._db.session() as s:
-                self._cache = {r.key: r.value for r in s.scalars(select(AppSetting))}
+                rows = list(s.scalars(select(AppSetting)))
+                self._cache = {r.key: r.value for r in rows}
+                self._versions = {r.key: r.version for r in rows}
         return self._cache.get(key, default)
 
-    def set_many(self, values: Mapping[str, object], summary: str = "") -> None:
-        """Store values in one unit of work, with an audit entry."""
+    def set_many(
+        self, values: Mapping[str, object], summary: str = "", overwrite: bool = False
+    ) -> None:
+        """Store values in one unit of work, with an audit entry.
+
+        A value someone else saved since this copy read it is not overwritten silently:
+        StaleEditError says who and when, unless `overwrite` is given."""
+        if self.guard is not None:
+            self.guard()
+        self.get("")  # the versions this copy read
+        try:
+            self._write(values, summary, overwrite)
+        except StaleDataError:  # saved by someone else between our check and our write
+            self._cache = None
+            raise StaleEditError("This setting", None, None, 0) from None
+        self._cache = None
+        self._events.publish(DomainEvent(SETTINGS_CHANGED, detail={"keys": sorted(values)}))
+
+    def _write(self, values: Mapping[str, object], summary: str, overwrite: bool) -> None:
         with self._db.session() as s:
             if self.audit is not None:
                 self.audit.record(
@@ -57,15 +81,21 @@ class SettingsService:
                     summary or "Changed " + ", ".join(sorted(values)),
                     details={"keys": sorted(values)},
                 )
+            who = self.audit.user() if self.audit is not None else self.actor()
             for key, value in values.items():
                 row = s.get(AppSetting, key)
                 if row is None:
-                    s.add(AppSetting(key=key, value=value, updated_at=self._clock.now()))
+                    row = AppSetting(key=key, value=value, updated_at=self._clock.now())
+                    s.add(row)
+                elif not overwrite and row.version != self._versions.get(key, row.version):
+                    self._cache = None
+                    raise StaleEditError(
+                        "This setting", row.updated_by, when_text(row.updated_at), row.version
+                    )
                 else:
                     row.value = value
                     row.updated_at = self._clock.now()
-        self._cache = None
-        self._events.publish(DomainEvent(SETTINGS_CHANGED, detail={"keys": sorted(values)}))
+                row.updated_by = who
 
     def local_user(self) -> LocalUser:
         name = self.get("user.name") or _login_name()

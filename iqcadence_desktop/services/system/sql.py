@@ -62,3 +62,33 @@ def optional_write(session: Session, write: Callable[[], None]) -> bool:
     finally:
         if sqlite:
             session.execute(text(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"))
+
+
+def serialize(session: Session, name: str) -> None:
+    """Hold a named lock until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    For work every writer shares, such as the per-day rollup that is deleted and written
+    again: two laptops rebuilding it at once would otherwise both insert the day's rows.
+    Take it as the LAST lock of a unit of work (after the rows it changes), so two units
+    of work never wait on each other in opposite orders.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for rows the caller inserts with explicit ids.
+
+    PostgreSQL hands them out from the table's sequence (other laptops insert at the same
+    time); SQLite has one writer, so the ids after the largest one are ours.
+    """
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": count},
+        )
+        return sorted(int(v) for v in found.scalars())
+    top = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + count))
