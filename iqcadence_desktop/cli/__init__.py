@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from iqcadence_desktop import __version__
-from iqcadence_desktop.cli import alerts, core, data, report, self_test
+from iqcadence_desktop.cli import alerts, core, data, report, self_test, team
 from iqcadence_desktop.cli.context import CommandContext, fail, iso_day
 from iqcadence_desktop.errors import UserFacingError
 from iqcadence_desktop.paths import DB_ENV
 
 #: Every command module; each has `register(subparsers)` that sets `func` on its parser.
-COMMAND_MODULES = (core, data, alerts, report, self_test)
+COMMAND_MODULES = (core, data, alerts, report, self_test, team)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         default=os.environ.get(DB_ENV),
         help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="EMAIL",
+        help="team database: sign in as this user (password from $IQCADENCE_PASSWORD "
+        "or the keyring; default $IQCADENCE_USER)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     parser.add_argument("--today", type=iso_day, help="evaluate as of this day (YYYY-MM-DD)")
@@ -40,7 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = CommandContext(db_target=args.db, json_output=args.json, today=args.today)
+    ctx = CommandContext(
+        db_target=args.db,
+        json_output=args.json,
+        today=args.today,
+        user=args.user,
+        client=getattr(args, "client", None),
+    )
     try:
         code: int = args.func(ctx, args)
         return code

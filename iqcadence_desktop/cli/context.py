@@ -5,14 +5,41 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from iqcadence_desktop.errors import SignInError
 from iqcadence_desktop.models.db import Database, open_database
 from iqcadence_desktop.paths import default_db_path
 from iqcadence_desktop.services.container import Services, build_services
-from iqcadence_desktop.services.system import Clock, FixedClock, SystemClock
+from iqcadence_desktop.services.system import (
+    Clock,
+    FixedClock,
+    KeyringSecretStore,
+    SecretStore,
+    SystemClock,
+)
+
+USER_ENV = "IQCADENCE_USER"
+PASSWORD_ENV = "IQCADENCE_PASSWORD"
+
+
+def password_key(db: Database, email: str) -> str:
+    """Where a team member's password is kept in the keyring (never the database)."""
+    return f"team-password:{db.describe()}:{email.strip().lower()}"
+
+
+def team_password(secrets: SecretStore, db: Database, email: str) -> str:
+    """$IQCADENCE_PASSWORD, else the password the app stored in the keyring."""
+    password = os.environ.get(PASSWORD_ENV) or secrets.get(password_key(db, email))
+    if not password:
+        raise SignInError(
+            f"No password for {email}: set ${PASSWORD_ENV}, or sign in once in the app "
+            "and let it remember the password in the keyring."
+        )
+    return password
 
 
 def iso_day(text: str) -> dt.date:
@@ -21,6 +48,13 @@ def iso_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def add_client_option(parser: argparse.ArgumentParser) -> None:
+    """`--client NAME`: work in one client (new customers go there; names match there)."""
+    parser.add_argument(
+        "--client", metavar="NAME", help="the client to work in (team mode; default: your only one)"
+    )
 
 
 def fail(message: str) -> int:
@@ -41,6 +75,12 @@ class CommandContext:
     db_target: str | None
     json_output: bool
     today: dt.date | None
+    #: Team database: who signs in (--user or $IQCADENCE_USER) and the client to work in.
+    user: str | None = None
+    client: str | None = None
+    #: True for commands that must not sign in (team init creates the first user).
+    anonymous: bool = False
+    secrets: SecretStore | None = None
     _db: Database | None = field(default=None, init=False)
     _services: Services | None = field(default=None, init=False)
 
@@ -52,8 +92,24 @@ class CommandContext:
     def services(self) -> Services:
         if self._services is None:
             self._db = open_database(self.db_target or default_db_path())
-            self._services = build_services(self._db, self.clock)
+            secrets = self.secrets if self.secrets is not None else KeyringSecretStore()
+            services = build_services(self._db, self.clock, secrets=secrets)
+            if not self._db.is_sqlite and not self.anonymous:
+                self._sign_in(services)
+            if self.client:
+                services.team.focus(self.client)
+            self._services = services
         return self._services
+
+    def _sign_in(self, services: Services) -> None:
+        """Every command on a team database runs as a signed-in user."""
+        email = self.user or os.environ.get(USER_ENV)
+        if not email:
+            raise SignInError(
+                f"{services.db.describe()} is a team database: say who you are with "
+                f"--user EMAIL (or ${USER_ENV}) and give the password in ${PASSWORD_ENV}."
+            )
+        services.team.sign_in(email, team_password(services.secrets, services.db, email))
 
     def emit(self, data: Any, text: str) -> None:
         """One JSON document with --json, else the human text."""

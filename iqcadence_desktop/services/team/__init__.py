@@ -4,6 +4,7 @@ Sits just above `system` in the layers: customers, scoring and everything above 
 `Scope` from here and never decide on their own which rows a user may see.
 """
 
+from iqcadence_desktop.services.team.migrate import MigrationReport, Migrator
 from iqcadence_desktop.services.team.passwords import hash_password, verify_password
 from iqcadence_desktop.services.team.roles import ROLE_PERMISSIONS, Permission, Role, parse_role
 from iqcadence_desktop.services.team.scoping import LOCAL_USER, TEAM_WIDE_ACTIONS, Identity, Scope
@@ -19,6 +20,8 @@ __all__ = [
     "ClientDTO",
     "Identity",
     "LOCAL_USER",
+    "MigrationReport",
+    "Migrator",
     "Permission",
     "ROLE_PERMISSIONS",
     "Role",

@@ -68,7 +68,9 @@ def test_restore_replaces_everything_after_a_safety_backup(
         (lambda d: d.update(version=99), "format version 99"),
         (lambda d: d["tables"].update(aliens={"columns": [], "rows": []}), 'table "aliens"'),
         (
-            lambda d: d["tables"]["customers"]["rows"][0].__setitem__(1, None),
+            lambda d: d["tables"]["customers"]["rows"][0].__setitem__(
+                d["tables"]["customers"]["columns"].index("name"), None
+            ),
             '"name" may not be empty',
         ),
         (lambda d: d["tables"]["customers"]["rows"][-1].pop(), "expected"),
