@@ -100,6 +100,7 @@ def test_not_json_is_refused(services: Services, tmp_path: Path) -> None:
         services.backups.restore(FIXTURES / "binary.csv", tmp_path / "safety")
 
 
+@pytest.mark.sqlite_only
 def test_binary_copy(services: Services, tmp_path: Path) -> None:
     services.customers.create({"name": "Acme"})
     dest = services.backups.copy_database(tmp_path / "copy.sqlite3")
