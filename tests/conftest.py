@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep, drop = [], []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & {"db", "services", "db_url"}:
+        if names & {"db", "services", "db_url", "pg_server"}:
             item.add_marker(pytest.mark.db)
         wanted = item.get_closest_marker("db") and not item.get_closest_marker("sqlite_only")
         (keep if wanted or not on_pg else drop).append(item)

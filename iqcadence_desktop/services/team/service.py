@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.errors import NotFoundError, SignInError, ValidationError
 from iqcadence_desktop.models import Client, Customer, User, UserClient
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, EventBus
+from iqcadence_desktop.services.system import (
+    AuditLog,
+    Clock,
+    DomainEvent,
+    EventBus,
+    optional_write,
+)
 from iqcadence_desktop.services.team import passwords
 from iqcadence_desktop.services.team.roles import Permission, Role
 from iqcadence_desktop.services.team.scoping import Identity, Scope
@@ -269,9 +275,13 @@ class TeamService:
                 raise SignInError(
                     f"The account {row.email} is disabled; ask an admin of your team."
                 )
-            if passwords.needs_rehash(row.password_hash):
-                row.password_hash = passwords.hash_password(password)
             identity = self._identity(s, row)
+            if passwords.needs_rehash(row.password_hash):
+                # Upgrading an old hash is housekeeping: never make a sign-in wait for it.
+                stored = row
+                optional_write(
+                    s, lambda: setattr(stored, "password_hash", passwords.hash_password(password))
+                )
         self._scope.set_identity(identity)
         return identity
 

@@ -17,7 +17,10 @@ def make_team(services: Services) -> dict[str, int]:
     team.add_user(MANAGER, Role.MANAGER, PASSWORD, ["Acme"], "Max")
     team.add_user(CSM, Role.CSM, PASSWORD, ["Acme"], "Priya")
     ids: dict[str, int] = {}
-    for client, names in ((acme, ("Acme One", "Acme Two")), (globex, ("Globex One", "Globex Zeta"))):
+    for client, names in (
+        (acme, ("Acme One", "Acme Two")),
+        (globex, ("Globex One", "Globex Zeta")),
+    ):
         services.scope.set_focus(client)
         for name in names:
             cid = services.customers.create(

@@ -27,10 +27,10 @@ REFUSED = (NotFoundError, PermissionDeniedError, ValidationError)
 #: Reads: whatever comes back (text of files included) must not mention Globex.
 #: Writes aimed at Globex's rows: refused, or touching nothing (0).
 WALK: dict[str, Call] = {
-    "customers.list_customers": lambda s, i, t: [
-        s.customers.list_customers(CustomerFilter(trash=x)) for x in (False, True, None)
-    ]
-    + [s.customers.list_customers(first=10)],
+    "customers.list_customers": lambda s, i, t: (
+        [s.customers.list_customers(CustomerFilter(trash=x)) for x in (False, True, None)]
+        + [s.customers.list_customers(first=10)]
+    ),
     "customers.book": lambda s, i, t: s.customers.book(),
     "customers.get": lambda s, i, t: s.customers.get(i["Globex One"]),
     "customers.find_id": lambda s, i, t: s.customers.find_id("Globex One") or [],
@@ -65,8 +65,9 @@ WALK: dict[str, Call] = {
     "importer.preview": lambda s, i, t: s.importer.preview(_csv(t, "Acme One")),
     "importer.run": lambda s, i, t: s.importer.run(_csv(t)),
     "exporter.rows": lambda s, i, t: s.exporter.rows(CustomerFilter()),
-    "exporter.export": lambda s, i, t: s.exporter.export(t / "out.csv")
-    and (t / "out.csv").read_text(encoding="utf-8-sig"),
+    "exporter.export": lambda s, i, t: (
+        s.exporter.export(t / "out.csv") and (t / "out.csv").read_text(encoding="utf-8-sig")
+    ),
     "backups.backup": lambda s, i, t: s.backups.backup(t / "b.json"),
     "backups.snapshot": lambda s, i, t: s.backups.snapshot(),
     "backups.restore": lambda s, i, t: s.backups.restore(t / "none.json", t),
@@ -84,21 +85,21 @@ WALK: dict[str, Call] = {
     "home.summary": lambda s, i, t: s.home.summary(),
     "reports.customer_id": lambda s, i, t: s.reports.customer_id("Globex One"),
     "reports.build": lambda s, i, t: [
-        s.reports.build(ReportRequest(k.id, TODAY)) for k in s.reports.kinds() if k.customer != "required"
+        s.reports.build(ReportRequest(k.id, TODAY))
+        for k in s.reports.kinds()
+        if k.customer != "required"
     ],
-    "reports.render": lambda s, i, t: s.reports.render(
-        ReportRequest("portfolio-summary", TODAY), t / "r.csv", "csv"
-    )
-    and (t / "r.csv").read_text(encoding="utf-8-sig"),
+    "reports.render": lambda s, i, t: (
+        s.reports.render(ReportRequest("portfolio-summary", TODAY), t / "r.csv", "csv")
+        and (t / "r.csv").read_text(encoding="utf-8-sig")
+    ),
     "records.notes": lambda s, i, t: s.records.notes(i["Globex One"]),
     "records.contacts": lambda s, i, t: s.records.contacts(i["Globex One"]),
     "records.sentiment_log": lambda s, i, t: s.records.sentiment_log(i["Globex One"]),
     "records.history": lambda s, i, t: s.records.history(i["Globex One"]),
     "records.add_note": lambda s, i, t: s.records.add_note(i["Globex One"], "hi"),
     "records.add_contact": lambda s, i, t: s.records.add_contact(i["Globex One"], {"name": "x"}),
-    "records.log_sentiment": lambda s, i, t: s.records.log_sentiment(
-        i["Globex One"], "negative"
-    ),
+    "records.log_sentiment": lambda s, i, t: s.records.log_sentiment(i["Globex One"], "negative"),
     "records.edit_note": lambda s, i, t: s.records.edit_note(i["globex_note"], "hijacked"),
     "records.delete_note": lambda s, i, t: s.records.delete_note(i["globex_note"]),
     "records.edit_contact": lambda s, i, t: s.records.edit_contact(
