@@ -21,19 +21,15 @@ from iqcadence_desktop.services.system import (
     SecretStore,
     SystemClock,
 )
+from iqcadence_desktop.services.team import password_key, with_server_password
 
 USER_ENV = "IQCADENCE_USER"
 PASSWORD_ENV = "IQCADENCE_PASSWORD"
 
 
-def password_key(db: Database, email: str) -> str:
-    """Where a team member's password is kept in the keyring (never the database)."""
-    return f"team-password:{db.describe()}:{email.strip().lower()}"
-
-
 def team_password(secrets: SecretStore, db: Database, email: str) -> str:
     """$IQCADENCE_PASSWORD, else the password the app stored in the keyring."""
-    password = os.environ.get(PASSWORD_ENV) or secrets.get(password_key(db, email))
+    password = os.environ.get(PASSWORD_ENV) or secrets.get(password_key(db.describe(), email))
     if not password:
         raise SignInError(
             f"No password for {email}: set ${PASSWORD_ENV}, or sign in once in the app "
@@ -91,8 +87,9 @@ class CommandContext:
     @property
     def services(self) -> Services:
         if self._services is None:
-            self._db = open_database(self.db_target or default_db_path())
             secrets = self.secrets if self.secrets is not None else KeyringSecretStore()
+            target = str(self.db_target or default_db_path())
+            self._db = open_database(with_server_password(target, secrets))
             services = build_services(self._db, self.clock, secrets=secrets)
             if not self._db.is_sqlite and not self.anonymous:
                 self._sign_in(services)

@@ -27,6 +27,8 @@ from iqcadence_desktop.views.pages.reports.page import ReportsPage
 from iqcadence_desktop.views.pages.score_customer.page import ScoreCustomerPage
 from iqcadence_desktop.views.pages.settings.page import SettingsPage
 from iqcadence_desktop.views.sidebar import Sidebar
+from iqcadence_desktop.views.team.controls import TeamControls
+from iqcadence_desktop.views.team.watch import ConnectionBanner, ConnectionWatch
 from iqcadence_desktop.views.theme import STYLE_SHEET
 
 #: Every sidebar page, in sidebar order. A page is listed only once it works.
@@ -65,6 +67,9 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.stack = QStackedWidget()
         self._narrow = False
+        self.team: TeamControls | None = None
+        self.banner = ConnectionBanner()
+        self.watch: ConnectionWatch | None = None
         self._build_pages()
         self.setCentralWidget(self._build_central())
         self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
@@ -72,6 +77,8 @@ class MainWindow(QMainWindow):
         self._reload_managers()
         self._add_shortcuts()
         self.statusBar().showMessage(f"Database: {ctx.services.db.describe()}")
+        if ctx.services.db.is_team:
+            self._watch_connection()
         self._restore_state()
 
     # -- building --------------------------------------------------------------------
@@ -80,6 +87,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self.banner)
         outer.addWidget(self._build_top_bar())
         body = QHBoxLayout()
         body.setSpacing(0)
@@ -112,6 +120,10 @@ class MainWindow(QMainWindow):
         for widget in (self.menu_button, brand):
             layout.addWidget(widget)
         layout.addStretch(1)
+        if self.ctx.services.scope.signed_in:
+            self.team = TeamControls(self.ctx.services)
+            self.team.client_changed.connect(self._on_team_client_changed)
+            layout.addWidget(self.team)
         layout.addWidget(label)
         layout.addWidget(self.manager_combo)
         return bar
@@ -199,6 +211,23 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.mark_stale()
         self.manager_changed.emit(manager)
+
+    # -- team mode -------------------------------------------------------------------
+    def _on_team_client_changed(self, _client: object) -> None:
+        self._reload_managers()
+        for page in self.pages.values():
+            page.mark_stale()
+
+    def _watch_connection(self) -> None:
+        self.watch = ConnectionWatch(self.ctx.services.db, self.ctx.tasks, self)
+        self.watch.lost.connect(self.banner.show)
+        self.watch.restored.connect(self._on_watch_restored)
+
+    def _on_watch_restored(self) -> None:
+        self.banner.hide()
+        self._reload_managers()
+        for page in self.pages.values():
+            page.mark_stale()
 
     # -- narrow windows --------------------------------------------------------------
     def is_narrow(self) -> bool:

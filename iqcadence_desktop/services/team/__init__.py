@@ -14,6 +14,9 @@ from iqcadence_desktop.services.team.service import (
     TeamService,
     UserDTO,
     client_key,
+    password_key,
+    server_password_key,
+    with_server_password,
 )
 
 __all__ = [
@@ -33,5 +36,8 @@ __all__ = [
     "client_key",
     "hash_password",
     "parse_role",
+    "password_key",
+    "server_password_key",
     "verify_password",
+    "with_server_password",
 ]

@@ -126,8 +126,9 @@ class Scope:
         return clause
 
     def clients(self, stmt: S) -> S:
-        """`stmt` (which reads `clients`) limited to the visible clients."""
-        ids = self.client_ids()
+        """`stmt` (which reads `clients`) limited to the user's clients (the focus does not
+        narrow this: it is the list one picks the focus from)."""
+        ids = self._identity.client_ids
         return stmt if ids is None else stmt.where(Client.id.in_(sorted(ids)))
 
     def audit_clause(self) -> ColumnElement[bool]:

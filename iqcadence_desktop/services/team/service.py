@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import NotFoundError, SignInError, ValidationError
@@ -16,6 +17,7 @@ from iqcadence_desktop.services.system import (
     Clock,
     DomainEvent,
     EventBus,
+    SecretStore,
     optional_write,
 )
 from iqcadence_desktop.services.team import passwords
@@ -45,6 +47,28 @@ class UserDTO:
     role: Role
     active: bool
     clients: tuple[str, ...]
+
+
+def password_key(where: str, email: str) -> str:
+    """The keyring entry for a team member's password on one team database (the app's
+    "remember me" and the CLI read the same one; never the database itself)."""
+    return f"team-password:{where}:{email.strip().lower()}"
+
+
+def server_password_key(url_without_password: str) -> str:
+    """The keyring entry for the database server's own password (Connect dialog)."""
+    return f"team-server-password:{url_without_password}"
+
+
+def with_server_password(url: str, secrets: SecretStore) -> str:
+    """A server URL with the password the Connect dialog stored, when it has none."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" or parsed.password:
+        return url
+    stored = secrets.get(server_password_key(url))
+    if not stored:
+        return url
+    return parsed.set(password=stored).render_as_string(hide_password=False)
 
 
 def client_key(name: str) -> str:

@@ -12,6 +12,7 @@ from iqcadence_desktop.views.pages.settings.distribution import DistributionSect
 from iqcadence_desktop.views.pages.settings.health import HealthSection
 from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
+from iqcadence_desktop.views.pages.settings.team import TeamSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
 
@@ -46,6 +47,7 @@ class SettingsPage(Page):
         self.branding = BrandingSection(ctx)
         self.alerts = AlertsSection(ctx)
         self.system = SystemSection(ctx)
+        self.team = TeamSection(ctx)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         self.sections: dict[str, QWidget] = {}
@@ -60,6 +62,7 @@ class SettingsPage(Page):
             ("branding", "Branding && you", self.branding, True),
             ("alerts", "Alert rules", self.alerts, True),
             ("system", "System", self.system, True),
+            ("team", "Team", self.team, True),
         ):
             self.sections[key] = widget
             self.tabs.addTab(scrolled(widget) if scroll else widget, title)
