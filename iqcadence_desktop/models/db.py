@@ -312,7 +312,11 @@ class Database:
         """Where the data lives, for the status bar and messages (no password)."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        url = make_url(self.url)
+        host = url.host or str(url.query.get("host") or "localhost")
+        where = f"{host}:{url.port}" if url.port else host
+        user = f"{url.username}@" if url.username else ""
+        return f"{url.database} on {user}{where}"
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -53,6 +53,8 @@ class TeamControls(QWidget):
         menu = QMenu(self.account)
         menu.addAction("Change password…", self._on_change_password_clicked)
         self.account.setMenu(menu)
+        # Room for the menu arrow Qt draws over the text's end.
+        self.account.setMinimumWidth(self.account.sizeHint().width() + 16)
         label = QLabel("Client:")
         label.setBuddy(self.client_combo)
         layout = QHBoxLayout(self)

@@ -100,7 +100,7 @@ class TeamSection(QWidget):
             self.where.setText(
                 f"This copy works on the single-user file {services.db.describe()}. A team "
                 "shares one PostgreSQL database: connect to it below (moving this file's "
-                "data there: iqcadence-cli migrate-to, see the Help)."
+                "data there: iqcadence-cli migrate-to)."
             )
         clients = services.team.clients()
         self.clients.set_rows(
