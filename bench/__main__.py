@@ -7,7 +7,15 @@ import subprocess
 import sys
 
 #: Benchmark modules under bench/, run in this order (each is `python -m bench.<name>`).
-BENCHMARKS: tuple[str, ...] = ("rescore", "startup", "import", "alerts", "reports", "table")
+BENCHMARKS: tuple[str, ...] = (
+    "rescore",
+    "startup",
+    "import",
+    "alerts",
+    "reports",
+    "table",
+    "team",
+)
 
 
 def main(argv: list[str]) -> int:

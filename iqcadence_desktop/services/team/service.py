@@ -61,7 +61,10 @@ def server_password_key(url_without_password: str) -> str:
 
 
 def with_server_password(url: str, secrets: SecretStore) -> str:
-    """A server URL with the password the Connect dialog stored, when it has none."""
+    """A server URL with the password the Connect dialog stored, when it has none
+    (a file path or an SQLite URL is returned as it is)."""
+    if "://" not in url:
+        return url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" or parsed.password:
         return url
