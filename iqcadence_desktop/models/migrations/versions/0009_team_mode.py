@@ -71,7 +71,18 @@ def _number_config_versions() -> None:
                      {'v': seen[kind], 'id': row_id})
 
 
+def _widen_money_sums() -> None:
+    """Portfolio MRR sums pass 2^31 cents: BIGINT on PostgreSQL (SQLite's INTEGER is
+    64-bit already, and its rollup table is left as it is)."""
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for column in ('mrr_cents', 'at_risk_mrr_cents'):
+        op.alter_column('portfolio_daily', column, type_=sa.BigInteger(),
+                        existing_type=sa.Integer(), existing_nullable=False)
+
+
 def upgrade() -> None:
+    _widen_money_sums()
     _create_team_tables()
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('client_id', sa.Integer(), nullable=False,
@@ -114,3 +125,7 @@ def downgrade() -> None:
     op.drop_table('user_clients')
     op.drop_table('users')
     op.drop_table('clients')
+    if op.get_bind().dialect.name == 'postgresql':
+        for column in ('mrr_cents', 'at_risk_mrr_cents'):
+            op.alter_column('portfolio_daily', column, type_=sa.Integer(),
+                            existing_type=sa.BigInteger(), existing_nullable=False)
