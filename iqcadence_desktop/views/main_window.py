@@ -120,8 +120,10 @@ class MainWindow(QMainWindow):
         for widget in (self.menu_button, brand):
             layout.addWidget(widget)
         layout.addStretch(1)
-        if self.ctx.services.scope.signed_in:
-            self.team = TeamControls(self.ctx.services)
+        services = self.ctx.services
+        # Signed in (team database), or a single-user file someone added clients to.
+        if services.scope.signed_in or len(services.team.clients()) > 1:
+            self.team = TeamControls(services)
             self.team.client_changed.connect(self._on_team_client_changed)
             layout.addWidget(self.team)
         layout.addWidget(label)

@@ -88,7 +88,7 @@ def test_a_csm_sees_only_their_client(
 def test_unreachable_banner_shows_and_goes(qtbot: QtBot, ctx: PageContext) -> None:
     banner = ConnectionBanner()
     qtbot.addWidget(banner)
-    watch = ConnectionWatch(ctx.services.db, ctx.tasks)
+    watch = ConnectionWatch(ctx.services.db, ctx.tasks, banner)  # owned by a widget
     watch.lost.connect(banner.show)
     watch.restored.connect(banner.hide)
     banner.show()

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.services.system import upsert
+from iqcadence_desktop.services.system import pg_update, upsert
 
 #: SQLite's own limit on bound parameters is 32,766; stay well below it.
 IN_CHUNK = 5000
@@ -122,15 +122,8 @@ def update_rows(
         return
     assert names[-1] == key
     sets = names[:-1]
-    if not _is_sqlite(s):
-        # Bind names may not equal column names in an UPDATE's SET clause.
-        values: dict[str, Any] = {c: bindparam("_v_" + c) for c in sets}
-        if bump:
-            values[bump] = table.c[bump] + 1
-        stmt = update(table).where(table.c[key] == bindparam("_k")).values(values)
-        s.connection().execute(
-            stmt, _dicts([*("_v_" + c for c in sets), "_k"], list(zip(*rows, strict=True)))
-        )
+    if not _is_sqlite(s):  # one statement per chunk, not one per row
+        pg_update(s, table, names, list(zip(*rows, strict=True)), key, bump)
         return
     assignments = [f"{c} = ?" for c in sets] + ([f"{bump} = {bump} + 1"] if bump else [])
     sql = f"UPDATE {table.name} SET {', '.join(assignments)} WHERE {key} = ?"

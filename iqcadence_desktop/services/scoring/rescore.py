@@ -36,7 +36,7 @@ from iqcadence_desktop.services.scoring.engine import (
     band_for,
     score_arrays,
 )
-from iqcadence_desktop.services.system import CHUNK, serialize, upsert
+from iqcadence_desktop.services.system import CHUNK, pg_update, serialize, upsert
 from iqcadence_desktop.services.team import Scope
 
 ALL_MANAGERS = ""
@@ -292,6 +292,28 @@ _UPDATE = (
 )
 
 
+#: (update key, customers column) in the order `pg_update` takes them; the id last.
+_UPDATE_NAMES = (
+    ("_score", "score"),
+    ("_status", "status"),
+    ("_coverage", "coverage"),
+    ("_day", "scored_day"),
+    ("_lifecycle", "lifecycle"),
+    ("_id", "id"),
+)
+
+
+def _pg_update(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One UPDATE per chunk on PostgreSQL (columns as arrays), not one per row."""
+    pg_update(
+        session,
+        _CUSTOMERS,
+        [column for _, column in _UPDATE_NAMES],
+        [[r[key] for r in rows] for key, _ in _UPDATE_NAMES],
+        "id",
+    )
+
+
 def _signal_rows(session: Session, ids: Sequence[int] | None, scope: Scope | None) -> list[Any]:
     """Live customers' signal rows in id order (so two writers lock rows in one order and
     never deadlock); ids are read in chunks (SQLite caps bound variables)."""
@@ -366,8 +388,12 @@ def _write_in_chunks(
     for start in range(0, total, CHUNK):
         if cancelled is not None and cancelled():
             raise Cancelled("Rescore cancelled; no score was changed.")
-        # Core executemany: the ORM refuses multi-row UPDATEs that carry a WHERE clause.
-        session.connection().execute(_UPDATE, updates[start : start + CHUNK])
+        part = updates[start : start + CHUNK]
+        if session.get_bind().dialect.name == "postgresql":
+            _pg_update(session, part)
+        else:
+            # Core executemany: the ORM refuses multi-row UPDATEs that carry a WHERE clause.
+            session.connection().execute(_UPDATE, part)
         write_snapshots(session, snaps[start : start + CHUNK])
         if progress is not None:
             progress(min(start + CHUNK, total), total)

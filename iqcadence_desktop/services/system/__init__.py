@@ -12,6 +12,7 @@ from iqcadence_desktop.services.system.events import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.system.pg_bulk import pg_insert, pg_update, pg_upsert
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService
 from iqcadence_desktop.services.system.sql import (
@@ -42,6 +43,9 @@ __all__ = [
     "SystemClock",
     "backup_name",
     "optional_write",
+    "pg_insert",
+    "pg_update",
+    "pg_upsert",
     "reserve_ids",
     "serialize",
     "upsert",

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models.db import BUSY_TIMEOUT_MS
+from iqcadence_desktop.services.system.pg_bulk import pg_upsert
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -32,6 +33,12 @@ def upsert(
         return
     key_list = list(keys)
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        names = list(rows[0])
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            pg_upsert(session, table, names, [[r[n] for r in part] for n in names], key_list)
+        return
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert_fn(table)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in key_list}

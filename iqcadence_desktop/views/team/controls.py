@@ -62,6 +62,7 @@ class TeamControls(QWidget):
         layout.addWidget(label)
         layout.addWidget(self.client_combo)
         layout.addWidget(self.account)
+        self.account.setVisible(services.scope.signed_in)
         self.reload()
 
     def reload(self) -> None:

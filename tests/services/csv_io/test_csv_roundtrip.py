@@ -115,11 +115,7 @@ def test_enriched_export_has_the_derived_columns(services: Services, tmp_path: P
 
 
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
-# NUL is left out: PostgreSQL text cannot hold it (a known gap: the importer should
-# report it as a bad value on both databases; docs/team-mode.md).
-notes = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
-)
+notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 
 
 @settings(
@@ -137,6 +133,8 @@ notes = st.text(
 def test_round_trip_property(
     services: Services, name: str, note: str, mrr: int, adoption: float, manager: str | None
 ) -> None:
+    if "\x00" in note and not services.db.is_sqlite:
+        return  # PostgreSQL text cannot hold NUL (a known gap, see docs/team-mode.md)
     if not " ".join(name.split()) or note.strip().casefold() in ("#n/a", "null"):
         return
     with tempfile.TemporaryDirectory() as tmp:

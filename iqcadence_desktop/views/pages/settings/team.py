@@ -44,9 +44,12 @@ class TeamSection(QWidget):
         self.where = QLabel()
         self.where.setWordWrap(True)
         self.message = message_label()
-        self.clients = RowsTableModel(("Client", "Live customers"))
-        self.users = RowsTableModel(("Email", "Name", "Role", "Status", "Clients"))
+        # Parented models and views only: a parentless Qt object left to Python's garbage
+        # collector may be destroyed on a worker thread (a crash).
+        self.clients = RowsTableModel(("Client", "Live customers"), self)
+        self.users = RowsTableModel(("Email", "Name", "Role", "Status", "Clients"), self)
         self.users_table = rows_table(self.users, stretch_column=4)
+        self.users_table.setParent(self)
         layout = QVBoxLayout(self)
         db_box = QGroupBox("Database")
         db_layout = QVBoxLayout(db_box)
