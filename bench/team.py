@@ -129,11 +129,6 @@ def window_cases(
     app: QApplication, targets: dict[str, str], report: Report, runs: int, folder: Path
 ) -> None:
     """From the password to a painted window (the sign-in check at production cost)."""
-    from argon2 import PasswordHasher
-
-    from iqcadence_desktop.services.team import passwords
-
-    passwords._HASHER = PasswordHasher()  # what the app uses (the bench filled with it too)
     for name, target in targets.items():
         db = open_database(target)
 
