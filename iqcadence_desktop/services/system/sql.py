@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 CHUNK = 5000
 #: How long an optional write waits for SQLite's write lock before giving up (ms).
 OPTIONAL_WRITE_WAIT_MS = 200
-_BUSY_WORDS = ("locked", "busy")
+#: SQLite's busy lock; PostgreSQL's lock timeout and deadlock (another laptop's write).
+_BUSY_WORDS = ("locked", "busy", "lock timeout", "deadlock")
 
 
 def upsert(
@@ -52,14 +53,20 @@ def optional_write(session: Session, write: Callable[[], None]) -> bool:
 
     For bookkeeping done while reading (alert episodes noticed on a page load): on SQLite
     another task's long write (a 100k rescore) holds the only write lock, and a page must
-    not wait seconds for it or fail. The bookkeeping is skipped and redone next time.
+    not wait seconds for it or fail. The bookkeeping is skipped and redone next time. On
+    PostgreSQL the same holds for row locks another laptop holds.
     """
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    dialect = session.get_bind().dialect.name
+    sqlite = dialect == "sqlite"
     if sqlite:
         session.execute(text(f"PRAGMA busy_timeout={OPTIONAL_WRITE_WAIT_MS}"))
     try:
         with session.begin_nested():
+            if dialect == "postgresql":
+                session.execute(text(f"SET LOCAL lock_timeout = {OPTIONAL_WRITE_WAIT_MS}"))
             write()
+            if dialect == "postgresql":
+                session.execute(text("SET LOCAL lock_timeout = 0"))
         return True
     except OperationalError as exc:
         if not any(word in str(exc.orig).lower() for word in _BUSY_WORDS):
