@@ -29,7 +29,8 @@ from iqcadence_desktop.services.system.secrets import InMemorySecretStore  # noq
 
 TODAY = dt.date(2026, 11, 26)
 PG_ENV = "IQCADENCE_TEST_PG"
-TEMPLATE = "iq_test_template"
+# Per test session: two sessions on one server (a developer's and make's) must not share.
+TEMPLATE = f"iq_test_template_{os.getpid()}"
 _SERIAL = itertools.count()
 
 
