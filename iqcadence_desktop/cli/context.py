@@ -101,6 +101,11 @@ class CommandContext:
     def _sign_in(self, services: Services) -> None:
         """Every command on a team database runs as a signed-in user."""
         email = self.user or os.environ.get(USER_ENV)
+        if not services.team.has_users():
+            raise SignInError(
+                f"{services.db.describe()} is a team database with no users yet: create "
+                "its first admin with `iqcadence-cli team init --admin EMAIL --password-env VAR`."
+            )
         if not email:
             raise SignInError(
                 f"{services.db.describe()} is a team database: say who you are with "

@@ -13,7 +13,11 @@ from tests.services.reports.helpers import pdf_text
 
 
 @pytest.fixture
-def db_file(services: Services, db_url: str) -> str:
+def db_file(services: Services, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    if services.db.is_team:  # every command on a team database signs in
+        services.team.init_team("admin@example.com", "admin-password-1")
+        monkeypatch.setenv("IQCADENCE_USER", "admin@example.com")
+        monkeypatch.setenv("IQCADENCE_PASSWORD", "admin-password-1")
     services.customers.load_sample(customers=20, days=10, seed=5)
     services.customers.save_by_name(
         {"name": "Müller GmbH", "logins": 2, "nps": 1, "manager": "Ana Ruiz"}

@@ -43,6 +43,8 @@ def test_every_command_on_a_team_database_runs_as_a_signed_in_user(
     try:
         monkeypatch.setenv("ADMIN_PW", "admin-pass-1")
         monkeypatch.setenv("CSM_PW", "csm-pass-12")
+        code, _, err = _run(capsys, "--db", url, "customers")
+        assert code == 1 and "no users yet" in err and "team init" in err
         assert (
             _run(
                 capsys,
