@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         self.show_page(last if last in self.pages else "home")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.watch is not None:
+            self.watch.stop()  # no more probes (or page reloads) once the window is gone
         self._ui_state.setValue("window/geometry", self.saveGeometry())
         self._ui_state.setValue("window/page", self.current_page().PAGE_ID)
         super().closeEvent(event)

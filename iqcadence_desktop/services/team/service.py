@@ -156,7 +156,7 @@ class TeamService:
     def users(self) -> list[UserDTO]:
         self._scope.require(Permission.MANAGE_USERS)
         with self._db.session() as s:
-            names = dict(s.execute(select(Client.id, Client.name)).tuples().all())
+            names: dict[int, str] = {i: n for i, n in s.execute(select(Client.id, Client.name))}
             links: dict[int, list[str]] = {}
             for uid, cid in s.execute(select(UserClient.user_id, UserClient.client_id)):
                 links.setdefault(uid, []).append(names[cid])

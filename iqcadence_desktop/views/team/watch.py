@@ -44,12 +44,18 @@ class ConnectionWatch(QObject):
         self.db, self.tasks = db, tasks
         self.reachable = True
         self._probing = False
+        self._stopped = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.probe)
         self.timer.start(HEALTHY_MS)
 
+    def stop(self) -> None:
+        """No more probes, and an answer still on its way is ignored."""
+        self.timer.stop()
+        self._stopped = True
+
     def probe(self) -> None:
-        if self._probing:
+        if self._probing or self._stopped:
             return
         self._probing = True
         self.tasks.run(
@@ -66,7 +72,7 @@ class ConnectionWatch(QObject):
 
     def _on_probe_answered(self, ok: bool) -> None:
         self._probing = False
-        if ok == self.reachable:
+        if self._stopped or ok == self.reachable:
             return
         self.reachable = ok
         self.timer.start(HEALTHY_MS if ok else RETRY_MS)
