@@ -11,7 +11,8 @@ SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
                    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
                    libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 fonts-dejavu-core
 
-.PHONY: run test bench lint sysdeps clean package package-sysdeps package-build package-check
+.PHONY: run test test-postgres postgres-sysdeps bench lint sysdeps clean package package-sysdeps \
+        package-build package-check
 
 sysdeps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -47,8 +48,31 @@ run: sysdeps $(STAMP)
 test: sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
-bench: $(BENCH_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+# --- make test-postgres: the database tests (marked `db`, see tests/conftest.py) once more
+# on a real PostgreSQL server: Debian's `postgresql` package (installed when missing), a
+# throwaway cluster under build/pg on a Unix socket only (tools/pgcluster.sh), stopped at
+# the end whether the tests pass or fail.
+PG_DIR := build/pg
+
+postgres-sysdeps:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing PostgreSQL"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing: sudo apt-get install postgresql"; exit 1; fi; \
+	fi
+
+test-postgres: sysdeps postgres-sysdeps $(TEST_STAMP)
+	@url=$$(tools/pgcluster.sh start $(PG_DIR)) || exit 1; \
+	trap 'tools/pgcluster.sh stop $(PG_DIR)' EXIT INT TERM; \
+	echo "Database tests on PostgreSQL ($$url)"; \
+	QT_QPA_PLATFORM=offscreen IQCADENCE_TEST_PG="$$url" $(PY) -m pytest -q -p no:cacheprovider
+
+# bench/team.py compares PostgreSQL with SQLite: it runs on the same throwaway cluster.
+bench: $(BENCH_STAMP) postgres-sysdeps
+	@url=$$(tools/pgcluster.sh start $(PG_DIR)) || exit 1; \
+	trap 'tools/pgcluster.sh stop $(PG_DIR)' EXIT INT TERM; \
+	QT_QPA_PLATFORM=offscreen IQCADENCE_BENCH_PG="$$url" $(PY) -m bench
 
 # ruff (lint and format), mypy --strict on the whole package, and the import contracts
 # (floors, no Qt below views, capability packages through their __init__) in pyproject.toml.

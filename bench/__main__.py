@@ -19,6 +19,7 @@ BENCHMARKS: tuple[str, ...] = (
     "analytics",
     "churn",
     "automations",
+    "team",
 )
 
 

@@ -24,9 +24,18 @@ from iqcadence_desktop.paths import DB_ENV, default_db_path
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from iqcadence_desktop.services.container import Services
     from iqcadence_desktop.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+#: QSettings key: the email last signed in with on a team database.
+TEAM_EMAIL_KEY = "team/email"
+
+
+class SignInCancelled(Exception):
+    """The user closed the sign-in dialog of a team database: quit quietly."""
+
 
 #: Shows (title, text) to the user; a QMessageBox in the app, a list in tests.
 Alert = Callable[[str, str], None]
@@ -82,6 +91,8 @@ def open_window(target: str, alert: Alert = _message_box) -> tuple[MainWindow, C
     """The main window for a database, or None after telling the user why not."""
     try:
         return build_window(target)
+    except SignInCancelled:
+        return None
     except UserFacingError as exc:
         log.warning("Cannot start: %s", exc)
         alert(f"{APP_NAME} cannot start", str(exc))
@@ -111,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is imported only now, so `--help` and `--version` stay instant.
     app = create_application()
     install_crash_handler(log_path)
-    opened = open_window(args.db or str(default_db_path()))
+    opened = open_window(args.db or _remembered_team_url() or str(default_db_path()))
     if opened is None:
         return 1
     window, cleanup = opened
@@ -120,6 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(app.exec())
     finally:
         cleanup()
+
+
+def _remembered_team_url() -> str | None:
+    from PySide6.QtCore import QSettings
+
+    from iqcadence_desktop.views.team.connect import TEAM_URL_KEY
+
+    value = QSettings().value(TEAM_URL_KEY)
+    return str(value) if value else None
 
 
 def build_window(target: str) -> tuple[MainWindow, Cleanup]:
@@ -154,14 +174,23 @@ def build_window(target: str) -> tuple[MainWindow, Cleanup]:
 def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
     from iqcadence_desktop.models.db import open_database
     from iqcadence_desktop.services.container import build_services
+    from iqcadence_desktop.services.system import KeyringSecretStore
+    from iqcadence_desktop.services.team import with_server_password
     from iqcadence_desktop.views.bridge import EventBridge
     from iqcadence_desktop.views.due_work import DueWorkRunner
     from iqcadence_desktop.views.main_window import MainWindow
     from iqcadence_desktop.views.pages.base import PageContext
     from iqcadence_desktop.views.tasks import TaskRunner
 
-    db = open_database(target)
-    services = build_services(db)
+    secrets = KeyringSecretStore()
+    db = open_database(with_server_password(target, secrets))
+    services = build_services(db, secrets=secrets)
+    if db.is_team:
+        try:
+            _sign_in(services)
+        except BaseException:
+            db.close()
+            raise
     tasks = TaskRunner()
     bridge = EventBridge(services.events)
     window = MainWindow(PageContext(services, tasks, bridge))
@@ -187,6 +216,19 @@ def _assemble(target: str) -> tuple[MainWindow, Cleanup]:
         db.close()
 
     return window, close
+
+
+def _sign_in(services: Services) -> None:
+    """Every session on a team database belongs to a signed-in user (S13)."""
+    from PySide6.QtCore import QSettings
+
+    from iqcadence_desktop.views.team.sign_in import SignInDialog
+
+    state = QSettings()
+    dialog = SignInDialog(services, str(state.value(TEAM_EMAIL_KEY, "")))
+    if not dialog.try_stored() and not dialog.exec():
+        raise SignInCancelled
+    state.setValue(TEAM_EMAIL_KEY, services.scope.identity.email)
 
 
 if __name__ == "__main__":

@@ -43,3 +43,30 @@ class NotFoundError(UserFacingError):
 
 class DatabaseError(UserFacingError):
     """The database file cannot be used (locked, read-only, corrupt, too new, full)."""
+
+
+class DatabaseUnreachableError(DatabaseError):
+    """The team database cannot be reached (network down, server stopped); retry later."""
+
+
+class PermissionDeniedError(UserFacingError):
+    """The signed-in user's role does not allow this action (team mode)."""
+
+
+class SignInError(UserFacingError):
+    """Wrong email or password, a disabled account, or no one signed in (team mode)."""
+
+
+class StaleEditError(UserFacingError):
+    """Someone saved this record after it was read: reload it, or overwrite their change."""
+
+    def __init__(self, what: str, by: str | None, at: str | None, current_version: int) -> None:
+        who = f" by {by}" if by else ""
+        when = f" at {at}" if at else ""
+        super().__init__(
+            f"{what} was changed{who}{when} since you opened it — reload to see their "
+            "change, or overwrite it with yours."
+        )
+        self.by = by
+        self.at = at
+        self.current_version = current_version

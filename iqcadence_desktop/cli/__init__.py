@@ -34,12 +34,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "outbox",
     "run_due",
     "self_test",
+    "team",
 )
 #: Commands an OS scheduler runs every few minutes: only their own module is loaded, so
 #: they start in a fraction of the time the whole CLI takes.
 QUICK_COMMANDS: dict[str, str] = {"run-due": "run_due"}
 #: Global options that take a value (skipped when looking for the command word).
-_VALUED_OPTIONS = ("--db", "--today")
+_VALUED_OPTIONS = ("--db", "--today", "--user")
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
@@ -49,6 +50,12 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         "--db",
         default=os.environ.get(DB_ENV),
         help=f"database path or SQLAlchemy URL (default: ${DB_ENV} or the app's own)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="EMAIL",
+        help="team database: sign in as this user (password from $IQCADENCE_PASSWORD "
+        "or the keyring; default $IQCADENCE_USER)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     parser.add_argument("--today", type=iso_day, help="evaluate as of this day (YYYY-MM-DD)")
@@ -96,7 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     quick = QUICK_COMMANDS.get(command_word(arguments) or "")
     parser = build_parser((quick,) if quick else COMMAND_MODULES)
     args = parser.parse_args(arguments)
-    ctx = CommandContext(db_target=args.db, json_output=args.json, today=args.today)
+    ctx = CommandContext(
+        db_target=args.db,
+        json_output=args.json,
+        today=args.today,
+        user=args.user,
+        client=getattr(args, "client", None),
+    )
     try:
         code: int = args.func(ctx, args)
         return code

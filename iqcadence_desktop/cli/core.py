@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from iqcadence_desktop.cli.context import CommandContext
+from iqcadence_desktop.cli.context import CommandContext, add_client_option
 
 if TYPE_CHECKING:  # the services are imported by the command that runs, not by --help
     from iqcadence_desktop.services.customers import CustomerDTO
@@ -44,12 +44,14 @@ def register(sub: Any) -> None:
     p.add_argument("--customers", type=int, default=250, help="how many accounts (default 250)")
     p.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
+    add_client_option(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("score", help="create or update one customer and show its score")
     p.add_argument("name")
     for flag in SCORE_FLAGS:
         p.add_argument("--" + flag.replace("_", "-"), dest=flag, metavar="VALUE")
+    add_client_option(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("customers", help="list customers as of --today")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iqcadence_desktop.cli.context import CommandContext
+from iqcadence_desktop.cli.context import CommandContext, add_client_option
 from iqcadence_desktop.paths import data_dir
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ def register(sub: Any) -> None:
         "--delimiter", type=_delimiter, help="comma, semicolon or tab (default: detected)"
     )
     p.set_defaults(func=cmd_import)
+
+    add_client_option(p)
 
     p = sub.add_parser("export", help="export customers as enriched CSV or a bulksheet")
     p.add_argument("out", type=Path)

@@ -24,12 +24,22 @@ from iqcadence_desktop.models.scoring import (
     ProfileRule,
     ScoringProfile,
 )
+from iqcadence_desktop.models.team import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_NAME,
+    Client,
+    User,
+    UserClient,
+)
 
 __all__ = [
     "AlertOutcome",
     "AlertState",
     "ApiKey",
     "AppSetting",
+    "Client",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_NAME",
     "AuditEntry",
     "AutomationConnection",
     "AutomationEvent",
@@ -57,4 +67,6 @@ __all__ = [
     "ScoreSnapshot",
     "ScoringProfile",
     "SentimentEntry",
+    "User",
+    "UserClient",
 ]

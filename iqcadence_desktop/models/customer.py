@@ -14,11 +14,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from iqcadence_desktop.models.base import Base
+from iqcadence_desktop.models.team import DEFAULT_CLIENT_ID
 
 
 class Customer(Base):
@@ -31,9 +33,11 @@ class Customer(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The business this account belongs to (team mode scopes every query by it).
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), default=DEFAULT_CLIENT_ID)
     name: Mapped[str] = mapped_column(String(200))
-    # Folded name (case and whitespace) for the uniqueness rule.
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Folded name (case and whitespace) for the uniqueness rule (unique per client).
+    name_key: Mapped[str] = mapped_column(String(200))
     manager: Mapped[str | None] = mapped_column(String(120))
     # The account's id in another system (a CRM, billing, a spreadsheet): the first match
     # key on re-import. Unique when present (one client until team mode adds clients).
@@ -71,15 +75,20 @@ class Customer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: every save bumps it; a save from an older read is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
 
     tags: Mapped[list[CustomerTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="CustomerTag.tag"
     )
 
     __table_args__ = (
+        UniqueConstraint("client_id", "name_key", name="uq_customers_client_name"),
         Index("ix_customers_manager_status", "manager", "status", "mrr_cents"),
         Index("ix_customers_deleted_status", "deleted_at", "status"),
-        Index("ix_customers_external_id", "external_id", unique=True),
+        # An id from another system is unique within one client (NULLs never collide).
+        Index("ix_customers_client_external_id", "client_id", "external_id", unique=True),
         # The local API pages live customers in these orders (Zapier polls the newest
         # changes first).
         Index("ix_customers_live_updated", "deleted_at", "updated_at"),
@@ -92,6 +101,8 @@ class Customer(Base):
         Index("ix_customers_next_touch", "next_touch"),
         Index("ix_customers_last_contact", "last_contact_date"),
     )
+    # Every ORM flush checks and bumps `version` (UPDATE ... WHERE version = read one).
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CustomerTag(Base):

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from iqcadence_desktop.errors import DatabaseError
+from iqcadence_desktop.errors import DatabaseError, DatabaseUnreachableError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+#: A desktop needs few connections: the GUI thread's reads, one background lane for
+#: writes, one for loads, the odd extra; a team database serves many laptops.
+POOL_SIZE = 3
+POOL_OVERFLOW = 2
+#: Seconds to wait for a team database server before saying it is unreachable.
+CONNECT_TIMEOUT_S = 5
 
 
 def resolve_url(target: str | Path) -> str:
@@ -70,10 +76,41 @@ _ENVIRONMENT_WORDS = (
 )
 
 
+#: What PostgreSQL drivers say when the server cannot be reached or went away.
+_UNREACHABLE_WORDS = (
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection timed out",
+    "timeout expired",
+    "no such file or directory",  # the server's Unix socket is gone
+    "the database system is shutting down",
+    "the database system is starting up",
+    "ssl syscall error",
+    "consuming input failed",
+)
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when a team database could not be reached (network or server down)."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(word in text for word in _UNREACHABLE_WORDS)
+
+
 def explain_db_error(exc: BaseException, where: str = "the database") -> DatabaseError:
     """Map a driver error to a message that says what to do."""
     text = str(getattr(exc, "orig", exc)).lower()
     subject = where[:1].upper() + where[1:]
+    if not isinstance(getattr(exc, "orig", exc), sqlite3.Error) and is_unreachable(exc):
+        return DatabaseUnreachableError(
+            f"The team database is unreachable ({_first_line(exc)}). The app keeps retrying; "
+            "check the network or ask whoever runs the server."
+        )
     if "locked" in text or "busy" in text:
         msg = (
             f"{subject} is busy: another program is writing to it. "
@@ -98,10 +135,17 @@ def explain_db_error(exc: BaseException, where: str = "the database") -> Databas
     return DatabaseError(msg)
 
 
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0][:160]
+
+
 def _is_environmental(exc: BaseException) -> bool:
-    """Locked, read-only, full, corrupt files; bad SQL or a broken constraint is a bug."""
+    """Locked, read-only, full, corrupt files, an unreachable server; bad SQL or a broken
+    constraint is a bug."""
     if isinstance(exc, IntegrityError | ProgrammingError):
         return False
+    if not isinstance(getattr(exc, "orig", exc), sqlite3.Error) and is_unreachable(exc):
+        return True
     text = str(getattr(exc, "orig", exc)).lower()
     return any(word in text for word in _ENVIRONMENT_WORDS)
 
@@ -127,14 +171,34 @@ def _sqlite_begin(conn: Any) -> None:
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     """An engine with our pragmas (foreign keys off only for migrations)."""
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
-    args: dict[str, Any] = {"check_same_thread": False} if is_sqlite else {}
-    engine = create_engine(url, connect_args=args)
+    if is_sqlite:
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+    else:
+        engine = _server_engine(url)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         if not foreign_keys:
             event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA foreign_keys=OFF"))
     return engine
+
+
+def _server_engine(url: str) -> Engine:
+    """A small pool for a database server that survives the network dropping: every
+    checkout pings the connection first (a dead one is replaced, not handed out), and
+    connections are recycled before a firewall's idle timeout cuts them."""
+    args: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "iQcadence"}
+    return create_engine(
+        url,
+        connect_args=args,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_timeout=CONNECT_TIMEOUT_S * 2,
+    )
 
 
 def _alembic_config() -> Config:
@@ -275,11 +339,29 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def is_team(self) -> bool:
+        """A shared database server (PostgreSQL): people sign in, clients scope data."""
+        return not self.is_sqlite
+
+    def ping(self) -> bool:
+        """True when the database answers now (the GUI's 'unreachable, retrying' probe)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except DBAPIError:
+            return False
+
     def describe(self) -> str:
         """Where the data lives, for the status bar and messages (no password)."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        url = make_url(self.url)
+        host = url.host or str(url.query.get("host") or "localhost")
+        where = f"{host}:{url.port}" if url.port else host
+        user = f"{url.username}@" if url.username else ""
+        return f"{url.database} on {user}{where}"
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -289,10 +371,12 @@ class Database:
             yield session
             session.commit()
         except (OperationalError, SADatabaseError) as exc:
-            session.rollback()
+            with contextlib.suppress(DBAPIError):
+                session.rollback()
             if not _is_environmental(exc):
                 raise
-            raise explain_db_error(exc) from exc
+            where = "the database file" if self.is_sqlite else "the team database"
+            raise explain_db_error(exc, where) from exc
         except BaseException:
             session.rollback()
             raise

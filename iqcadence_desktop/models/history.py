@@ -8,7 +8,7 @@ snapshot table.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from iqcadence_desktop.models.base import Base
@@ -41,6 +41,11 @@ class ScoreSnapshot(Base):
     )
 
 
+#: Sums of money over a whole portfolio pass 2^31 cents ($21M) at a few thousand accounts:
+#: 64-bit on PostgreSQL (SQLite's INTEGER already is).
+BigMoney = BigInteger().with_variant(Integer(), "sqlite")
+
+
 class PortfolioDaily(Base):
     """Per-day totals, for the whole portfolio (manager '') and per manager."""
 
@@ -51,8 +56,8 @@ class PortfolioDaily(Base):
     customers: Mapped[int] = mapped_column(Integer)
     scored: Mapped[int] = mapped_column(Integer)
     avg_score: Mapped[float | None] = mapped_column(Float)
-    mrr_cents: Mapped[int] = mapped_column(Integer)
-    at_risk_mrr_cents: Mapped[int] = mapped_column(Integer)
+    mrr_cents: Mapped[int] = mapped_column(BigMoney)
+    at_risk_mrr_cents: Mapped[int] = mapped_column(BigMoney)
     n_critical: Mapped[int] = mapped_column(Integer)
     n_at_risk: Mapped[int] = mapped_column(Integer)
     n_watch: Mapped[int] = mapped_column(Integer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from iqcadence_desktop.models.base import Base
@@ -25,6 +25,10 @@ class ConfigVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     user: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # 1, 2, 3 ... per kind: two saves made from the same version cannot both land.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("kind", "version", name="uq_config_versions_kind_version"),)
 
 
 class ScoringProfile(Base):
@@ -48,6 +52,11 @@ class AppSetting(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Optimistic locking (see SettingsService.set_many) and who saved it last.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProfileRule(Base):

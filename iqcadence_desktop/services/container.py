@@ -49,6 +49,7 @@ from iqcadence_desktop.services.system import (
     SettingsStore,
     SystemClock,
 )
+from iqcadence_desktop.services.team import Permission, Scope, TeamService
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Services:
     custom_fields: CustomFieldService
     churn_model: ChurnModelService
     automations: AutomationService
+    scope: Scope
+    team: TeamService
 
 
 def build_services(
@@ -95,22 +98,35 @@ def build_services(
     clock: Clock | None = None,
     events: EventBus | None = None,
     secrets: SecretStore | None = None,
+    scope: Scope | None = None,
 ) -> Services:
+    """The service graph. `scope` (who is signed in, which clients they see) is consulted
+    by every service that reads or writes customer data; one per graph."""
     clock = clock or SystemClock()
     events = events or EventBus()
+    scope = scope or Scope()
     store = SettingsStore(db)
-    audit = AuditLog(db, clock, store.actor)
-    settings = SettingsService(db, clock, events, store, audit)
-    config = ConfigService(db, clock, audit, events)
-    customers = CustomerService(db, clock, config, audit, events)
-    portfolio = PortfolioService(db, clock, customers)
+    audit = AuditLog(
+        db,
+        clock,
+        lambda: scope.identity.label if scope.signed_in else store.actor(),
+        scope.audit_clause,
+    )
+    settings = SettingsService(
+        db, clock, events, store, audit, lambda: scope.require(Permission.EDIT_SETTINGS)
+    )
+    config = ConfigService(db, clock, audit, events, scope)
+    customers = CustomerService(db, clock, config, audit, events, scope)
+    portfolio = PortfolioService(db, clock, customers, scope)
     mappings = MappingService(db, clock, audit)
     secrets = secrets if secrets is not None else KeyringSecretStore()
-    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES))
-    alerts = AlertService(db, clock, customers, config, alert_config, audit, events)
-    custom_fields = CustomFieldService(db, clock, audit, events)
-    churn_model = ChurnModelService(db, clock, audit, events, customers, custom_fields, config)
-    records = CustomerRecordsService(db, clock, audit, events, customers)
+    alert_config = AlertConfigService(db, clock, audit, events, tuple(RULES), scope)
+    alerts = AlertService(db, clock, customers, config, alert_config, audit, events, scope)
+    custom_fields = CustomFieldService(db, clock, audit, events, scope)
+    churn_model = ChurnModelService(
+        db, clock, audit, events, customers, custom_fields, config, scope
+    )
+    records = CustomerRecordsService(db, clock, audit, events, customers, scope)
     reports = ReportService(
         customers,
         portfolio,
@@ -130,22 +146,28 @@ def build_services(
         config=config,
         customers=customers,
         portfolio=portfolio,
-        what_if=WhatIfService(db, clock, config),
-        managers=ManagerService(db, clock, audit, events),
+        what_if=WhatIfService(db, clock, config, scope),
+        managers=ManagerService(db, clock, audit, events, scope),
         data_health=DataHealthService(customers),
-        profile_assignment=ProfileAssignmentService(db, clock, config, audit, events),
-        profile_rules=ProfileRuleService(db, clock, config, audit, events),
+        profile_assignment=ProfileAssignmentService(db, clock, config, audit, events, scope),
+        profile_rules=ProfileRuleService(db, clock, config, audit, events, scope),
         mappings=mappings,
-        importer=ImportService(db, clock, config, audit, events, settings, mappings),
+        importer=ImportService(db, clock, config, audit, events, settings, mappings, scope),
         exporter=ExportService(customers, custom_fields.fields),
         backups=BackupService(
             db,
             clock,
             audit,
             events,
-            (config.invalidate, settings.invalidate, churn_model.invalidate),
+            (
+                config.invalidate,
+                settings.invalidate,
+                churn_model.invalidate,
+                alert_config.invalidate,
+            ),
             secrets,
             {**CUSTOMER_ROW_CHECKS, **SCORING_ROW_CHECKS},
+            lambda: scope.require(Permission.BACKUP_RESTORE),
         ),
         secrets=secrets,
         alert_config=alert_config,
@@ -153,14 +175,18 @@ def build_services(
         home=HomeSummaryService(clock, customers, config, alerts),
         reports=reports,
         records=records,
-        integrations=IntegrationService(db, clock, secrets, config, customers, audit, events),
-        api=ApiService(db, clock, customers, audit, settings, events),
-        segments=SegmentService(db, clock, config),
-        trends=TrendService(db, clock),
-        performance=PerformanceService(db, clock, config, alerts),
-        calendar=CalendarService(db, clock, config),
+        integrations=IntegrationService(
+            db, clock, secrets, config, customers, audit, events, scope
+        ),
+        api=ApiService(db, clock, customers, audit, settings, events, scope),
+        segments=SegmentService(db, clock, config, scope),
+        trends=TrendService(db, clock, scope),
+        performance=PerformanceService(db, clock, config, alerts, scope),
+        calendar=CalendarService(db, clock, config, scope),
         help=HelpService(config),
         custom_fields=custom_fields,
         churn_model=churn_model,
-        automations=AutomationService(db, clock, customers, reports, audit, events, secrets),
+        automations=AutomationService(db, clock, customers, reports, audit, events, secrets, scope),
+        scope=scope,
+        team=TeamService(db, clock, scope, audit, events),
     )

@@ -36,6 +36,8 @@ from iqcadence_desktop.views.pages.segments.page import SegmentsPage
 from iqcadence_desktop.views.pages.settings.page import SettingsPage
 from iqcadence_desktop.views.pages.trends.page import TrendsPage
 from iqcadence_desktop.views.sidebar import Sidebar
+from iqcadence_desktop.views.team.controls import TeamControls
+from iqcadence_desktop.views.team.watch import ConnectionBanner, ConnectionWatch
 from iqcadence_desktop.views.theme import STYLE_SHEET
 from iqcadence_desktop.views.widgets.placement import keep_on_screen, place_on_screen
 
@@ -83,6 +85,9 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.stack = QStackedWidget()
         self._narrow = False
+        self.team: TeamControls | None = None
+        self.banner = ConnectionBanner()
+        self.watch: ConnectionWatch | None = None
         self._build_pages()
         self.setCentralWidget(self._build_central())
         self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
@@ -91,6 +96,8 @@ class MainWindow(QMainWindow):
         self.quit_action: QAction | None = None
         install_menu_bar(self)
         self.statusBar().showMessage(f"Database: {ctx.services.db.describe()}")
+        if ctx.services.db.is_team:
+            self._watch_connection()
         self._restore_state()
 
     # -- building --------------------------------------------------------------------
@@ -99,6 +106,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self.banner)
         outer.addWidget(self._build_top_bar())
         body = QHBoxLayout()
         body.setSpacing(0)
@@ -137,6 +145,12 @@ class MainWindow(QMainWindow):
         for widget in (self.menu_button, brand):
             layout.addWidget(widget)
         layout.addStretch(1)
+        services = self.ctx.services
+        # Signed in (team database), or a single-user file someone added clients to.
+        if services.scope.signed_in or len(services.team.clients()) > 1:
+            self.team = TeamControls(services)
+            self.team.client_changed.connect(self._on_team_client_changed)
+            layout.addWidget(self.team)
         layout.addWidget(label)
         layout.addWidget(self.manager_combo)
         layout.addWidget(self.help_button)
@@ -242,6 +256,23 @@ class MainWindow(QMainWindow):
             page.mark_stale()
         self.manager_changed.emit(manager)
 
+    # -- team mode -------------------------------------------------------------------
+    def _on_team_client_changed(self, _client: object) -> None:
+        self._reload_managers()
+        for page in self.pages.values():
+            page.mark_stale()
+
+    def _watch_connection(self) -> None:
+        self.watch = ConnectionWatch(self.ctx.services.db, self.ctx.tasks, self)
+        self.watch.lost.connect(self.banner.show)
+        self.watch.restored.connect(self._on_watch_restored)
+
+    def _on_watch_restored(self) -> None:
+        self.banner.hide()
+        self._reload_managers()
+        for page in self.pages.values():
+            page.mark_stale()
+
     # -- narrow windows --------------------------------------------------------------
     def is_narrow(self) -> bool:
         return self._narrow
@@ -268,6 +299,8 @@ class MainWindow(QMainWindow):
         self.show_page(last if last in self.pages else "home")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.watch is not None:
+            self.watch.stop()  # no more probes (or page reloads) once the window is gone
         self._ui_state.setValue("window/geometry", self.saveGeometry())
         self._ui_state.setValue("window/page", self.current_page().PAGE_ID)
         super().closeEvent(event)

@@ -268,6 +268,10 @@ def test_cli_lists_match_the_services() -> None:
     assert tuple(automations.FIELDS) == rules.FIELDS
     assert tuple(automations.TIMINGS) == rules.TIMINGS
     assert tuple(automations.EVERY) == schedules.EVERY
+    from iqcadence_desktop.cli import team
+    from iqcadence_desktop.services.team import Role
+
+    assert tuple(r.value for r in Role) == team.ROLES
 
 
 def test_score_override_with_reason_and_last_day(cli) -> None:  # type: ignore[no-untyped-def]

@@ -13,16 +13,20 @@ from tests.services.reports.helpers import pdf_text
 
 
 @pytest.fixture
-def db_file(services: Services, db_path: Path) -> Path:
+def db_file(services: Services, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    if services.db.is_team:  # every command on a team database signs in
+        services.team.init_team("admin@example.com", "admin-password-1")
+        monkeypatch.setenv("IQCADENCE_USER", "admin@example.com")
+        monkeypatch.setenv("IQCADENCE_PASSWORD", "admin-password-1")
     services.customers.load_sample(customers=20, days=10, seed=5)
     services.customers.save_by_name(
         {"name": "Müller GmbH", "logins": 2, "nps": 1, "manager": "Ana Ruiz"}
     )
-    return db_path
+    return db_url  # a file on SQLite, a URL on PostgreSQL
 
 
 def test_report_writes_pdf_with_customer_and_today(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "qbr.pdf"
     code = main(
@@ -67,7 +71,7 @@ def test_report_qbr_for_either_audience(
     assert usage.value.code == 2
 
 
-def test_report_csv_from_suffix_and_manager(db_file: Path, tmp_path: Path) -> None:
+def test_report_csv_from_suffix_and_manager(db_file: str, tmp_path: Path) -> None:
     out = tmp_path / "risk.csv"
     assert (
         main(
@@ -89,7 +93,7 @@ def test_report_csv_from_suffix_and_manager(db_file: Path, tmp_path: Path) -> No
 
 
 def test_report_bad_input_explains_and_fails(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "x.pdf"
     assert main(["--db", str(db_file), "report", "customer-health", "--out", str(out)]) == 1

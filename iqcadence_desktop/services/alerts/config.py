@@ -18,8 +18,9 @@ from sqlalchemy import select
 from iqcadence_desktop.errors import ValidationError
 from iqcadence_desktop.models import ConfigVersion
 from iqcadence_desktop.models.db import Database
-from iqcadence_desktop.services.scoring import diff_payloads
+from iqcadence_desktop.services.scoring import add_config_version, diff_payloads
 from iqcadence_desktop.services.system import CONFIG_CHANGED, AuditLog, Clock, DomainEvent, EventBus
+from iqcadence_desktop.services.team import Permission, Scope
 
 ALERTS_KIND = "alerts"
 
@@ -125,10 +126,13 @@ class AlertConfigService:
         audit: AuditLog,
         events: EventBus,
         known_rules: tuple[str, ...],
+        scope: Scope,
     ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
         self._known_rules = known_rules
+        self._scope = scope
         self._current: AlertConfig | None = None
+        self._version = 0  # the stored version `_current` was read from (0: defaults)
 
     def current(self) -> AlertConfig:
         if self._current is None:
@@ -140,26 +144,35 @@ class AlertConfigService:
                     .limit(1)
                 ).first()
             self._current = from_payload(row.payload) if row else AlertConfig()
+            self._version = row.version if row else 0
         return self._current
 
-    def save(self, config: AlertConfig) -> list[str]:
-        """Validate and store a new version; returns what changed (empty: nothing)."""
+    def invalidate(self) -> None:
+        """Forget the cached settings (another laptop saved; a restore replaced them)."""
+        self._current = None
+
+    def save(self, config: AlertConfig, overwrite: bool = False) -> list[str]:
+        """Validate and store a new version; returns what changed (empty: nothing).
+
+        A version saved elsewhere since this one was read raises StaleEditError unless
+        `overwrite`."""
+        self._scope.require(Permission.EDIT_RULES)
         validate(config, self._known_rules)
         changes = diff_payloads(to_payload(self.current()), to_payload(config))
         if not changes:
             return []
         text = "Alert settings changed: " + "; ".join(changes[:6])
         with self._db.session() as s:
-            s.add(
-                ConfigVersion(
-                    kind=ALERTS_KIND,
-                    payload=to_payload(config),
-                    created_at=self._clock.now(),
-                    user=self._audit.user(),
-                    summary=text,
-                )
+            version = add_config_version(
+                s,
+                ALERTS_KIND,
+                to_payload(config),
+                text,
+                self._audit.user(),
+                self._clock.now(),
+                None if overwrite else self._version,
             )
             self._audit.record(s, "config_changed", text, details={"changes": changes})
-        self._current = config
+        self._current, self._version = config, version
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": ALERTS_KIND}))
         return changes

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from iqcadence_desktop.errors import ValidationError
-from iqcadence_desktop.models import AlertOutcome
+from iqcadence_desktop.models import AlertOutcome, AlertState
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.alerts import store
 from iqcadence_desktop.services.alerts.config import AlertConfigService
@@ -39,6 +39,7 @@ from iqcadence_desktop.services.system import (
     gc_paused,
     optional_write,
 )
+from iqcadence_desktop.services.team import Scope
 
 ALERTS_CHANGED = "alerts_changed"
 OUTCOMES: dict[str, str] = {
@@ -98,8 +99,10 @@ class AlertService:
         alert_config: AlertConfigService,
         audit: AuditLog,
         events: EventBus,
+        scope: Scope,
     ) -> None:
         self._db, self._clock, self._customers = db, clock, customers
+        self._scope = scope
         self._config, self._alert_config = config, alert_config
         self._audit, self._events = audit, events
 
@@ -144,7 +147,7 @@ class AlertService:
         customers = self._customers.list_customers(CustomerFilter(ids=ids, manager=narrow), day)
         t = thresholds(self._config.current(), self._alert_config.current())
         with gc_paused(), self._db.session() as s:
-            states = store.load_states(s, ids)
+            states = store.load_states(s, ids, self._scope.by_customer(AlertState.customer_id))
             alerts = derive(customers, t, day, store.cleared_pairs(states))
             if record and store.may_write(s, day):
                 # Episodes are bookkeeping: a page load never waits for another write.
@@ -263,9 +266,9 @@ class AlertService:
         """Per rule: how many alerts were marked, and how."""
         with self._db.session() as s:
             counts = s.execute(
-                select(AlertOutcome.rule, AlertOutcome.outcome, func.count()).group_by(
-                    AlertOutcome.rule, AlertOutcome.outcome
-                )
+                select(AlertOutcome.rule, AlertOutcome.outcome, func.count())
+                .where(self._scope.by_customer(AlertOutcome.customer_id))
+                .group_by(AlertOutcome.rule, AlertOutcome.outcome)
             ).all()
         by: dict[tuple[str, str], int] = {(r, o): int(n) for r, o, n in counts}
         return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
@@ -39,9 +39,15 @@ _TABLE = cast(Table, AlertState.__table__)
 _COLUMNS = tuple(_TABLE.c[name] for name in StateRow._fields)
 
 
-def load_states(s: Session, customer_ids: Collection[int] | None = None) -> dict[str, StateRow]:
-    """Core rows, not ORM entities: a large portfolio has hundreds of thousands."""
+def load_states(
+    s: Session, customer_ids: Collection[int] | None = None, where: Any = None
+) -> dict[str, StateRow]:
+    """Core rows, not ORM entities: a large portfolio has hundreds of thousands.
+    `where` limits them to the user's clients (Scope.by_customer): episodes of other
+    clients' customers are neither shown nor ended by this user's evaluation."""
     stmt = select(*_COLUMNS)
+    if where is not None:
+        stmt = stmt.where(where)
     if customer_ids is not None:
         stmt = stmt.where(_TABLE.c.customer_id.in_(list(customer_ids)))
     # SQLAlchemy rows already have the StateRow fields by name, in order.

@@ -9,10 +9,7 @@ them (decay to the day, profiles, manual overrides), so the numbers always agree
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +27,8 @@ from iqcadence_desktop.services.scoring import (
     is_at_risk,
     score_rows,
 )
+from iqcadence_desktop.services.system import gc_paused
+from iqcadence_desktop.services.team import Scope
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -73,8 +72,10 @@ def load_book(
     as_of: dt.date,
     config: ScoringConfig,
     weights_for: WeightsFor,
+    scope: Scope,
 ) -> Book:
-    """Every live account (one manager's, or all), scored as of `as_of`."""
+    """Every live account of the scope's clients (one manager's, or all), scored as of
+    `as_of`."""
     stmt = select(
         Customer.id,
         Customer.manager,
@@ -85,11 +86,12 @@ def load_book(
     ).where(Customer.deleted_at.is_(None))
     if manager:
         stmt = stmt.where(Customer.manager == manager)
-    with _gc_paused():
+    stmt = scope.customers(stmt)
+    with gc_paused():
         rows = [_with_date(r) for r in fetch_plain(session, stmt.order_by(Customer.id))]
         scored = score_rows([r[5:] for r in rows], as_of, config, weights_for)
     ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    tags = _tags(session, manager)
+    tags = _tags(session, manager, scope)
     return Book(
         as_of,
         ids,
@@ -115,25 +117,14 @@ def _with_date(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*row[:_CONTACT], dt.date.fromisoformat(value), *row[_CONTACT + 1 :])
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while ten thousands of short-lived rows are built
-    (a collection pass in the middle costs more than the whole read)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _tags(session: Session, manager: str | None) -> dict[int, tuple[str, ...]]:
+def _tags(session: Session, manager: str | None, scope: Scope) -> dict[int, tuple[str, ...]]:
     stmt: Any = select(CustomerTag.customer_id, CustomerTag.tag)
     if manager:
         stmt = stmt.join(Customer, Customer.id == CustomerTag.customer_id).where(
             Customer.manager == manager
         )
+    if scope.client_ids() is not None:
+        stmt = stmt.where(scope.by_customer(CustomerTag.customer_id))
     found: dict[int, list[str]] = defaultdict(list)
     # In primary-key order: the (customer, tag) index covers it, no table lookups.
     for cid, tag in fetch_plain(session, stmt.order_by(CustomerTag.customer_id)):

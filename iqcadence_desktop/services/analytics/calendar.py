@@ -29,6 +29,7 @@ from iqcadence_desktop.services.scoring import (
     shown_score,
 )
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 KINDS: dict[str, str] = {
     "renewal": "Renewal",
@@ -88,10 +89,12 @@ class MonthView(NamedTuple):
 
 
 class CalendarService:
-    """Month views and their .ics export, for the manager filter in force."""
+    """Month views of the scope's clients and their .ics export, for the manager filter
+    in force."""
 
-    def __init__(self, db: Database, clock: Clock, config: ConfigService) -> None:
+    def __init__(self, db: Database, clock: Clock, config: ConfigService, scope: Scope) -> None:
         self._db, self._clock, self._config = db, clock, config
+        self._scope = scope
 
     def month(
         self, year: int, month: int, manager: str | None = None, as_of: dt.date | None = None
@@ -102,8 +105,9 @@ class CalendarService:
         first = dt.date(year, month, 1)
         last = dt.date(year, month, cal.monthrange(year, month)[1])
         config = self._config.current()
+        stmt = _query(first, last, manager, config, self._scope)
         with self._db.session() as s:
-            found = [_dates(r) for r in fetch_plain(s, _query(first, last, manager, config))]
+            found = [_dates(r) for r in fetch_plain(s, stmt)]
         # Trashed and churned accounts are dropped here, not in SQL: a condition on them
         # would tempt SQLite to walk the (mostly empty) deleted_at index instead of the
         # three date indexes.
@@ -116,10 +120,12 @@ class CalendarService:
         return MonthView(year, month, today, tuple(events))
 
     def has_accounts(self, manager: str | None = None) -> bool:
-        """Whether the book (one manager's, or all) has any live account."""
+        """Whether the book (one manager's, or all) has any live account in the scope's
+        clients."""
         stmt = select(Customer.id).where(Customer.deleted_at.is_(None)).limit(1)
         if manager:
             stmt = stmt.where(Customer.manager == manager)
+        stmt = self._scope.customers(stmt)
         with self._db.session() as s:
             return s.scalar(stmt) is not None
 
@@ -138,7 +144,11 @@ class CalendarService:
         return len(view.events)
 
 
-def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringConfig) -> Any:
+def _query(
+    first: dt.date, last: dt.date, manager: str | None, config: ScoringConfig, scope: Scope
+) -> Any:
+    """The month's candidate rows of the scope's customers (the OR of the three dated
+    conditions, each answered from its own index)."""
     c = Customer
     stmt = select(
         c.deleted_at,
@@ -158,7 +168,9 @@ def _query(first: dt.date, last: dt.date, manager: str | None, config: ScoringCo
             *_falls_overdue(first, last, config),
         ),
     )
-    return stmt.where(c.manager == manager) if manager else stmt
+    if manager:
+        stmt = stmt.where(c.manager == manager)
+    return scope.customers(stmt)
 
 
 #: Date columns of the query: renewal, next touch, and last contact among SIGNAL_COLUMNS.

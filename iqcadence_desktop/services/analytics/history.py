@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from iqcadence_desktop.models import Customer, ScoreSnapshot
 from iqcadence_desktop.services.analytics.book import Book, FloatArray
 from iqcadence_desktop.services.analytics.fetch import RECORD, fetch_records
+from iqcadence_desktop.services.team import Scope
 
 
 def sample_days(first: int, last: int, max_points: int) -> list[int]:
@@ -27,13 +28,18 @@ def sample_days(first: int, last: int, max_points: int) -> list[int]:
     return sorted(days)
 
 
-def score_matrix(session: Session, book: Book, days: list[int], manager: str | None) -> FloatArray:
+def score_matrix(
+    session: Session, book: Book, days: list[int], manager: str | None, scope: Scope
+) -> FloatArray:
     """Scores of the book's accounts on these days: one row per account, NaN = none."""
-    return matrix_from(book, days, score_records(session, days, manager))
+    return matrix_from(book, days, score_records(session, days, manager, scope))
 
 
-def score_records(session: Session, days: list[int], manager: str | None) -> npt.NDArray[Any]:
-    """(customer_id, day, score) of every scored snapshot on these days (RECORD rows)."""
+def score_records(
+    session: Session, days: list[int], manager: str | None, scope: Scope
+) -> npt.NDArray[Any]:
+    """(customer_id, day, score) of every scored snapshot on these days (RECORD rows) of
+    the scope's customers."""
     if not days:
         return np.zeros(0, RECORD)
     snap = ScoreSnapshot
@@ -44,6 +50,8 @@ def score_records(session: Session, days: list[int], manager: str | None) -> npt
         stmt = stmt.where(
             snap.customer_id.in_(select(Customer.id).where(Customer.manager == manager))
         )
+    if scope.client_ids() is not None:
+        stmt = stmt.where(scope.by_customer(snap.customer_id))
     return fetch_records(session, stmt, RECORD)
 
 
@@ -59,7 +67,11 @@ def matrix_from(book: Book, days: list[int], records: npt.NDArray[Any]) -> Float
     return matrix
 
 
-def first_history_day(session: Session) -> dt.date | None:
-    """The oldest day any snapshot exists for (min() is one seek on the day index)."""
-    day = session.scalar(select(func.min(ScoreSnapshot.day)))
+def first_history_day(session: Session, scope: Scope) -> dt.date | None:
+    """The oldest day any snapshot of the scope's customers exists for (min() over the
+    whole table is one seek on the day index)."""
+    stmt = select(func.min(ScoreSnapshot.day))
+    if scope.client_ids() is not None:
+        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
+    day = session.scalar(stmt)
     return None if day is None else dt.date.fromordinal(day)

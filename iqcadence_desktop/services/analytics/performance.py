@@ -30,6 +30,7 @@ from iqcadence_desktop.services.analytics.fetch import RECORD, fetch_records
 from iqcadence_desktop.services.customers import CustomerDTO
 from iqcadence_desktop.services.scoring import BANDS, UNSCORED, ConfigService
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 UNASSIGNED = "Unassigned"
 MOVEMENT_DAYS = 7
@@ -110,7 +111,8 @@ class CsmDetail(NamedTuple):
 
 
 class PerformanceService:
-    """Leaderboard and per-manager detail for the CSM Performance page."""
+    """Leaderboard and per-manager detail of the scope's clients for the CSM Performance
+    page."""
 
     def __init__(
         self,
@@ -118,17 +120,20 @@ class PerformanceService:
         clock: Clock,
         config: ConfigService,
         alerts: AlertService,
+        scope: Scope,
     ) -> None:
         self._db, self._clock, self._config = db, clock, config
-        self._alerts = alerts
+        self._alerts, self._scope = alerts, scope
 
     def leaderboard(self, manager: str | None = None, as_of: dt.date | None = None) -> Leaderboard:
-        """Every manager ranked by average health; with a manager filter only that row,
-        while the medians stay the whole team's (that is what a workload is weighed by)."""
+        """Every manager of the scope's clients ranked by average health; with a manager
+        filter only that row, while the medians stay those of every manager in scope (that
+        is what a workload is weighed by)."""
         day = as_of or self._clock.today()
+        config = self._config
         with self._db.session() as s:
-            book = load_book(s, None, day, self._config.current(), self._config.weights_for)
-            week_ago = _week_ago(s, book, day)
+            book = load_book(s, None, day, config.current(), config.weights_for, self._scope)
+            week_ago = _week_ago(s, book, day, self._scope)
         rows = _rows(book, week_ago)
         median_n = statistics.median([r.customers for r in rows]) if rows else 0.0
         median_mrr = statistics.median([r.mrr_cents for r in rows]) if rows else 0.0
@@ -137,7 +142,8 @@ class PerformanceService:
         return Leaderboard(day, tuple(rows), float(median_n), float(median_mrr), MOVEMENT_DAYS)
 
     def detail(self, manager: str | None, as_of: dt.date | None = None) -> CsmDetail:
-        """A manager's accounts by urgency, focus areas from their alerts, and activity.
+        """A manager's accounts by urgency, focus areas from their alerts, and activity,
+        all in the scope's clients (the alert service reads through the same scope).
         `manager=None` means the accounts nobody manages."""
         day = as_of or self._clock.today()
         alerts, everyone = self._alerts.evaluate(day, manager, record=False)
@@ -154,7 +160,8 @@ class PerformanceService:
         )
 
     def activity(self, manager: str | None, limit: int = ACTIVITY) -> list[ActivityItem]:
-        """Recent audit entries about this manager's accounts or made by them, newest first."""
+        """Recent audit entries about this manager's accounts or made by them, newest first;
+        only those the scope may read (`Scope.audit_clause`)."""
         stmt = (
             select(AuditEntry)
             .outerjoin(Customer, Customer.id == AuditEntry.customer_id)
@@ -165,6 +172,8 @@ class PerformanceService:
             stmt = stmt.where(Customer.id.is_not(None), Customer.manager.is_(None))
         else:
             stmt = stmt.where(or_(Customer.manager == manager, AuditEntry.user == manager))
+        if self._scope.client_ids() is not None:
+            stmt = stmt.where(self._scope.audit_clause())
         with self._db.session() as s:
             return [
                 ActivityItem(e.at, e.user, e.action, e.customer_id, e.customer_name, e.summary)
@@ -172,20 +181,24 @@ class PerformanceService:
             ]
 
 
-def _week_ago(s: Session, book: Book, day: dt.date) -> FloatArray:
-    """Each account's score on the newest snapshot day 7-14 days back (NaN if none)."""
+def _week_ago(s: Session, book: Book, day: dt.date, scope: Scope) -> FloatArray:
+    """Each account's score on the newest snapshot day 7-14 days back (NaN if none); the
+    day is the scope's own (another client may have been snapshotted on other days)."""
     target = day.toordinal() - MOVEMENT_DAYS
-    found = s.scalar(
-        select(func.max(ScoreSnapshot.day)).where(
-            ScoreSnapshot.day.between(target - MOVEMENT_SLACK, target)
-        )
+    mine = scope.by_customer(ScoreSnapshot.customer_id)
+    narrowed = scope.client_ids() is not None
+    newest = select(func.max(ScoreSnapshot.day)).where(
+        ScoreSnapshot.day.between(target - MOVEMENT_SLACK, target)
     )
+    found = s.scalar(newest.where(mine) if narrowed else newest)
     out = np.full(len(book), np.nan)
     if found is None:
         return out
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.day, ScoreSnapshot.score).where(
         ScoreSnapshot.day == found, ScoreSnapshot.score.is_not(None)
     )
+    if narrowed:
+        stmt = stmt.where(mine)
     records = fetch_records(s, stmt, RECORD)
     rows = book.index_of(records["customer_id"])
     keep = rows >= 0

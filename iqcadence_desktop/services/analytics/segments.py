@@ -35,6 +35,7 @@ from iqcadence_desktop.services.analytics.history import (
 from iqcadence_desktop.services.analytics.narrative import compare_text
 from iqcadence_desktop.services.scoring import TIER_LABELS, TIERS, ConfigService
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 GROUPINGS: dict[str, str] = {
     "tier": "Tier",
@@ -139,10 +140,11 @@ class Comparison(NamedTuple):
 
 
 class SegmentService:
-    """Segment figures for the manager filter in force, as of a day."""
+    """Segment figures of the scope's clients for the manager filter in force, as of a day."""
 
-    def __init__(self, db: Database, clock: Clock, config: ConfigService) -> None:
+    def __init__(self, db: Database, clock: Clock, config: ConfigService, scope: Scope) -> None:
         self._db, self._clock, self._config = db, clock, config
+        self._scope = scope
 
     def load(
         self, manager: str | None = None, as_of: dt.date | None = None, trend: bool = True
@@ -150,7 +152,9 @@ class SegmentService:
         """The live book; with `trend`, also each account's last 30 days (`with_trend`)."""
         day = as_of or self._clock.today()
         with self._db.session() as s:
-            book = load_book(s, manager, day, self._config.current(), self._config.weights_for)
+            book = load_book(
+                s, manager, day, self._config.current(), self._config.weights_for, self._scope
+            )
         base = SegmentBase(book)
         return self.with_trend(base, manager) if trend else base
 
@@ -164,7 +168,7 @@ class SegmentService:
         day = (as_of or self._clock.today()).toordinal()
         days = sample_days(day - TREND_DAYS, day, TREND_POINTS)
         with self._db.session() as s:
-            return TrendHistory(tuple(days), score_records(s, days, manager))
+            return TrendHistory(tuple(days), score_records(s, days, manager, self._scope))
 
     def segments(
         self, grouping: str, manager: str | None = None, as_of: dt.date | None = None
@@ -184,8 +188,8 @@ class SegmentService:
         _check_compare(grouping, keys, start, end)
         days = sample_days(start.toordinal(), end.toordinal(), COMPARE_POINTS)
         with self._db.session() as s:
-            matrix = score_matrix(s, base.book, days, manager)
-            first = first_history_day(s)
+            matrix = score_matrix(s, base.book, days, manager, self._scope)
+            first = first_history_day(s, self._scope)
         members = _memberships(base.book, grouping)
         series = tuple(
             _series(key, grouping, members.get(key, np.zeros(0, np.int64)), matrix) for key in keys

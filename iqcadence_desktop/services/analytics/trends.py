@@ -2,8 +2,10 @@
 
 Portfolio and per-manager lines come from the per-day rollup (`portfolio_daily`, one
 row per day and manager, written by SQL aggregation whenever snapshots are taken), so a
-two-year chart reads at most 730 rows. Single-customer overlays read that customer's
-snapshots by primary key, and the top movers take two primary-key seeks per account.
+two-year chart reads at most 730 rows. That table covers every client: when the scope is
+narrower (team mode), the same rows are computed from the scope's clients' snapshots
+(`rollup_rows`) instead. Single-customer overlays read that customer's snapshots by
+primary key, and the top movers take two primary-key seeks per account.
 """
 
 from __future__ import annotations
@@ -31,12 +33,18 @@ from iqcadence_desktop.services.analytics.metrics import (
     range_start,
 )
 from iqcadence_desktop.services.analytics.narrative import Fmt, day_text, trend_text
-from iqcadence_desktop.services.scoring import ALL_MANAGERS, BAND_LABELS
+from iqcadence_desktop.services.scoring import ALL_MANAGERS, BAND_LABELS, rollup_rows
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 UNASSIGNED_KEY = "(unassigned)"
 MOVERS = 10
 MAX_OVERLAYS = 5
+#: A customer overlay whose customer is gone, or not in the user's clients (the same
+#: answer for both, so ids of other clients' customers cannot be probed).
+GONE = "(removed)"
+#: portfolio_daily rows computed for a narrowed scope (None: read the stored table).
+Rollup = list[dict[str, Any]] | None
 
 
 class Series(NamedTuple):
@@ -94,10 +102,10 @@ class TrendView(NamedTuple):
 
 
 class TrendService:
-    """Builds trend views for the manager filter in force."""
+    """Builds trend views of the scope's clients for the manager filter in force."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db, self._clock = db, clock
+    def __init__(self, db: Database, clock: Clock, scope: Scope) -> None:
+        self._db, self._clock, self._scope = db, clock, scope
 
     def view(
         self,
@@ -115,8 +123,10 @@ class TrendService:
         with self._db.session() as s:
             series = self._series(s, request, manager, days)
             metric = METRICS[request.metric]
-            rises, falls = movers(s, metric, manager, start, end) if with_movers else ((), ())
-            first = first_history_day(s)
+            rises, falls = (
+                movers(s, metric, manager, start, end, self._scope) if with_movers else ((), ())
+            )
+            first = first_history_day(s, self._scope)
         text = _analysis(request, series, days, first, start)
         return TrendView(request, start, end, days, first, series, rises, falls, text)
 
@@ -128,17 +138,19 @@ class TrendService:
         end = as_of or self._clock.today()
         with self._db.session() as s:
             start = range_start(request.range_key, end)
-            return movers(s, METRICS[request.metric], manager, start, end)
+            return movers(s, METRICS[request.metric], manager, start, end, self._scope)
 
     def customers_matching(
         self, text: str, manager: str | None = None, limit: int = 20
     ) -> list[tuple[int, str]]:
-        """Live customers whose name contains `text` (for the overlay picker)."""
+        """Live customers of the scope's clients whose name contains `text` (for the
+        overlay picker)."""
         stmt = select(Customer.id, Customer.name).where(Customer.deleted_at.is_(None))
         if text.strip():
             stmt = stmt.where(Customer.name.ilike(f"%{text.strip()}%"))
         if manager:
             stmt = stmt.where(Customer.manager == manager)
+        stmt = self._scope.customers(stmt)
         with self._db.session() as s:
             rows = s.execute(stmt.order_by(Customer.name).limit(limit)).all()
         return [(int(r[0]), str(r[1])) for r in rows]
@@ -151,16 +163,19 @@ class TrendService:
         days: tuple[dt.date, ...],
     ) -> tuple[Series, ...]:
         own = ALL_MANAGERS if manager is None else manager
-        out = list(rollup_series(s, METRICS[request.metric], own, days, "left", "primary"))
+        rows = scoped_rollup(s, days, self._scope)
+        metric = METRICS[request.metric]
+        out = list(rollup_series(s, metric, own, days, "left", "primary", rows))
         if request.secondary:
-            out += rollup_series(s, METRICS[request.secondary], own, days, "right", "secondary")
-        if not METRICS[request.metric].banded:
+            second = METRICS[request.secondary]
+            out += rollup_series(s, second, own, days, "right", "secondary", rows)
+        if not metric.banded:
             for name in request.overlay_managers:
                 key = UNASSIGNED_KEY if name == "" else name
-                line = rollup_series(s, METRICS[request.metric], key, days, "left", "overlay")
+                line = rollup_series(s, metric, key, days, "left", "overlay", rows)
                 out += [line[0]._replace(key=f"manager:{name}", label=name or "Unassigned")]
             out += [
-                customer_series(s, METRICS[request.metric], cid, days)
+                customer_series(s, metric, cid, days, self._scope)
                 for cid in request.overlay_customers
             ]
         return tuple(out)
@@ -194,6 +209,14 @@ def _rollup_stmt(columns: Sequence[Any], manager_key: str, days: Sequence[dt.dat
     )
 
 
+def scoped_rollup(s: Session, days: tuple[dt.date, ...], scope: Scope) -> Rollup:
+    """The range's rollup rows of only the scope's clients, computed from their snapshots;
+    None when everything is visible (the stored `portfolio_daily` is the answer then)."""
+    if scope.client_ids() is None:
+        return None
+    return rollup_rows(s, days[0].toordinal(), days[-1].toordinal(), scope)
+
+
 def rollup_series(
     s: Session,
     metric: Metric,
@@ -201,11 +224,16 @@ def rollup_series(
     days: tuple[dt.date, ...],
     axis: str,
     role: str,
+    rows: Rollup = None,
 ) -> list[Series]:
-    """The metric per day from the rollup (one line, or five for accounts per band)."""
+    """The metric per day from the rollup (one line, or five for accounts per band):
+    `rows` from `scoped_rollup`, or the stored table when that is None."""
     names = [f"n_{b}" for b in BAND_KEYS] if metric.banded else [metric.rollup]
-    columns = [getattr(PortfolioDaily, n) for n in names]
-    found = {r[0]: r[1:] for r in s.execute(_rollup_stmt(columns, manager_key, days))}
+    if rows is None:
+        columns = [getattr(PortfolioDaily, n) for n in names]
+        found = {r[0]: r[1:] for r in s.execute(_rollup_stmt(columns, manager_key, days))}
+    else:
+        found = {r["day"]: tuple(r[n] for n in names) for r in rows if r["manager"] == manager_key}
     first = days[0].toordinal()
     out = []
     for i, name in enumerate(names):
@@ -220,44 +248,54 @@ def rollup_series(
 
 
 def customer_series(
-    s: Session, metric: Metric, customer_id: int, days: tuple[dt.date, ...]
+    s: Session, metric: Metric, customer_id: int, days: tuple[dt.date, ...], scope: Scope
 ) -> Series:
-    """One customer's own value of the metric per day, from its snapshots."""
+    """One customer's own value of the metric per day, from its snapshots. A customer
+    that is gone or not in the scope's clients gives an empty line named "(removed)"."""
     column = getattr(ScoreSnapshot, metric.snapshot)
     stmt = select(ScoreSnapshot.day, column).where(
         ScoreSnapshot.customer_id == customer_id,
         ScoreSnapshot.day.between(days[0].toordinal(), days[-1].toordinal()),
     )
+    if scope.client_ids() is not None:
+        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
     values: list[float | None] = [None] * len(days)
     first = days[0].toordinal()
     for day, v in s.execute(stmt):
         values[day - first] = None if v is None else float(v) * metric.scale
-    name = s.scalar(select(Customer.name).where(Customer.id == customer_id)) or "(removed)"
+    named = scope.customers(select(Customer.name).where(Customer.id == customer_id))
+    name = s.scalar(named) or GONE
     return Series(f"customer:{customer_id}", name, "left", "overlay", None, tuple(values))
 
 
 def movers(
-    s: Session, metric: Metric, manager: str | None, start: dt.date, end: dt.date
+    s: Session, metric: Metric, manager: str | None, start: dt.date, end: dt.date, scope: Scope
 ) -> tuple[tuple[Mover, ...], tuple[Mover, ...]]:
     """The biggest rises and falls of the metric between the first and the last day of
-    the range that have snapshots, among live accounts present on both days.
+    the range that have snapshots, among live accounts of the scope's clients present on
+    both days.
 
     Two reads of one day each (for the health score the day index covers them), the
     changes worked out with numpy, and names read only for the accounts listed."""
     day = ScoreSnapshot.day
-    first = s.scalar(select(func.min(day)).where(day >= start.toordinal()))
-    last = s.scalar(select(func.max(day)).where(day <= end.toordinal()))
+    first_stmt = select(func.min(day)).where(day >= start.toordinal())
+    last_stmt = select(func.max(day)).where(day <= end.toordinal())
+    if scope.client_ids() is not None:
+        # The scope's own first and last days: another client's history may be longer.
+        mine = scope.by_customer(ScoreSnapshot.customer_id)
+        first_stmt, last_stmt = first_stmt.where(mine), last_stmt.where(mine)
+    first, last = s.scalar(first_stmt), s.scalar(last_stmt)
     if first is None or last is None or first >= last:
         return (), ()
-    before, after = _values_on(s, metric, first), _values_on(s, metric, last)
+    before, after = _values_on(s, metric, first, scope), _values_on(s, metric, last, scope)
     ids = np.intersect1d(before["customer_id"], after["customer_id"], assume_unique=True)
-    ids = np.intersect1d(ids, _live_ids(s, manager), assume_unique=True)
+    ids = np.intersect1d(ids, _live_ids(s, manager, scope), assume_unique=True)
     a = before["value"][np.searchsorted(before["customer_id"], ids)]
     b = after["value"][np.searchsorted(after["customer_id"], ids)]
     change = b - a
     rise = _top(ids, change, a, b, change > 0, -change)
     fall = _top(ids, change, a, b, change < 0, change)
-    names = _names(s, [m[0] for m in (*rise, *fall)])
+    names = _names(s, [m[0] for m in (*rise, *fall)], scope)
     made = {
         sign: tuple(
             sorted(
@@ -287,27 +325,32 @@ def _top(
     return [(int(ids[i]), float(a[i]), float(b[i])) for i in picked]
 
 
-def _values_on(s: Session, metric: Metric, day: int) -> npt.NDArray[Any]:
-    """(customer_id, day, value) of every snapshot with a value that day, by customer."""
+def _values_on(s: Session, metric: Metric, day: int, scope: Scope) -> npt.NDArray[Any]:
+    """(customer_id, day, value) of every snapshot of the scope's customers with a value
+    that day, by customer."""
     column = getattr(ScoreSnapshot, metric.snapshot)
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.day, column).where(
         ScoreSnapshot.day == day, column.is_not(None)
     )
+    if scope.client_ids() is not None:
+        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
     records = fetch_records(s, stmt, RECORD)
     return records[np.argsort(records["customer_id"], kind="stable")]
 
 
-def _live_ids(s: Session, manager: str | None) -> npt.NDArray[np.int64]:
+def _live_ids(s: Session, manager: str | None, scope: Scope) -> npt.NDArray[np.int64]:
     stmt = select(Customer.id).where(Customer.deleted_at.is_(None))
     if manager:
         stmt = stmt.where(Customer.manager == manager)
+    stmt = scope.customers(stmt)
     return np.unique(np.fromiter((r[0] for r in fetch_plain(s, stmt)), np.int64))
 
 
-def _names(s: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+def _names(s: Session, ids: list[int], scope: Scope) -> dict[int, tuple[str, str | None]]:
     if not ids:
         return {}
     stmt = select(Customer.id, Customer.name, Customer.manager).where(Customer.id.in_(ids))
+    stmt = scope.customers(stmt)
     return {int(r[0]): (r[1], r[2]) for r in s.execute(stmt)}
 
 

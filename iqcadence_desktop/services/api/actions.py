@@ -27,6 +27,7 @@ from iqcadence_desktop.services.customers import (
     CustomerService,
 )
 from iqcadence_desktop.services.system import CUSTOMERS_CHANGED, Clock, EventBus
+from iqcadence_desktop.services.team import Scope
 
 ACTIONS = (
     "list_customers",
@@ -84,9 +85,15 @@ class ApiActions:
     """Runs one action with its parameters and returns (HTTP status, JSON body)."""
 
     def __init__(
-        self, db: Database, clock: Clock, customers: CustomerService, events: EventBus
+        self,
+        db: Database,
+        clock: Clock,
+        customers: CustomerService,
+        events: EventBus,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope  # calls see what the user signed in on this copy sees
         self._clock = clock
         self._customers = customers
         self._fresh_day: int | None = None
@@ -127,7 +134,7 @@ class ApiActions:
         query = parse_list_query(params)
         self._fresh()
         with self._db.session() as s:
-            ids = page_ids(s, query)
+            ids = page_ids(s, query, self._scope.customer_clause())
             total = self._total(s, query, len(ids))
         found = (
             {c.id: c for c in self._customers.list_customers(CustomerFilter(ids=tuple(ids)))}
@@ -150,12 +157,12 @@ class ApiActions:
         so paging through a large result counts once)."""
         if shown < query.limit and (shown or not query.offset):
             return query.offset + shown
-        key, now = filter_key(query), time.monotonic()
+        key, now = (*filter_key(query), self._scope.client_ids()), time.monotonic()
         with self._lock:
             cached = self._totals.get(key)
         if cached is not None and now - cached[1] < TOTAL_SECONDS:
             return cached[0]
-        total = count_matching(s, query)
+        total = count_matching(s, query, self._scope.customer_clause())
         with self._lock:
             self._totals[key] = (total, now)
         return total

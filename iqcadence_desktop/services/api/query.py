@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import ValidationError
@@ -112,8 +112,8 @@ def _since(value: str | None) -> dt.datetime | None:
     return moment
 
 
-def _filtered(q: ListQuery) -> Select[Any]:
-    stmt = select(Customer.id).where(Customer.deleted_at.is_(None))
+def _filtered(q: ListQuery, visible: ColumnElement[bool]) -> Select[Any]:
+    stmt = select(Customer.id).where(Customer.deleted_at.is_(None), visible)
     for column, value in (
         (Customer.status, q.status),
         (Customer.lifecycle, q.lifecycle),
@@ -135,13 +135,15 @@ def filter_key(q: ListQuery) -> tuple[object, ...]:
     return (q.status, q.lifecycle, q.tier, q.manager, q.tag, q.updated_since)
 
 
-def count_matching(s: Session, q: ListQuery) -> int:
-    return int(s.scalar(_filtered(q).with_only_columns(func.count(Customer.id))) or 0)
+def count_matching(s: Session, q: ListQuery, visible: ColumnElement[bool]) -> int:
+    """How many customers match; `visible` limits them to the caller's clients."""
+    stmt = _filtered(q, visible).with_only_columns(func.count(Customer.id))
+    return int(s.scalar(stmt) or 0)
 
 
-def page_ids(s: Session, q: ListQuery) -> list[int]:
-    """The ids of one page, in order."""
-    stmt = _filtered(q)
+def page_ids(s: Session, q: ListQuery, visible: ColumnElement[bool]) -> list[int]:
+    """The ids of one page, in order; `visible` limits them to the caller's clients."""
+    stmt = _filtered(q, visible)
     column = SORTS[q.sort]
     key = column.desc() if q.order == "desc" else column.asc()
     tie = Customer.id.desc() if q.order == "desc" else Customer.id.asc()

@@ -19,6 +19,7 @@ from iqcadence_desktop.services.system import (
     EventBus,
     SettingsService,
 )
+from iqcadence_desktop.services.team import Scope
 
 ENABLED_KEY = "api.enabled"
 PORT_KEY = "api.port"
@@ -35,12 +36,13 @@ class ApiService:
         audit: AuditLog,
         settings: SettingsService,
         events: EventBus,
+        scope: Scope,
     ) -> None:
         self._settings = settings
         self._audit = audit
         self.keys = ApiKeyService(db, clock, audit)
         self.calls = CallLog(db, audit)
-        self.app = ApiApp(ApiActions(db, clock, customers, events), self.keys, self.calls)
+        self.app = ApiApp(ApiActions(db, clock, customers, events, scope), self.keys, self.calls)
         self._server: ApiServer | None = None
         self._lock = threading.Lock()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,9 +86,11 @@ class ConnectionService:
         events: EventBus,
         secrets: SecretStore,
         environ: Mapping[str, str] = os.environ,
+        guard: Callable[[], None] = lambda: None,
     ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
         self._secrets, self._environ = secrets, environ
+        self._guard = guard  # refuses a change the signed-in role may not make (team mode)
 
     # -- reading ---------------------------------------------------------------------
     def all(self) -> list[ConnectionDTO]:
@@ -176,6 +178,7 @@ class ConnectionService:
 
     # -- writing ---------------------------------------------------------------------
     def create(self, data: ConnectionInput) -> ConnectionDTO:
+        self._guard()
         url, settings, env = _check(data)
         with self._db.session() as s:
             self._refuse_duplicate(s, data.name, None)
@@ -203,6 +206,7 @@ class ConnectionService:
         return dto
 
     def update(self, connection_id: int, data: ConnectionInput) -> ConnectionDTO:
+        self._guard()
         url, settings, env = _check(data)
         with self._db.session() as s:
             row = self._row(s, connection_id)
@@ -221,6 +225,7 @@ class ConnectionService:
 
     def remove(self, connection_id: int) -> str:
         """Delete a connection no rule or schedule uses; its secret goes too."""
+        self._guard()
         with self._db.session() as s:
             row = self._row(s, connection_id)
             used = self._dto(s, row).used_by

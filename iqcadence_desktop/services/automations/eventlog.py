@@ -14,6 +14,7 @@ from iqcadence_desktop.models import DeliveryAttempt, OutboxEntry
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.automations.dto import AttemptDTO, EventLogFilter, OutboxDTO
 from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, EventBus
+from iqcadence_desktop.services.team import Scope
 
 OUTBOX_CHANGED = "outbox_changed"
 Sel = TypeVar("Sel", bound=Select[*tuple[Any, ...]])
@@ -29,8 +30,13 @@ STATUSES = ("pending", "sending", "sent", "dead")
 class EventLogService:
     """Reads the event log and the outbox; re-sends dead entries."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, events: EventBus, scope: Scope
+    ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
+        # Team mode: a narrowed scope sees messages about its own clients' customers only
+        # (not digests, which may list anyone's).
+        self._scope = scope
 
     def attempts(self, flt: EventLogFilter = EventLogFilter()) -> list[AttemptDTO]:
         """Newest first: attempts, plus entries that have not been tried yet."""
@@ -64,9 +70,9 @@ class EventLogService:
                 for e in s.scalars(stmt)
             ]
 
-    @staticmethod
-    def _narrow(stmt: Sel, flt: EventLogFilter) -> Sel:
+    def _narrow(self, stmt: Sel, flt: EventLogFilter) -> Sel:
         o = OutboxEntry
+        stmt = self._visible(stmt)
         if flt.connection:
             stmt = stmt.where(o.connection_name == flt.connection)
         if flt.text:
@@ -75,6 +81,9 @@ class EventLogService:
                 or_(o.customer_name.ilike(like), o.rule_name.ilike(like), o.subject.ilike(like))
             )
         return stmt
+
+    def _visible(self, stmt: Sel) -> Sel:
+        return stmt.where(self._scope.by_customer(OutboxEntry.customer_id))
 
     def connections(self) -> list[str]:
         """Connection names seen in the outbox (for the filter)."""
@@ -92,7 +101,9 @@ class EventLogService:
             raise ValidationError(
                 "status", f'"{status}" is not an outbox status; use ' + ", ".join(STATUSES) + "."
             )
-        stmt = select(OutboxEntry).order_by(OutboxEntry.created_at.desc(), OutboxEntry.id.desc())
+        stmt = self._visible(select(OutboxEntry)).order_by(
+            OutboxEntry.created_at.desc(), OutboxEntry.id.desc()
+        )
         if status:
             stmt = stmt.where(OutboxEntry.status == status)
         with self._db.session() as s:
@@ -100,9 +111,8 @@ class EventLogService:
 
     def counts(self) -> dict[str, int]:
         with self._db.session() as s:
-            rows = s.execute(
-                select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)
-            ).all()
+            stmt = select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)
+            rows = s.execute(self._visible(stmt)).all()
         found = {str(k): int(v) for k, v in rows}
         return {k: found.get(k, 0) for k in STATUSES}
 

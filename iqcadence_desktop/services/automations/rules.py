@@ -8,7 +8,7 @@ channel with every account that already matched. From then on it fires on transi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -35,8 +35,16 @@ from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, Even
 class RuleService:
     """The rules list and its edits."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        events: EventBus,
+        guard: Callable[[], None] = lambda: None,
+    ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
+        self._guard = guard  # refuses a change the signed-in role may not make (team mode)
 
     # -- reading ---------------------------------------------------------------------
     def all(self) -> list[RuleDTO]:
@@ -113,6 +121,7 @@ class RuleService:
 
     # -- writing ---------------------------------------------------------------------
     def create(self, draft: RuleDraft) -> RuleDTO:
+        self._guard()
         d = self._checked(draft)
         with self._db.session() as s:
             self._check_names(s, d, None)
@@ -144,6 +153,7 @@ class RuleService:
         return dto
 
     def update(self, rule_id: int, draft: RuleDraft) -> RuleDTO:
+        self._guard()
         d = self._checked(draft)
         with self._db.session() as s:
             row = self._row(s, rule_id)
@@ -168,6 +178,7 @@ class RuleService:
         return dto
 
     def set_enabled(self, rule_id: int, enabled: bool) -> RuleDTO:
+        self._guard()
         with self._db.session() as s:
             row = self._row(s, rule_id)
             if row.enabled != enabled:
@@ -184,6 +195,7 @@ class RuleService:
         return dto
 
     def delete(self, rule_id: int) -> str:
+        self._guard()
         with self._db.session() as s:
             row = self._row(s, rule_id)
             name = row.name

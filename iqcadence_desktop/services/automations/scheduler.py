@@ -9,6 +9,7 @@ The report itself is rendered when the message is sent, as of the scheduled day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -63,9 +64,11 @@ class ScheduleService:
         reports: ReportService,
         connections: ConnectionService,
         tz: dt.tzinfo | None,
+        guard: Callable[[], None] = lambda: None,
     ) -> None:
         self._db, self._clock, self._audit, self._events = db, clock, audit, events
         self._reports, self._connections, self._tz = reports, connections, tz
+        self._guard = guard  # refuses a change the signed-in role may not make (team mode)
 
     def all(self) -> list[ScheduleDTO]:
         with self._db.session() as s:
@@ -106,6 +109,7 @@ class ScheduleService:
         customer_id: int | None = None,
         manager: str | None = None,
     ) -> ScheduleDTO:
+        self._guard()
         kind = self._reports.kind(report)
         if every not in EVERY:
             raise ValidationError("every", "Send reports daily, weekly or monthly.")
@@ -157,6 +161,7 @@ class ScheduleService:
         return dto
 
     def set_enabled(self, schedule_id: int, enabled: bool) -> None:
+        self._guard()
         with self._db.session() as s:
             row = self._row(s, schedule_id)
             if row.enabled == enabled:
@@ -176,6 +181,7 @@ class ScheduleService:
         self._publish()
 
     def remove(self, schedule_id: int) -> None:
+        self._guard()
         with self._db.session() as s:
             row = self._row(s, schedule_id)
             title = self._reports.kind(row.report).title

@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ from iqcadence_desktop.services.automations_due import QUESTIONS, DueWork, param
 from iqcadence_desktop.services.customers import CustomerDTO, CustomerService
 from iqcadence_desktop.services.reports import ReportFormat, ReportRequest, ReportService
 from iqcadence_desktop.services.system import AuditLog, Clock, DomainEvent, EventBus, SecretStore
+from iqcadence_desktop.services.team import Permission, Scope
 
 
 def _query(sql: str) -> TextClause:
@@ -90,6 +92,7 @@ class AutomationService:
         audit: AuditLog,
         events: EventBus,
         secrets: SecretStore,
+        scope: Scope,
         *,
         settings: DeliverySettings | None = None,
         tz: dt.tzinfo | None = None,
@@ -98,10 +101,17 @@ class AutomationService:
     ) -> None:
         self._db, self._clock, self._customers = db, clock, customers
         self._reports, self._audit, self._events, self._tz = reports, audit, events, tz
-        self.connections = ConnectionService(db, clock, audit, events, secrets, environ)
-        self.rules = RuleService(db, clock, audit, events)
-        self.schedules = ScheduleService(db, clock, audit, events, reports, self.connections, tz)
-        self.log = EventLogService(db, clock, audit, events)
+        self._scope = scope
+        rules_guard = partial(scope.require, Permission.EDIT_RULES)
+        settings_guard = partial(scope.require, Permission.EDIT_SETTINGS)
+        self.connections = ConnectionService(
+            db, clock, audit, events, secrets, environ, settings_guard
+        )
+        self.rules = RuleService(db, clock, audit, events, rules_guard)
+        self.schedules = ScheduleService(
+            db, clock, audit, events, reports, self.connections, tz, rules_guard
+        )
+        self.log = EventLogService(db, clock, audit, events, scope)
         self.holder = new_holder()
         self._evaluator = Evaluator(
             db, clock, customers, lambda cid: self.connections.target(cid, False), tz
@@ -142,7 +152,12 @@ class AutomationService:
         return self._evaluator.preload()
 
     def prepare_due(self, preload: Preload | None = None) -> PrepareResult:
-        """Evaluate rules and queue digests and scheduled reports (database work only)."""
+        """Evaluate rules and queue digests and scheduled reports (database work only).
+
+        Not on a copy whose user sees only some clients: the rules are the team's and would
+        see part of the book; an admin's copy, or `run-due` on a server, evaluates them."""
+        if self._scope.client_ids() is not None:
+            return PrepareResult()
         lease = self._lease("prepare")
         if not lease.acquire():
             return PrepareResult(busy=True)

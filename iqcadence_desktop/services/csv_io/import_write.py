@@ -46,7 +46,7 @@ from iqcadence_desktop.services.system import (
 )
 
 _SCORE_COLUMNS = ("score", "status", "coverage", "scored_day", "updated_at")
-_INSERT_COLUMNS = (*EDIT_COLUMNS, "name_key", *_SCORE_COLUMNS, "created_at")
+_INSERT_COLUMNS = (*EDIT_COLUMNS, "name_key", *_SCORE_COLUMNS, "created_at", "client_id")
 _READ_COLUMNS = ("id", "name_key", "status", *EDIT_COLUMNS)
 _FIRST_EDIT = 3  # index of the first EDIT_COLUMNS value in a _READ_COLUMNS row
 _SNAPSHOT_METRICS = ("logins_30d", "feature_adoption_pct", "open_tickets", "nps", "csat")
@@ -132,8 +132,10 @@ class ChunkWriter:
         today: dt.date,
         config: ScoringConfig,
         weights_for: WeightsFor,
+        client_id: int,
     ) -> None:
         self.s = session
+        self.client_id = client_id  # rows match, and new customers go to, this client only
         self.now = now
         self.today = today
         self.day = today.toordinal()
@@ -225,7 +227,12 @@ class ChunkWriter:
         exts = [r.ext for r in rows if r.ext is not None]
         keys = (("name_key", [r.key for r in rows]), ("id", ids), ("external_id", exts))
         for key, values in keys:
-            for r in rows_where_in(self.s, _CUSTOMERS, _READ_COLUMNS, key, values):
+            for *cols, client in rows_where_in(
+                self.s, _CUSTOMERS, (*_READ_COLUMNS, "client_id"), key, values
+            ):
+                if client != self.client_id:  # another client's customer is not a match
+                    continue
+                r = tuple(cols)
                 found[r[1]] = r
                 found[("i", r[0])] = r
                 ext = r[_FIRST_EDIT + EXTERNAL_POS]
@@ -281,7 +288,11 @@ class ChunkWriter:
         return _Change(row, cid, merged, old, new_tags, old_tags)
 
     def _taken(self, key: str, own_id: int) -> bool:
-        other = self.s.scalar(select(Customer.id).where(Customer.name_key == key))
+        other = self.s.scalar(
+            select(Customer.id).where(
+                Customer.name_key == key, Customer.client_id == self.client_id
+            )
+        )
         return other is not None and other != own_id
 
     def _score(self, columns: list[Sequence[Any]]) -> Scored:
@@ -316,8 +327,8 @@ class ChunkWriter:
                 [self.day] * n,
                 stamp,
                 stamp,
+                [self.client_id] * n,
             ],
-            "name_key",
         )
         self._snapshots(ids, columns, scored, new=True)
         self._write_tags(
@@ -344,7 +355,10 @@ class ChunkWriter:
                 names, row = (*names, "name_key"), (*row, change.row.key)
             groups.setdefault(names, []).append((*row, *score, self.day, self.now, change.id))
         for names, rows in groups.items():
-            update_rows(self.s, _CUSTOMERS, (*names, *_SCORE_COLUMNS, "id"), rows, "id")
+            # An import is an edit: it bumps the version, so an editor's stale save is refused.
+            update_rows(
+                self.s, _CUSTOMERS, (*names, *_SCORE_COLUMNS, "id"), rows, "id", bump="version"
+            )
         self._snapshots([c.id for c in changed], columns, scored)
         retagged = [(c.id, c.tags) for c in changed if c.tags is not None and c.tags != c.old_tags]
         self._write_tags(retagged, replace=[cid for cid, _ in retagged])

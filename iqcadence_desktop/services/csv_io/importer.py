@@ -52,6 +52,7 @@ from iqcadence_desktop.services.system import (
     gc_paused,
     roomy_page_cache,
 )
+from iqcadence_desktop.services.team import Scope
 
 CHUNK_ROWS = 2000
 CHUNK_BYTES = 4 << 20  # at most about this much of the file per chunk
@@ -100,8 +101,10 @@ class ImportService:
         events: EventBus,
         settings: SettingsService,
         mappings: MappingService,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._config = config
         self._audit = audit
@@ -252,6 +255,7 @@ class ImportService:
             self._clock.today(),
             self._config.current(),
             self._config.weights_for,
+            self._scope.client_for_new(s),
         )
         headers = {f: h for h, f in zip(sniffed.headers, fields, strict=True) if f is not None}
         return _Run(writer, parser, FileIdentities(headers), last=last)
@@ -317,12 +321,15 @@ class ImportService:
             .where(
                 Customer.deleted_at.is_(None),
                 Customer.scored_day.is_(None) | (Customer.scored_day < today.toordinal()),
+                self._scope.customer_clause(),
             )
         )
         # Stale: keep history and rollups complete for everyone, as the daily refresh does.
         # Factors on: rows were written with the weighted average only; add the factors.
         if stale or enabled_factors(self._config.current().factors):
-            rescore_all(s, self._config.current(), self._config.weights_for, today)
+            rescore_all(
+                s, self._config.current(), self._config.weights_for, today, scope=self._scope
+            )
         else:
             rebuild_portfolio_day(s, today.toordinal())
         self._audit.record(

@@ -37,6 +37,7 @@ from iqcadence_desktop.services.system import (
     EventBus,
     upsert,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 #: Names a custom field may not take: the built-in fields and derived columns.
 RESERVED = frozenset(
@@ -195,11 +196,14 @@ def rule_value(customer: CustomerDTO, name: str) -> CustomValue | None:
 class CustomFieldService:
     """Define, change and remove custom fields; read and write their values."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, events: EventBus, scope: Scope
+    ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
         self._events = events
+        self._scope = scope  # fields are team-wide (guarded); values follow the customer
 
     def fields(self) -> list[CustomFieldDTO]:
         with self._db.session() as s:
@@ -214,6 +218,7 @@ class CustomFieldService:
     def create(
         self, label: str, kind: str, choices: Iterable[str] = (), in_model: bool = True
     ) -> CustomFieldDTO:
+        self._scope.require(Permission.EDIT_SETTINGS)
         with self._db.session() as s:
             row = add_field(s, self._clock.now(), label, kind, choices, in_model)
             self._audit.record(
@@ -234,6 +239,7 @@ class CustomFieldService:
         choices: Sequence[str] | None = None,
     ) -> CustomFieldDTO:
         """Rename a field, say whether the churn model may use it, or extend its choices."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         with self._db.session() as s:
             row = self._row(s, field_id)
             changes: list[str] = []
@@ -259,6 +265,7 @@ class CustomFieldService:
 
     def remove(self, field_id: int) -> int:
         """Remove a field and its own values (audited); returns how many values went."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         with self._db.session() as s:
             row = self._row(s, field_id)
             count = int(
@@ -296,6 +303,7 @@ class CustomFieldService:
             customer = s.get(Customer, customer_id)
             if customer is None:
                 raise NotFoundError(f"Customer {customer_id} does not exist.")
+            self._scope.check_customers(s, (customer_id,))
             old = {
                 k: _text(v) for k, v in (load_custom_values(s, [customer_id]) or [{}])[0].items()
             }
@@ -316,8 +324,19 @@ class CustomFieldService:
         return changed
 
     def values(self, ids: Sequence[int]) -> list[dict[str, CustomValue]]:
+        """Each customer's values, in the order of `ids` (none for another client's)."""
         with self._db.session() as s:
-            return load_custom_values(s, ids) or [{} for _ in ids]
+            found = load_custom_values(s, ids) or [{} for _ in ids]
+            if self._scope.client_ids() is None:
+                return found
+            visible = set(
+                s.scalars(
+                    select(Customer.id).where(
+                        Customer.id.in_(list(ids)), self._scope.customer_clause()
+                    )
+                )
+            )
+        return [v if i in visible else {} for i, v in zip(ids, found, strict=True)]
 
     def _row(self, s: Session, field_id: int) -> CustomField:
         row = s.get(CustomField, field_id)

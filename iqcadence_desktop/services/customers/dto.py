@@ -75,6 +75,9 @@ class CustomerDTO(NamedTuple):
     profile_manual: bool = False
     #: Custom field values by field key (custom_fields.py).
     custom: Mapping[str, CustomValue] = NO_CUSTOM
+    # Team mode: the client the account belongs to, and the version a save must match.
+    client_id: int = 1
+    version: int = 1
 
     @property
     def arr_cents(self) -> int | None:
@@ -128,6 +131,8 @@ class CustomerDTO(NamedTuple):
             "priority_score": self.priority,
             "deleted": self.deleted_at is not None,
             "custom": {k: canonical(v) for k, v in self.custom.items()},
+            "client_id": self.client_id,
+            "version": self.version,
         }
 
 

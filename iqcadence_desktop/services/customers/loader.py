@@ -44,6 +44,7 @@ from iqcadence_desktop.services.scoring import (
 )
 from iqcadence_desktop.services.scoring import momentum as momentum_of
 from iqcadence_desktop.services.system import gc_paused
+from iqcadence_desktop.services.team import Scope
 
 #: Up to this many ids, a read by id looks each one up (tags, last week's score).
 FEW_IDS = 500
@@ -105,7 +106,7 @@ _NAMES: tuple[str, ...] = (
     "renewal_date", "last_contact_date", "customer_since", "next_touch", "created_at",
     "updated_at", "deleted_at", "scoring_profile_id", "logins_30d", "feature_adoption_pct",
     "open_tickets", "nps", "csat", "growth_signal", "score_override", "override_reason",
-    "override_until", "profile_manual",
+    "override_until", "profile_manual", "client_id", "version",
 )  # fmt: skip
 #: DTO field -> its customers column, where the two names differ.
 _SOURCES = {
@@ -138,8 +139,9 @@ def _selected(dialect: str, few: bool) -> tuple[list[str], Any]:
     return [*_NAMES, "tags", "week_ago"], stmt
 
 
-def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
+def _filtered(stmt: Any, flt: CustomerFilter, first: int | None, scope: Scope) -> Any:
     c = Customer
+    stmt = scope.customers(stmt)
     for column, value in (
         (c.manager, flt.manager),
         (c.tier, flt.tier),
@@ -155,7 +157,7 @@ def _filtered(stmt: Any, flt: CustomerFilter, first: int | None) -> Any:
     if first is not None:  # the first screenful of live customers by name
         # Case-blind in SQL, with room to spare: the natural order (numbers as numbers)
         # is applied in Python and the list cut to `first` there.
-        wanted = (
+        wanted = scope.customers(
             select(c.id)
             .where(c.deleted_at.is_(None))
             .order_by(func.lower(c.name))
@@ -192,14 +194,14 @@ def _only_ids(flt: CustomerFilter) -> bool:
 
 
 def _statement(
-    dialect: str, flt: CustomerFilter, as_of: dt.date, first: int | None
+    dialect: str, flt: CustomerFilter, as_of: dt.date, first: int | None, scope: Scope
 ) -> tuple[list[str], Any, dict[str, Any]]:
     params: dict[str, Any] = _week_params(as_of)
     if _only_ids(flt):
         names, stmt = _by_ids(dialect, flt.trash)
-        return names, stmt, {**params, "ids": list(flt.ids or ())}
+        return names, scope.customers(stmt), {**params, "ids": list(flt.ids or ())}
     names, stmt = _selected(dialect, few=first is not None)
-    stmt = _filtered(stmt, flt, first)
+    stmt = _filtered(stmt, flt, first, scope)
     if flt.ids is not None and len(flt.ids) <= MAX_SQL_IDS:
         stmt = stmt.where(Customer.id.in_(flt.ids))
     return names, stmt, params
@@ -211,15 +213,16 @@ def load_customers(
     as_of: dt.date,
     config: ScoringConfig,
     weights_for: WeightsFor,
+    scope: Scope,
     first: int | None = None,
 ) -> list[CustomerDTO]:
-    """Customers matching the filter, scored and derived as of a day, in natural name
-    order ("Account 9" before "Account 10").
+    """Customers matching the filter (in the scope's clients), scored and derived as of a
+    day, in natural name order ("Account 9" before "Account 10").
 
     `first=N` returns only the first N live customers by name, fast at any size, so a
     table can paint at once and fill in the rest when the full read arrives.
     """
-    names, stmt, params = _statement(session.get_bind().dialect.name, flt, as_of, first)
+    names, stmt, params = _statement(session.get_bind().dialect.name, flt, as_of, first, scope)
     # Sorting here beats SQLite's ORDER BY on wide rows (a temp B-tree); same order.
     with gc_paused():
         found = session.connection().execute(stmt, params)

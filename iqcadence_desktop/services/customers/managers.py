@@ -24,6 +24,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 MAX_NAME = 120
 
@@ -53,8 +54,11 @@ def clean_name(name: str) -> str:
 class ManagerService:
     """Rename, merge and reassign CSMs; every change is audited."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, events: EventBus, scope: Scope
+    ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._audit = audit
         self._events = events
@@ -62,7 +66,7 @@ class ManagerService:
     def managers(self) -> list[ManagerDTO]:
         """Every manager with at least one live account, by name."""
         mrr = func.coalesce(func.sum(Customer.mrr_cents), 0)
-        stmt = (
+        stmt = self._scope.customers(
             select(Customer.manager, func.count(), mrr)
             .where(Customer.deleted_at.is_(None), Customer.manager.is_not(None))
             .group_by(Customer.manager)
@@ -74,6 +78,7 @@ class ManagerService:
     def rename(self, old: str, new: str) -> int:
         """Give a manager a new name on all their accounts (trashed ones too)."""
         new = clean_name(new)
+        self._scope.require(Permission.MANAGE_CSMS)
         with self._db.session() as s:
             self._require_known(s, old)
             if new != old and self._exists(s, new):
@@ -83,9 +88,12 @@ class ManagerService:
                     f'the two books, merge "{old}" into "{new}" instead.',
                 )
             count = self._move(s, [old], new)
-            s.execute(
-                update(PortfolioDaily).where(PortfolioDaily.manager == old).values(manager=new)
-            )
+            if self._scope.client_ids() is None:
+                s.execute(
+                    update(PortfolioDaily).where(PortfolioDaily.manager == old).values(manager=new)
+                )
+            else:  # only some clients' accounts moved: the rollup splits, recompute it
+                self._rebuild_rollup(s)
             self._audit.record(
                 s,
                 "manager_renamed",
@@ -103,6 +111,7 @@ class ManagerService:
             raise ValidationError(
                 "manager", f'Choose at least one other manager to merge into "{target}".'
             )
+        self._scope.require(Permission.MANAGE_CSMS)
         with self._db.session() as s:
             for name in sources:
                 self._require_known(s, name)
@@ -118,10 +127,11 @@ class ManagerService:
     def reassign(self, customer_ids: Sequence[int], manager: str | None) -> int:
         """Give the chosen accounts to a manager (None = unassigned); one entry each."""
         target = None if manager is None else clean_name(manager)
+        self._scope.require(Permission.MANAGE_CSMS)
         with self._db.session() as s:
             rows = s.execute(
                 select(Customer.id, Customer.name, Customer.manager).where(
-                    Customer.id.in_(customer_ids)
+                    Customer.id.in_(customer_ids), self._scope.customer_clause()
                 )
             ).all()
             if len(rows) != len(set(customer_ids)):
@@ -141,7 +151,7 @@ class ManagerService:
             s.execute(
                 update(Customer)
                 .where(Customer.id.in_([r[0] for r in moved]))
-                .values(manager=target, updated_at=self._clock.now())
+                .values(manager=target, updated_at=self._clock.now(), version=Customer.version + 1)
             )
             if moved:
                 self._rebuild_rollup(s)
@@ -152,8 +162,8 @@ class ManagerService:
     def _move(self, s: Session, sources: Sequence[str], target: str) -> int:
         result = s.execute(
             update(Customer)
-            .where(Customer.manager.in_(sources))
-            .values(manager=target, updated_at=self._clock.now())
+            .where(Customer.manager.in_(sources), self._scope.customer_clause())
+            .values(manager=target, updated_at=self._clock.now(), version=Customer.version + 1)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -165,10 +175,13 @@ class ManagerService:
         if first is not None:
             rebuild_portfolio_days(s, int(first), int(last))
 
-    @staticmethod
-    def _exists(s: Session, name: str) -> bool:
+    def _exists(self, s: Session, name: str) -> bool:
         return (
-            s.scalar(select(func.count()).select_from(Customer).where(Customer.manager == name))
+            s.scalar(
+                select(func.count())
+                .select_from(Customer)
+                .where(Customer.manager == name, self._scope.customer_clause())
+            )
             != 0
         )
 

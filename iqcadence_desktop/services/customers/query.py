@@ -21,6 +21,7 @@ from iqcadence_desktop.services.scoring import (
     load_factor_history,
     score_rows,
 )
+from iqcadence_desktop.services.team import Scope
 
 MOMENTUM_DAYS = 7
 #: Above this many ids a filter is applied in Python: SQLite caps bound variables.
@@ -57,10 +58,14 @@ def load_book(
     as_of: dt.date,
     config: ScoringConfig,
     weights_for: WeightsFor,
+    scope: Scope,
 ) -> list[BookRow]:
-    """Live accounts (one manager's or all), scored as of a day, without building DTOs."""
-    stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
-        Customer.deleted_at.is_(None)
+    """Live accounts (one manager's or all, in the scope's clients), scored as of a day,
+    without building DTOs."""
+    stmt = scope.customers(
+        select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
+            Customer.deleted_at.is_(None)
+        )
     )
     if manager:
         stmt = stmt.where(Customer.manager == manager)

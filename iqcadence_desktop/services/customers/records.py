@@ -28,6 +28,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Scope
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SENTIMENT_VALUE = {"negative": -1, "neutral": 0, "positive": 1}
@@ -92,8 +93,10 @@ class CustomerRecordsService:
         audit: AuditLog,
         events: EventBus,
         customers: CustomerService,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._audit = audit
         self._events = events
@@ -136,7 +139,10 @@ class CustomerRecordsService:
         with self._db.session() as s:
             rows = s.scalars(
                 select(kind.model)
-                .where(kind.model.customer_id == customer_id)
+                .where(
+                    kind.model.customer_id == customer_id,
+                    self._scope.by_customer(kind.model.customer_id),
+                )
                 .order_by(*kind.order)
             )
             return [kind.to_dto(r) for r in rows]
@@ -183,7 +189,10 @@ class CustomerRecordsService:
         with self._db.session() as s:
             rows = s.scalars(
                 select(SentimentEntry)
-                .where(SentimentEntry.customer_id == customer_id)
+                .where(
+                    SentimentEntry.customer_id == customer_id,
+                    self._scope.by_customer(SentimentEntry.customer_id),
+                )
                 .order_by(SentimentEntry.day, SentimentEntry.id)
             )
             return [SentimentDTO(r.id, r.customer_id, r.day, r.sentiment, r.comment) for r in rows]
@@ -223,7 +232,9 @@ class CustomerRecordsService:
 
     # -- helpers ----------------------------------------------------------------------
     def _customer_name(self, s: Session, customer_id: int) -> str:
-        name = s.scalar(select(Customer.name).where(Customer.id == customer_id))
+        name = s.scalar(
+            select(Customer.name).where(Customer.id == customer_id, self._scope.customer_clause())
+        )
         if name is None:
             raise NotFoundError(f"Customer {customer_id} does not exist (it may have been purged).")
         return name

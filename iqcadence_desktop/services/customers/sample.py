@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot, SentimentEntry
@@ -31,6 +31,7 @@ from iqcadence_desktop.services.scoring import (
     score_rows,
     snapshot_row,
 )
+from iqcadence_desktop.services.system import reserve_ids
 
 MANAGERS = ("Sarah Chen", "Marcus Webb", "Priya Nair", "Jonas Müller", "Aiko Tanaka", "Lena García")
 SPECIAL_NAMES = (
@@ -275,6 +276,7 @@ def _day_rng(plan: dict[str, Any], day: dt.date) -> random.Random:
 def generate(
     session: Session,
     *,
+    client_id: int,
     customers: int,
     days: int,
     today: dt.date,
@@ -287,14 +289,16 @@ def generate(
     """Insert `customers` accounts with `days` days of snapshots ending today."""
     rng = random.Random(seed)
     now = now or dt.datetime.combine(today, dt.time(9))
-    start_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
+    ids = reserve_ids(session, cast(Table, Customer.__table__), customers)
     # A second sample (or a sample beside real accounts) must not reuse a name.
-    taken = set(session.scalars(select(Customer.name_key)))
+    taken = set(session.scalars(select(Customer.name_key).where(Customer.client_id == client_id)))
     plans = [
-        _plan(rng, i + start_id, name, today, now)
-        for i, name in enumerate(_names(rng, customers, taken))
+        _plan(rng, cid, name, today, now)
+        for cid, name in zip(ids, _names(rng, customers, taken), strict=True)
     ]
     plant_churn(plans, today, days, seed, _signals_on)  # sample_churn.py: a known rule
+    for plan in plans:
+        plan["row"]["client_id"] = client_id
     session.execute(insert(Customer), [p["row"] for p in plans])
     tag_rows = [{"customer_id": p["row"]["id"], "tag": t} for p in plans for t in p["tags"]]
     if tag_rows:

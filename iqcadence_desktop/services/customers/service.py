@@ -13,8 +13,14 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from iqcadence_desktop.errors import DuplicateNameError, NotFoundError, ValidationError
+from iqcadence_desktop.errors import (
+    DuplicateNameError,
+    NotFoundError,
+    StaleEditError,
+    ValidationError,
+)
 from iqcadence_desktop.models import Customer, CustomerTag, ScoreSnapshot
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.customers import fields as F
@@ -64,16 +70,25 @@ from iqcadence_desktop.services.system import (
     Clock,
     DomainEvent,
     EventBus,
+    when_text,
 )
+from iqcadence_desktop.services.team import Scope
 
 
 class CustomerService:
     """Create, read, update, trash, restore, purge and rescore customers."""
 
     def __init__(
-        self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog, events: EventBus
+        self,
+        db: Database,
+        clock: Clock,
+        config: ConfigService,
+        audit: AuditLog,
+        events: EventBus,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._config = config
         self._audit = audit
@@ -97,6 +112,7 @@ class CustomerService:
                 as_of or self._clock.today(),
                 self._config.current(),
                 self._config.weights_for,
+                self._scope,
                 first,
             )
 
@@ -109,6 +125,7 @@ class CustomerService:
                 as_of or self._clock.today(),
                 self._config.current(),
                 self._config.weights_for,
+                self._scope,
             )
 
     def config(self) -> ScoringConfig:
@@ -124,11 +141,21 @@ class CustomerService:
         return found[0]
 
     def find_id(self, name: str) -> int | None:
-        """The id of the customer with this name (case/spacing folded), trashed ones too."""
+        """The id of the customer with this name (case/spacing folded), trashed ones too,
+        in the user's clients (or the client in focus)."""
         with self._db.session() as s:
-            return s.scalars(
-                select(Customer.id).where(Customer.name_key == F.name_key(name))
-            ).first()
+            found = s.scalars(
+                self._scope.customers(
+                    select(Customer.id).where(Customer.name_key == F.name_key(name))
+                )
+            ).all()
+        if len(found) > 1:
+            raise ValidationError(
+                "client",
+                f'"{name}" exists in several of your clients; choose the client first '
+                "(the client picker at the top, or --client NAME).",
+            )
+        return found[0] if found else None
 
     def find_by_external_id(self, external_id: str) -> int | None:
         """The id of the customer with this external id (another system's id for the
@@ -137,16 +164,27 @@ class CustomerService:
         if not text:
             return None
         with self._db.session() as s:
-            return s.scalars(select(Customer.id).where(Customer.external_id == text)).first()
+            found = s.scalars(
+                self._scope.customers(select(Customer.id).where(Customer.external_id == text))
+            ).all()
+        if len(found) > 1:
+            raise ValidationError(
+                "client",
+                f'External id "{text}" is used in several of your clients; choose the client '
+                "first (the client picker at the top, or --client NAME).",
+            )
+        return found[0] if found else None
 
     def managers(self) -> list[str]:
         with self._db.session() as s:
             return list(
                 s.scalars(
-                    select(Customer.manager)
-                    .where(Customer.deleted_at.is_(None), Customer.manager.is_not(None))
-                    .distinct()
-                    .order_by(Customer.manager)
+                    self._scope.customers(
+                        select(Customer.manager)
+                        .where(Customer.deleted_at.is_(None), Customer.manager.is_not(None))
+                        .distinct()
+                        .order_by(Customer.manager)
+                    )
                 )
             )
 
@@ -212,7 +250,9 @@ class CustomerService:
             return s.scalars(
                 select(ScoreSnapshot)
                 .where(
-                    ScoreSnapshot.customer_id == customer_id, ScoreSnapshot.day < day.toordinal()
+                    ScoreSnapshot.customer_id == customer_id,
+                    ScoreSnapshot.day < day.toordinal(),
+                    self._scope.by_customer(ScoreSnapshot.customer_id),
                 )
                 .order_by(ScoreSnapshot.day.desc())
                 .limit(1)
@@ -225,7 +265,9 @@ class CustomerService:
         including `as_of` (default today)."""
         snap = ScoreSnapshot
         with self._db.session() as s:
-            stmt = select(snap).where(snap.customer_id == customer_id)
+            stmt = select(snap).where(
+                snap.customer_id == customer_id, self._scope.by_customer(snap.customer_id)
+            )
             if days is not None:
                 end = (as_of or self._clock.today()).toordinal()
                 stmt = stmt.where(snap.day > end - days, snap.day <= end)
@@ -269,10 +311,13 @@ class CustomerService:
             raise ValidationError("name", "Name: a customer needs a name.")
         self.ensure_daily_snapshots()
         with self._db.session() as s:
-            self._refuse_duplicate(s, parsed["name"], None)
-            self._refuse_taken_external_id(s, parsed.get("external_id"), None)
+            client_id = self._scope.client_for_new(s)
+            self._refuse_duplicate(s, parsed["name"], None, client_id)
+            self._refuse_taken_external_id(s, parsed.get("external_id"), None, client_id)
             now = self._clock.now()
             row = Customer(
+                client_id=client_id,
+                updated_by=self._scope.actor_name(self._audit.user()),
                 name=parsed["name"],
                 name_key=F.name_key(parsed["name"]),
                 lifecycle="active",
@@ -299,37 +344,65 @@ class CustomerService:
         self._publish((cid,))
         return self.get(cid)
 
-    def update(self, customer_id: int, raw: Mapping[str, object]) -> CustomerDTO:
+    def update(
+        self, customer_id: int, raw: Mapping[str, object], expected_version: int | None = None
+    ) -> CustomerDTO:
+        """Change some fields. `expected_version` is the version the editor read: when
+        someone saved since, StaleEditError says who and when (pass None to overwrite)."""
         parsed = F.parse_fields(raw, self._clock.today())
         self.ensure_daily_snapshots()
-        with self._db.session() as s:
-            row = s.get(Customer, customer_id)
-            if row is None:
-                raise NotFoundError(f"Customer {customer_id} does not exist.")
-            if "name" in parsed:
-                self._refuse_duplicate(s, parsed["name"], customer_id)
-            self._refuse_taken_external_id(s, parsed.get("external_id"), customer_id)
-            before = _signal_tuple(row)
-            changed = self._apply(s, row, parsed)
-            if not changed:
-                return self.get(customer_id)
-            if _settle_override(row, parsed, _signal_tuple(row) != before):
-                changed["score"] = None
-            self._check_override_day(row)
-            row.updated_at = self._clock.now()
-            s.flush()
-            self._follow_rules(s, row)
-            self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
-            self._audit.record(
-                s,
-                "customer_updated",
-                f'Updated "{row.name}"' + _tail(changed),
-                customer_id=row.id,
-                customer_name=row.name,
-                details={"changes": changed},
-            )
+        try:
+            with self._db.session() as s:
+                if not self._save(s, customer_id, parsed, expected_version):
+                    return self.get(customer_id)
+        except StaleDataError:  # a concurrent save landed between our read and our write
+            self._refuse_stale(customer_id)
         self._publish((customer_id,))
         return self.get(customer_id)
+
+    def _save(
+        self, s: Session, customer_id: int, parsed: dict[str, Any], expected: int | None
+    ) -> bool:
+        row = s.get(Customer, customer_id)
+        if row is None:
+            raise NotFoundError(f"Customer {customer_id} does not exist.")
+        self._scope.check_customers(s, (customer_id,))
+        if expected is not None and row.version != expected:
+            self._refuse_stale(customer_id, row)
+        if "name" in parsed:
+            self._refuse_duplicate(s, parsed["name"], customer_id, row.client_id)
+        self._refuse_taken_external_id(s, parsed.get("external_id"), customer_id, row.client_id)
+        before = _signal_tuple(row)
+        changed = self._apply(s, row, parsed)
+        if not changed:
+            return False
+        if _settle_override(row, parsed, _signal_tuple(row) != before):
+            changed["score"] = None
+        self._check_override_day(row)
+        row.updated_at = self._clock.now()
+        row.updated_by = self._scope.actor_name(self._audit.user())
+        s.flush()
+        self._follow_rules(s, row)
+        self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
+        self._audit.record(
+            s,
+            "customer_updated",
+            f'Updated "{row.name}"' + _tail(changed),
+            customer_id=row.id,
+            customer_name=row.name,
+            details={"changes": changed},
+        )
+        return True
+
+    def _refuse_stale(self, customer_id: int, row: Customer | None = None) -> None:
+        if row is None:
+            with self._db.session() as s:
+                row = s.get(Customer, customer_id)
+        if row is None:
+            raise NotFoundError(f"Customer {customer_id} was deleted by someone else.")
+        raise StaleEditError(
+            f'"{row.name}"', row.updated_by, when_text(row.updated_at), row.version
+        )
 
     def save_by_name(self, raw: Mapping[str, object]) -> tuple[CustomerDTO, bool]:
         """Update the customer with this name, or create it. Returns (customer, created)."""
@@ -349,20 +422,24 @@ class CustomerService:
                 s.scalar(select(Customer.deleted_at).where(Customer.id == customer_id)) is not None
             )
 
-    def _refuse_duplicate(self, s: Session, name: str, own_id: int | None) -> None:
+    def _refuse_duplicate(self, s: Session, name: str, own_id: int | None, client: int) -> None:
         other = s.execute(
-            select(Customer.id, Customer.deleted_at).where(Customer.name_key == F.name_key(name))
+            select(Customer.id, Customer.deleted_at).where(
+                Customer.name_key == F.name_key(name), Customer.client_id == client
+            )
         ).first()
         if other is not None and other.id != own_id:
             raise DuplicateNameError(name, other.id, in_trash=other.deleted_at is not None)
 
     def _refuse_taken_external_id(
-        self, s: Session, external_id: str | None, own: int | None
+        self, s: Session, external_id: str | None, own: int | None, client: int
     ) -> None:
         if external_id is None:
             return
         other = s.execute(
-            select(Customer.id, Customer.name).where(Customer.external_id == external_id)
+            select(Customer.id, Customer.name).where(
+                Customer.external_id == external_id, Customer.client_id == client
+            )
         ).first()
         if other is not None and other.id != own:
             raise ValidationError(
@@ -467,11 +544,14 @@ class CustomerService:
         self._publish((customer_id,))
         return self.get(customer_id)
 
-    @staticmethod
-    def _row(s: Session, customer_id: int) -> Customer:
+    def _row(self, s: Session, customer_id: int) -> Customer:
+        """The customer to change, if it is in the scope's clients (the same answer as
+        for an id that does not exist, so other clients' ids cannot be probed)."""
         row = s.get(Customer, customer_id)
         if row is None:
             raise NotFoundError(f"Customer {customer_id} does not exist.")
+        self._scope.check_customers(s, (customer_id,))
+        row.updated_by = self._scope.actor_name(self._audit.user())
         return row
 
     def _rescore_one(self, s: Session, row: Customer, explicit_lifecycle: bool) -> None:
@@ -519,7 +599,13 @@ class CustomerService:
         with self._db.session() as s:
             apply_profile_rules(s)
             summary = rescore_all(
-                s, self._config.current(), self._config.weights_for, day, progress, cancelled
+                s,
+                self._config.current(),
+                self._config.weights_for,
+                day,
+                progress,
+                cancelled,
+                scope=self._scope,
             )
             self._audit_expired(s, summary)
             self._audit.record(
@@ -545,7 +631,12 @@ class CustomerService:
 
     def _rescore_ids(self, s: Session, ids: Sequence[int]) -> None:
         rescore_all(
-            s, self._config.current(), self._config.weights_for, self._clock.today(), ids=ids
+            s,
+            self._config.current(),
+            self._config.weights_for,
+            self._clock.today(),
+            ids=ids,
+            scope=self._scope,
         )
 
     def rescore_selected(self, ids: Sequence[int]) -> RescoreSummary:
@@ -555,7 +646,12 @@ class CustomerService:
         with self._db.session() as s:
             apply_profile_rules(s, list(ids))
             summary = rescore_all(
-                s, self._config.current(), self._config.weights_for, day, ids=list(ids)
+                s,
+                self._config.current(),
+                self._config.weights_for,
+                day,
+                ids=list(ids),
+                scope=self._scope,
             )
             self._audit_expired(s, summary)
             self._audit.record(
@@ -579,6 +675,7 @@ class CustomerService:
                 .where(
                     Customer.deleted_at.is_(None),
                     (Customer.scored_day.is_(None)) | (Customer.scored_day < day),
+                    self._scope.customer_clause(),
                 )
             )
         if not stale:
@@ -596,6 +693,7 @@ class CustomerService:
         with self._db.session() as s:
             result = sample.generate(
                 s,
+                client_id=self._scope.client_for_new(s),
                 customers=customers,
                 days=days,
                 today=self._clock.today(),
@@ -631,6 +729,7 @@ class CustomerService:
                 select(Customer.id, Customer.name).where(
                     Customer.id.in_(ids),
                     Customer.deleted_at.is_(None) if when else Customer.deleted_at.is_not(None),
+                    self._scope.customer_clause(),
                 )
             ).all()
             if not rows:
@@ -638,7 +737,12 @@ class CustomerService:
             s.execute(
                 update(Customer)
                 .where(Customer.id.in_([r[0] for r in rows]))
-                .values(deleted_at=when, updated_at=self._clock.now())
+                .values(
+                    deleted_at=when,
+                    updated_at=self._clock.now(),
+                    version=Customer.version + 1,
+                    updated_by=self._scope.actor_name(self._audit.user()),
+                )
             )
             for cid, name in rows:
                 self._audit.record(
@@ -657,7 +761,9 @@ class CustomerService:
         """Delete trashed customers for good (live ones are refused)."""
         with self._db.session() as s:
             rows = s.execute(
-                select(Customer.id, Customer.name, Customer.deleted_at).where(Customer.id.in_(ids))
+                select(Customer.id, Customer.name, Customer.deleted_at).where(
+                    Customer.id.in_(ids), self._scope.customer_clause()
+                )
             ).all()
             live = [r.name for r in rows if r.deleted_at is None]
             if live:
@@ -683,7 +789,9 @@ class CustomerService:
         """Add and/or remove tags on many customers at once."""
         to_add, to_remove = F.parse_tags(list(add)), {t.lower() for t in remove}
         with self._db.session() as s:
-            rows = s.scalars(select(Customer).where(Customer.id.in_(ids))).all()
+            rows = s.scalars(
+                select(Customer).where(Customer.id.in_(ids), self._scope.customer_clause())
+            ).all()
             for row in rows:
                 current = [t.tag for t in row.tags if t.tag.lower() not in to_remove]
                 if _set_tags(s, row, F.parse_tags(current + to_add)):
@@ -706,7 +814,11 @@ class CustomerService:
             )
         with self._db.session() as s:
             rows = s.scalars(
-                select(Customer).where(Customer.id.in_(ids), Customer.lifecycle != value)
+                select(Customer).where(
+                    Customer.id.in_(ids),
+                    Customer.lifecycle != value,
+                    self._scope.customer_clause(),
+                )
             ).all()
             for row in rows:
                 self._audit.record(

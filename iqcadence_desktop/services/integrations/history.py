@@ -85,6 +85,7 @@ class HistoryResult:
 
 def write_history(
     s: Session,
+    client_id: int,
     system: str,
     histories: Sequence[AccountHistory],
     targets: Mapping[str, str],
@@ -98,9 +99,9 @@ def write_history(
     wanted = {src: t for src, t in targets.items() if t in HISTORY_TARGETS}
     links = dict(
         s.execute(
-            select(IntegrationLink.external_id, IntegrationLink.customer_id).where(
-                IntegrationLink.integration == system
-            )
+            select(IntegrationLink.external_id, IntegrationLink.customer_id)
+            .join(Customer, Customer.id == IntegrationLink.customer_id)
+            .where(IntegrationLink.integration == system, Customer.client_id == client_id)
         ).all()
     )
     current = _current(s)

@@ -7,6 +7,7 @@ one transaction, so a sync that fails or is cancelled part-way changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
@@ -51,6 +52,7 @@ from iqcadence_desktop.services.system import (
     EventBus,
     SecretStore,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 ConnectorFactory = Callable[[str, dict[str, Any], str, str | None], Connector]
 
@@ -103,8 +105,12 @@ class IntegrationService:
         customers: CustomerService,
         audit: AuditLog,
         events: EventBus,
+        scope: Scope,
         factory: ConnectorFactory = make_connector,
     ) -> None:
+        # Connections are team-wide settings; a sync writes into one client (the focus,
+        # or the only one).
+        self._scope = scope
         self._db = db
         self._clock = clock
         self._secrets = secrets
@@ -120,7 +126,12 @@ class IntegrationService:
         systems = [_check(system)] if system else list(SYSTEMS)
         with self._db.session() as s:
             owners = self._owners(s)
-            return [self._status(self._row(s, name), owners) for name in systems]
+            found = [self._status(self._row(s, name), owners) for name in systems]
+        if self._scope.client_ids() is None:
+            return found
+        # The last result names accounts of whichever client was synced: not for a narrowed
+        # scope, which still sees whether the connection works and when it last ran.
+        return [dataclasses.replace(st, last_result=None) for st in found]
 
     def owners(self) -> dict[str, str]:
         """{customer field: the integration that owns it}."""
@@ -145,6 +156,7 @@ class IntegrationService:
     ) -> IntegrationStatus:
         """Check the credentials with the system, then keep them (keyring or the name of
         an environment variable). Nothing is stored when the check fails."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         _check(system)
         if options:
             self.configure(system, options)
@@ -165,6 +177,7 @@ class IntegrationService:
     ) -> IntegrationStatus:
         """Sign in through the system browser (PKCE, loopback redirect), keep the
         refresh token in the keyring."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         options = self.status("salesforce")[0].options
         tokens = sign_in(
             str(options["login_url"]),
@@ -190,6 +203,7 @@ class IntegrationService:
         return self.status("salesforce")[0]
 
     def disconnect(self, system: str) -> None:
+        self._scope.require(Permission.EDIT_SETTINGS)
         _check(system)
         self._secrets.delete(secret_key(system))
         with self._db.session() as s:
@@ -202,6 +216,7 @@ class IntegrationService:
 
     def configure(self, system: str, changes: Mapping[str, Any]) -> IntegrationStatus:
         """Store options (mapping, create_accounts, deal_amounts, ...) with an audit entry."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         _check(system)
         changes = dict(changes)
         if "mapping" in changes:
@@ -222,6 +237,7 @@ class IntegrationService:
 
     def set_owner(self, metric: str, system: str | None) -> None:
         """Make one integration the only one that writes `metric` (None: any may)."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         if metric not in TARGETS:
             raise ValidationError("metric", f'"{metric}" is not a field a sync writes.')
         with self._db.session() as s:
@@ -258,7 +274,8 @@ class IntegrationService:
         if not dry_run:
             self._customers.ensure_daily_snapshots()
         with self._db.session() as s:
-            run = SyncRun(s, system, targets, status.options, self._clock.now(), dry_run)
+            client = self._scope.client_for_new(s)
+            run = SyncRun(s, system, targets, status.options, self._clock.now(), dry_run, client)
             result = run.prepare(pull.accounts)
             result.warnings += pull.warnings
             result.ignored_owned = ignored
@@ -267,7 +284,8 @@ class IntegrationService:
                 return result
             ids = run.apply()
             if ids:
-                rescore_all(s, self._config.current(), self._config.weights_for, today, ids=ids)
+                config, weights = self._config.current(), self._config.weights_for
+                rescore_all(s, config, weights, today, ids=ids, scope=self._scope)
             self._audit.record(
                 s,
                 "integration_sync",
@@ -309,6 +327,7 @@ class IntegrationService:
             with self._db.session() as s:
                 result = write_history(
                     s,
+                    self._scope.client_for_new(s),
                     system,
                     histories,
                     targets,

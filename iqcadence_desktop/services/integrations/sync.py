@@ -17,7 +17,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import ValidationError
-from iqcadence_desktop.models import Contact, Customer, IntegrationLink
+from iqcadence_desktop.models import DEFAULT_CLIENT_ID, Contact, Customer, IntegrationLink
 from iqcadence_desktop.services.customers import CUSTOMER_FIELD_COLUMNS, name_key, parse_value
 from iqcadence_desktop.services.integrations.base import SYSTEM_LABELS, ExternalAccount
 from iqcadence_desktop.services.integrations.mapping import (
@@ -139,8 +139,11 @@ class SyncRun:
         options: Mapping[str, Any],
         now: dt.datetime,
         dry_run: bool,
+        client_id: int = DEFAULT_CLIENT_ID,
     ) -> None:
         self.s = session
+        # Team mode: accounts match, and new customers go to, this client only.
+        self.client_id = client_id
         self.system = system
         self.targets = dict(targets)  # their field -> our field, after ownership
         self.options = options
@@ -160,6 +163,7 @@ class SyncRun:
             ).all()
         )
         stored, by_name = self._customers()
+        trashed = set(by_name.values()) - set(stored)
         emails = self._emails() if self.system == "stripe" else {}
         claimed: set[str] = set()
         for account in accounts:
@@ -171,8 +175,11 @@ class SyncRun:
             values = self._values(account)
             if cid is not None and cid in stored:
                 self._compare(account, cid, stored[cid], values)
-            elif cid is not None:
+            elif cid is not None and cid in trashed:
                 self._issue(f'"{account.name}" is in the trash; restore it to sync it.')
+                self.result.skipped += 1
+            elif cid is not None:
+                self._issue(f'"{account.name}" is linked to a customer of another client.')
                 self.result.skipped += 1
             else:
                 self._add(account, values, claimed)
@@ -187,7 +194,8 @@ class SyncRun:
         ]
         stored: dict[int, dict[str, Any]] = {}
         by_name: dict[str, int] = {}
-        for row in self.s.execute(select(*cols)).mappings():
+        mine = select(*cols).where(_CUSTOMERS.c.client_id == self.client_id)
+        for row in self.s.execute(mine).mappings():
             by_name[row["name_key"]] = row["id"]
             if row["deleted_at"] is None:
                 stored[row["id"]] = dict(row)
@@ -195,7 +203,9 @@ class SyncRun:
 
     def _emails(self) -> dict[str, int]:
         rows = self.s.execute(
-            select(func.lower(Contact.email), Contact.customer_id).where(Contact.email.is_not(None))
+            select(func.lower(Contact.email), Contact.customer_id)
+            .join(Customer, Customer.id == Contact.customer_id)
+            .where(Contact.email.is_not(None), Customer.client_id == self.client_id)
         ).all()
         return {email: cid for email, cid in rows}
 
@@ -314,6 +324,7 @@ class SyncRun:
                 coverage=0.0,
                 created_at=self.now,
                 updated_at=self.now,
+                client_id=self.client_id,
             )
             rows.append(row)
         for shape in _by_shape(rows):
@@ -324,7 +335,9 @@ class SyncRun:
             part = keys[start : start + CHUNK]
             ids.update(
                 self.s.execute(
-                    select(Customer.name_key, Customer.id).where(Customer.name_key.in_(part))
+                    select(Customer.name_key, Customer.id).where(
+                        Customer.name_key.in_(part), Customer.client_id == self.client_id
+                    )
                 ).all()
             )
         return {account.external_id: ids[name_key(name)] for account, name, _ in self.plan.new}

@@ -61,6 +61,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
 
@@ -77,7 +78,9 @@ class ChurnModelService:
         customers: CustomerService,
         custom_fields: CustomFieldService,
         config: ConfigService,
+        scope: Scope,
     ) -> None:
+        self._scope = scope  # the model is team-wide: fitting it is a settings change
         self._db = db
         self._clock = clock
         self._audit = audit
@@ -125,6 +128,7 @@ class ChurnModelService:
     # -- fitting --------------------------------------------------------------------
     def fit(self, horizon: int | None = None, reason: str = "") -> ModelVersion:
         """Fit (or fall back to the prior) on history and store it as a new version."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         horizon = horizon or self.horizon()
         if not 7 <= horizon <= 730:
             raise ValidationError("horizon", "The horizon must be between 7 and 730 days.")
@@ -137,8 +141,11 @@ class ChurnModelService:
         return version
 
     def refit_if_due(self) -> ModelVersion | None:
-        """Refit after an import (on the horizon in force); None when nothing is due."""
-        return self.fit(reason="after an import") if self.refit_due else None
+        """Refit after an import (on the horizon in force); None when nothing is due, or
+        when the signed-in role may not change the team's model (an admin refits later)."""
+        if not self.refit_due or not self._scope.allows(Permission.EDIT_SETTINGS):
+            return None
+        return self.fit(reason="after an import")
 
     def _store(
         self,

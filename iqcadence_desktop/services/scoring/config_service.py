@@ -7,13 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from iqcadence_desktop.errors import NotFoundError, ValidationError
+from iqcadence_desktop.errors import NotFoundError, StaleEditError, ValidationError
 from iqcadence_desktop.models import ConfigVersion, Customer, ScoringProfile
 from iqcadence_desktop.models.db import Database
 from iqcadence_desktop.services.scoring import config as cfg
-from iqcadence_desktop.services.system import CONFIG_CHANGED, AuditLog, Clock, DomainEvent, EventBus
+from iqcadence_desktop.services.system import (
+    CONFIG_CHANGED,
+    AuditLog,
+    Clock,
+    DomainEvent,
+    EventBus,
+    when_text,
+)
+from iqcadence_desktop.services.team import Permission, Scope
 
 SCORING_KIND = "scoring"
 
@@ -45,12 +54,16 @@ class ConfigVersionDTO:
 class ConfigService:
     """Reads and saves the configuration in force; keeps every version."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, events: EventBus) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, events: EventBus, scope: Scope
+    ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
         self._events = events
+        self._scope = scope
         self._current: cfg.ScoringConfig | None = None
+        self._version = 0  # the stored version `_current` was read from (0: defaults)
         self._profiles: dict[int, dict[str, float]] | None = None
 
     def invalidate(self) -> None:
@@ -69,10 +82,17 @@ class ConfigService:
                     .limit(1)
                 ).first()
             self._current = cfg.from_payload(row.payload) if row else cfg.ScoringConfig()
+            self._version = row.version if row else 0
         return self._current
 
-    def save(self, config: cfg.ScoringConfig, summary: str = "") -> list[str]:
-        """Validate and store a new version; returns the list of changes."""
+    def save(
+        self, config: cfg.ScoringConfig, summary: str = "", overwrite: bool = False
+    ) -> list[str]:
+        """Validate and store a new version; returns the list of changes.
+
+        When another laptop saved a version after this one read its own, StaleEditError
+        says who and when; `overwrite=True` saves over it."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         cfg.validate(config)
         old = cfg.to_payload(self.current())
         new = cfg.to_payload(config)
@@ -81,22 +101,22 @@ class ConfigService:
             return []
         text = summary or "Scoring settings changed: " + "; ".join(changes[:6])
         with self._db.session() as s:
-            self._add_version(s, SCORING_KIND, new, text)
+            version = self._add_version(
+                s, SCORING_KIND, new, text, None if overwrite else self._version
+            )
             self._audit.record(s, "config_changed", text, details={"changes": changes})
-        self._current = config
+        self._current, self._version = config, version
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": SCORING_KIND}))
         return changes
 
-    def _add_version(self, s: Session, kind: str, payload: dict[str, Any], text: str) -> None:
-        s.add(
-            ConfigVersion(
-                kind=kind,
-                payload=payload,
-                created_at=self._clock.now(),
-                user=self._audit_user(),
-                summary=text,
-            )
+    def _add_version(
+        self, s: Session, kind: str, payload: dict[str, Any], text: str, expected: int | None = None
+    ) -> int:
+        """Store the next version of `kind`; refuse when `expected` is not the latest."""
+        version = add_config_version(
+            s, kind, payload, text, self._audit_user(), self._clock.now(), expected
         )
+        return version
 
     def _audit_user(self) -> str:
         return self._audit.user()
@@ -131,7 +151,7 @@ class ConfigService:
             counts = dict(
                 s.execute(
                     select(Customer.scoring_profile_id, func.count())
-                    .where(Customer.deleted_at.is_(None))
+                    .where(Customer.deleted_at.is_(None), self._scope.customer_clause())
                     .group_by(Customer.scoring_profile_id)
                 ).all()
             )
@@ -174,6 +194,7 @@ class ConfigService:
         profile_id: int | None = None,
     ) -> ProfileDTO:
         """Create (no id) or update a profile; weights must total 100 %."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         name = " ".join(name.split())
         if not name:
             raise ValidationError("name", "A scoring profile needs a name.")
@@ -216,6 +237,7 @@ class ConfigService:
 
     def delete_profile(self, profile_id: int) -> None:
         """Remove a profile; its customers fall back to the global weights."""
+        self._scope.require(Permission.EDIT_SETTINGS)
         with self._db.session() as s:
             row = s.get(ScoringProfile, profile_id)
             if row is None:
@@ -229,3 +251,50 @@ class ConfigService:
             self._audit.record(s, "profile_deleted", text)
         self._profiles = None
         self._events.publish(DomainEvent(CONFIG_CHANGED, detail={"kind": "profile"}))
+
+
+def add_config_version(
+    s: Session,
+    kind: str,
+    payload: dict[str, Any],
+    text: str,
+    user: str,
+    now: dt.datetime,
+    expected: int | None,
+) -> int:
+    """Append version N+1 of a configuration document (optimistic locking).
+
+    `expected` is the version the editor started from: when the latest stored one is
+    newer, StaleEditError names who saved it and when. Two saves racing from the same
+    version cannot both land: (kind, version) is unique, the loser gets the same error.
+    """
+    latest = s.execute(
+        select(ConfigVersion.version, ConfigVersion.user, ConfigVersion.created_at)
+        .where(ConfigVersion.kind == kind)
+        .order_by(ConfigVersion.version.desc())
+        .limit(1)
+    ).first()
+    top = latest.version if latest else 0
+    if expected is not None and latest is not None and top != expected:
+        raise StaleEditError(
+            "The " + _kind_label(kind), latest.user, when_text(latest.created_at), top
+        )
+    try:
+        with s.begin_nested():
+            s.add(
+                ConfigVersion(
+                    kind=kind,
+                    payload=payload,
+                    created_at=now,
+                    user=user,
+                    summary=text,
+                    version=top + 1,
+                )
+            )
+    except IntegrityError:
+        raise StaleEditError("The " + _kind_label(kind), None, None, top + 1) from None
+    return top + 1
+
+
+def _kind_label(kind: str) -> str:
+    return {"scoring": "scoring settings", "alerts": "alert settings"}.get(kind, "profile")

@@ -22,15 +22,23 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 
 class ProfileAssignmentService:
     """Points accounts at a scoring profile (or back to the global weights)."""
 
     def __init__(
-        self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog, events: EventBus
+        self,
+        db: Database,
+        clock: Clock,
+        config: ConfigService,
+        audit: AuditLog,
+        events: EventBus,
+        scope: Scope,
     ) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._config = config
         self._audit = audit
@@ -52,6 +60,7 @@ class ProfileAssignmentService:
         picked = or_(
             Customer.id.in_(customer_ids), Customer.manager.in_(managers), Customer.tier.in_(tiers)
         )
+        self._scope.require(Permission.EDIT_SETTINGS)
         with self._db.session() as s:
             label = self._label(s, profile_id)
             ids = list(
@@ -60,6 +69,7 @@ class ProfileAssignmentService:
                         Customer.deleted_at.is_(None),
                         picked,
                         Customer.scoring_profile_id.is_distinct_from(profile_id),
+                        self._scope.customer_clause(),
                     )
                 )
             )
@@ -73,9 +83,16 @@ class ProfileAssignmentService:
                     scoring_profile_id=profile_id,
                     scoring_profile_manual=True,
                     updated_at=self._clock.now(),
+                    version=Customer.version + 1,
                 )
             )
-            rescore_all(s, self._config.current(), self._config.weights_for, self._clock.today())
+            rescore_all(
+                s,
+                self._config.current(),
+                self._config.weights_for,
+                self._clock.today(),
+                scope=self._scope,
+            )
             self._audit.record(
                 s,
                 "profile_assigned",

@@ -31,6 +31,7 @@ from iqcadence_desktop.services.system import (
     DomainEvent,
     EventBus,
 )
+from iqcadence_desktop.services.team import Permission, Scope
 
 RULE_FIELDS: dict[str, str] = {
     "tier": "Tier",
@@ -158,13 +159,20 @@ class ProfileRuleService:
     """Lists and replaces the profile rules; saving them re-assigns and rescores."""
 
     def __init__(
-        self, db: Database, clock: Clock, config: ConfigService, audit: AuditLog, events: EventBus
+        self,
+        db: Database,
+        clock: Clock,
+        config: ConfigService,
+        audit: AuditLog,
+        events: EventBus,
+        scope: Scope,
     ) -> None:
         self._db = db
         self._clock = clock
         self._config = config
         self._audit = audit
         self._events = events
+        self._scope = scope  # the rules are team-wide, like the weights: saving is guarded
 
     def rules(self) -> list[ProfileRuleDTO]:
         with self._db.session() as s:
@@ -184,6 +192,7 @@ class ProfileRuleService:
         Returns how many accounts changed profile; they are rescored in the same unit of
         work.
         """
+        self._scope.require(Permission.EDIT_SETTINGS)
         cleaned = [self._check(field, value, pid) for field, value, pid in rules]
         with self._db.session() as s:
             self._check_profiles(s, [pid for _f, _v, pid in cleaned])

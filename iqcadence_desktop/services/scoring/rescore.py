@@ -10,11 +10,12 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import ne
+from operator import itemgetter, ne
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import (
+    ColumnElement,
     Table,
     and_,
     case,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import Session
@@ -49,10 +51,12 @@ from iqcadence_desktop.services.system import (
     CHUNK,
     gc_paused,
     read_rows,
+    serialize,
     update_rows,
     upsert,
     upsert_columns,
 )
+from iqcadence_desktop.services.team import Scope
 
 ALL_MANAGERS = ""
 UNASSIGNED = "(unassigned)"
@@ -273,13 +277,33 @@ _AVERAGES = {
 
 
 def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
-    """Recompute the rollup rows for a range of days from their snapshots.
+    """Recompute the rollup rows for a range of days from their snapshots."""
+    serialize(session, "portfolio_daily")
+    session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
+    rows = rollup_rows(session, first, last)
+    if rows:
+        session.execute(insert(cast(Table, PortfolioDaily.__table__)), rows)
+
+
+def rebuild_every_portfolio_day(session: Session) -> None:
+    """Recompute the whole rollup from every snapshot (after copying a portfolio in)."""
+    first, last = session.execute(
+        select(func.min(ScoreSnapshot.day), func.max(ScoreSnapshot.day))
+    ).one()
+    if first is not None:
+        rebuild_portfolio_days(session, int(first), int(last))
+
+
+def rollup_rows(
+    session: Session, first: int, last: int, scope: Scope | None = None
+) -> list[dict[str, Any]]:
+    """portfolio_daily rows for a range of days, computed from the snapshots of the
+    customers in `scope` (all of them when None: what is stored).
 
     One grouped query gives each manager's counts and sums per day; the whole-portfolio
     row of a day is then the sum of its managers' rows (a second scan of the snapshots
     would cost as much as the first).
     """
-    session.execute(delete(PortfolioDaily).where(PortfolioDaily.day.between(first, last)))
     snap, cust = ScoreSnapshot, Customer
     manager = func.coalesce(cust.manager, UNASSIGNED)
     # The populations of the headlines (services/portfolio/headlines.py): churned accounts
@@ -306,6 +330,8 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
         .where(snap.day.between(first, last))
         .group_by(snap.day, manager)
     )
+    if scope is not None:
+        query = scope.customers(query)
     rows: list[dict[str, Any]] = []
     portfolio: dict[int, list[Any]] = {}
     for day, name, *values in session.execute(query):
@@ -314,8 +340,7 @@ def rebuild_portfolio_days(session: Session, first: int, last: int) -> None:
         for i, value in enumerate(values):
             total[i] += value or 0
     rows.extend(_rollup_row(day, ALL_MANAGERS, total) for day, total in portfolio.items())
-    if rows:
-        session.execute(insert(cast(Table, PortfolioDaily.__table__)), rows)
+    return rows
 
 
 def _rollup_row(day: int, manager: str, values: Sequence[Any]) -> dict[str, Any]:
@@ -376,11 +401,16 @@ _SNAPSHOT_COLUMNS = (
 )
 
 
-def _signal_rows(session: Session, ids: Sequence[int] | None) -> list[tuple[Any, ...]]:
-    """Live customers' rows shaped like _READ (ids read in chunks: SQLite caps bound
-    variables). Plain tuples straight from the driver: building SQLAlchemy rows for 100k
-    customers cost more than the query."""
-    live = _CUSTOMERS.c.deleted_at.is_(None)
+def _signal_rows(
+    session: Session, ids: Sequence[int] | None, scope: Scope | None
+) -> list[tuple[Any, ...]]:
+    """Live customers' rows shaped like _READ, in id order (so two writers lock rows in
+    one order and never deadlock); ids are read in chunks (SQLite caps bound variables).
+    Plain tuples straight from the driver: building SQLAlchemy rows for 100k customers
+    cost more than the query."""
+    live: ColumnElement[bool] = _CUSTOMERS.c.deleted_at.is_(None)
+    if scope is not None:
+        live = live & scope.customer_clause()
     if ids is None:
         return read_rows(session, _CUSTOMERS, _READ, live)
     wanted = list(ids)
@@ -388,6 +418,7 @@ def _signal_rows(session: Session, ids: Sequence[int] | None) -> list[tuple[Any,
     for start in range(0, len(wanted), CHUNK):
         part = _CUSTOMERS.c.id.in_(wanted[start : start + CHUNK])
         rows += read_rows(session, _CUSTOMERS, _READ, live & part)
+    rows.sort(key=itemgetter(0))
     return rows
 
 
@@ -399,15 +430,17 @@ def rescore_all(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     ids: Sequence[int] | None = None,
+    scope: Scope | None = None,
 ) -> RescoreSummary:
-    """Rescore every live customer (or just `ids`) as of a day, snapshot, refresh the rollup.
+    """Rescore every live customer in the scope (or just `ids`) as of a day, snapshot,
+    refresh the rollup.
 
     Values travel column by column to executemany (no dict per row): at 100k customers,
     parameter building was most of the cost. Manual scores past their last day are
     cleared first (see `expire_overrides`).
     """
     with gc_paused():
-        return _rescore(session, config, weights_for, as_of, progress, cancelled, ids)
+        return _rescore(session, config, weights_for, as_of, progress, cancelled, ids, scope)
 
 
 def _rescore(
@@ -418,9 +451,10 @@ def _rescore(
     progress: ProgressFn | None,
     cancelled: CancelFn | None,
     ids: Sequence[int] | None,
+    scope: Scope | None,
 ) -> RescoreSummary:
-    expired = expire_overrides(session, as_of)
-    rows = _signal_rows(session, ids)
+    expired = expire_overrides(session, as_of, scope)
+    rows = _signal_rows(session, ids, scope)
     n = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_READ)
     cids, old_status, old_life, mrr = columns[:4]
@@ -444,7 +478,9 @@ def _rescore(
     )
 
 
-def expire_overrides(session: Session, as_of: dt.date) -> tuple[tuple[int, str], ...]:
+def expire_overrides(
+    session: Session, as_of: dt.date, scope: Scope | None = None
+) -> tuple[tuple[int, str], ...]:
     """Clear manual scores whose last day is before `as_of` (and leftover reasons).
 
     Returns (id, name) of the accounts whose manual score ended, for the audit log.
@@ -454,7 +490,9 @@ def expire_overrides(session: Session, as_of: dt.date) -> tuple[tuple[int, str],
         (cid, name)
         for cid, name in session.execute(
             select(c.id, c.name).where(
-                c.score_override.is_not(None), c.score_override_until < as_of
+                c.score_override.is_not(None),
+                c.score_override_until < as_of,
+                scope.customer_clause() if scope is not None else true(),
             )
         )
     )

@@ -23,6 +23,7 @@ from iqcadence_desktop.services.scoring.factors import enabled_factors
 from iqcadence_desktop.services.scoring.history import load_factor_history
 from iqcadence_desktop.services.scoring.rescore import SIGNAL_COLUMNS, WeightsFor, score_rows
 from iqcadence_desktop.services.system import Clock
+from iqcadence_desktop.services.team import Scope
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ def weights_lookup(config: ScoringConfig, profiles: Mapping[int, dict[str, float
 class WhatIfService:
     """Compares the configuration in force with a candidate one, read-only."""
 
-    def __init__(self, db: Database, clock: Clock, config: ConfigService) -> None:
+    def __init__(self, db: Database, clock: Clock, config: ConfigService, scope: Scope) -> None:
         self._db = db
+        self._scope = scope
         self._clock = clock
         self._config = config
 
@@ -69,8 +71,10 @@ class WhatIfService:
     ) -> WhatIfResult:
         """Score every live account both ways; `profile_weights` overrides stored profiles."""
         day = as_of or self._clock.today()
-        stmt = select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
-            Customer.deleted_at.is_(None)
+        stmt = self._scope.customers(
+            select(Customer.mrr_cents, Customer.lifecycle, *SIGNAL_COLUMNS, Customer.id).where(
+                Customer.deleted_at.is_(None)
+            )
         )
         if manager:
             stmt = stmt.where(Customer.manager == manager)

@@ -17,7 +17,7 @@ from iqcadence_desktop.services.system.bulk_sql import (
     update_rows,
     upsert_columns,
 )
-from iqcadence_desktop.services.system.clock import Clock, FixedClock, SystemClock
+from iqcadence_desktop.services.system.clock import Clock, FixedClock, SystemClock, when_text
 from iqcadence_desktop.services.system.events import (
     CONFIG_CHANGED,
     CUSTOMERS_CHANGED,
@@ -36,9 +36,16 @@ from iqcadence_desktop.services.system.files import (
     write_via,
 )
 from iqcadence_desktop.services.system.memory import gc_paused
+from iqcadence_desktop.services.system.pg_bulk import pg_insert, pg_update, pg_upsert
 from iqcadence_desktop.services.system.secrets import KeyringSecretStore, KeyringStatus, SecretStore
 from iqcadence_desktop.services.system.settings import SettingsService, SettingsStore
-from iqcadence_desktop.services.system.sql import CHUNK, optional_write, upsert
+from iqcadence_desktop.services.system.sql import (
+    CHUNK,
+    optional_write,
+    reserve_ids,
+    serialize,
+    upsert,
+)
 
 __all__ = [
     "AuditEntryDTO",
@@ -83,4 +90,10 @@ __all__ = [
     "update_rows",
     "upsert",
     "upsert_columns",
+    "pg_insert",
+    "pg_update",
+    "pg_upsert",
+    "reserve_ids",
+    "serialize",
+    "when_text",
 ]

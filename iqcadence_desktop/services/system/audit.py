@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.models import AuditEntry
@@ -44,10 +44,17 @@ class AuditFilter:
 class AuditLog:
     """Writes and reads audit entries. `user` says who is acting (local user or team user)."""
 
-    def __init__(self, db: Database, clock: Clock, user: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        user: Callable[[], str],
+        visible: Callable[[], ColumnElement[bool]] = true,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._user = user
+        self._visible = visible  # which entries the acting user may read (team.Scope)
 
     def user(self) -> str:
         """Who is acting now."""
@@ -79,11 +86,16 @@ class AuditLog:
     def distinct(self, column: str) -> list[str]:
         """Values seen in the `action` or `user` column, sorted (for filter pickers)."""
         col = {"action": AuditEntry.action, "user": AuditEntry.user}[column]
+        stmt = select(col).where(self._visible()).distinct().order_by(col)
         with self._db.session() as s:
-            return [str(v) for v in s.scalars(select(col).distinct().order_by(col))]
+            return [str(v) for v in s.scalars(stmt)]
 
     def entries(self, flt: AuditFilter = AuditFilter()) -> list[AuditEntryDTO]:
-        stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        stmt = (
+            select(AuditEntry)
+            .where(self._visible())
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
         if flt.action:
             stmt = stmt.where(AuditEntry.action == flt.action)
         if flt.customer_id is not None:

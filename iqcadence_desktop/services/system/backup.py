@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from iqcadence_desktop.errors import DatabaseError, UserFacingError
@@ -32,6 +32,7 @@ from iqcadence_desktop.models.db import Database, backup_sqlite, head_revision
 from iqcadence_desktop.services.system.audit import AuditLog
 from iqcadence_desktop.services.system.backup_check import (
     FORMAT,
+    KEPT_TABLES,
     VERSION,
     BackupError,
     BackupReader,
@@ -122,6 +123,7 @@ class BackupService:
         caches: Sequence[Callable[[], None]] = (),
         secrets: SecretStore | None = None,
         row_checks: Mapping[str, RowCheck] | None = None,
+        guard: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -130,6 +132,7 @@ class BackupService:
         self._caches = caches  # services that cache settings/config forget them after restore
         self._secrets = secrets
         self._reader = BackupReader(row_checks)
+        self._guard = guard  # refuses when the signed-in role may not (team mode)
 
     def _secret_values(self) -> list[str]:
         found = self._secrets.stored_values() if self._secrets is not None else []
@@ -138,6 +141,7 @@ class BackupService:
 
     def snapshot(self) -> dict[str, Any]:
         """Every table as {columns, rows}, in one read transaction."""
+        self._guard()
         with self._db.session() as s:
             return self._snapshot(s)
 
@@ -145,6 +149,8 @@ class BackupService:
         secrets = self._secret_values()
         tables: dict[str, Any] = {}
         for table in Base.metadata.sorted_tables:
+            if table.name in KEPT_TABLES:
+                continue
             names = [c.name for c in table.columns]
             rows = [dict(r._mapping) for r in s.execute(select(table))]
             tables[table.name] = {
@@ -169,6 +175,7 @@ class BackupService:
         The audit entry is written in the same unit of work before the tables are read,
         so the backup holds its own entry and a failed write leaves no entry behind.
         """
+        self._guard()
         target = Path(path)
         check_target(target)
         damage = tuple(self._db.integrity_problems())
@@ -202,6 +209,7 @@ class BackupService:
 
     def copy_database(self, dest: Path) -> BackupSummary:
         """A binary copy of the SQLite file through the online backup API (audited)."""
+        self._guard()
         source = self._db.path
         if source is None:
             raise UserFacingError(
@@ -219,13 +227,14 @@ class BackupService:
 
     def check(self, path: Path) -> Rows:
         """Read and check a backup completely without changing anything."""
-        return self._reader.read(Path(path))
+        return self._reader.read(Path(path), self._clock.now())
 
     def restore(self, path: Path, safety_dir: Path, checked: Rows | None = None) -> BackupSummary:
         """Check the whole file, back up the current data, then replace every table.
 
         `checked`: what `check(path)` returned, when the caller checked before asking.
         """
+        self._guard()
         tables = checked if checked is not None else self.check(path)
         try:
             safety_dir.mkdir(parents=True, exist_ok=True)
@@ -263,11 +272,40 @@ def _sqlite_copy(source: Path, tmp: Path) -> None:
 
 
 def _replace_all(s: Session, tables: Rows) -> dict[str, int]:
-    ordered = Base.metadata.sorted_tables
+    ordered = [t for t in Base.metadata.sorted_tables if t.name not in KEPT_TABLES]
+    _fit_team_rows(s, tables)
     for table in reversed(ordered):
         s.execute(delete(table))
     for table in ordered:
         rows = tables.get(table, [])
         for start in range(0, len(rows), CHUNK):
             s.execute(insert(table), rows[start : start + CHUNK])
+    _advance_sequences(s, ordered)
     return {t.name: len(tables.get(t, [])) for t in ordered}
+
+
+def _fit_team_rows(s: Session, tables: Rows) -> None:
+    """Assignments of users this database does not have are dropped (team members stay
+    as they are in this database; they are never in a backup)."""
+    links = Base.metadata.tables["user_clients"]
+    if tables.get(links):
+        users = set(s.scalars(select(Base.metadata.tables["users"].c.id)))
+        tables[links] = [r for r in tables[links] if r["user_id"] in users]
+
+
+def _advance_sequences(s: Session, tables: Sequence[Table]) -> None:
+    """Rows came back with their ids: move PostgreSQL's id sequences past them."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        if (
+            "id" in table.c
+            and table.c.id.autoincrement is not False
+            and len(table.primary_key) == 1
+        ):
+            s.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )

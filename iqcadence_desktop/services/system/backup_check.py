@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from iqcadence_desktop.errors import UserFacingError, ValidationError
-from iqcadence_desktop.models import Base
+from iqcadence_desktop.models import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_NAME, Base
 from iqcadence_desktop.models.db import head_revision, known_revisions, tables_at
 
 FORMAT = "iqcadence-backup"
@@ -50,6 +50,9 @@ class BackupError(UserFacingError):
 
 
 Rows = dict[Table, list[dict[str, Any]]]
+#: Never in a backup and never replaced by a restore: team members and their password
+#: hashes belong to the team database, not to a portfolio's data.
+KEPT_TABLES = ("users",)
 
 
 class BackupReader:
@@ -58,20 +61,23 @@ class BackupReader:
     def __init__(self, row_checks: Mapping[str, RowCheck] | None = None) -> None:
         self._checks = dict(row_checks or {})
 
-    def read(self, path: Path) -> Rows:
+    def read(self, path: Path, now: dt.datetime) -> Rows:
+        """The checked rows by table; `now` dates the default client an older backup gets."""
         data = _load_json(path)
         schema = _check_header(path, data)
         expected = _expected_tables(schema)
         known = {t.name: t for t in Base.metadata.sorted_tables}
         present = data["tables"]
         for name in present:
-            if name not in known:
+            if name not in known and name not in KEPT_TABLES:
                 raise BackupError(
                     f'{path.name} holds a table "{name}" this version does not know; it was '
                     "made by a newer version of iQcadence." + NOTHING_CHANGED
                 )
         out: Rows = {}
         for table in Base.metadata.sorted_tables:
+            if table.name in KEPT_TABLES:
+                continue
             if table.name not in present:
                 if table.name in expected:
                     raise BackupError(
@@ -81,6 +87,7 @@ class BackupReader:
                 continue
             where = _Where(path.name, table.name)
             out[table] = self._table(where, table, present[table.name], expected.get(table.name))
+        _give_default_client(out, now)
         _check_references(path.name, out)
         return out
 
@@ -294,8 +301,10 @@ def _check_unique(
         if any(v is None for v in key):
             continue
         if key in values:
-            field = UNIQUE_LABELS.get((where.table, columns[0]), columns[0])
-            shown = row.get(field, key[0]) if len(columns) == 1 else key
+            # Per client in team mode: name the column people know (the name, not the client).
+            named = [c for c in columns if c != "client_id"] or list(columns)
+            field = UNIQUE_LABELS.get((where.table, named[0]), named[0])
+            shown = row.get(field, row[named[0]]) if len(named) == 1 else key
             raise where.fail(
                 number,
                 field,
@@ -304,11 +313,28 @@ def _check_unique(
         values[key] = number
 
 
+def _give_default_client(rows: Rows, now: dt.datetime) -> None:
+    """A backup from before clients existed puts its customers in the default client."""
+    clients = Base.metadata.tables["clients"]
+    if not rows.get(clients):
+        rows[clients] = [
+            {
+                "id": DEFAULT_CLIENT_ID,
+                "name": DEFAULT_CLIENT_NAME,
+                "name_key": "default",
+                "created_at": now,
+            }
+        ]
+
+
 def _check_references(file: str, rows: Rows) -> None:
-    """Every non-empty foreign key points at a row the backup holds."""
+    """Every non-empty foreign key points at a row the backup holds (team members are
+    not in a backup: the restore keeps the database's own)."""
     index: dict[tuple[str, str], set[Any]] = {}
     for table, table_rows in rows.items():
         for fk in table.foreign_keys:
+            if fk.column.table.name in KEPT_TABLES:
+                continue
             target = fk.column
             key = (target.table.name, target.name)
             if key not in index:

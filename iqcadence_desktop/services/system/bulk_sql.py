@@ -22,15 +22,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     Table,
-    bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session
 
+from iqcadence_desktop.services.system.pg_bulk import pg_update
 from iqcadence_desktop.services.system.sql import upsert
 
 #: SQLite's own limit on bound parameters is 32,766; stay well below it.
@@ -152,37 +151,36 @@ def upsert_columns(
 
 
 def update_rows(
-    s: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]], key: str
+    s: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    key: str,
+    bump: str | None = None,
 ) -> None:
-    """UPDATE table SET the other columns WHERE key = the row's key; `key` comes last."""
+    """UPDATE table SET the other columns WHERE key = the row's key; `key` comes last.
+    `bump` names a counter column to add one to on every row (a version)."""
     if not rows:
         return
     assert names[-1] == key
     sets = names[:-1]
-    if not is_sqlite(s):
-        # Bind names may not equal column names in an UPDATE's SET clause.
-        stmt = (
-            update(table)
-            .where(table.c[key] == bindparam("_k"))
-            .values({c: bindparam("_v_" + c) for c in sets})
-        )
-        s.connection().execute(
-            stmt, _dicts([*("_v_" + c for c in sets), "_k"], list(zip(*rows, strict=True)))
-        )
+    if not is_sqlite(s):  # one statement per chunk, not one per row
+        pg_update(s, table, names, list(zip(*rows, strict=True)), key, bump)
         return
-    sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in sets)} WHERE {key} = ?"
+    assignments = [f"{c} = ?" for c in sets] + ([f"{bump} = {bump} + 1"] if bump else [])
+    sql = f"UPDATE {table.name} SET {', '.join(assignments)} WHERE {key} = ?"
     s.connection().exec_driver_sql(sql, _driver_rows(table, names, list(zip(*rows, strict=True))))
 
 
 def insert_returning_ids(
-    s: Session, table: Table, names: Sequence[str], columns: Columns, key: str
+    s: Session, table: Table, names: Sequence[str], columns: Columns
 ) -> list[int]:
-    """INSERT the rows and return their new ids in row order; `key` is a unique column.
+    """INSERT the rows and return their new ids in row order.
 
     On SQLite a row gets the largest id so far plus one, and nobody else can write inside
-    our transaction, so when the new largest id is exactly the old one plus the row count
-    the ids are those in order. Otherwise (AUTOINCREMENT gaps, other databases) the ids
-    are read back by key.
+    our transaction, so the new ids are the ones above the old largest, in order. On
+    PostgreSQL, where other laptops insert at the same time, INSERT ... RETURNING gives
+    them in row order.
     """
     count = len(columns[0]) if columns else 0
     if not count:
@@ -194,11 +192,11 @@ def insert_returning_ids(
         after = s.connection().execute(top).scalar_one()
         if after - before == count:
             return list(range(before + 1, after + 1))
-    else:
-        insert_columns(s, table, names, columns)
-    keys = list(columns[list(names).index(key)])
-    ids = dict(rows_where_in(s, table, (key, "id"), key, keys))
-    return [ids[k] for k in keys]
+        # Gaps (AUTOINCREMENT): still ours alone and increasing in insertion order.
+        newer = select(table.c.id).where(table.c.id > before).order_by(table.c.id)
+        return list(s.connection().execute(newer).scalars())
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(s.connection().execute(stmt, _dicts(names, columns)).scalars())
 
 
 def rows_where_in(

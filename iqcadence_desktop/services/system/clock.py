@@ -24,6 +24,16 @@ class SystemClock:
         return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def when_text(at: dt.datetime | None) -> str | None:
+    """A stored UTC instant as local 'HH:MM' (today) or 'YYYY-MM-DD HH:MM' (earlier)."""
+    if at is None:
+        return None
+    local = at.replace(tzinfo=dt.UTC).astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 class FixedClock:
     """A clock that says what it is told (tests, `--today`)."""
 

@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iqcadence_desktop.errors import DuplicateNameError, UserFacingError, ValidationError
+from iqcadence_desktop.errors import (
+    DuplicateNameError,
+    StaleEditError,
+    UserFacingError,
+    ValidationError,
+)
 from iqcadence_desktop.services.customers import (
     GROWTHS,
     LIFECYCLES,
@@ -45,6 +50,7 @@ from iqcadence_desktop.views.table_models.customer_columns import (
 )
 from iqcadence_desktop.views.theme import BAND_COLORS, Color, colored, money
 from iqcadence_desktop.views.widgets.field_form import FieldForm, top_aligned
+from iqcadence_desktop.views.widgets.stale_edit import ask_reload_or_overwrite
 
 EXPLAIN_HEADERS = ("Signal", "Value", "Points", "Weight", "Effective\nweight", "Contribution")
 NO_DATE = QDate(1900, 1, 1)
@@ -111,12 +117,14 @@ class OverviewTab(QWidget):
     """
 
     saved = Signal()
+    reload_requested = Signal()
 
     def __init__(self, ctx: PageContext, customer_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.customer_id = customer_id
         self._original: dict[str, str] = {}
+        self._version: int | None = None  # what the form was filled from (team mode)
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.facts: dict[str, QLabel] = {}
@@ -354,6 +362,7 @@ class OverviewTab(QWidget):
         for key, value in values.items():
             _set_field(self.fields[key], value)
         self._original = self.current_values()
+        self._version = c.version
         self.form.clear_errors()
 
     def _fill_profiles(self, c: CustomerDTO) -> None:
@@ -376,11 +385,21 @@ class OverviewTab(QWidget):
             return
         self.form.clear_errors()
         self.custom.form.clear_errors()
+        self._save(changed, custom, self._version)
+
+    def _save(self, changed: dict[str, str], custom: dict[str, str], version: int | None) -> None:
         try:
             if custom:
                 self.ctx.services.custom_fields.set_values(self.customer_id, custom)
             if changed:
-                self.ctx.services.customers.update(self.customer_id, changed)
+                self.ctx.services.customers.update(self.customer_id, changed, version)
+        except StaleEditError as exc:
+            choice = ask_reload_or_overwrite(self, exc)
+            if choice == "overwrite":
+                self._save(changed, {}, None)
+            elif choice == "reload":
+                self.reload_requested.emit()
+            return
         except ValidationError as exc:
             shown = self.form.show_error(exc.field, str(exc))
             if not shown and not self.custom.form.show_error(exc.field, str(exc)):

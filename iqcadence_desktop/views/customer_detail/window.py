@@ -48,6 +48,7 @@ class CustomerDetailWindow(QWidget):
         self.title.setProperty("role", "page-title")
         self.tabs = QTabWidget()
         self.overview = OverviewTab(ctx, customer_id)
+        self.overview.reload_requested.connect(self.reload)
         self.playbook = PlaybookTab()
         self.notes = NotesTab(ctx, customer_id)
         self.sentiment = SentimentTab(ctx, customer_id)

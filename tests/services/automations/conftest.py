@@ -47,6 +47,7 @@ def automations(
         services.audit,
         services.events,
         services.secrets,
+        services.scope,
         settings=settings,
         tz=dt.UTC,
         rng=random.Random(16),

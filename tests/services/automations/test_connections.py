@@ -96,6 +96,7 @@ def test_no_keyring_and_no_variable_says_what_to_do(services: Services) -> None:
         services.audit,
         services.events,
         store,
+        services.scope,
     )
     with pytest.raises(UserFacingError) as err:
         automations.connections.create(

@@ -252,13 +252,9 @@ def test_import_scores_snapshots_and_clears_manual_score(
     assert history[-1].logins_30d == 0 and history[-1].status == "critical"
 
 
-def test_portable_write_path_gives_the_same_result(
-    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The Core fallback used on PostgreSQL, exercised here on SQLite."""
-    import iqcadence_desktop.services.system.bulk_sql as bulk
-
-    monkeypatch.setattr(bulk, "is_sqlite", lambda _s: False)
+def test_both_write_paths_give_the_same_result(services: Services, tmp_path: Path) -> None:
+    """SQLite's driver-level path here; PostgreSQL's one-statement-per-chunk path (columns
+    as arrays) when make test-postgres runs it on a real server."""
     path = tmp_path / "x.csv"
     path.write_text("name,mrr,tags,renewal_date\nAcme,5,a|b,2027-01-02\nBeta,6,,\n")
     assert services.importer.run(path).created == 2

@@ -136,6 +136,8 @@ notes = st.text(
 def test_round_trip_property(
     services: Services, name: str, note: str, mrr: int, adoption: float, manager: str | None
 ) -> None:
+    if "\x00" in note and not services.db.is_sqlite:
+        return  # PostgreSQL text cannot hold NUL (a known gap, see docs/team-mode.md)
     if not " ".join(name.split()) or note.strip().casefold() in ("#n/a", "null"):
         return
     with tempfile.TemporaryDirectory() as tmp:

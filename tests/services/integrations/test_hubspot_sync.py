@@ -307,3 +307,30 @@ def test_customers_count_matches_links(services: Services, portfolio: FakeHubSpo
         links = s.scalar(select(func.count()).select_from(IntegrationLink))
         customers = s.scalar(select(func.count()).select_from(Customer))
     assert links == customers == 2
+
+
+def test_sync_writes_one_client(services: Services, portfolio: FakeHubSpot) -> None:
+    """Team mode: a sync matches and creates accounts in the client in focus only; an
+    account of the same name in another client is neither matched nor changed."""
+    from tests.services.team.helpers import CSM, PASSWORD, make_team
+
+    ids = make_team(services)  # Acme One/Two and Globex One/Zeta, a CSM of Acme
+    services.scope.set_focus(ids["globex"])
+    services.customers.create({"name": "Acme Corp", "mrr": "5", "manager": "Globex person"})
+    services.scope.set_focus(None)
+    connect_hubspot(services, portfolio)
+    services.team.sign_in(CSM, PASSWORD)
+    result = services.integrations.sync("hubspot")
+    assert (result.new, result.changed) == (2, 0)
+    with services.db.session() as s:
+        rows = s.execute(
+            select(Customer.name, Customer.client_id, Customer.mrr_cents).where(
+                Customer.name.in_(("Acme Corp", "Globex"))
+            )
+        ).all()
+    assert sorted(rows) == [
+        ("Acme Corp", ids["acme"], 1_000_000),
+        ("Acme Corp", ids["globex"], 500),
+        ("Globex", ids["acme"], 200_000),
+    ]
+    assert all(st.last_result is None for st in services.integrations.status())

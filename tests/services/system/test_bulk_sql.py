@@ -29,9 +29,7 @@ def _session() -> Session:
 
 def test_ids_follow_on_when_sqlite_numbers_rows_in_order() -> None:
     with _session() as s:
-        ids = bulk_sql.insert_returning_ids(
-            s, ITEMS, ("key", "due"), [["a", "b", "c"], [None] * 3], "key"
-        )
+        ids = bulk_sql.insert_returning_ids(s, ITEMS, ("key", "due"), [["a", "b", "c"], [None] * 3])
         assert ids == [1, 2, 3]
 
 
@@ -39,9 +37,7 @@ def test_ids_are_read_back_when_autoincrement_skipped_numbers() -> None:
     with _session() as s:
         bulk_sql.insert_columns(s, ITEMS, ("id", "key"), [[7], ["gone"]])
         bulk_sql.delete_where_in(s, ITEMS, "id", [7])  # the sequence stays at 7
-        ids = bulk_sql.insert_returning_ids(
-            s, ITEMS, ("key", "due"), [["b", "a"], [None, None]], "key"
-        )
+        ids = bulk_sql.insert_returning_ids(s, ITEMS, ("key", "due"), [["b", "a"], [None, None]])
         assert ids == [8, 9]
         by_key = dict(bulk_sql.rows_where_in(s, ITEMS, ("key", "id"), "key", ["a", "b"]))
         assert by_key == {"b": 8, "a": 9}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -121,7 +122,14 @@ class AuditLogPage(Page):
             self.until_edit.setDate(QDate(today.year, today.month, today.day))
             self.since_edit.setDate(self.until_edit.date().addDays(-30))
         self._load_entries()
+        self._timer.stop()  # the date changes above queued a reload that just happened
         self.history.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
+        # A filter change still waiting to load is moot once the page is hidden (it
+        # reloads when shown), and the window may be closing with its database.
+        self._timer.stop()
+        super().hideEvent(event)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

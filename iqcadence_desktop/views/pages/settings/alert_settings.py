@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iqcadence_desktop.errors import UserFacingError
+from iqcadence_desktop.errors import StaleEditError, UserFacingError
 from iqcadence_desktop.services.alerts import RULE_LABELS, RULES, AlertConfig
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.views.theme import ERROR_STYLE
+from iqcadence_desktop.views.widgets.stale_edit import ask_reload_or_overwrite
 
 #: field -> (label, minimum, maximum, is_float, suffix)
 FIELDS: dict[str, tuple[str, float, float, bool, str]] = {
@@ -114,8 +115,19 @@ class AlertSettingsWidget(QWidget):
         )
 
     def _on_save_clicked(self) -> None:
+        self._save(overwrite=False)
+
+    def _save(self, overwrite: bool) -> None:
         try:
-            changes = self._services.alert_config.save(self.edited())
+            changes = self._services.alert_config.save(self.edited(), overwrite=overwrite)
+        except StaleEditError as exc:  # another laptop saved the rules meanwhile
+            choice = ask_reload_or_overwrite(self, exc)
+            if choice == "overwrite":
+                self._save(overwrite=True)
+            elif choice == "reload":
+                self._services.alert_config.invalidate()
+                self.load()
+            return
         except UserFacingError as exc:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(str(exc))

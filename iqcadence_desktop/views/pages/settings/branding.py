@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iqcadence_desktop.errors import StaleEditError, UserFacingError
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.theme import Color
 from iqcadence_desktop.views.widgets.common import documents_dir, message_label, show_message
+from iqcadence_desktop.views.widgets.stale_edit import ask_reload_or_overwrite
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
@@ -145,10 +148,23 @@ class BrandingSection(QWidget):
         if problems:
             show_message(self.message, "Nothing was saved; fix the marked fields.", True)
             return False
-        self.ctx.services.settings.set_many(
-            {**values, "brand.confidential": self.confidential.isChecked()},
-            "Branding and user settings changed",
-        )
+        return self._store({**values, "brand.confidential": self.confidential.isChecked()})
+
+    def _store(self, values: Mapping[str, object], overwrite: bool = False) -> bool:
+        settings = self.ctx.services.settings
+        try:
+            settings.set_many(values, "Branding and user settings changed", overwrite=overwrite)
+        except StaleEditError as exc:  # another laptop saved these settings meanwhile
+            choice = ask_reload_or_overwrite(self, exc)
+            if choice == "overwrite":
+                return self._store(values, overwrite=True)
+            if choice == "reload":
+                settings.invalidate()
+                self.refresh()
+            return False
+        except UserFacingError as exc:
+            show_message(self.message, str(exc), error=True)
+            return False
         show_message(self.message, "Saved.")
         return True
 

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iqcadence_desktop.errors import UserFacingError, ValidationError
+from iqcadence_desktop.errors import StaleEditError, UserFacingError, ValidationError
 from iqcadence_desktop.services.scoring import SIGNAL_LABELS, SIGNALS, ScoringConfig
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.theme import ERROR_STYLE, OK_STYLE
 from iqcadence_desktop.views.widgets.common import message_label, show_message
+from iqcadence_desktop.views.widgets.stale_edit import ask_reload_or_overwrite
 
 
 def spin(low: int, high: int, suffix: str = "") -> QSpinBox:
@@ -108,7 +109,7 @@ class ConfigSection(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.message = message_label()
         self.save_button = QPushButton("Save")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.body = QVBoxLayout(self)
 
     def finish_layout(self) -> None:
@@ -137,14 +138,21 @@ class ConfigSection(QWidget):
         """The configuration as edited here, built on `current`."""
         raise NotImplementedError
 
-    def save(self) -> bool:
+    def save(self, overwrite: bool = False) -> bool:
         """Validate and store; show what changed, or the problem next to its control."""
         for label in self.errors.values():
             label.clear()
+        config = self.ctx.services.config
         try:
-            changes = self.ctx.services.config.save(
-                self.candidate(self.ctx.services.config.current())
-            )
+            changes = config.save(self.candidate(config.current()), overwrite=overwrite)
+        except StaleEditError as exc:  # another laptop saved the settings meanwhile
+            choice = ask_reload_or_overwrite(self, exc)
+            if choice == "overwrite":
+                return self.save(overwrite=True)
+            if choice == "reload":
+                config.invalidate()
+                self.load(config.current())
+            return False
         except ValidationError as exc:
             show_message(self.errors.get(exc.field, self.message), str(exc), error=True)
             return False

@@ -17,6 +17,7 @@ from iqcadence_desktop.views.pages.settings.managers import ManagersSection
 from iqcadence_desktop.views.pages.settings.profiles import ProfilesSection
 from iqcadence_desktop.views.pages.settings.section_list import SectionList
 from iqcadence_desktop.views.pages.settings.signal_model import SignalModelSection
+from iqcadence_desktop.views.pages.settings.team import TeamSection
 from iqcadence_desktop.views.pages.settings.thresholds import ThresholdsSection
 from iqcadence_desktop.views.pages.settings.weights import WeightsSection
 
@@ -55,6 +56,7 @@ class SettingsPage(Page):
         self.system = SystemSection(ctx)
         self.integrations = IntegrationsSection(ctx)
         self.api = ApiSection(ctx)
+        self.team = TeamSection(ctx)
         self.tabs = SectionList()
         self.sections: dict[str, QWidget] = {}
         for key, title, widget, scroll in (
@@ -72,6 +74,7 @@ class SettingsPage(Page):
             ("integrations", "Integrations", self.integrations, True),
             ("api", "API", self.api, True),
             ("system", "System", self.system, True),
+            ("team", "Team", self.team, True),
         ):
             self.sections[key] = widget
             self.tabs.addTab(scrolled(widget) if scroll else widget, title)

@@ -108,8 +108,8 @@ class SignalModelSection(ConfigSection):
         switches = {f: c.isChecked() for f, c in self.switches.items()}
         return dataclasses.replace(current, factors={**current.factors, **switches})
 
-    def save(self) -> bool:
-        saved = super().save()
+    def save(self, overwrite: bool = False) -> bool:
+        saved = super().save(overwrite)
         self.offer.setVisible(saved and self.message.text() != "Nothing changed.")
         return saved
 

@@ -87,8 +87,8 @@ class WeightsSection(ConfigSection):
             current, weights=self.grid.weights(), csat_enabled=self.grid.csat_enabled()
         )
 
-    def save(self) -> bool:
-        saved = super().save()
+    def save(self, overwrite: bool = False) -> bool:
+        saved = super().save(overwrite)
         self.offer.setVisible(saved and self.message.text() != "Nothing changed.")
         return saved
 

@@ -1,0 +1,1 @@
+"""Team mode in the window: sign-in, connecting to a team database, the connection watch."""
