@@ -139,3 +139,17 @@ def test_settings_team_tab_lists_clients_and_users(
     assert team.clients.rowCount() == 3
     team._act(lambda s: s.team.add_client("Initech"), "added")
     assert team.clients.rowCount() == 4 and team.message.text() == "added"
+
+
+def test_settings_team_on_a_single_user_file_shows_no_users_table(
+    qtbot: QtBot, ctx: PageContext, tmp_path: Path
+) -> None:
+    """The users list belongs to a team database; on a laptop file it must not be drawn
+    (it once sat over the Database box, outside any layout)."""
+    win = _window(qtbot, ctx, tmp_path)
+    win.show_page("settings")
+    page = win.pages["settings"]
+    assert isinstance(page, SettingsPage)
+    page.show_section("team")
+    qtbot.waitUntil(lambda: page.team.isVisible())
+    assert not page.team.users_table.isVisible()

@@ -71,6 +71,8 @@ class TeamSection(QWidget):
         layout.addWidget(clients_box)
         if ctx.services.db.is_team and scope.allows(Permission.MANAGE_USERS):
             layout.addWidget(self._users_box())
+        else:  # kept (parented) for its model, but not in a layout: never drawn
+            self.users_table.hide()
         layout.addWidget(self.message)
         layout.addStretch(1)
 
