@@ -132,8 +132,7 @@ def test_secrets_never_reach_the_database_backups_or_the_log(
     automations.run_due()
     assert hook.wait_for(1)[0].signature_ok
 
-    services.db.close()  # checkpoint the WAL so the file holds everything
-    raw = services.db.path.read_bytes()  # type: ignore[union-attr]
+    raw = _stored_bytes(services)
     backup = json.dumps(services.backups.snapshot())
     log = json.dumps([a.error for a in automations.log.attempts()])
     for secret in (SECRET, password):
@@ -155,3 +154,16 @@ def test_signature_is_hmac_of_timestamp_dot_body() -> None:
     body = b'{"event_id":"evt_1","type":"test"}'
     assert sign("s3cret", 1764158400, body) == expected_signature("s3cret", "1764158400", body)
     assert sign("s3cret", 1764158400, body) != sign("s3cret", 1764158401, body)
+
+
+def _stored_bytes(services: Services) -> bytes:
+    """Everything the database holds: the SQLite file (the WAL checkpointed into it), or
+    on PostgreSQL a dump of every table."""
+    if services.db.path is not None:
+        services.db.close()
+        return services.db.path.read_bytes()
+    from iqcadence_desktop.models import Base
+
+    with services.db.session() as s:
+        rows = [repr(tuple(r)) for t in Base.metadata.sorted_tables for r in s.execute(t.select())]
+    return "\n".join(rows).encode()

@@ -95,6 +95,7 @@ def _headline_values(h: Headlines) -> dict[str, object]:
     return {key: h.get(key).value for key in HEADLINE_KEYS}
 
 
+@pytest.mark.sqlite_only  # on a team database the CLI signs in first (tests/cli/test_team_cli.py)
 def test_home_page_and_cli_read_the_same_headlines(
     portfolio: Services, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
