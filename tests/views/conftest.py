@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,7 @@ from iqcadence_desktop.views.bridge import EventBridge
 from iqcadence_desktop.views.main_window import MainWindow
 from iqcadence_desktop.views.pages.base import PageContext
 from iqcadence_desktop.views.tasks import SyncTaskRunner
+from iqcadence_desktop.views.widgets.page_parts import FOLLOW_UP_MS
 
 
 @pytest.fixture
@@ -22,6 +24,11 @@ def ctx(services: Services, qapp: object) -> Iterator[PageContext]:
     bridge = EventBridge(services.events)
     yield PageContext(services, SyncTaskRunner(), bridge)
     bridge.detach()
+    if not services.db.is_sqlite:
+        # Pages read a second part a moment after the first (FOLLOW_UP_MS): let those
+        # timers fire now, while the test's PostgreSQL database still exists (it is
+        # dropped next; the widgets are closed only after that).
+        QTest.qWait(4 * FOLLOW_UP_MS)
 
 
 @pytest.fixture

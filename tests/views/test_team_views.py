@@ -141,6 +141,7 @@ def test_settings_team_tab_lists_clients_and_users(
     assert team.clients.rowCount() == 4 and team.message.text() == "added"
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL the local admin manages users: the table is shown
 def test_settings_team_on_a_single_user_file_shows_no_users_table(
     qtbot: QtBot, ctx: PageContext, tmp_path: Path
 ) -> None:

@@ -67,6 +67,9 @@ def test_overlays_of_a_manager_and_a_customer(qtbot: QtBot, ctx: PageContext) ->
     for i in range(MAX_OVERLAYS + 2):
         p.overlays.add_customer(i + 1, f"c{i}")
     assert p.overlays.count() == MAX_OVERLAYS and "At most" in p.overlays.note.text()
+    # The movers follow each redraw a moment later: let the last read finish before the
+    # test's database goes away (on PostgreSQL it is dropped at teardown).
+    qtbot.waitUntil(lambda: not p.busy.is_busy())
 
 
 def test_bands_metric_draws_five_lines_and_disables_overlays(
