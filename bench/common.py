@@ -101,4 +101,6 @@ class Report:
                 f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={len(times)})"
             )
         for check, value, target, ok in self.checks:
-            print(f"  {'OK  ' if ok else 'MISS'} {check:<44} {value:8.3f}  (target ≤ {target})")
+            sign = "≥" if "≥" in check else "≤"  # a rate is a floor; times and ratios ceilings
+            mark = "OK  " if ok else "MISS"
+            print(f"  {mark} {check:<44} {value:8.3f}  (target {sign} {target})")
