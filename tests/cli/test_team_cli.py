@@ -16,11 +16,10 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
+@pytest.mark.sqlite_only  # the single-user file case
 def test_clients_and_client_option_on_a_single_user_file(
-    db_url: str, capsys: pytest.CaptureFixture[str], pg_server: str | None
+    db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if pg_server is not None:
-        pytest.skip("the single-user file case")
     assert _run(capsys, "--db", db_url, "client", "add", "Acme")[0] == 0
     code, out, _ = _run(
         capsys, "--db", db_url, "--json", "score", "Foo", "--logins", "9", "--client", "acme"

@@ -123,8 +123,7 @@ def _tags(session: Session, manager: str | None, scope: Scope) -> dict[int, tupl
         stmt = stmt.join(Customer, Customer.id == CustomerTag.customer_id).where(
             Customer.manager == manager
         )
-    if scope.client_ids() is not None:
-        stmt = stmt.where(scope.by_customer(CustomerTag.customer_id))
+    stmt = scope.keyed_by_customer(stmt, CustomerTag.customer_id)
     found: dict[int, list[str]] = defaultdict(list)
     # In primary-key order: the (customer, tag) index covers it, no table lookups.
     for cid, tag in fetch_plain(session, stmt.order_by(CustomerTag.customer_id)):

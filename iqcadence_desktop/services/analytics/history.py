@@ -50,8 +50,7 @@ def score_records(
         stmt = stmt.where(
             snap.customer_id.in_(select(Customer.id).where(Customer.manager == manager))
         )
-    if scope.client_ids() is not None:
-        stmt = stmt.where(scope.by_customer(snap.customer_id))
+    stmt = scope.keyed_by_customer(stmt, snap.customer_id)
     return fetch_records(session, stmt, RECORD)
 
 
@@ -71,7 +70,6 @@ def first_history_day(session: Session, scope: Scope) -> dt.date | None:
     """The oldest day any snapshot of the scope's customers exists for (min() over the
     whole table is one seek on the day index)."""
     stmt = select(func.min(ScoreSnapshot.day))
-    if scope.client_ids() is not None:
-        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
+    stmt = scope.keyed_by_customer(stmt, ScoreSnapshot.customer_id)
     day = session.scalar(stmt)
     return None if day is None else dt.date.fromordinal(day)

@@ -185,20 +185,17 @@ def _week_ago(s: Session, book: Book, day: dt.date, scope: Scope) -> FloatArray:
     """Each account's score on the newest snapshot day 7-14 days back (NaN if none); the
     day is the scope's own (another client may have been snapshotted on other days)."""
     target = day.toordinal() - MOVEMENT_DAYS
-    mine = scope.by_customer(ScoreSnapshot.customer_id)
-    narrowed = scope.client_ids() is not None
     newest = select(func.max(ScoreSnapshot.day)).where(
         ScoreSnapshot.day.between(target - MOVEMENT_SLACK, target)
     )
-    found = s.scalar(newest.where(mine) if narrowed else newest)
+    found = s.scalar(scope.keyed_by_customer(newest, ScoreSnapshot.customer_id))
     out = np.full(len(book), np.nan)
     if found is None:
         return out
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.day, ScoreSnapshot.score).where(
         ScoreSnapshot.day == found, ScoreSnapshot.score.is_not(None)
     )
-    if narrowed:
-        stmt = stmt.where(mine)
+    stmt = scope.keyed_by_customer(stmt, ScoreSnapshot.customer_id)
     records = fetch_records(s, stmt, RECORD)
     rows = book.index_of(records["customer_id"])
     keep = rows >= 0

@@ -257,8 +257,7 @@ def customer_series(
         ScoreSnapshot.customer_id == customer_id,
         ScoreSnapshot.day.between(days[0].toordinal(), days[-1].toordinal()),
     )
-    if scope.client_ids() is not None:
-        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
+    stmt = scope.keyed_by_customer(stmt, ScoreSnapshot.customer_id)
     values: list[float | None] = [None] * len(days)
     first = days[0].toordinal()
     for day, v in s.execute(stmt):
@@ -280,11 +279,9 @@ def movers(
     day = ScoreSnapshot.day
     first_stmt = select(func.min(day)).where(day >= start.toordinal())
     last_stmt = select(func.max(day)).where(day <= end.toordinal())
-    if scope.client_ids() is not None:
-        # The scope's own first and last days: another client's history may be longer.
-        mine = scope.by_customer(ScoreSnapshot.customer_id)
-        first_stmt, last_stmt = first_stmt.where(mine), last_stmt.where(mine)
-    first, last = s.scalar(first_stmt), s.scalar(last_stmt)
+    # The scope's own first and last days: another client's history may be longer.
+    first = s.scalar(scope.keyed_by_customer(first_stmt, ScoreSnapshot.customer_id))
+    last = s.scalar(scope.keyed_by_customer(last_stmt, ScoreSnapshot.customer_id))
     if first is None or last is None or first >= last:
         return (), ()
     before, after = _values_on(s, metric, first, scope), _values_on(s, metric, last, scope)
@@ -332,8 +329,7 @@ def _values_on(s: Session, metric: Metric, day: int, scope: Scope) -> npt.NDArra
     stmt = select(ScoreSnapshot.customer_id, ScoreSnapshot.day, column).where(
         ScoreSnapshot.day == day, column.is_not(None)
     )
-    if scope.client_ids() is not None:
-        stmt = stmt.where(scope.by_customer(ScoreSnapshot.customer_id))
+    stmt = scope.keyed_by_customer(stmt, ScoreSnapshot.customer_id)
     records = fetch_records(s, stmt, RECORD)
     return records[np.argsort(records["customer_id"], kind="stable")]
 

@@ -83,7 +83,7 @@ class EventLogService:
         return stmt
 
     def _visible(self, stmt: Sel) -> Sel:
-        return stmt.where(self._scope.by_customer(OutboxEntry.customer_id))
+        return self._scope.keyed_by_customer(stmt, OutboxEntry.customer_id)
 
     def connections(self) -> list[str]:
         """Connection names seen in the outbox (for the filter)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -143,19 +143,7 @@ class CustomerService:
     def find_id(self, name: str) -> int | None:
         """The id of the customer with this name (case/spacing folded), trashed ones too,
         in the user's clients (or the client in focus)."""
-        with self._db.session() as s:
-            found = s.scalars(
-                self._scope.customers(
-                    select(Customer.id).where(Customer.name_key == F.name_key(name))
-                )
-            ).all()
-        if len(found) > 1:
-            raise ValidationError(
-                "client",
-                f'"{name}" exists in several of your clients; choose the client first '
-                "(the client picker at the top, or --client NAME).",
-            )
-        return found[0] if found else None
+        return self._only_id(Customer.name_key == F.name_key(name), f'"{name}" exists')
 
     def find_by_external_id(self, external_id: str) -> int | None:
         """The id of the customer with this external id (another system's id for the
@@ -163,15 +151,18 @@ class CustomerService:
         text = external_id.strip()
         if not text:
             return None
+        return self._only_id(Customer.external_id == text, f'External id "{text}" is used')
+
+    def _only_id(self, match: ColumnElement[bool], what: str) -> int | None:
+        """The one customer of the user's clients matching; refused when several clients
+        each have one (the user must pick the client)."""
         with self._db.session() as s:
-            found = s.scalars(
-                self._scope.customers(select(Customer.id).where(Customer.external_id == text))
-            ).all()
+            found = s.scalars(self._scope.customers(select(Customer.id).where(match))).all()
         if len(found) > 1:
             raise ValidationError(
                 "client",
-                f'External id "{text}" is used in several of your clients; choose the client '
-                "first (the client picker at the top, or --client NAME).",
+                f"{what} in several of your clients; choose the client first "
+                "(the client picker at the top, or --client NAME).",
             )
         return found[0] if found else None
 
@@ -379,8 +370,7 @@ class CustomerService:
         if _settle_override(row, parsed, _signal_tuple(row) != before):
             changed["score"] = None
         self._check_override_day(row)
-        row.updated_at = self._clock.now()
-        row.updated_by = self._scope.actor_name(self._audit.user())
+        self._touch(row)
         s.flush()
         self._follow_rules(s, row)
         self._rescore_one(s, row, explicit_lifecycle="lifecycle" in parsed)
@@ -506,7 +496,7 @@ class CustomerService:
             row = self._row(s, customer_id)
             self._apply(s, row, parsed)
             self._check_override_day(row)
-            row.updated_at = self._clock.now()
+            self._touch(row)
             self._rescore_one(s, row, explicit_lifecycle=False)
             last = f" until {until.isoformat()}" if until else " until the next signal update"
             self._audit.record(
@@ -532,7 +522,7 @@ class CustomerService:
             if row.score_override is None:
                 return self.get(customer_id)
             row.score_override = row.score_override_reason = row.score_override_until = None
-            row.updated_at = self._clock.now()
+            self._touch(row)
             self._rescore_one(s, row, explicit_lifecycle=False)
             self._audit.record(
                 s,
@@ -551,7 +541,6 @@ class CustomerService:
         if row is None:
             raise NotFoundError(f"Customer {customer_id} does not exist.")
         self._scope.check_customers(s, (customer_id,))
-        row.updated_by = self._scope.actor_name(self._audit.user())
         return row
 
     def _rescore_one(self, s: Session, row: Customer, explicit_lifecycle: bool) -> None:
@@ -829,9 +818,14 @@ class CustomerService:
                     customer_name=row.name,
                 )
                 row.lifecycle = value
-                row.updated_at = self._clock.now()
+                self._touch(row)
         self._publish(tuple(ids))
         return len(rows)
+
+    def _touch(self, row: Customer) -> None:
+        """When and by whom a customer was last changed (a stale save names them)."""
+        row.updated_at = self._clock.now()
+        row.updated_by = self._scope.actor_name(self._audit.user())
 
     def _publish(self, ids: tuple[int, ...]) -> None:
         self._events.publish(DomainEvent(CUSTOMERS_CHANGED, ids))

@@ -5,7 +5,8 @@ service that reads or writes customer data. A service never decides visibility i
 
 * rows of `customers`: `scope.customers(stmt)` (or `scope.customer_clause()`);
 * rows keyed by a customer id (snapshots, notes, contacts, alert states, audit entries,
-  an automation's outbox, an API call's target): `scope.by_customer(column)`;
+  an automation's outbox, an API call's target): `scope.keyed_by_customer(stmt, column)`,
+  or `scope.by_customer(column)` as one condition among others;
 * a request naming customers by id: `scope.check_customers(session, ids)` first;
 * a new customer: `scope.client_for_new(session)` gives its client;
 * a guarded action: `scope.require(Permission.X)`.
@@ -124,6 +125,11 @@ class Scope:
             return true()
         clause: ColumnElement[bool] = column.in_(select(Customer.id).where(self.customer_clause()))
         return clause
+
+    def keyed_by_customer(self, stmt: S, column: Any) -> S:
+        """`stmt` (over a table keyed by customer id) limited to the visible customers;
+        unchanged when everything is visible, so the single-user SQL stays as it was."""
+        return stmt if self.client_ids() is None else stmt.where(self.by_customer(column))
 
     def clients(self, stmt: S) -> S:
         """`stmt` (which reads `clients`) limited to the user's clients (the focus does not

@@ -370,7 +370,10 @@ class OverviewTab(QWidget):
         assert isinstance(combo, QComboBox)
         combo.clear()
         ruled = c.scoring_profile if not c.profile_manual else None
-        combo.addItem(f"By rule (now {ruled or 'the global weights'})", "")
+        # Short: the form's column is narrow on a laptop; the tooltip says it in full.
+        combo.addItem(f"By rule: {ruled or 'global weights'}", "")
+        full = f"Follows the profile rules; now {ruled or 'the global weights'}."
+        combo.setItemData(0, full, Qt.ItemDataRole.ToolTipRole)
         for profile in self.ctx.services.config.profiles():
             combo.addItem(profile.name, profile.name)
 

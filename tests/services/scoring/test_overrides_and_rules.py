@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from iqcadence_desktop.errors import ValidationError
+from iqcadence_desktop.models import Customer
 from iqcadence_desktop.services.container import Services
 from iqcadence_desktop.services.csv_io import ImportOptions
 from iqcadence_desktop.services.system.clock import FixedClock
@@ -141,3 +142,16 @@ def test_cadence_is_never_on_track_with_a_past_next_touch(services: Services) ->
         {"name": "Missed", "tier": "smb", "last_contact": recent, "next_touch": recent}
     )
     assert fine.cadence_status == "ok" and missed.cadence_status == "overdue"
+
+
+def test_clearing_a_score_that_was_not_set_changes_nothing(services: Services) -> None:
+    """No manual score, nothing to clear: the customer keeps its version (a stale-save
+    check elsewhere would otherwise refuse an edit nobody made) and no entry is written."""
+    customer = services.customers.create({"name": "Plain", "logins": "20"})
+    entries = len(services.audit.entries())
+    services.customers.clear_override(customer.id)
+    with services.db.session() as s:
+        stored = s.get(Customer, customer.id)
+        assert stored is not None
+        assert (stored.version, stored.updated_at) == (customer.version, customer.updated_at)
+    assert len(services.audit.entries()) == entries
